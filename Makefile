@@ -1,0 +1,57 @@
+# OrderHub: the two commands a newcomer needs are `make run` and `make test`.
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+PORT    ?= 8501
+DATA    ?= data
+export ORDERHUB_DATA ?= $(DATA)
+
+.PHONY: install install-dev system-deps run console demo test lint unit bench screenshots clean-lake
+
+# The venv is rebuilt only when a requirements file changes (the stamp records the last install).
+.venv/.installed: requirements.txt
+	python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+.venv/.installed-dev: .venv/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: .venv/.installed
+install-dev: .venv/.installed-dev
+
+# Debian's Chromium drives the browser tests and renders the e-mail charts (never downloaded at run time).
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(DATA)/lake/orders:
+	$(PY) -m ingest demo --days 90
+
+demo: install
+	$(PY) -m ingest demo --days 90 --force
+
+run: install $(DATA)/lake/orders
+	@bash scripts/run.sh $(PORT)
+
+console: install
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+lint: install-dev
+	.venv/bin/ruff check .
+
+test: install-dev system-deps
+	.venv/bin/ruff check .
+	$(PY) -m pytest
+
+unit: install-dev
+	$(PY) -m pytest -m "not browser"
+
+bench: install-dev
+	$(PY) -m bench
+
+screenshots: install-dev system-deps
+	$(PY) -m pytest tests/browser -k screenshots --screenshots-to docs/screenshots
+
+clean-lake:
+	rm -rf $(DATA)/lake

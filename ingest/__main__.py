@@ -1,0 +1,44 @@
+"""`python -m ingest <command>`: every ingest entry point in one place.
+
+    python -m ingest demo --days 90          # build a demo lake
+    python -m ingest run [--channel C]       # one pull of every (or one) channel
+    python -m ingest serve                   # the scheduler: pulls, compaction, weekly e-mail
+    python -m ingest import FILE --profile P # CSV/XLSX import
+    python -m ingest normalize --platform P FILE.json [--explain]
+    python -m ingest sandbox --port 8765     # local marketplace speaking the platforms' APIs
+    python -m ingest compact                 # merge small lake files
+
+Each command lives in its own module; this file only dispatches, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("ingest.demo", "build a deterministic demo history in the lake"),
+    "run": ("ingest.scheduler", "pull every channel once (or --channel C)"),
+    "serve": ("ingest.scheduler", "run the scheduler until SIGTERM"),
+    "import": ("ingest.files.importer", "import a CSV/XLSX file with a column profile"),
+    "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),
+    "sandbox": ("ingest.sandbox.server", "serve the platforms' APIs locally over generated orders"),
+    "compact": ("ingest.maintenance", "merge small lake files; no query result changes"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
+        width = max(map(len, COMMANDS))
+        lines = [f"  {name:<{width}}  {help_}" for name, (_, help_) in COMMANDS.items()]
+        print("usage: python -m ingest <command> [options]\n\ncommands:\n" + "\n".join(lines))
+        return 0 if argv and argv[0] in {"-h", "--help"} else 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return int(module.main(argv) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

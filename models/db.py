@@ -1,0 +1,133 @@
+"""A fresh in-memory DuckDB over the lake, with the views every reader shares.
+
+Each process (console, ingest, e-mail job) opens its own connection: the lake is plain files, so nobody
+holds a lock another process needs. Views are layered:
+
+1. `lake_<table>`: every visible file of a table, all row versions (`read_parquet` over a file list);
+2. `<table>`: the current row per natural key (generated from `models.schema`);
+3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read.
+
+A file whose Parquet footer cannot be read is left out and reported in `LakeConnection.problems`, so
+one corrupt file never takes the console down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from models import lake
+from models.settings import Settings, load_settings
+from models.schema import TABLES, Table
+
+log = logging.getLogger(__name__)
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+@dataclass
+class LakeConnection:
+    """A DuckDB connection plus what was left out while building its views."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    problems: list[str] = field(default_factory=list)
+
+    def sql(self, query: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
+        return self.con.execute(query, params or {})
+
+    def close(self) -> None:
+        self.con.close()
+
+
+@lru_cache(maxsize=100_000)
+def _footer_error(path: str, size: int, mtime_ns: int) -> str | None:
+    """Why a file cannot be read, or None; cached per (path, size, mtime): lake files never change."""
+    try:
+        pq.read_metadata(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable footer is reported, whatever the cause
+        return f"{path}: unreadable Parquet ({exc.__class__.__name__}: {exc})"
+    return None
+
+
+def readable_files(lake_dir: Path, table: str, problems: list[str]) -> list[str]:
+    """The table's files whose footers read; the others are reported in `problems`."""
+    good = []
+    for path in lake.data_files(lake_dir, table):
+        try:
+            st = path.stat()
+        except FileNotFoundError:  # removed by a compaction since listing
+            continue
+        error = _footer_error(str(path), st.st_size, st.st_mtime_ns)
+        if error:
+            problems.append(error)
+        else:
+            good.append(path.as_posix())
+    return good
+
+
+def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    if files:
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        source = f"read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
+        con.execute(f"create or replace view lake_{table.name} as select {cols} from {source}")
+    else:
+        con.register(f"empty_{table.name}", pa.Table.from_pylist([], schema=table.schema))
+        con.execute(f"create or replace view lake_{table.name} as select {cols} from empty_{table.name}")
+    key = ", ".join(f'"{k}"' for k in table.key)
+    order = ", ".join(f'"{c}" desc nulls last' for c in table.version_by)
+    con.execute(
+        f"create or replace view {table.name} as select {cols} from lake_{table.name} "
+        f"qualify row_number() over (partition by {key} order by {order}) = 1"
+    )
+
+
+def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    from models.money import exponent
+
+    rows = [{"currency": c, "rate": float(r), "exponent": exponent(c)} for c, r in settings.fx_rates.items()]
+    con.register("fx_rates_src", pa.Table.from_pylist(
+        rows, schema=pa.schema([("currency", pa.string()), ("rate", pa.float64()), ("exponent", pa.int32())])))
+    con.execute("create or replace table fx_rates as select * from fx_rates_src")
+    con.unregister("fx_rates_src")
+    types = list(settings.accuracy_exception_types)
+    con.execute("create or replace table accuracy_exception_types as select unnest($t::varchar[]) as type",
+                {"t": types})
+
+
+def connect(settings: Settings | None = None) -> LakeConnection:
+    """Open an in-memory DuckDB with all views over the lake as it is now."""
+    settings = settings or load_settings()
+    con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
+    con.execute("set TimeZone = 'UTC'")
+    problems: list[str] = []
+    for table in TABLES.values():
+        _base_view(con, table, readable_files(settings.lake_dir, table.name, problems))
+    _config_tables(con, settings)
+    con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    for p in problems:
+        log.warning("left out of the views: %s", p)
+    return LakeConnection(con, settings, problems)
+
+
+def lake_version(settings: Settings | None = None) -> str:
+    """Changes whenever a file appears or disappears: the cache key that makes new data show up."""
+    settings = settings or load_settings()
+    count = newest = size = 0
+    for table in TABLES:
+        for path in lake.data_files(settings.lake_dir, table):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            count += 1
+            size += st.st_size
+            newest = max(newest, st.st_mtime_ns)
+    return f"{count}-{size}-{newest}"

@@ -1,0 +1,171 @@
+"""The lake: append-only, Hive-partitioned Parquet under `<data>/lake/<table>/month=YYYY-MM/`.
+
+Every file is written to a hidden temp name in its final folder, fsynced, then renamed into place, so a
+reader never sees half a file and a crash leaves at most an ignored temp file. Nothing is updated in
+place: a change is a new row version, and the views in `models.db` pick the current one by natural key.
+That is also why compaction is safe at any moment: old and merged files may briefly coexist, and the
+duplicates they form are exactly the ones the views already remove.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from models.schema import TABLES, Table
+
+log = logging.getLogger(__name__)
+TEMP_PREFIX = ".tmp-"
+
+
+class LakeWriteError(RuntimeError):
+    """Rows could not be written; the message names the table and column. Nothing was made visible."""
+
+
+@dataclass(frozen=True)
+class CompactionReport:
+    table: str
+    partitions: int
+    files_before: int
+    files_after: int
+    rows_before: int
+    rows_after: int
+
+
+def table_dir(lake_dir: Path, table: str) -> Path:
+    return lake_dir / table
+
+
+def data_files(lake_dir: Path, table: str) -> list[Path]:
+    """The visible Parquet files of a table, sorted; temp files of writers in flight are not among them."""
+    root = table_dir(lake_dir, table)
+    if not root.exists():
+        return []
+    return sorted(p for p in root.glob("month=*/*.parquet") if not p.name.startswith(TEMP_PREFIX))
+
+
+def conform(table: Table, rows: pa.Table | pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Rows as an Arrow table of exactly the table's schema: missing columns null, extra columns refused."""
+    if isinstance(rows, pa.Table):
+        data = rows
+    elif isinstance(rows, pd.DataFrame):
+        data = pa.Table.from_pandas(rows, preserve_index=False)
+    else:
+        data = pa.Table.from_pylist(list(rows))
+    extra = sorted(set(data.column_names) - set(table.columns))
+    if extra:
+        raise LakeWriteError(f"{table.name}: unknown column(s) {', '.join(extra)}")
+    columns = []
+    for field in table.schema:
+        if field.name not in data.column_names:
+            columns.append(pa.nulls(data.num_rows, field.type))
+            continue
+        try:
+            columns.append(data.column(field.name).cast(field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            raise LakeWriteError(f"{table.name}.{field.name}: cannot store as {field.type}: {exc}") from exc
+    out = pa.Table.from_arrays(columns, schema=table.schema)
+    for key in (*table.key, table.partition_by):
+        if out.column(key).null_count:
+            raise LakeWriteError(f"{table.name}.{key}: {out.column(key).null_count} row(s) have no value")
+    return out
+
+
+def _atomic_write(data: pa.Table, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"part-{uuid.uuid4().hex}.parquet"
+    tmp = folder / f"{TEMP_PREFIX}{name}"
+    try:
+        with open(tmp, "wb") as fh:
+            pq.write_table(data, fh, compression="zstd", row_group_size=256_000)
+            fh.flush()
+            os.fsync(fh.fileno())
+        final = folder / name
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)
+    return final
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write(lake_dir: Path, table_name: str, rows: pa.Table | pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[Path]:
+    """Append rows to a table: one new file per month partition, each made visible atomically."""
+    table = TABLES[table_name]
+    data = conform(table, rows)
+    if data.num_rows == 0:
+        return []
+    months = pc.strftime(data.column(table.partition_by), format="%Y-%m")
+    written = []
+    for month in sorted(set(months.to_pylist())):
+        part = data.filter(pc.equal(months, month))
+        written.append(_atomic_write(part, table_dir(lake_dir, table_name) / f"month={month}"))
+    return written
+
+
+def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionReport:
+    """Merge each partition's files into one, dropping only rows that are exact copies of another.
+
+    The merged file is visible before the old files are removed; if the process dies in between, the
+    views see each row twice and keep one, so no query result changes at any instant.
+    """
+    table = TABLES[table_name]
+    files = data_files(lake_dir, table_name)
+    by_month: dict[Path, list[Path]] = {}
+    for f in files:
+        by_month.setdefault(f.parent, []).append(f)
+    rows_before = rows_after = partitions = files_after = 0
+    con = duckdb.connect()
+    try:
+        for folder, group in sorted(by_month.items()):
+            if len(group) < min_files:
+                files_after += len(group)
+                continue
+            listing = ", ".join(f"'{p.as_posix()}'" for p in group)
+            rows_before += con.sql(f"select count(*) from read_parquet([{listing}])").fetchone()[0]
+            order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
+            cols = ", ".join(f'"{c}"' for c in table.columns)
+            merged = con.sql(
+                f"select distinct {cols} "
+                f"from read_parquet([{listing}], hive_partitioning=false) order by {order}"
+            ).to_arrow_table()
+            merged = conform(table, merged)
+            _atomic_write(merged, folder)
+            for old in group:
+                old.unlink(missing_ok=True)
+            rows_after += merged.num_rows
+            partitions += 1
+            files_after += 1
+    finally:
+        con.close()
+    return CompactionReport(table_name, partitions, len(files), files_after, rows_before, rows_after)
+
+
+def clean_temp_files(lake_dir: Path, older_than_s: float = 3600) -> int:
+    """Remove temp files left by writers that died; recent ones may belong to a writer still running."""
+    removed = 0
+    for tmp in lake_dir.glob(f"*/month=*/{TEMP_PREFIX}*"):
+        if time.time() - tmp.stat().st_mtime > older_than_s:
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed

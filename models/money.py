@@ -1,0 +1,46 @@
+"""Money as integer minor units plus an ISO 4217 currency: parsing platform amounts and formatting them.
+
+Floats never carry money here: '19.99' becomes 1999 exactly, and a currency without minor units (VND,
+JPY, KRW) keeps its exponent 0, so 25000 VND is stored as 25000.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# ISO 4217 minor-unit exponents that differ from the usual 2.
+_EXPONENT: dict[str, int] = {"VND": 0, "JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3}
+_SYMBOL: dict[str, str] = {"CNY": "¥", "USD": "US$", "SGD": "S$", "MYR": "RM", "THB": "฿", "PHP": "₱",
+                           "IDR": "Rp", "VND": "₫", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "JP¥"}
+
+
+def exponent(currency: str) -> int:
+    return _EXPONENT.get(currency.upper(), 2)
+
+
+def to_minor(amount: str | int | float | Decimal, currency: str) -> int:
+    """Platform amount ('19.99', 19.99, '1,299.00') → minor units; raises ValueError naming the value."""
+    text = str(amount).replace(",", "").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(f"not an amount: {amount!r}") from exc
+    if not value.is_finite():
+        raise ValueError(f"not an amount: {amount!r}")
+    return int((value * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_minor(cents: int, currency: str) -> Decimal:
+    return Decimal(cents) / (10 ** exponent(currency))
+
+
+def format_money(cents: int | None, currency: str, lang: str = "en") -> str:
+    """'¥1,234.50' — grouping and symbol per currency; zh shows large sums in 万 (10⁴)."""
+    if cents is None:
+        return "–"
+    value = from_minor(cents, currency)
+    symbol = _SYMBOL.get(currency.upper(), currency.upper() + " ")
+    if lang == "zh" and abs(value) >= 100_000:
+        return f"{symbol}{value / 10_000:,.1f}万"
+    digits = exponent(currency)
+    return f"{symbol}{value:,.{digits}f}"

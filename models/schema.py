@@ -1,0 +1,107 @@
+"""The canonical model: one typed Arrow schema per lake table, with its natural key, in one place.
+
+Conventions: money is integer minor units (`_cents`) beside an ISO currency; every `_at` is UTC;
+booleans start with `is_`/`has_`. The writer refuses rows that do not fit these schemas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+STR = pa.string()
+I64 = pa.int64()
+I32 = pa.int32()
+BOOL = pa.bool_()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A lake table: its schema, the natural key that dedupes it, and which row of a key is current."""
+
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    version_by: tuple[str, ...]  # the current row of a key is the one with the greatest of these
+    partition_by: str  # a timestamp column; files land under month=YYYY-MM of it (UTC)
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names
+
+
+def _table(name: str, key: tuple[str, ...], version_by: tuple[str, ...], partition_by: str,
+           cols: list[tuple[str, pa.DataType]]) -> Table:
+    return Table(name, pa.schema(cols), key, version_by, partition_by)
+
+
+ORDERS = _table("orders", ("order_id",), ("updated_at", "ingested_at"), "placed_at", [
+    ("order_id", STR), ("channel", STR), ("shop_id", STR), ("platform_order_id", STR),
+    ("status", STR), ("raw_status", STR),
+    ("currency", STR), ("total_cents", I64), ("shipping_cents", I64), ("discount_cents", I64),
+    ("buyer_id", STR), ("buyer_note", STR),
+    ("receiver_name", STR), ("receiver_phone", STR), ("receiver_country", STR), ("receiver_province", STR),
+    ("receiver_city", STR), ("receiver_address", STR),
+    ("is_urgent", BOOL), ("is_vip", BOOL), ("is_presale", BOOL), ("is_cold_chain", BOOL), ("has_gift", BOOL),
+    ("warehouse", STR), ("carrier", STR), ("tracking_no", STR),
+    ("placed_at", TS), ("paid_at", TS), ("ship_by_at", TS), ("updated_at", TS), ("ingested_at", TS),
+    ("batch_id", STR),
+])
+
+ORDER_LINES = _table("order_lines", ("order_id", "line_no"), ("updated_at", "ingested_at"), "placed_at", [
+    ("order_id", STR), ("line_no", I32), ("sku", STR), ("title", STR), ("category", STR), ("qty", I32),
+    ("unit_price_cents", I64), ("currency", STR), ("is_gift", BOOL),
+    ("placed_at", TS), ("updated_at", TS), ("ingested_at", TS), ("batch_id", STR),
+])
+
+ORDER_EVENTS = _table("order_events", ("event_id",), ("ingested_at",), "occurred_at", [
+    ("event_id", STR), ("order_id", STR), ("event", STR), ("source", STR), ("actor", STR), ("occurred_at", TS),
+    ("detail", STR), ("ingested_at", TS), ("batch_id", STR),
+])
+
+EXCEPTIONS = _table("exceptions", ("exception_id",), ("updated_at", "ingested_at"), "detected_at", [
+    ("exception_id", STR), ("order_id", STR), ("type", STR), ("severity", STR), ("rule_id", STR),
+    ("status", STR), ("assignee", STR), ("detected_at", TS), ("due_at", TS), ("resolved_at", TS),
+    ("resolution_code", STR), ("note", STR), ("source", STR), ("updated_at", TS), ("ingested_at", TS),
+    ("batch_id", STR),
+])
+
+ACTIONS = _table("actions", ("action_id",), ("occurred_at",), "occurred_at", [
+    ("action_id", STR), ("occurred_at", TS), ("user", STR), ("role", STR), ("action", STR), ("target_type", STR),
+    ("target_id", STR), ("order_id", STR), ("before", STR), ("after", STR), ("reason", STR),
+])
+
+CHANNEL_RUNS = _table("channel_runs", ("run_id",), ("finished_at",), "started_at", [
+    ("run_id", STR), ("channel", STR), ("shop_id", STR), ("started_at", TS), ("finished_at", TS),
+    ("window_from", TS), ("window_to", TS), ("pages", I32), ("fetched", I32), ("new", I32), ("updated", I32),
+    ("rejected", I32), ("quarantined", I32), ("http_errors", I32), ("outcome", STR), ("error", STR),
+    ("watermark", TS),
+])
+
+INVENTORY = _table("inventory", ("sku", "warehouse", "snapshot_at"), ("snapshot_at",), "snapshot_at", [
+    ("snapshot_at", TS), ("sku", STR), ("warehouse", STR), ("on_hand", I32), ("reserved", I32),
+    ("safety_stock", I32),
+])
+
+RETURNS = _table("returns", ("return_id", "line_no"), ("requested_at",), "requested_at", [
+    ("return_id", STR), ("line_no", I32), ("order_id", STR), ("sku", STR), ("category", STR),
+    ("reason_code", STR), ("qty", I32), ("requested_at", TS),
+])
+
+RAW = _table("raw", ("channel", "sha256"), ("fetched_at",), "fetched_at", [
+    ("channel", STR), ("shop_id", STR), ("platform_order_id", STR), ("fetched_at", TS), ("sha256", STR),
+    ("batch_id", STR), ("kind", STR), ("payload", STR),
+])
+
+TABLES: dict[str, Table] = {t.name: t for t in (
+    ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW,
+)}
+
+EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")
+OPEN_EXCEPTION_STATUSES = ("open", "in_progress")
+RETURN_REASONS = (
+    "not_as_described", "missing_part", "damaged_in_transit", "wrong_item", "colour_difference", "size_too_small",
+    "size_too_large", "changed_mind", "quality_issue", "late_delivery", "better_price", "defective",
+)

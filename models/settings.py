@@ -1,0 +1,84 @@
+"""Every setting OrderHub reads, declared once with its default and help text.
+
+Values come from `$ORDERHUB_DATA/config/settings.toml` (optional) and a few environment variables.
+A test checks that every setting here is documented in docs/configuration.md.
+
+    >>> s = load_settings()
+    >>> s.timezone
+    'Asia/Shanghai'
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A configuration file is unreadable or holds a bad value; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default=Path("data"), metadata={"help": "Root of the lake, config and outbox ($ORDERHUB_DATA)."})
+    timezone: str = field(default="Asia/Shanghai", metadata={"help": "Zone in which dates are bucketed and shown."})
+    reporting_currency: str = field(default="CNY", metadata={"help": "Currency in which GMV is summed and shown."})
+    fx_rates: dict[str, float] = field(
+        default_factory=lambda: {"CNY": 1.0, "USD": 7.1, "SGD": 5.3, "MYR": 1.6, "THB": 0.2, "PHP": 0.125,
+                                 "IDR": 0.00045, "VND": 0.00029},
+        metadata={"help": "Units of the reporting currency per unit of each currency (GMV conversion)."},
+    )
+    lead_time_target_hours: float = field(default=8.0, metadata={"help": "Target median paid→shipped hours."})
+    on_time_target: float = field(default=0.95, metadata={"help": "Target on-time ship rate."})
+    accuracy_target: float = field(default=0.995, metadata={"help": "Target fulfillment accuracy."})
+    manual_rate_target: float = field(default=0.03, metadata={"help": "Ceiling for the manual-intervention rate."})
+    accuracy_exception_types: tuple[str, ...] = field(
+        default=("wrong_item", "missing_item"),
+        metadata={"help": "Exception types that make a shipped order count as not accurate."},
+    )
+    console_url: str = field(default="http://localhost:8501", metadata={"help": "Link used in e-mails."})
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+    @property
+    def config_dir(self) -> Path:
+        return self.data_dir / "config"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def setting_help() -> dict[str, str]:
+    """Name → help text of every setting (used by the docs test and the Admin page)."""
+    return {f.name: f.metadata["help"] for f in fields(Settings)}
+
+
+def load_settings(data_dir: str | Path | None = None) -> Settings:
+    """Defaults, overridden by `config/settings.toml` under the data dir; bad values raise ConfigError."""
+    root = Path(data_dir or os.environ.get("ORDERHUB_DATA") or "data")
+    settings = Settings(data_dir=root)
+    path = settings.config_dir / "settings.toml"
+    if not path.exists():
+        return settings
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc}); fix or remove the file") from exc
+    known = {f.name for f in fields(Settings)} - {"data_dir"}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if "accuracy_exception_types" in values:
+        values["accuracy_exception_types"] = tuple(values["accuracy_exception_types"])
+    settings = replace(settings, **values)
+    try:
+        settings.zone  # noqa: B018 - validates the zone name now, not at first use
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{path}: timezone {settings.timezone!r} is not a known IANA zone") from exc
+    return settings

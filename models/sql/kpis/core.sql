@@ -1,0 +1,84 @@
+-- Every KPI, defined once. Pages, the e-mail, the CLI and the tests all run these named queries.
+-- Parameters: $start_at/$end_at (UTC instants bounding the local date range), $channels, $shops,
+-- $warehouses (lists, empty = all), $tz (display zone), $as_of (UTC instant "now" for overdue figures).
+-- Durations in hours. A negative duration is a data error: left out of the figure, counted beside it.
+
+-- name: summary
+select
+    count(*) as orders,
+    cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint) as gmv_cents,
+    median(lead_hours) filter (where lead_hours >= 0) as lead_time_median_h,
+    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as lead_time_p90_h,
+    count(*) filter (where lead_hours >= 0) as lead_time_orders,
+    count(*) filter (where shipped_at is not null) as shipped,
+    count(*) filter (where shipped_at is not null and shipped_at <= ship_by_at)
+        / nullif(count(*) filter (where ship_by_at is not null
+            and (shipped_at is not null or (ship_by_at < $as_of and cancelled_at is null))), 0) as on_time_rate,
+    count(*) filter (where shipped_at is not null and not has_accuracy_exception)
+        / nullif(count(*) filter (where shipped_at is not null), 0) as fulfillment_accuracy,
+    count(*) filter (where has_action) / nullif(count(*), 0) as manual_rate,
+    count(*) filter (where has_action) as manual_orders,
+    count(*) filter (where least(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked,
+        h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours) < 0)
+        as orders_with_negative_durations
+from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses);
+
+-- name: stage_durations
+select
+    stage,
+    count(hours) filter (where hours >= 0) as orders,
+    median(hours) filter (where hours >= 0) as median_h,
+    quantile_cont(hours, 0.9) filter (where hours >= 0) as p90_h,
+    count(*) filter (where hours < 0) as negative
+from (
+    unpivot (
+        select h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
+               h_packed_shipped, h_shipped_delivered, h_delivered_completed
+        from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    ) on columns(*) into name stage value hours
+)
+group by stage;
+
+-- name: daily_orders
+select
+    cast(timezone($tz, placed_at) as date) as day,
+    channel,
+    count(*) as orders,
+    cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint) as gmv_cents
+from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+group by all
+order by day, channel;
+
+-- name: daily_lead_time
+select
+    cast(timezone($tz, paid_at) as date) as day,
+    median(lead_hours) filter (where lead_hours >= 0) as median_h,
+    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as p90_h,
+    count(*) filter (where lead_hours >= 0) as orders
+from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+where paid_at is not null
+group by all
+order by day;
+
+-- name: exceptions_by_type
+select
+    type,
+    count(*) as raised,
+    count(*) filter (where status in ('open', 'in_progress')) as open,
+    count(*) filter (where status in ('open', 'in_progress') and due_at < $as_of) as overdue,
+    median(date_diff('second', detected_at, resolved_at) / 3600.0)
+        filter (where status = 'resolved' and resolved_at >= detected_at) as resolve_median_h
+from scoped_exceptions($start_at, $end_at, $channels, $shops, $warehouses)
+group by type
+order by raised desc, type;
+
+-- name: hourly_intake
+select
+    date_trunc('hour', timezone($tz, placed_at)) as hour,
+    count(*) as orders
+from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+group by all
+order by hour;
+
+-- name: freshness
+select max(ingested_at) as data_as_of, count(*) as orders from orders;

@@ -1,0 +1,86 @@
+-- Derived views over the deduplicated tables (`orders`, `order_events`, ... are made in models/db.py).
+-- Layering: stage mart (one row per order, first time of each lifecycle event) → order_facts (one row
+-- per order with everything the KPIs need) → scoped_orders(...) (order_facts under the shared filters).
+
+-- The stage mart. First occurrence of each event: the step started or ended then, whichever source said
+-- it first. Rework counts steps that happened more than once (re-reviewed, re-allocated, re-routed).
+create or replace view order_stages as
+select
+    order_id,
+    min(occurred_at) filter (where event = 'placed') as placed_evt_at,
+    min(occurred_at) filter (where event = 'paid') as paid_evt_at,
+    min(occurred_at) filter (where event = 'reviewed') as reviewed_at,
+    min(occurred_at) filter (where event = 'allocated') as allocated_at,
+    min(occurred_at) filter (where event = 'picked') as picked_at,
+    min(occurred_at) filter (where event = 'packed') as packed_at,
+    min(occurred_at) filter (where event = 'shipped') as shipped_at,
+    min(occurred_at) filter (where event = 'in_transit') as in_transit_at,
+    min(occurred_at) filter (where event = 'delivered') as delivered_at,
+    min(occurred_at) filter (where event = 'completed') as completed_at,
+    min(occurred_at) filter (where event = 'cancelled') as cancelled_at,
+    min(occurred_at) filter (where event = 'refunded') as refunded_at,
+    min(occurred_at) filter (where event = 'returned') as returned_at,
+    count(*) as event_count,
+    count(*) filter (where event in ('reviewed', 'allocated'))
+        - count(distinct event) filter (where event in ('reviewed', 'allocated')) as rework_count
+from order_events
+group by order_id;
+
+-- One row per order: the KPI layer's only input for order figures.
+create or replace view order_facts as
+with acted as (
+    select distinct order_id from actions where order_id is not null
+), inaccurate as (
+    select distinct e.order_id
+    from exceptions e
+    join accuracy_exception_types t on t.type = e.type
+    where e.status <> 'dismissed'
+)
+select
+    o.order_id, o.channel, o.shop_id, o.warehouse, o.carrier, o.status, o.raw_status, o.currency,
+    o.total_cents,
+    cast(round(o.total_cents / pow(10, coalesce(fx.exponent, 2)) * fx.rate * 100) as bigint) as gmv_cents,
+    o.receiver_province, o.is_urgent, o.is_vip, o.is_presale, o.is_cold_chain, o.has_gift,
+    coalesce(o.placed_at, s.placed_evt_at) as placed_at,
+    coalesce(s.paid_evt_at, o.paid_at) as paid_at,
+    s.reviewed_at, s.allocated_at, s.picked_at, s.packed_at, s.shipped_at, s.delivered_at, s.completed_at,
+    s.cancelled_at, s.refunded_at, s.returned_at,
+    o.ship_by_at, o.updated_at, o.ingested_at,
+    coalesce(s.event_count, 0) as event_count, coalesce(s.rework_count, 0) as rework_count,
+    a.order_id is not null as has_action,
+    i.order_id is not null as has_accuracy_exception,
+    date_diff('second', coalesce(s.paid_evt_at, o.paid_at), s.shipped_at) / 3600.0 as lead_hours,
+    date_diff('second', coalesce(o.placed_at, s.placed_evt_at), coalesce(s.paid_evt_at, o.paid_at)) / 3600.0
+        as h_placed_paid,
+    date_diff('second', coalesce(s.paid_evt_at, o.paid_at), s.reviewed_at) / 3600.0 as h_paid_reviewed,
+    date_diff('second', s.reviewed_at, s.allocated_at) / 3600.0 as h_reviewed_allocated,
+    date_diff('second', s.allocated_at, s.picked_at) / 3600.0 as h_allocated_picked,
+    date_diff('second', s.picked_at, s.packed_at) / 3600.0 as h_picked_packed,
+    date_diff('second', s.packed_at, s.shipped_at) / 3600.0 as h_packed_shipped,
+    date_diff('second', s.shipped_at, s.delivered_at) / 3600.0 as h_shipped_delivered,
+    date_diff('second', s.delivered_at, s.completed_at) / 3600.0 as h_delivered_completed
+from orders o
+left join order_stages s using (order_id)
+left join fx_rates fx on fx.currency = o.currency
+left join acted a on a.order_id = o.order_id
+left join inaccurate i on i.order_id = o.order_id;
+
+-- The shared filters, defined once: orders placed in [start_at, end_at), in the given channels, shops and
+-- warehouses (an empty list means all).
+create or replace macro scoped_orders(start_at, end_at, channels, shops, warehouses) as table
+select *
+from order_facts
+where placed_at >= start_at and placed_at < end_at
+  and (len(channels) = 0 or list_contains(channels, channel))
+  and (len(shops) = 0 or list_contains(shops, shop_id))
+  and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
+
+-- Exceptions of the scoped orders, detected in the same range, with each one's current state.
+create or replace macro scoped_exceptions(start_at, end_at, channels, shops, warehouses) as table
+select e.*, o.channel, o.shop_id, o.warehouse
+from exceptions e
+join order_facts o using (order_id)
+where e.detected_at >= start_at and e.detected_at < end_at
+  and (len(channels) = 0 or list_contains(channels, o.channel))
+  and (len(shops) = 0 or list_contains(shops, o.shop_id))
+  and (len(warehouses) = 0 or list_contains(warehouses, o.warehouse));
