@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +25,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from models import lake
-from models.settings import Settings, load_settings
 from models.schema import TABLES, Table
+from models.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
+# duckdb 2.0's DataFrame export still calls a pandas 3.1-deprecated argument; the warning is not ours to fix.
+warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.drop is deprecated")
 SQL_DIR = Path(__file__).parent / "sql"
 
 
@@ -42,6 +45,10 @@ class LakeConnection:
     def sql(self, query: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
         return self.con.execute(query, params or {})
 
+    def cursor(self) -> LakeConnection:
+        """Another handle on the same database, safe to use from another thread."""
+        return LakeConnection(self.con.cursor(), self.settings, self.problems)
+
     def close(self) -> None:
         self.con.close()
 
@@ -51,7 +58,7 @@ def _footer_error(path: str, size: int, mtime_ns: int) -> str | None:
     """Why a file cannot be read, or None; cached per (path, size, mtime): lake files never change."""
     try:
         pq.read_metadata(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable footer is reported, whatever the cause
+    except Exception as exc:
         return f"{path}: unreadable Parquet ({exc.__class__.__name__}: {exc})"
     return None
 
@@ -79,8 +86,10 @@ def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -
         source = f"read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
         con.execute(f"create or replace view lake_{table.name} as select {cols} from {source}")
     else:
-        con.register(f"empty_{table.name}", pa.Table.from_pylist([], schema=table.schema))
-        con.execute(f"create or replace view lake_{table.name} as select {cols} from empty_{table.name}")
+        # A real (empty) table, not a registered Arrow object: registrations are invisible to cursors.
+        con.register("empty_src", pa.Table.from_pylist([], schema=table.schema))
+        con.execute(f"create or replace table lake_{table.name} as select {cols} from empty_src")
+        con.unregister("empty_src")
     key = ", ".join(f'"{k}"' for k in table.key)
     order = ", ".join(f'"{c}" desc nulls last' for c in table.version_by)
     con.execute(

@@ -110,9 +110,18 @@ def stage_durations(db: LakeConnection, scope: Scope) -> pd.DataFrame:
     return df.rename(index=names).rename_axis("stage").reset_index()
 
 
-def data_as_of(db: LakeConnection) -> datetime | None:
-    value = run(db, "freshness", Scope(date.today(), date.today()))["data_as_of"].iloc[0]
-    return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+def dimensions(db: LakeConnection) -> dict[str, Any]:
+    """What the lake holds: channels, shops, warehouses, first/last placed time, data-as-of, order count."""
+    row = db.con.execute(named_queries()["dimensions"]).df().to_dict("records")[0]
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in ("channels", "shops", "warehouses"):
+            out[key] = list(value) if value is not None else []
+        elif isinstance(value, pd.Timestamp):
+            out[key] = value.to_pydatetime()
+        else:
+            out[key] = None if value is None or pd.isna(value) else value
+    return out
 
 
 def everything(db: LakeConnection, scope: Scope, as_of: datetime | None = None) -> dict[str, Any]:

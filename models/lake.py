@@ -63,7 +63,7 @@ def conform(table: Table, rows: pa.Table | pd.DataFrame | Iterable[Mapping[str, 
     elif isinstance(rows, pd.DataFrame):
         data = pa.Table.from_pandas(rows, preserve_index=False)
     else:
-        data = pa.Table.from_pylist(list(rows))
+        data = _from_records(table, list(rows))
     extra = sorted(set(data.column_names) - set(table.columns))
     if extra:
         raise LakeWriteError(f"{table.name}: unknown column(s) {', '.join(extra)}")
@@ -81,6 +81,17 @@ def conform(table: Table, rows: pa.Table | pd.DataFrame | Iterable[Mapping[str, 
         if out.column(key).null_count:
             raise LakeWriteError(f"{table.name}.{key}: {out.column(key).null_count} row(s) have no value")
     return out
+
+
+def _from_records(table: Table, records: list[Mapping[str, Any]]) -> pa.Table:
+    """Records → Arrow with the table's schema (Arrow would infer the columns from the first row alone)."""
+    extra = sorted(set().union(*records) - set(table.columns)) if records else []
+    if extra:
+        raise LakeWriteError(f"{table.name}: unknown column(s) {', '.join(extra)}")
+    try:
+        return pa.Table.from_pylist(records, schema=table.schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+        raise LakeWriteError(f"{table.name}: a value does not fit the schema: {exc}") from exc
 
 
 def _atomic_write(data: pa.Table, folder: Path) -> Path:
@@ -142,10 +153,10 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
                 files_after += len(group)
                 continue
             listing = ", ".join(f"'{p.as_posix()}'" for p in group)
-            rows_before += con.sql(f"select count(*) from read_parquet([{listing}])").fetchone()[0]
+            rows_before += con.execute(f"select count(*) from read_parquet([{listing}])").fetchone()[0]
             order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
             cols = ", ".join(f'"{c}"' for c in table.columns)
-            merged = con.sql(
+            merged = con.execute(
                 f"select distinct {cols} "
                 f"from read_parquet([{listing}], hive_partitioning=false) order by {order}"
             ).to_arrow_table()

@@ -23,7 +23,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = field(default=Path("data"), metadata={"help": "Root of the lake, config and outbox ($ORDERHUB_DATA)."})
+    data_dir: Path = field(default=Path("data"), metadata={"help": "Root of lake, config, outbox ($ORDERHUB_DATA)."})
     timezone: str = field(default="Asia/Shanghai", metadata={"help": "Zone in which dates are bucketed and shown."})
     reporting_currency: str = field(default="CNY", metadata={"help": "Currency in which GMV is summed and shown."})
     fx_rates: dict[str, float] = field(

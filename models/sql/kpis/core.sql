@@ -80,5 +80,13 @@ from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 group by all
 order by hour;
 
--- name: freshness
-select max(ingested_at) as data_as_of, count(*) as orders from orders;
+-- name: dimensions
+select
+    list_sort(list(distinct channel) filter (where channel is not null)) as channels,
+    list_sort(list(distinct shop_id) filter (where shop_id is not null)) as shops,
+    list_sort(list(distinct warehouse) filter (where warehouse is not null)) as warehouses,
+    min(placed_at) as first_placed_at,
+    max(placed_at) as last_placed_at,
+    max(ingested_at) as data_as_of,
+    count(*) as orders
+from orders;

@@ -1,0 +1,59 @@
+"""How figures read to a person: hours, rates, counts and times in the user's zone and language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from models.money import format_money
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def format_hours(hours: float | None, lang: str = "en") -> str:
+    """'3.2 h' / '3.2 小时'; under an hour in minutes, so 0.4 h reads '24 min'."""
+    if _missing(hours):
+        return "–"
+    if abs(hours) < 1:
+        return f"{hours * 60:.0f} min" if lang == "en" else f"{hours * 60:.0f} 分钟"
+    return f"{hours:.1f} h" if lang == "en" else f"{hours:.1f} 小时"
+
+
+def format_ratio(value: float | None, digits: int = 1) -> str:
+    return "–" if _missing(value) else f"{value * 100:.{digits}f}%"
+
+
+def format_count(value: float | None, lang: str = "en") -> str:
+    if _missing(value):
+        return "–"
+    if lang == "zh" and abs(value) >= 100_000:
+        return f"{value / 10_000:,.1f}万"
+    return f"{int(value):,}"
+
+
+def format_ts(ts: datetime | None, tz: str, lang: str = "en") -> str:
+    """A UTC instant in the configured zone: '2026-11-20 14:05 CST' / '2026年11月20日 14:05'."""
+    if ts is None or pd.isna(ts):
+        return "–"
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    local = ts.astimezone(ZoneInfo(tz))
+    if lang == "zh":
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def format_value(value: Any, unit: str, lang: str = "en", currency: str = "CNY") -> str:
+    """One entry point for KPI cards, tables and the e-mail, by the KPI's unit."""
+    if unit == "money":
+        return format_money(None if _missing(value) else int(value), currency, lang)
+    if unit == "hours":
+        return format_hours(value, lang)
+    if unit == "ratio":
+        return format_ratio(value, digits=2 if not _missing(value) and value > 0.98 else 1)
+    return format_count(value, lang)

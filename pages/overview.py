@@ -1,0 +1,46 @@
+"""Overview: the managers' dashboard. KPI cards against target and the previous period, then trends."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.kpis import headline_kpis
+from ui import charts, data, lang, t
+from ui.cards import kpi_card
+from ui.filters import current_scope
+
+scope = current_scope()
+settings = data.settings()
+st.title(t("overview.title"))
+days = (scope.end - scope.start).days + 1
+st.caption(t("overview.caption", start=scope.start, end=scope.end, days=days))
+
+now = data.summary(scope)
+if not now["orders"]:
+    st.info(t("overview.empty"))
+    st.stop()
+before = data.summary(scope.previous())
+
+cards = headline_kpis(settings)
+for row in (cards[:4], cards[4:]):
+    for column, kpi in zip(st.columns(4), row, strict=False):
+        with column:
+            kpi_card(kpi, now, before, settings.reporting_currency)
+if now["orders_with_negative_durations"]:
+    st.caption(t("kpi.negative_durations", n=now["orders_with_negative_durations"]))
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.daily_orders(data.kpi_frame("daily_orders", scope), lang()), key="daily_orders")
+with right:
+    st.plotly_chart(charts.lead_time(data.kpi_frame("daily_lead_time", scope), settings.lead_time_target_hours,
+                                     lang()), key="lead_time")
+left, right = st.columns(2)
+with left:
+    exceptions = data.kpi_frame("exceptions_by_type", scope)
+    if exceptions.empty:
+        st.caption(t("overview.top_exceptions") + ": –")
+    else:
+        st.plotly_chart(charts.exception_types(exceptions, lang()), key="exception_types")
+with right:
+    st.plotly_chart(charts.stage_durations(data.stage_durations(scope), lang()), key="stages")

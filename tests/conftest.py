@@ -1,0 +1,32 @@
+"""Shared fixtures: a hand-made lake (values worked out on paper) in a temporary data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.db import LakeConnection, connect
+from models.settings import Settings
+from tests import handmade
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data dir that ORDERHUB_DATA points at for the test."""
+    monkeypatch.setenv("ORDERHUB_DATA", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def handmade_lake(data_dir: Path) -> Settings:
+    settings = Settings(data_dir=data_dir)
+    handmade.build(settings.lake_dir)
+    return settings
+
+
+@pytest.fixture
+def handmade_db(handmade_lake: Settings) -> LakeConnection:
+    db = connect(handmade_lake)
+    yield db
+    db.close()

@@ -1,0 +1,24 @@
+"""Starting the console under AppTest, the way every page test does."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 2)), page: str | None = None,
+             **state: object) -> AppTest:
+    """Run app.py with the given sidebar dates and session state, then switch to `page` if given."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if dates is not None:
+        at.session_state["dates"] = dates
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at

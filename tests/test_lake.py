@@ -1,0 +1,139 @@
+"""The lake writer and views: atomic files, dedupe by natural key, idempotent re-writes, safe compaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from models import kpis, lake
+from models.db import connect
+from models.kpis import Scope
+from models.schema import TABLES
+from tests import handmade
+from tests.handmade import local
+
+WEEK = Scope(date(2026, 2, 23), date(2026, 3, 8))
+
+
+def snapshot(settings) -> dict[str, pd.DataFrame]:
+    """Every current-state view and every KPI output, sorted: what 'no query result changes' means."""
+    db = connect(settings)
+    try:
+        views = {name: db.con.execute(f"select * from {name}").df() for name in (*TABLES, "order_facts")}
+        views = {k: v.sort_values(list(v.columns[:2])).reset_index(drop=True) for k, v in views.items()}
+        for name in ("summary", "daily_orders", "daily_lead_time", "exceptions_by_type", "hourly_intake"):
+            views[f"kpi:{name}"] = kpis.run(db, name, WEEK, local(9, 0))
+        views["kpi:stages"] = kpis.stage_durations(db, WEEK)
+        return views
+    finally:
+        db.close()
+
+
+def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        pd.testing.assert_frame_equal(a[key], b[key], check_dtype=False, obj=key)
+
+
+def test_files_are_partitioned_by_month(handmade_lake):
+    files = lake.data_files(handmade_lake.lake_dir, "orders")
+    assert sorted({f.parent.name for f in files}) == ["month=2026-02", "month=2026-03"]
+
+
+def test_views_keep_the_current_version(handmade_db):
+    status = handmade_db.con.execute("select status from orders where order_id = 'OH-A'").fetchall()
+    assert status == [("shipped",)]  # the to_ship version is older
+    n = handmade_db.con.execute("select count(*) from order_events where order_id = 'OH-A'").fetchone()[0]
+    assert n == 8  # written twice, counted once
+    raw = handmade_db.con.execute("select count(*) from lake_order_events where order_id = 'OH-A'").fetchone()[0]
+    assert raw == 16
+
+
+def test_rewriting_the_same_rows_changes_nothing(handmade_lake):
+    before = snapshot(handmade_lake)
+    handmade.build(handmade_lake.lake_dir)  # the whole batch again, as a re-run after a crash would
+    assert_same(before, snapshot(handmade_lake))
+
+
+def test_compaction_changes_no_result_and_merges_files(handmade_lake):
+    handmade.build(handmade_lake.lake_dir)
+    before = snapshot(handmade_lake)
+    files_before = len(lake.data_files(handmade_lake.lake_dir, "order_events"))
+    report = lake.compact(handmade_lake.lake_dir, "order_events")
+    assert report.files_before == files_before > 2
+    assert report.files_after == 2  # one per month
+    assert len(lake.data_files(handmade_lake.lake_dir, "order_events")) == 2
+    assert report.rows_after < report.rows_before  # exact copies dropped
+    for table in TABLES:
+        lake.compact(handmade_lake.lake_dir, table)
+    assert_same(before, snapshot(handmade_lake))
+
+
+def test_compaction_interrupted_before_removing_old_files(handmade_lake, monkeypatch):
+    """Dying between writing the merged file and removing the old ones leaves duplicates the views hide."""
+    before = snapshot(handmade_lake)
+    monkeypatch.setattr("pathlib.Path.unlink", lambda self, missing_ok=False: None)
+    lake.compact(handmade_lake.lake_dir, "orders")
+    monkeypatch.undo()
+    assert_same(before, snapshot(handmade_lake))
+
+
+def test_a_failed_write_leaves_nothing_visible(data_dir, monkeypatch):
+    lake_dir = data_dir / "lake"
+    row = handmade.order_row("A")
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", boom)
+    with pytest.raises(OSError, match="No space"):
+        lake.write(lake_dir, "orders", [row])
+    monkeypatch.undo()
+    assert lake.data_files(lake_dir, "orders") == []
+    assert list(lake_dir.rglob("*")) == [] or all(p.is_dir() for p in lake_dir.rglob("*"))
+
+
+def test_temp_files_of_live_writers_are_invisible(handmade_lake):
+    folder = handmade_lake.lake_dir / "orders" / "month=2026-03"
+    (folder / ".tmp-part-half.parquet").write_bytes(b"PAR1 half a file")
+    db = connect(handmade_lake)
+    assert db.problems == []
+    assert db.con.execute("select count(*) from orders").fetchone()[0] == 7
+
+
+def test_a_corrupt_file_is_named_and_left_out(handmade_lake):
+    bad = handmade_lake.lake_dir / "orders" / "month=2026-03" / "part-corrupt.parquet"
+    bad.write_bytes(b"not parquet at all")
+    db = connect(handmade_lake)
+    assert len(db.problems) == 1 and "part-corrupt.parquet" in db.problems[0]
+    assert db.con.execute("select count(*) from orders").fetchone()[0] == 7  # the rest keeps working
+
+
+def test_truncated_file_is_named_and_left_out(handmade_lake):
+    good = lake.data_files(handmade_lake.lake_dir, "order_events")[-1]
+    cut = good.with_name("part-truncated.parquet")
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    db = connect(handmade_lake)
+    assert any("part-truncated.parquet" in p for p in db.problems)
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([{"order_id": "x", "colour": "red"}], "unknown column"),
+    ([{"order_id": None, "placed_at": local(2, 1)}], "order_id"),
+    ([{"order_id": "x", "placed_at": local(2, 1), "total_cents": "a lot"}], "does not fit"),
+])
+def test_bad_rows_are_refused_with_the_column_named(data_dir, rows, message):
+    with pytest.raises(lake.LakeWriteError, match=message):
+        lake.write(data_dir / "lake", "orders", rows)
+    assert lake.data_files(data_dir / "lake", "orders") == []
+
+
+def test_missing_keys_in_later_records_are_kept(data_dir):
+    """Arrow infers columns from the first record alone; the writer must not lose later ones."""
+    rows = [{"exception_id": "1", "detected_at": local(2, 1)},
+            {"exception_id": "2", "detected_at": local(2, 1), "resolved_at": local(2, 3)}]
+    (path,) = lake.write(data_dir / "lake", "exceptions", rows)
+    assert pq.read_table(path).column("resolved_at").null_count == 1

@@ -1,0 +1,52 @@
+"""KPI cards: value, change on the previous period, and a green/red mark against the target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from models.formatting import format_value
+from models.kpis import Kpi
+from ui import lang, t
+
+
+def delta_text(kpi: Kpi, now: Any, before: Any) -> str | None:
+    """Change on the previous period, in the KPI's own unit (points for rates)."""
+    if now is None or before is None:
+        return None
+    diff = now - before
+    if kpi.unit == "ratio":
+        return f"{diff * 100:+.2f} pt"
+    if kpi.unit == "hours":
+        return f"{diff:+.1f} h"
+    if before:
+        return f"{diff / before * 100:+.1f}%"
+    return None
+
+
+def target_badge(kpi: Kpi, value: Any, currency: str) -> str:
+    """':green[target ≤ 8.0 h]' when met, ':red[...]' when missed, '' when there is no target."""
+    if kpi.target is None:
+        return ""
+    text = t("kpi.target_min" if kpi.higher_is_better else "kpi.target_max",
+             target=format_value(kpi.target, kpi.unit, lang(), currency))
+    met = kpi.meets(value)
+    colour = "gray" if met is None else ("green" if met else "red")
+    icon = "" if met is None else (":material/check_circle: " if met else ":material/error: ")
+    return f":{colour}[{icon}{text}]"
+
+
+def kpi_card(kpi: Kpi, now: dict[str, Any], before: dict[str, Any], currency: str) -> None:
+    value = now.get(kpi.key)
+    st.metric(
+        t(f"kpi.{kpi.key}"),
+        format_value(value, kpi.unit, lang(), currency),
+        delta=delta_text(kpi, value, before.get(kpi.key)),
+        delta_color="normal" if kpi.higher_is_better or kpi.unit == "count" else "inverse",
+        help=t("kpi.vs_last"),
+        border=True,
+    )
+    badge = target_badge(kpi, value, currency)
+    if badge:
+        st.markdown(badge)

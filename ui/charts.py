@@ -1,0 +1,61 @@
+"""Plotly figures shared by the console and the weekly e-mail: one colour per channel everywhere.
+
+Pure plotly (no Streamlit), so reports render the same figures as static PNGs.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.channels import channel_color, channel_name
+from models.i18n import exception_label, label
+
+LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "legend": {"orientation": "h", "y": -0.2},
+          "template": "plotly_white"}
+
+
+def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Stacked bars of orders per day, one colour per channel."""
+    fig = go.Figure()
+    for channel, part in df.groupby("channel", sort=True):
+        fig.add_bar(x=part["day"], y=part["orders"], name=channel_name(channel, lang),
+                    marker_color=channel_color(channel))
+    fig.update_layout(barmode="stack", title=label("overview.daily_orders", lang),
+                      xaxis_title=label("chart.day", lang), yaxis_title=label("chart.orders", lang), **LAYOUT)
+    return fig
+
+
+def lead_time(df: pd.DataFrame, target_hours: float, lang: str = "en") -> go.Figure:
+    """Median and p90 paid→shipped hours per day against the target line."""
+    fig = go.Figure()
+    fig.add_scatter(x=df["day"], y=df["median_h"], mode="lines+markers", name=label("chart.median", lang))
+    fig.add_scatter(x=df["day"], y=df["p90_h"], mode="lines", name=label("chart.p90", lang),
+                    line={"dash": "dot"})
+    fig.add_hline(y=target_hours, line_color="#D62728", line_dash="dash",
+                  annotation_text=f"{label('chart.target', lang)} {target_hours:g} h")
+    fig.update_layout(title=label("overview.lead_trend", lang), xaxis_title=label("chart.day", lang),
+                      yaxis_title=label("chart.hours", lang), **LAYOUT)
+    return fig
+
+
+def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Figure:
+    """Horizontal bars of exceptions raised by type, open ones highlighted."""
+    part = df.head(top).iloc[::-1]
+    names = [exception_label(x, lang) for x in part["type"]]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=part["raised"] - part["open"], orientation="h", name=label("chart.raised", lang),
+                marker_color="#9DB4CF")
+    fig.add_bar(y=names, x=part["open"], orientation="h", name=label("chart.open", lang), marker_color="#D62728")
+    fig.update_layout(barmode="stack", title=label("overview.top_exceptions", lang), **LAYOUT)
+    return fig
+
+
+def stage_durations(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Median and p90 hours of each consecutive lifecycle step."""
+    fig = go.Figure()
+    fig.add_bar(x=df["stage"], y=df["median_h"], name=label("chart.median", lang), marker_color="#1F77B4")
+    fig.add_bar(x=df["stage"], y=df["p90_h"], name=label("chart.p90", lang), marker_color="#AEC7E8")
+    fig.update_layout(barmode="group", title=label("overview.stages", lang), xaxis_title=label("chart.stage", lang),
+                      yaxis_title=label("chart.hours", lang), **LAYOUT)
+    return fig

@@ -1,0 +1,81 @@
+"""Cached access to the lake for the console.
+
+One DuckDB connection per lake version is shared by all sessions (each query runs on its own cursor,
+which DuckDB makes safe across threads). Results are cached on (query, scope, lake version), so a new
+file in the lake shows up on the next rerun without a restart and repeated page views cost nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from models import kpis
+from models.db import LakeConnection, connect, lake_version
+from models.kpis import Scope
+from models.settings import Settings, load_settings
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _connection(version: str) -> LakeConnection:
+    """A connection over the lake as of `version`; replaced when the version changes."""
+    return connect(load_settings())
+
+
+def current_version() -> str:
+    return lake_version(load_settings())
+
+
+def db() -> LakeConnection:
+    """A cursor on the shared connection for this rerun."""
+    return _connection(current_version()).cursor()
+
+
+def settings() -> Settings:
+    return _connection(current_version()).settings
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _run(name: str, scope: Scope, version: str, as_of_minute: datetime | None) -> pd.DataFrame:
+    return kpis.run(db(), name, scope, as_of_minute)
+
+
+def kpi_frame(name: str, scope: Scope) -> pd.DataFrame:
+    """A named KPI query under the scope (cached until the lake changes or the minute turns)."""
+    return _run(name, scope, current_version(), _minute())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _summary(scope: Scope, version: str, as_of_minute: datetime) -> dict[str, Any]:
+    return kpis.summary(db(), scope, as_of_minute)
+
+
+def summary(scope: Scope) -> dict[str, Any]:
+    return _summary(scope, current_version(), _minute())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _stages(scope: Scope, version: str) -> pd.DataFrame:
+    return kpis.stage_durations(db(), scope)
+
+
+def stage_durations(scope: Scope) -> pd.DataFrame:
+    return _stages(scope, current_version())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _dimensions(version: str) -> dict[str, Any]:
+    return kpis.dimensions(db())
+
+
+def dimensions() -> dict[str, Any]:
+    """Channels, shops and warehouses present in the lake, the date span, and the data-as-of time."""
+    return _dimensions(current_version())
+
+
+def _minute() -> datetime:
+    """'Now' rounded down to the minute: overdue figures stay fresh without defeating the cache."""
+    return datetime.now(UTC).replace(second=0, microsecond=0)

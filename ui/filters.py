@@ -1,0 +1,75 @@
+"""The shared sidebar: language switch, date range, channel and warehouse filters, data freshness.
+
+Widgets live in app.py's sidebar on every page, with explicit keys, so the choices persist across
+pages. Pages read the result with `current_scope()`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import streamlit as st
+
+from models.channels import channel_name
+from models.demo import read_demo_marker
+from models.formatting import format_ts
+from models.kpis import Scope
+from ui import data, lang, t
+
+SCOPE_KEY = "scope"
+
+
+def _default_range(last: date) -> tuple[date, date]:
+    """The seven days ending on the last day with data (or today)."""
+    return last - timedelta(days=6), last
+
+
+def sidebar() -> None:
+    """Draw the shared sidebar and store the resulting Scope in session state."""
+    with st.sidebar:
+        st.radio(t("sidebar.language"), ["en", "zh"], key="lang", horizontal=True,
+                 format_func=lambda code: {"en": "English", "zh": "中文"}[code])
+        dims = data.dimensions()
+        settings = data.settings()
+        today = datetime.now(settings.zone).date()
+        last = dims["last_placed_at"].astimezone(settings.zone).date() if dims["last_placed_at"] else today
+        if "dates" not in st.session_state:
+            st.session_state["dates"] = _default_range(last)
+        # Wide fixed bounds: a remembered range must never fall outside them when the lake changes.
+        picked = st.date_input(t("sidebar.dates"), key="dates", min_value=date(2000, 1, 1),
+                               max_value=today + timedelta(days=366))
+        channels = st.multiselect(t("sidebar.channels"), dims["channels"], key="channels",
+                                  format_func=lambda c: channel_name(c, lang()), placeholder=t("sidebar.all"))
+        warehouses = st.multiselect(t("sidebar.warehouses"), dims["warehouses"], key="warehouses",
+                                    placeholder=t("sidebar.all"))
+        start, end = _range(picked, last)
+        st.session_state[SCOPE_KEY] = Scope(start, end, tuple(channels), (), tuple(warehouses))
+        _freshness(dims, settings.timezone)
+
+
+def _range(picked: object, last: date) -> tuple[date, date]:
+    """A date_input gives one date while the user is still choosing the second: treat it as one day."""
+    if isinstance(picked, tuple | list):
+        if len(picked) == 2:
+            return picked[0], picked[1]
+        if len(picked) == 1:
+            return picked[0], picked[0]
+        return _default_range(last)
+    return picked, picked  # type: ignore[return-value]
+
+
+def _freshness(dims: dict, tz: str) -> None:
+    if dims["data_as_of"] is None:
+        st.warning(t("sidebar.no_data"))
+        return
+    st.caption(t("sidebar.data_as_of", ts=format_ts(dims["data_as_of"], tz, lang())))
+    if read_demo_marker(data.settings().lake_dir):
+        st.caption(f":orange-badge[:material/science: {t('sidebar.demo')}]")
+    problems = data.db().problems
+    if problems:
+        st.warning(t("sidebar.problems", n=len(problems)))
+
+
+def current_scope() -> Scope:
+    """The scope chosen in the sidebar (app.py always draws the sidebar before the page)."""
+    return st.session_state[SCOPE_KEY]
