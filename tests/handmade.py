@@ -3,7 +3,7 @@
 Local zone Asia/Shanghai (UTC+8, no DST). Scope: orders placed on 2026-03-02 local.
 
 order  channel/warehouse  amount      placed       paid   then                                     shipped
-A      shopee/Suzhou      100.00 CNY  10:00        10:10  rev 10:20 alloc 11:00 pick 13:00 pack 14:00  16:10 wms+16:12 car
+A      shopee/Suzhou      100.00 CNY  10:00        10:10  rev 10:20 alloc 11 pick 13 pack 14  16:10 (+carrier 16:12)
 B      tmall/Hefei        250.00 CNY  12:00        12:30  rev 12:40 alloc 13:00 pick 15:00 pack 17:00  20:30 (due 18:00)
 C      shopee/Suzhou      20.00 USD   18:00        18:05  no review; +1d alloc 09:00 pick 10 pack 11   +1d 12:05
 D      jd/Chengdu         50.00 CNY   20:00        never  cancelled 21:00                          –
