@@ -32,6 +32,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.target_max": ("target ≤ {target}", "目标 ≤ {target}"),
     "kpi.target_min": ("target ≥ {target}", "目标 ≥ {target}"),
     "kpi.vs_last": ("vs previous period", "较上一周期"),
+    "kpi.gmv_unconverted": ("GMV leaves out {n} paid order(s) in a currency without an exchange rate (fx_rates).",
+                            "成交额未计入 {n} 个币种缺少汇率的已付款订单（fx_rates）。"),
     "kpi.negative_durations": ("{n} order(s) with impossible durations left out of the figures.",
                                "{n} 个订单存在时间倒序，已从指标中剔除。"),
     # overview

@@ -3,7 +3,8 @@
 -- per order with everything the KPIs need) → scoped_orders(...) (order_facts under the shared filters).
 
 -- The stage mart. First occurrence of each event: the step started or ended then, whichever source said
--- it first. Rework counts steps that happened more than once (re-reviewed, re-allocated, re-routed).
+-- it first. Rework counts steps one source reported more than once (re-reviewed, re-allocated, re-routed);
+-- the same step reported by two sources is not rework.
 create or replace view order_stages as
 select
     order_id,
@@ -22,7 +23,7 @@ select
     min(occurred_at) filter (where event = 'returned') as returned_at,
     count(*) as event_count,
     count(*) filter (where event in ('reviewed', 'allocated'))
-        - count(distinct event) filter (where event in ('reviewed', 'allocated')) as rework_count
+        - count(distinct event || '/' || source) filter (where event in ('reviewed', 'allocated')) as rework_count
 from order_events
 group by order_id;
 
