@@ -8,10 +8,10 @@ one of them misreads the definition.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -52,9 +52,17 @@ def order_frame(lake_dir: Path, fx: dict[str, float], accuracy_types: tuple[str,
     df["has_action"] = df["order_id"].isin(acted)
     df["inaccurate"] = df["order_id"].isin(bad)
     df["lead_h"] = (df["shipped_ev"] - df["paid"]).dt.total_seconds() / 3600
-    exp = df["currency"].map(lambda c: 0 if c in ("VND", "JPY", "KRW") else 2)
-    df["gmv"] = np.round(df["total_cents"] / 10.0**exp * df["currency"].map(fx) * 100)
+    df["gmv"] = [to_reporting_cents(c, cur, fx) for c, cur in zip(df["total_cents"], df["currency"], strict=True)]
     return df
+
+
+def to_reporting_cents(cents: int, currency: str, fx: dict[str, float]) -> float:
+    """Exact conversion with Decimal, rounded half-up; NaN when the currency has no rate."""
+    if currency not in fx:
+        return float("nan")
+    minor = Decimal(10) ** (0 if currency in ("VND", "JPY", "KRW") else 2)
+    value = Decimal(int(cents)) / minor * Decimal(str(fx[currency])) * 100
+    return float(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def summary(lake_dir: Path, start: date, end: date, tz: str, as_of: datetime,

@@ -40,7 +40,8 @@ with acted as (
 select
     o.order_id, o.channel, o.shop_id, o.warehouse, o.carrier, o.status, o.raw_status, o.currency,
     o.total_cents,
-    cast(round(o.total_cents / pow(10, coalesce(fx.exponent, 2)) * fx.rate * 100) as bigint) as gmv_cents,
+    -- reporting-currency cents, exact decimal arithmetic, half away from zero (half-up for amounts ≥ 0)
+    cast(round(o.total_cents::decimal(38, 0) * fx.rate * fx.to_cents) as bigint) as gmv_cents,
     o.receiver_province, o.is_urgent, o.is_vip, o.is_presale, o.is_cold_chain, o.has_gift,
     coalesce(o.placed_at, s.placed_evt_at) as placed_at,
     coalesce(s.paid_evt_at, o.paid_at) as paid_at,
