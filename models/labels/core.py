@@ -38,8 +38,8 @@ LABELS: dict[str, tuple[str, str]] = {
                                "{n} 个订单存在时间倒序，已从指标中剔除。"),
     # overview
     "overview.title": ("Overview", "总览"),
-    "overview.caption": ("Orders placed {start} – {end}, compared with the {days} days before.",
-                         "下单日期 {start} – {end}，与之前 {days} 天对比。"),
+    "overview.caption": ("Orders placed {start} – {end}; changes are against the {days}-day period before.",
+                         "下单日期 {start} – {end}；变化为与之前 {days} 天的对比。"),
     "overview.daily_orders": ("Daily orders by channel", "各渠道每日订单"),
     "overview.lead_trend": ("Paid→shipped lead time against target", "付款→发货时长与目标"),
     "overview.top_exceptions": ("Top exception types", "主要异常类型"),
