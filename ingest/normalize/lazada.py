@@ -66,9 +66,9 @@ def _status_key(r: Reader, smap: StatusMap) -> tuple[str, str]:
     live = [s for s, m in mapped.items() if m in lifecycle.FLOW]
     pool = live or list(mapped)
     pick = (
-        min(pool, key=lambda s: _RANK[mapped[s] or ""])
+        min(pool, key=lambda s: _RANK.get(mapped[s] or "", -1))
         if live
-        else max(pool, key=lambda s: _RANK[mapped[s] or ""])
+        else max(pool, key=lambda s: _RANK.get(mapped[s] or "", -1))
     )
     return raw, pick
 
