@@ -209,7 +209,7 @@ class Line:
     sku: str | None
     title: str | None
     qty: int
-    unit_price_cents: int
+    unit_price_cents: int | None  # None: the source (a file export) has no unit price
     is_gift: bool
 
 
