@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
+import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest.files.importer import import_file
+from ingest.files.profile import load_profile
+from ingest.files.tables import read_table
 from ingest.normalize import registry
 from ingest.normalize.base import BadRecord, NormalizedOrder
 from ingest.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
-from tests.ingest.conftest import FETCHED_AT, load
+from tests.ingest.conftest import FETCHED_AT, FIXTURES, load
 
 PLATFORMS = sorted(registry.PLATFORMS)
 SAMPLES = {
@@ -159,3 +166,50 @@ def test_every_fixture_order_fits_the_lake_schemas():
             lake.conform(ORDER_EVENTS, result.events)
             if result.exceptions:
                 lake.conform(EXCEPTIONS, result.exceptions)
+
+
+TAOBAO_PROFILE = Path(__file__).resolve().parents[2] / "docs" / "profiles" / "taobao-orders.toml"
+cell = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "abc",
+            "12.90",
+            "¥1,299.00",
+            "-3",
+            "2026-03-01 10:15:30",
+            "2026/13/45 99:00",
+            "交易成功",
+            "买家已付款，等待卖家发货",
+            "奇怪状态",
+            '="3912345678901234567"',
+            "3912345678901234568",
+            "1",
+        ]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(cell, min_size=17, max_size=17), min_size=1, max_size=6))
+def test_every_file_row_is_imported_or_rejected_with_a_reason(rows: list[list[str]]):
+    profile = load_profile(TAOBAO_PROFILE)
+    sample = (FIXTURES / "files" / "taobao_orders.csv").read_text("utf-8-sig")
+    header = next(csv.reader(io.StringIO(sample)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "orders.csv"
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows([header, *rows])
+        data_rows = {n for n, _ in read_table(path, profile)}
+        result = import_file(path, profile, Path(tmp) / "lake", now=FETCHED_AT, stream=io.StringIO())
+        rejected: set[int] = set()
+        if result.reject_file:
+            with open(result.reject_file, encoding="utf-8-sig", newline="") as fh:
+                for reject in csv.DictReader(fh):
+                    assert reject["reason"] and reject["field"]
+                    rejected.add(int(reject["row"]))
+        assert rejected <= data_rows
+        assert result.rows == len(data_rows)
+        assert result.written["raw"] == len(data_rows)  # every row archived, imported or not
+        assert (result.orders > 0) == (rejected != data_rows)  # kept rows form orders
