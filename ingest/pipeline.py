@@ -98,9 +98,18 @@ class Batch:
                 continue  # the same payload twice in one run (overlapping pages): nothing new
             if pid is not None:
                 self.seen[pid] = sha
-            self.rows["raw"].append({"channel": cfg.channel, "shop_id": cfg.shop_id, "platform_order_id": pid,
-                                     "fetched_at": fetched_at, "sha256": sha, "batch_id": r.run_id,
-                                     "kind": kind, "payload": text})
+            self.rows["raw"].append(
+                {
+                    "channel": cfg.channel,
+                    "shop_id": cfg.shop_id,
+                    "platform_order_id": pid,
+                    "fetched_at": fetched_at,
+                    "sha256": sha,
+                    "batch_id": r.run_id,
+                    "kind": kind,
+                    "payload": text,
+                }
+            )
             failure = self._normalize_into(rec, pid, sha, fetched_at)
             if failure:
                 self.rows["exceptions"].append(failure)
@@ -118,15 +127,16 @@ class Batch:
         for table in ("raw", *TABLES):
             lake.write(self.settings.lake_dir, table, rows[table])
 
-    def _normalize_into(self, rec: Payload, pid: str | None, sha: str,
-                        fetched_at: datetime) -> dict[str, Any] | None:
+    def _normalize_into(
+        self, rec: Payload, pid: str | None, sha: str, fetched_at: datetime
+    ) -> dict[str, Any] | None:
         """Normalize one payload into `rows`; returns a sync_failure exception row when it fails."""
-        from ingest.normalize.registry import BadRecord
+        from ingest.normalize.base import BadRecord
 
         r = self.result
         try:
             if pid is None:
-                raise BadRecord(self.connector.id_field, "no platform order id in the payload")
+                raise BadRecord(self.cfg.channel, self.connector.id_field, "no platform order id")
             out = self.connector.normalize(rec, fetched_at=fetched_at, batch_id=r.run_id)
         except BadRecord as exc:
             r.quarantined += 1
@@ -159,11 +169,17 @@ class Batch:
         return {
             "exception_id": ids.stable_hash("sync_failure", cfg.channel, cfg.shop_id, pid, sha),
             "order_id": ids.order_id(cfg.channel, cfg.shop_id, pid) if pid else None,
-            "type": "sync_failure", "severity": "high", "rule_id": "ingest.normalize", "status": "open",
-            "detected_at": at, "source": "ingest", "updated_at": at, "ingested_at": at,
+            "type": "sync_failure",
+            "severity": "high",
+            "rule_id": "ingest.normalize",
+            "status": "open",
+            "detected_at": at,
+            "source": "ingest",
+            "updated_at": at,
+            "ingested_at": at,
             "batch_id": self.result.run_id,
             "note": f"{where}: quarantined, {what}. Raw payload kept (sha256 {sha[:12]}, batch "
-                    f"{self.result.run_id}); fix the field map, then resume the channel.",
+            f"{self.result.run_id}); fix the field map, then resume the channel.",
         }
 
 
@@ -181,18 +197,25 @@ def known_versions(settings: Settings, channel: str, shop_id: str) -> dict[str, 
         rows = con.execute(
             "select order_id, epoch_us(max(updated_at)) from read_parquet($files, hive_partitioning=false, "
             "union_by_name=true) where channel = $channel and shop_id = $shop group by order_id",
-            {"files": files, "channel": channel, "shop": shop_id}).fetchall()
+            {"files": files, "channel": channel, "shop": shop_id},
+        ).fetchall()
     finally:
         con.close()
     return {oid: int(us) for oid, us in rows if us is not None}
 
 
-def run_channel(cfg: ChannelConfig, settings: Settings, *, now: Callable[[], datetime] = utcnow,
-                client: HttpClient | None = None) -> RunResult:
+def run_channel(
+    cfg: ChannelConfig,
+    settings: Settings,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    client: HttpClient | None = None,
+) -> RunResult:
     """Pull one (channel, shop) once. Never raises for the channel's own failures: they are the outcome."""
     started = now()
-    result = RunResult(f"{cfg.channel}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", cfg.channel,
-                       cfg.shop_id, started)
+    result = RunResult(
+        f"{cfg.channel}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", cfg.channel, cfg.shop_id, started
+    )
     paused = Paused(settings.data_dir)
     if paused.get(cfg.channel, cfg.shop_id):
         result.outcome = "skipped_paused"
@@ -207,13 +230,22 @@ def run_channel(cfg: ChannelConfig, settings: Settings, *, now: Callable[[], dat
         return _run_locked(cfg, settings, result, now, client)
 
 
-def _run_locked(cfg: ChannelConfig, settings: Settings, result: RunResult, now: Callable[[], datetime],
-                client: HttpClient | None) -> RunResult:
+def _run_locked(
+    cfg: ChannelConfig,
+    settings: Settings,
+    result: RunResult,
+    now: Callable[[], datetime],
+    client: HttpClient | None,
+) -> RunResult:
     marks = Watermarks(settings.data_dir)
     result.window_to = result.started_at
-    result.window_from = marks.window_start(cfg.channel, cfg.shop_id, result.started_at,
-                                            timedelta(minutes=cfg.overlap_minutes),
-                                            timedelta(days=cfg.initial_lookback_days))
+    result.window_from = marks.window_start(
+        cfg.channel,
+        cfg.shop_id,
+        result.started_at,
+        timedelta(minutes=cfg.overlap_minutes),
+        timedelta(days=cfg.initial_lookback_days),
+    )
     result.watermark = marks.get(cfg.channel, cfg.shop_id)
     connector = batch = None
     try:
@@ -240,9 +272,18 @@ def _run_locked(cfg: ChannelConfig, settings: Settings, result: RunResult, now: 
     lake.write(settings.lake_dir, "channel_runs", [result.row()])
     if result.outcome == "ok":
         marks.set(cfg.channel, cfg.shop_id, result.window_to, result.run_id)
-    log.info("%s: %s fetched=%d new=%d updated=%d quarantined=%d rejected=%d pages=%d http_errors=%d",
-             cfg.key, result.outcome, result.fetched, result.new, result.updated, result.quarantined,
-             result.rejected, result.pages, result.http_errors)
+    log.info(
+        "%s: %s fetched=%d new=%d updated=%d quarantined=%d rejected=%d pages=%d http_errors=%d",
+        cfg.key,
+        result.outcome,
+        result.fetched,
+        result.new,
+        result.updated,
+        result.quarantined,
+        result.rejected,
+        result.pages,
+        result.http_errors,
+    )
     return result
 
 
@@ -255,22 +296,44 @@ def _flush_quietly(batch: Batch | None, result: RunResult) -> None:
 def _pause(cfg: ChannelConfig, settings: Settings, result: RunResult, now: Callable[[], datetime]) -> None:
     at = now()
     failed = result.quarantined + result.rejected
-    reason = (f"{failed} payload(s) failed normalization in run {result.run_id} (limit {cfg.max_failures}): "
-              "the platform's schema may have changed")
+    reason = (
+        f"{failed} payload(s) failed normalization in run {result.run_id} (limit {cfg.max_failures}): "
+        "the platform's schema may have changed"
+    )
     result.outcome, result.error = "paused", reason
     Paused(settings.data_dir).pause(cfg.channel, cfg.shop_id, reason, result.run_id, at)
-    lake.write(settings.lake_dir, "exceptions", [{
-        "exception_id": ids.stable_hash("channel_paused", cfg.channel, cfg.shop_id, result.run_id),
-        "type": "channel_paused", "severity": "critical", "rule_id": "ingest.pause", "status": "open",
-        "detected_at": at, "source": "ingest", "updated_at": at, "ingested_at": at, "batch_id": result.run_id,
-        "note": f"{cfg.key} paused: {reason}. See its sync_failure exceptions, fix the field map, then "
-                "press Resume on the Channels page.",
-    }])
+    lake.write(
+        settings.lake_dir,
+        "exceptions",
+        [
+            {
+                "exception_id": ids.stable_hash("channel_paused", cfg.channel, cfg.shop_id, result.run_id),
+                "type": "channel_paused",
+                "severity": "critical",
+                "rule_id": "ingest.pause",
+                "status": "open",
+                "detected_at": at,
+                "source": "ingest",
+                "updated_at": at,
+                "ingested_at": at,
+                "batch_id": result.run_id,
+                "note": f"{cfg.key} paused: {reason}. See its sync_failure exceptions, fix the field map, "
+                "then press Resume on the Channels page.",
+            }
+        ],
+    )
     log.error("%s paused: %s", cfg.key, reason)
 
 
-def resume(channel: str, shop_id: str, user: str, *, settings: Settings | None = None, role: str = "ops",
-           reason: str = "resumed from the console") -> bool:
+def resume(
+    channel: str,
+    shop_id: str,
+    user: str,
+    *,
+    settings: Settings | None = None,
+    role: str = "ops",
+    reason: str = "resumed from the console",
+) -> bool:
     """Un-pause a channel (an explicit human action, recorded in `actions`); False if it was not paused."""
     from models.settings import load_settings
 
@@ -279,17 +342,36 @@ def resume(channel: str, shop_id: str, user: str, *, settings: Settings | None =
     if before is None:
         return False
     at = utcnow()
-    lake.write(settings.lake_dir, "actions", [{
-        "action_id": ids.stable_hash("resume_channel", channel, shop_id, at.isoformat(), user, length=16),
-        "occurred_at": at, "user": user, "role": role, "action": "resume_channel", "target_type": "channel",
-        "target_id": f"{channel}/{shop_id}", "before": json.dumps(before, ensure_ascii=False),
-        "after": json.dumps({"paused": False}), "reason": reason,
-    }])
+    lake.write(
+        settings.lake_dir,
+        "actions",
+        [
+            {
+                "action_id": ids.stable_hash(
+                    "resume_channel", channel, shop_id, at.isoformat(), user, length=16
+                ),
+                "occurred_at": at,
+                "user": user,
+                "role": role,
+                "action": "resume_channel",
+                "target_type": "channel",
+                "target_id": f"{channel}/{shop_id}",
+                "before": json.dumps(before, ensure_ascii=False),
+                "after": json.dumps({"paused": False}),
+                "reason": reason,
+            }
+        ],
+    )
     return True
 
 
-def run_all(settings: Settings, *, channel: str | None = None, shop_id: str | None = None,
-            now: Callable[[], datetime] = utcnow) -> list[RunResult]:
+def run_all(
+    settings: Settings,
+    *,
+    channel: str | None = None,
+    shop_id: str | None = None,
+    now: Callable[[], datetime] = utcnow,
+) -> list[RunResult]:
     """Pull every enabled channel (or the one asked for); one channel's failure never stops the next."""
     results = []
     for cfg in load_channels(settings):

@@ -7,8 +7,8 @@ access_token, sign`; `update_after`/`update_before` ISO 8601, `sort_by=updated_a
 `{"code": "0", "data": {...}}` on success, otherwise `{"code": "...", "type": "ISV|SYSTEM", "message"}`
 with `ApiCallLimit` (throttled) retriable. Items come from `/orders/items/get?order_ids=[...]`.
 
-The payload handed to the normalizer is the order object with its items under `order_items`, the same
-shape `/orders/items/get` returns them in.
+The payload handed to the normalizer is the order object with its items merged under `items`
+(`ingest.normalize.lazada.with_items`): Lazada keeps status, currency and SKUs on the items.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ingest.connectors.base import Connector, Page, iso_utc
 from ingest.connectors.paginators import OffsetPaginator, Token
 from ingest.connectors.signing import lazada_sign
 from ingest.http import FatalError, RetriableError
+from ingest.normalize.lazada import with_items
 
 ORDERS_PATH = "/orders/get"
 ITEMS_PATH = "/orders/items/get"
@@ -107,14 +108,14 @@ class LazadaConnector(Connector):
         )
 
     def with_items(self, orders: list[dict]) -> list[dict]:
-        items: dict[str, list] = {}
+        """Each order with its items merged in (the normalizer's `with_items`: key `items`)."""
+        out = []
         for i in range(0, len(orders), ITEMS_BATCH):
-            ids = [o["order_id"] for o in orders[i : i + ITEMS_BATCH] if o.get("order_id") is not None]
-            for entry in (
-                self.get(ITEMS_PATH, {"order_ids": json.dumps(ids, separators=(",", ":"))}).get("data") or []
-            ):
-                items[str(entry["order_id"])] = entry.get("order_items") or []
-        return [{**o, "order_items": items.get(str(o.get("order_id")), [])} for o in orders]
+            chunk = orders[i : i + ITEMS_BATCH]
+            ids = [o["order_id"] for o in chunk if o.get("order_id") is not None]
+            body = self.get(ITEMS_PATH, {"order_ids": json.dumps(ids, separators=(",", ":"))}) if ids else {}
+            out.extend(with_items(o, body) for o in chunk)
+        return out
 
 
 def parse_lazada_time(value: Any) -> datetime | None:
