@@ -20,7 +20,7 @@ from ingest.normalize.rows import finish
 from ingest.normalize.status_map import StatusMap
 
 PLATFORM = "shopee"
-GIFT_PROMOTIONS = {"add_on_free_gift_sub", "free_gift"}
+GIFT_PROMOTIONS = {"add_on_free_gift_sub"}
 
 
 def orders_in_response(body: dict | list) -> list[dict]:

@@ -8,8 +8,7 @@ Timestamps are ISO 8601 with the shop's offset ("2026-03-01T10:15:00-05:00"); mo
 Shopify has no single order status, so one status key is derived (first rule that matches wins):
 
     | cancelled_at | financial_status        | fulfillment_status            | key                |
-    | set          | refunded                | any                           | refunded           |
-    | set          | other                   | any                           | cancelled          |
+    | set          | any                     | any                           | cancelled          |
     | null         | refunded / voided       | any                           | financial_status   |
     | null         | any                     | fulfilled, every shipment     | delivered          |
     |              |                         |   delivered                   |                    |
@@ -46,7 +45,7 @@ def _status(r: Reader) -> tuple[str, str]:
     raw = f"{financial}/{fulfillment}" + ("+cancelled" if cancelled else "")
     shipments = [f.get("shipment_status") for f in r.items("fulfillments") if isinstance(f, dict)]
     if cancelled:
-        key = "refunded" if financial == "refunded" else "cancelled"
+        key = "cancelled"
     elif financial in {"refunded", "voided"}:
         key = financial
     elif fulfillment == "fulfilled" and shipments and all(s == "delivered" for s in shipments):
@@ -132,7 +131,7 @@ def normalize(
         "delivered": delivered,
         "cancelled": r.ts("event.cancelled", "cancelled_at"),
         "refunded": dated(r, "event.refunded", "refunds", "created_at", latest=True)
-        if key == "refunded"
+        if r.raw(None, "financial_status") == "refunded"
         else None,
     }
     return finish(
