@@ -18,7 +18,7 @@ import requests
 
 from ingest.config import ChannelConfig
 from ingest.connectors.paginators import Paginator, Token
-from ingest.http import HttpClient
+from ingest.http import HttpClient, RetriableError, parse_retry_after
 
 Payload = dict[str, Any]
 
@@ -128,3 +128,10 @@ def epoch(at: datetime) -> int:
 def iso_utc(at: datetime) -> str:
     """ISO 8601 in UTC with an explicit offset, second precision: what every REST API here accepts."""
     return at.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def throttled(message: str, resp: requests.Response) -> RetriableError:
+    """A platform's "slow down" envelope (inside any HTTP status), honouring its Retry-After if sent."""
+    return RetriableError(
+        message, status=resp.status_code, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+    )

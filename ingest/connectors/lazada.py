@@ -20,10 +20,10 @@ from typing import Any
 
 import requests
 
-from ingest.connectors.base import Connector, Page, iso_utc
+from ingest.connectors.base import Connector, Page, iso_utc, throttled
 from ingest.connectors.paginators import OffsetPaginator, Token
 from ingest.connectors.signing import lazada_sign
-from ingest.http import FatalError, RetriableError
+from ingest.http import FatalError
 from ingest.normalize.lazada import with_items
 
 ORDERS_PATH = "/orders/get"
@@ -60,7 +60,7 @@ class LazadaConnector(Connector):
             return
         message = self.client.redactor.text(f"{self.cfg.key}: lazada {code}: {body.get('message', '')}")
         if code in RETRIABLE_CODES:
-            raise RetriableError(message)
+            raise throttled(message, resp)
         raise FatalError(message)
 
     def get(self, path: str, params: dict[str, Any]) -> Any:

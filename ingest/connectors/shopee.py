@@ -17,10 +17,10 @@ from typing import Any
 
 import requests
 
-from ingest.connectors.base import Connector, Page, epoch
+from ingest.connectors.base import Connector, Page, epoch, throttled
 from ingest.connectors.paginators import CursorPaginator, Token
 from ingest.connectors.signing import shopee_sign
-from ingest.http import FatalError, RetriableError
+from ingest.http import FatalError
 
 LIST_PATH = "/api/v2/order/get_order_list"
 DETAIL_PATH = "/api/v2/order/get_order_detail"
@@ -63,7 +63,7 @@ class ShopeeConnector(Connector):
             return
         message = self.client.redactor.text(f"{self.cfg.key}: shopee {error}: {body.get('message', '')}")
         if error in RETRIABLE_ERRORS:
-            raise RetriableError(message)
+            raise throttled(message, resp)
         raise FatalError(message)
 
     def get(self, path: str, params: dict[str, Any]) -> tuple[Any, requests.Response]:

@@ -17,10 +17,10 @@ from typing import Any
 
 import requests
 
-from ingest.connectors.base import Connector, Page, epoch
+from ingest.connectors.base import Connector, Page, epoch, throttled
 from ingest.connectors.paginators import CursorPaginator, Token
 from ingest.connectors.signing import tiktok_sign
-from ingest.http import FatalError, RetriableError
+from ingest.http import FatalError
 
 SEARCH_PATH = "/order/202309/orders/search"
 THROTTLED = 36009002
@@ -41,7 +41,7 @@ class TikTokConnector(Connector):
             return
         message = self.client.redactor.text(f"{self.cfg.key}: tiktok {code}: {body.get('message', '')}")
         if code == THROTTLED:
-            raise RetriableError(message, status=resp.status_code)
+            raise throttled(message, resp)
         raise FatalError(message)
 
     def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
