@@ -22,7 +22,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import schedule
@@ -87,11 +87,12 @@ def missed(job: schedule.Job, last: datetime | None, now: datetime) -> bool:
     """True when the job's previous due time passed since its last successful run (or it never ran)."""
     if last is None:
         return True
-    if job.period is None or job.next_run is None:
+    if job.unit is None or job.next_run is None:
         return False
+    period = timedelta(**{job.unit: job.interval})  # unit: seconds … weeks (a weekday job is "weeks")
     if job.at_time is None:  # "every N units": due one period after the last run
-        return now - last >= job.period
-    previous_due = job.next_run.astimezone(UTC) - job.period  # schedule keeps naive local times
+        return now - last >= period
+    previous_due = job.next_run.astimezone(UTC) - period  # schedule keeps naive local times
     return last < previous_due <= now
 
 

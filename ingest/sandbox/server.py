@@ -64,7 +64,8 @@ class Sandbox:
         return f"http://{host}:{port}"
 
     def start(self) -> Sandbox:
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name="sandbox", daemon=True)
+        serve = self.httpd.serve_forever
+        self.thread = threading.Thread(target=serve, args=(0.05,), name="sandbox", daemon=True)
         self.thread.start()
         return self
 

@@ -36,8 +36,18 @@ def settings(tmp_path: Path) -> Settings:
 def channel(sb: Sandbox, platform: str, **overrides: object) -> ChannelConfig:
     """A sandbox channel tuned for tests: small pages (several per run), fast rate, short timeouts."""
     base = sb.url + ("/rest" if platform == "lazada" else "")
-    cfg = ChannelConfig(platform, SHOP_IDS[platform], base, sandbox=True, rate_per_s=1000, page_size=25,
-                        timeout_s=2, connect_timeout_s=1, backoff_base_s=0.01, max_failures=5)
+    cfg = ChannelConfig(
+        platform,
+        SHOP_IDS[platform],
+        base,
+        sandbox=True,
+        rate_per_s=1000,
+        page_size=25,
+        timeout_s=2,
+        connect_timeout_s=1,
+        backoff_base_s=0.01,
+        max_failures=5,
+    )
     return replace(cfg, **overrides)  # type: ignore[arg-type]
 
 

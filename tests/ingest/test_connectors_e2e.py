@@ -16,15 +16,21 @@ from tests.ingest.conftest import PLATFORMS, T0, Sleeps, channel, client_for
 
 def pull(sb, settings: Settings, platform: str, sleeps: Sleeps | None = None, **overrides) -> RunResult:
     cfg = channel(sb, platform, **overrides)
-    return run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, sleeps if sleeps is not None else Sleeps()))
+    return run_channel(
+        cfg, settings, now=lambda: T0, client=client_for(cfg, sleeps if sleeps is not None else Sleeps())
+    )
 
 
 def lake_ids(settings: Settings, platform: str) -> tuple[list[str], int]:
     """Distinct platform order ids in the lake, and the number of order rows written (all versions)."""
     con = connect(settings)
     try:
-        ids = [r[0] for r in con.sql("select platform_order_id from orders where channel = $c order by 1",
-                                     {"c": platform}).fetchall()]
+        ids = [
+            r[0]
+            for r in con.sql(
+                "select platform_order_id from orders where channel = $c order by 1", {"c": platform}
+            ).fetchall()
+        ]
         rows = con.sql("select count(*) from lake_orders where channel = $c", {"c": platform}).fetchone()[0]
     finally:
         con.close()
@@ -116,4 +122,6 @@ def test_bad_credentials_are_fatal_and_redacted(sandbox, settings, platform, mon
     monkeypatch.setenv("OH_TEST_TOKEN", "wrong-secret-token-value")
     result = run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
     assert result.outcome == "fatal" and result.http_errors == 1
-    assert "wrong-secret-token-value" not in result.error and "sign=" not in result.error.replace("sign=***", "")
+    assert "wrong-secret-token-value" not in result.error and "sign=" not in result.error.replace(
+        "sign=***", ""
+    )

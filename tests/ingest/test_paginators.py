@@ -13,8 +13,10 @@ from ingest.connectors.paginators import (
     link_targets,
 )
 
-SHOPIFY_LINK = ('<https://s.myshopify.com/admin/api/2024-10/orders.json?page_info=abc&limit=50>; rel="previous", '
-                '<https://s.myshopify.com/admin/api/2024-10/orders.json?page_info=def&limit=50>; rel="next"')
+SHOPIFY_LINK = (
+    '<https://s.myshopify.com/admin/api/2024-10/orders.json?page_info=abc&limit=50>; rel="previous", '
+    '<https://s.myshopify.com/admin/api/2024-10/orders.json?page_info=def&limit=50>; rel="next"'
+)
 
 
 def test_link_header_next_page_info() -> None:
@@ -47,7 +49,9 @@ def test_shopee_cursor_more_and_next_cursor() -> None:
     assert p.advance({"response": {"more": True, "next_cursor": "40"}}, {}, 20) == "40"
     with pytest.raises(PaginationError, match="'40'"):
         p.advance({"response": {"more": True, "next_cursor": "40"}}, {}, 20)
-    done = CursorPaginator(cursor=lambda b: b["response"]["next_cursor"], more=lambda b: b["response"]["more"])
+    done = CursorPaginator(
+        cursor=lambda b: b["response"]["next_cursor"], more=lambda b: b["response"]["more"]
+    )
     assert done.advance({"response": {"more": False, "next_cursor": ""}}, {}, 3) is None
     with pytest.raises(PaginationError, match="no cursor"):
         done.advance({"response": {"more": True, "next_cursor": ""}}, {}, 3)
