@@ -145,7 +145,7 @@ class Reader:
             if isinstance(value, bool):
                 raise ValueError
             number = Decimal(str(value).strip())
-            if number != number.to_integral_value():
+            if number != number.to_integral_value() or abs(number) >= 2**31:
                 raise ValueError
             return int(number)
         except (ValueError, ArithmeticError) as exc:
@@ -158,9 +158,12 @@ class Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(self.prefix + paths[0], f"expected an amount, got {type(value).__name__}")
         try:
-            return to_minor(value, currency)
-        except ValueError as exc:
-            raise self.fail(self.prefix + paths[0], str(exc)) from exc
+            cents = to_minor(value, currency)
+        except (ValueError, ArithmeticError) as exc:  # to_minor raises InvalidOperation on huge values
+            raise self.fail(self.prefix + paths[0], str(exc) or f"not an amount: {value!r}") from exc
+        if abs(cents) >= 2**63:
+            raise self.fail(self.prefix + paths[0], f"amount out of range: {value!r}")
+        return cents
 
     def ts(
         self, canonical: str | None, *paths: str, required: bool = False, naive_tz: tzinfo | None = None
@@ -206,7 +209,7 @@ class Line:
     sku: str | None
     title: str | None
     qty: int
-    unit_price_cents: int
+    unit_price_cents: int | None  # None: the source (a file export) has no unit price
     is_gift: bool
 
 

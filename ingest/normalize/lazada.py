@@ -66,9 +66,9 @@ def _status_key(r: Reader, smap: StatusMap) -> tuple[str, str]:
     live = [s for s, m in mapped.items() if m in lifecycle.FLOW]
     pool = live or list(mapped)
     pick = (
-        min(pool, key=lambda s: _RANK[mapped[s] or ""])
+        min(pool, key=lambda s: _RANK.get(mapped[s] or "", -1))
         if live
-        else max(pool, key=lambda s: _RANK[mapped[s] or ""])
+        else max(pool, key=lambda s: _RANK.get(mapped[s] or "", -1))
     )
     return raw, pick
 
@@ -96,6 +96,8 @@ def normalize(
     """One Lazada order with its items under `items` (see with_items)."""
     r = Reader(PLATFORM, payload, id_path="order_id")
     smap = status_map or default_status_map()
+    if not r.items("items"):
+        raise r.fail("items", "missing: merge the /orders/items/get items under 'items' (lazada.with_items)")
     currency = r.currency("items.0.currency", "currency")
     raw_status, key = _status_key(r, smap)
     fields: dict[str, Any] = {

@@ -12,6 +12,7 @@ from typing import Any
 from ingest.normalize.base import Line, NormalizedOrder, Reader
 from ingest.normalize.status_map import StatusMap, default_status_map
 from models import ids, lifecycle
+from models.schema import ORDERS
 
 
 def event_rows(
@@ -75,6 +76,23 @@ _EVENT_OF_STATUS = {
 }
 
 
+# Defaults of an order row before a platform's fields are laid over it. The flags are the rules
+# engine's to set later; amounts a payload does not state are 0, not unknown.
+_ORDER_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(ORDERS.columns), "total_cents": 0, "shipping_cents": 0, "discount_cents": 0,
+    "is_urgent": False, "is_vip": False, "is_presale": False, "is_cold_chain": False,
+}
+
+
+def _line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"order_id": oid, "line_no": n, "sku": line.sku, "title": line.title, "category": None,
+         "qty": line.qty, "unit_price_cents": line.unit_price_cents, "currency": currency,
+         "is_gift": line.is_gift, **common}
+        for n, line in enumerate(lines, start=1)
+    ]
+
+
 def finish(
     reader: Reader,
     *,
@@ -95,75 +113,30 @@ def finish(
         raise ValueError("fetched_at must be timezone-aware")
     fetched_at = fetched_at.astimezone(UTC)
     oid = ids.order_id(platform, shop_id, reader.order_ref or "")
-    placed_at = fields["placed_at"]
-    times_by_event = {"placed": placed_at, "paid": fields.get("paid_at"), **times}
+    times_by_event = {"placed": fields["placed_at"], "paid": fields.get("paid_at"), **times}
     # No update time in the payload: the latest time it does carry, so re-reading it gives the same row.
     updated_at = fields.get("updated_at") or max(t for t in times_by_event.values() if t is not None)
-    smap = status_map or default_status_map()
-    status = smap.lookup(platform, status_key or raw_status)
+    status = (status_map or default_status_map()).lookup(platform, status_key or raw_status)
     exceptions = []
     if status is None:
         status = lifecycle.UNKNOWN
         exceptions.append(
             unmapped_status_exception(oid, platform, raw_status, detected_at=fetched_at, batch_id=batch_id)
         )
-    line_rows = [
-        {
-            "order_id": oid,
-            "line_no": n,
-            "sku": line.sku,
-            "title": line.title,
-            "category": None,
-            "qty": line.qty,
-            "unit_price_cents": line.unit_price_cents,
-            "currency": currency,
-            "is_gift": line.is_gift,
-            "placed_at": placed_at,
-            "updated_at": updated_at,
-            "ingested_at": fetched_at,
-            "batch_id": batch_id,
-        }
-        for n, line in enumerate(lines, start=1)
-    ]
-    order = {
-        "order_id": oid,
-        "channel": platform,
-        "shop_id": shop_id,
-        "platform_order_id": reader.order_ref,
-        "status": status,
-        "raw_status": raw_status,
-        "currency": currency,
-        "total_cents": 0,
-        "shipping_cents": 0,
-        "discount_cents": 0,
-        "buyer_id": None,
-        "buyer_note": None,
-        "receiver_name": None,
-        "receiver_phone": None,
-        "receiver_country": None,
-        "receiver_province": None,
-        "receiver_city": None,
-        "receiver_address": None,
-        "is_urgent": False,
-        "is_vip": False,
-        "is_presale": False,
-        "is_cold_chain": False,
-        "has_gift": any(line.is_gift for line in lines),
-        "warehouse": None,
-        "carrier": None,
-        "tracking_no": None,
-        "placed_at": placed_at,
-        "paid_at": None,
-        "ship_by_at": None,
-        "updated_at": updated_at,
-        "ingested_at": fetched_at,
-        "batch_id": batch_id,
-    }
-    order.update({k: v for k, v in fields.items() if k in order and v is not None})
-    order["updated_at"] = updated_at
+    order = {**_ORDER_DEFAULTS, **{k: v for k, v in fields.items() if k in _ORDER_DEFAULTS and v is not None}}
+    order.update(
+        order_id=oid, channel=platform, shop_id=shop_id, platform_order_id=reader.order_ref, status=status,
+        raw_status=raw_status, currency=currency, has_gift=any(line.is_gift for line in lines),
+        updated_at=updated_at, ingested_at=fetched_at, batch_id=batch_id,
+    )
     implied = _EVENT_OF_STATUS.get(status)
     if implied and times_by_event.get(implied) is None and fields.get("updated_at"):
         times_by_event[implied] = updated_at
         reader.explain.setdefault(f"event.{implied}", "(status + updated_at)")
-    events = event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id)
-    return NormalizedOrder(order, line_rows, events, dict(reader.explain), exceptions)
+    common = {"placed_at": fields["placed_at"], "updated_at": updated_at, "ingested_at": fetched_at,
+              "batch_id": batch_id}
+    return NormalizedOrder(
+        order, _line_rows(oid, lines, currency, common),
+        event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id), dict(reader.explain),
+        exceptions,
+    )

@@ -27,12 +27,16 @@ def orders_in_response(body: dict | list) -> list[dict]:
 
 
 def _district(r: Reader, canonical: str, level: str, names: set[str]) -> str | None:
-    for n, entry in enumerate(r.items("recipient_address.district_info")):
-        d = r.sub(entry, f"recipient_address.district_info.{n}")
-        if (
-            d.raw(None, "address_level") == level
-            or str(d.raw(None, "address_level_name") or "").casefold() in names
-        ):
+    """A district_info entry by level name ('State', 'City'), else by level code ('L1')."""
+    entries = [
+        r.sub(e, f"recipient_address.district_info.{n}")
+        for n, e in enumerate(r.items("recipient_address.district_info"))
+    ]
+    for d in entries:
+        if str(d.raw(None, "address_level_name") or "").casefold() in names:
+            return d.text(canonical, "address_name")
+    for d in entries:
+        if d.raw(None, "address_level") == level:
             return d.text(canonical, "address_name")
     return None
 
@@ -79,7 +83,7 @@ def normalize(
         "receiver_phone": r.text("receiver_phone", "recipient_address.phone_number"),
         "receiver_country": r.text("receiver_country", "recipient_address.region_code"),
         "receiver_province": _district(r, "receiver_province", "L1", _PROVINCE_LEVELS),
-        "receiver_city": _district(r, "receiver_city", "L3", {"city"}),
+        "receiver_city": _district(r, "receiver_city", "L2", {"city"}),
         "receiver_address": r.text(
             "receiver_address", "recipient_address.full_address", "recipient_address.address_detail"
         ),

@@ -12,6 +12,11 @@ from typing import Any
 from ingest.sandbox.sim import SHOP_TZ, SimLine, SimOrder, raw_status
 
 
+def _numeric_id(text: str) -> int | str:
+    """Shopify and WooCommerce ids are JSON numbers; an id a number cannot hold stays a string."""
+    return int(text) if text.isdigit() and str(int(text)) == text else text
+
+
 def _epoch(at: datetime | None) -> int:
     return int(at.timestamp()) if at else 0
 
@@ -37,13 +42,13 @@ def shopify(sim: SimOrder) -> dict[str, Any]:
         financial = "voided" if sim.paid is None else "refunded"
     fulfillments = (
         []
-        if not sim.shipped
+        if not (sim.shipped or fulfillment)
         else [
             {
                 "id": 1,
                 "status": "success",
-                "created_at": _iso(sim.shipped),
-                "updated_at": _iso(sim.delivered or sim.shipped),
+                "created_at": _iso(sim.shipped or sim.updated),
+                "updated_at": _iso(sim.delivered or sim.shipped or sim.updated),
                 "shipment_status": "delivered" if key == "delivered" else "in_transit",
                 "tracking_company": sim.carrier,
                 "tracking_number": sim.tracking_no,
@@ -52,7 +57,7 @@ def shopify(sim: SimOrder) -> dict[str, Any]:
     )
     first, _, last = (sim.receiver_name or "").partition(" ")
     return {
-        "id": int(sim.platform_order_id) if sim.platform_order_id.isdigit() else sim.platform_order_id,
+        "id": _numeric_id(sim.platform_order_id),
         "name": f"#{sim.platform_order_id}",
         "created_at": _iso(sim.created),
         "updated_at": _iso(sim.updated),
@@ -99,7 +104,7 @@ def woocommerce(sim: SimOrder) -> dict[str, Any]:
     status = raw_status("woocommerce", sim.stage)
     first, _, last = (sim.receiver_name or "").partition(" ")
     return {
-        "id": int(sim.platform_order_id) if sim.platform_order_id.isdigit() else sim.platform_order_id,
+        "id": _numeric_id(sim.platform_order_id),
         "status": status,
         "currency": sim.currency,
         "date_created": _naive(sim.created, SHOP_TZ),
