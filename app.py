@@ -15,6 +15,7 @@ st.set_page_config(page_title="OrderHub", page_icon=":material/hub:", layout="wi
 PAGES = {
     "nav.monitor": [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/channels.py", title=t("page.channels"), icon=":material/sync_alt:"),
     ],
 }
 

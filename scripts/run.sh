@@ -27,7 +27,8 @@ trap cleanup EXIT INT TERM
 "$PY" -m ingest sandbox --port "$SANDBOX_PORT" >>"$DATA/logs/sandbox.log" 2>&1 &
 children+=($!)
 for _ in $(seq 1 50); do
-  if curl -fsS "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health" >/dev/null 2>&1; then break; fi
+  if "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$SANDBOX_PORT/_sandbox/health', timeout=1)" \
+      >/dev/null 2>&1; then break; fi
   sleep 0.1
 done
 
