@@ -30,3 +30,13 @@ def handmade_db(handmade_lake: Settings) -> LakeConnection:
     db = connect(handmade_lake)
     yield db
     db.close()
+
+
+@pytest.fixture
+def triage_lake(data_dir: Path) -> Settings:
+    """tests/triage_fixture.py's lake: orders waiting to be routed, stock, returns."""
+    from tests import triage_fixture
+
+    settings = Settings(data_dir=data_dir)
+    triage_fixture.build(settings.lake_dir)
+    return settings
