@@ -21,7 +21,7 @@ def expression_problem(db: LakeConnection, expr: str) -> str | None:
         kind = db.con.execute(f"describe select ({canonical.expand(expr)}) as v from rule_batch").fetchall()[0][1]
     except duckdb.ParserException as exc:
         return f"syntax error: {_first_line(exc)}"
-    except duckdb.BinderException as exc:
+    except (duckdb.BinderException, duckdb.CatalogException) as exc:
         return f"unknown column or function: {_first_line(exc)}"
     except duckdb.Error as exc:
         return _first_line(exc)
