@@ -17,6 +17,15 @@ PAGES = {
     "nav.monitor": [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
     ],
+    "nav.operate": [
+        st.Page("pages/queue.py", title=t("page.queue"), icon=":material/inbox:"),
+        st.Page("pages/order.py", title=t("page.order"), icon=":material/receipt_long:"),
+        st.Page("pages/audit.py", title=t("page.audit"), icon=":material/history:"),
+    ],
+    "nav.admin": [
+        st.Page("pages/rules.py", title=t("page.rules"), icon=":material/rule:"),
+        st.Page("pages/users.py", title=t("page.users"), icon=":material/group:"),
+    ],
 }
 
 user = login_gate()
