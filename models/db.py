@@ -101,18 +101,24 @@ def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -
 def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     from models.money import exponent
 
-    rows = [{"currency": c, "rate": float(r), "exponent": exponent(c)} for c, r in settings.fx_rates.items()]
+    rows = [{"currency": c, "rate": str(r), "exponent": exponent(c)} for c, r in settings.fx_rates.items()]
     con.register("fx_rates_src", pa.Table.from_pylist(
-        rows, schema=pa.schema([("currency", pa.string()), ("rate", pa.float64()), ("exponent", pa.int32())])))
-    con.execute("create or replace table fx_rates as select * from fx_rates_src")
+        rows, schema=pa.schema([("currency", pa.string()), ("rate", pa.string()), ("exponent", pa.int32())])))
+    # Exact decimals: converted money must not depend on float rounding.
+    con.execute("create or replace table fx_rates as select currency, rate::decimal(18, 8) as rate, "
+                "(100 / pow(10, exponent))::decimal(18, 8) as to_cents from fx_rates_src")
     con.unregister("fx_rates_src")
     types = list(settings.accuracy_exception_types)
     con.execute("create or replace table accuracy_exception_types as select unnest($t::varchar[]) as type",
                 {"t": types})
 
 
-def connect(settings: Settings | None = None) -> LakeConnection:
-    """Open an in-memory DuckDB with all views over the lake as it is now."""
+def connect(settings: Settings | None = None, materialize: bool = False) -> LakeConnection:
+    """Open an in-memory DuckDB with all views over the lake as it is now.
+
+    `materialize=True` computes `order_facts` once into a table: worth it for a long-lived reader that
+    runs many KPI queries over one lake version (the console, the weekly e-mail), not for a one-off query.
+    """
     settings = settings or load_settings()
     con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
     con.execute("set TimeZone = 'UTC'")
@@ -121,6 +127,9 @@ def connect(settings: Settings | None = None) -> LakeConnection:
         _base_view(con, table, readable_files(settings.lake_dir, table.name, problems))
     _config_tables(con, settings)
     con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    if materialize:
+        con.execute("alter view order_facts rename to order_facts_live")
+        con.execute("create table order_facts as select * from order_facts_live")
     for p in problems:
         log.warning("left out of the views: %s", p)
     return LakeConnection(con, settings, problems)
