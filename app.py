@@ -1,4 +1,4 @@
-"""OrderHub console: page config, navigation, the shared sidebar. Nothing else lives here.
+"""OrderHub console: page config, the login, navigation by role, the shared sidebar. Nothing else lives here.
 
     streamlit run app.py
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import t
+from ui.auth import allowed_pages, login_gate, user_box
 from ui.filters import sidebar
 
 st.set_page_config(page_title="OrderHub", page_icon=":material/hub:", layout="wide")
@@ -17,8 +18,19 @@ PAGES = {
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
         st.Page("pages/channels.py", title=t("page.channels"), icon=":material/sync_alt:"),
     ],
+    "nav.operate": [
+        st.Page("pages/queue.py", title=t("page.queue"), icon=":material/inbox:"),
+        st.Page("pages/order.py", title=t("page.order"), icon=":material/receipt_long:"),
+        st.Page("pages/audit.py", title=t("page.audit"), icon=":material/history:"),
+    ],
+    "nav.admin": [
+        st.Page("pages/rules.py", title=t("page.rules"), icon=":material/rule:"),
+        st.Page("pages/users.py", title=t("page.users"), icon=":material/group:"),
+    ],
 }
 
-navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
+user = login_gate()
+navigation = st.navigation(allowed_pages(PAGES, user))
 sidebar()
+user_box(user)
 navigation.run()

@@ -32,6 +32,16 @@ def handmade_db(handmade_lake: Settings) -> LakeConnection:
     db.close()
 
 
+@pytest.fixture
+def triage_lake(data_dir: Path) -> Settings:
+    """tests/triage_fixture.py's lake: orders waiting to be routed, stock, returns."""
+    from tests import triage_fixture
+
+    settings = Settings(data_dir=data_dir)
+    triage_fixture.build(settings.lake_dir)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A small realistic demo lake (21 days × ~150 orders/day), generated once per test session."""

@@ -17,6 +17,9 @@ from models.ids import event_id, order_id
 from models.schema import TABLES
 from models.settings import Settings
 
+# rule_hits is written by models.rules.route_batch when rules run, not by the demo generator.
+DEMO_TABLES = {name: table for name, table in TABLES.items() if name != "rule_hits"}
+
 END = date(2025, 11, 30)
 DAYS, PER_DAY = 21, 150
 TZ = "Asia/Shanghai"
@@ -45,7 +48,7 @@ def events(data_dir: Path) -> pd.DataFrame:
 
 
 def test_every_table_is_written_readable_and_conforms(data_dir: Path) -> None:
-    for name, table in TABLES.items():
+    for name, table in DEMO_TABLES.items():
         files = lake.data_files(data_dir / "lake", name)
         assert files, name
         for f in files:
@@ -55,7 +58,7 @@ def test_every_table_is_written_readable_and_conforms(data_dir: Path) -> None:
 def test_same_seed_same_rows_other_seed_other_rows(data_dir: Path, tmp_path: Path) -> None:
     demo.generate(tmp_path / "same", days=DAYS, seed=7, orders_per_day=PER_DAY, end=END)
     demo.generate(tmp_path / "other", days=DAYS, seed=8, orders_per_day=PER_DAY, end=END)
-    for name, table in TABLES.items():
+    for name, table in DEMO_TABLES.items():
         keys = list(table.key)
         a = read(data_dir / "lake", name).sort_values(keys + list(table.version_by)).reset_index(drop=True)
         b = read(tmp_path / "same", name).sort_values(keys + list(table.version_by)).reset_index(drop=True)

@@ -1,0 +1,28 @@
+"""Audit trail: every human edit and failed login, newest first, filtered by user and action."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from models import triage_queries as tq
+from models.kpis import Scope
+from ui import data, t
+from ui.auth import require
+
+user = require("view_audit")
+st.title(t("audit.title"))
+today = datetime.now(data.settings().zone).date()
+picked = st.date_input(t("audit.dates"), value=(today - timedelta(days=6), today), key="audit_dates")
+scope = Scope(picked[0], picked[-1]) if picked else Scope(today, today)
+start_at, end_at = scope.bounds(data.settings().timezone)
+df = tq.audit(data.db(), start_at, end_at)
+st.caption(t("audit.caption", start=scope.start, end=scope.end, n=len(df)))
+left, right = st.columns(2)
+users = left.multiselect(t("audit.user"), sorted(df["user"].dropna().unique()), key="audit_users")
+kinds = right.multiselect(t("audit.action"), sorted(df["action"].dropna().unique()), key="audit_actions")
+view = tq.filter_queue(df, {"user": users, "action": kinds})
+st.dataframe(view, hide_index=True, key="audit_table")
+st.download_button(t("audit.export"), view.to_csv(index=False).encode("utf-8"), "orderhub-audit.csv", "text/csv",
+                   key="audit_export")

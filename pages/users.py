@@ -1,0 +1,47 @@
+"""Users (admin): who may sign in, with which role; add people, change roles, reset passwords."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models import actions, auth
+from ui import data, t
+from ui.auth import require
+
+user = require("manage_users")
+settings = data.settings()
+st.title(t("users.title"))
+table = auth.users(settings)
+st.dataframe([{"name": n, "role": e["role"], "created_at": e.get("created_at")} for n, e in sorted(table.items())],
+             hide_index=True, key="users_table")
+
+
+def _apply(action: str, target: str, change: object, after: dict) -> None:
+    """Run a user change; audit it (never the password) or say what was wrong."""
+    try:
+        change()
+    except auth.AuthError as exc:
+        st.error(str(exc))
+        return
+    actions.record(settings.lake_dir, user, action, "user", target, after=after)
+    st.success(t("users.saved", name=target))
+
+
+left, right = st.columns(2)
+with left, st.form("user_add"):
+    st.subheader(t("users.add"))
+    name = st.text_input(t("auth.name"), key="ua_name")
+    role = st.selectbox(t("users.role"), auth.ROLES, key="ua_role")
+    password = st.text_input(t("auth.password"), type="password", key="ua_password")
+    if st.form_submit_button(t("users.add")):
+        _apply("user_added", name, lambda: auth.add_user(name, role, password, settings), {"role": role})
+with right, st.form("user_change"):
+    st.subheader(t("users.change"))
+    target = st.selectbox(t("auth.name"), sorted(table), key="uc_name")
+    new_role = st.selectbox(t("users.role"), ["", *auth.ROLES], key="uc_role")
+    new_password = st.text_input(t("users.new_password"), type="password", key="uc_password")
+    if st.form_submit_button(t("users.change")) and target:
+        if new_role:
+            _apply("role_changed", target, lambda: auth.set_role(target, new_role, settings), {"role": new_role})
+        if new_password:
+            _apply("password_reset", target, lambda: auth.set_password(target, new_password, settings), {})

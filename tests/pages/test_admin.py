@@ -1,0 +1,49 @@
+"""AppTest of the Admin pages: the rule editor saves only after a replay, and user changes are audited."""
+
+from __future__ import annotations
+
+import json
+
+from models import auth
+from models.db import connect
+from models.rules import config
+from tests.pages.helpers import open_app
+
+
+def _actions(settings):
+    return connect(settings).con.execute('select "user", action, target_id, before, after from actions').fetchall()
+
+
+def test_rules_are_checked_replayed_then_saved_with_an_audit_row(triage_lake):
+    at = open_app(role="admin", page="pages/rules.py")
+    saved = config.read_text(triage_lake)
+    at.text_area(key="rules_text").input(saved.replace("amount > 500", "amount >")).run()
+    at.button(key="rules_replay").click().run()
+    assert at.error[0].value.startswith("rule int-vip (interception): syntax error")
+    assert at.button(key="rules_save").disabled
+    edited = saved.replace("amount > 500", "amount > 800")
+    at.text_area(key="rules_text").input(edited).run()
+    at.button(key="rules_replay").click().run()
+    assert "orders replayed" in at.success[0].value
+    assert not at.button(key="rules_save").disabled
+    at.button(key="rules_save").click().run()
+    assert not at.exception, at.exception
+    assert config.read_text(triage_lake) == edited
+    assert len(config.history(triage_lake)) == 1
+    ((user, action, target, before, after),) = _actions(triage_lake)
+    assert (user, action, target) == ("test.admin", "rules_saved", "rules.toml")
+    assert json.loads(before)["toml"] == saved and json.loads(after)["toml"] == edited
+
+
+def test_users_page_adds_a_user_and_records_it(data_dir):
+    at = open_app(role="admin", page="pages/users.py", dates=None)
+    at.text_input(key="ua_name").input("nina")
+    at.selectbox(key="ua_role").set_value("ops")
+    at.text_input(key="ua_password").input("nina's password")
+    next(b for b in at.button if b.form_id == "user_add").click().run()
+    assert not at.exception, at.exception
+    assert auth.users()["nina"]["role"] == "ops"
+    from models.settings import load_settings
+    rows = _actions(load_settings())
+    assert [(r[1], r[2], json.loads(r[4])) for r in rows] == [("user_added", "nina", {"role": "ops"})]
+    assert "nina's password" not in str(rows)
