@@ -1,0 +1,59 @@
+"""Warehouse capacity (orders per hour) from config/capacity.toml, and the backlog set against it.
+
+    >>> load_capacity(Path("data/config"))["Suzhou"]
+    220.0
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from models.settings import ConfigError
+
+FILE = "capacity.toml"
+DEFAULT_KEY = "default_orders_per_hour"
+
+
+class Capacity(dict):
+    """Warehouse → orders per hour; warehouses not listed get `default`."""
+
+    def __init__(self, per_warehouse: dict[str, float], default: float) -> None:
+        super().__init__(per_warehouse)
+        self.default = default
+
+    def __missing__(self, warehouse: str) -> float:
+        return self.default
+
+
+def load_capacity(config_dir: Path) -> Capacity:
+    """Read capacity.toml; a missing file means every warehouse gets the built-in default (150/h)."""
+    path = config_dir / FILE
+    if not path.exists():
+        return Capacity({}, 150.0)
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read capacity ({exc}); fix the file or remove it") from exc
+    default = _rate(path, DEFAULT_KEY, values.get(DEFAULT_KEY, 150.0))
+    table = values.get("warehouses", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [warehouses] must be a table of warehouse = orders per hour")
+    return Capacity({wh: _rate(path, f"warehouses.{wh}", v) for wh, v in table.items()}, default)
+
+
+def _rate(path: Path, key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{path}: {key} = {value!r} is not a positive number of orders per hour")
+    return float(value)
+
+
+def backlog_vs_capacity(backlog: pd.DataFrame, capacity: Capacity) -> pd.DataFrame:
+    """Add each warehouse's capacity and the hours its backlog at each step needs to clear at that rate."""
+    out = backlog.copy()
+    out["capacity_per_h"] = [capacity[wh] for wh in out["warehouse"]]
+    out["hours_to_clear"] = out["orders"] / out["capacity_per_h"]
+    return out
