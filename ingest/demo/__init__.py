@@ -14,7 +14,7 @@ import shutil
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,10 +72,14 @@ def generate(
     end: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Write a demo history ending on local date `end` (default today in Asia/Shanghai) into an empty lake."""
+    """Write a demo history ending on local date `end` (default yesterday in Asia/Shanghai) into an empty lake.
+
+    Yesterday, not today: the history runs to local midnight at the end of `end`, and a default of today
+    would hold orders from hours that have not happened yet.
+    """
     if lake_has_data(lake_dir):
         raise FileExistsError(f"{lake_dir} already holds data; remove it or run with --force")
-    end = end or datetime.now(ZONE).date()
+    end = end or datetime.now(ZONE).date() - timedelta(days=1)
     summary = DemoSummary(lake_dir, seed, days, end)
     phases = _Phases(summary, progress)
     rng = np.random.default_rng(seed)
@@ -146,7 +150,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument("--orders-per-day", type=int, default=2000, help="usual daily orders (default 2000)")
     parser.add_argument(
-        "--end", type=date.fromisoformat, help="last local date (default: today, Asia/Shanghai)"
+        "--end", type=date.fromisoformat, help="last local date (default: yesterday, Asia/Shanghai)"
     )
     parser.add_argument("--force", action="store_true", help="delete the existing lake first")
     args = parser.parse_args(argv[1:])
