@@ -42,3 +42,13 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
     generate(settings.lake_dir, days=21, seed=11, orders_per_day=150, end=date(2026, 3, 8))
     return settings
+
+
+@pytest.fixture
+def triage_lake(data_dir: Path) -> Settings:
+    """tests/triage_fixture.py's lake: orders waiting to be routed, stock, returns."""
+    from tests import triage_fixture
+
+    settings = Settings(data_dir=data_dir)
+    triage_fixture.build(settings.lake_dir)
+    return settings
