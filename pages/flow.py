@@ -38,11 +38,11 @@ if not bottleneck.empty:
 left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.lead_time(daily, settings.lead_time_target_hours, lang()), key="flow_lead")
-    an.drill("lead_time", measure="lead_time_median_h", by1="day")
+    an.drill("lead_time", "flow1", measure="lead_time_median_h", by1="day")
 with right:
     st.plotly_chart(ac.bars(daily, "day", "on_time_rate", t("flow.on_time"), lang=lang(),
                             target=settings.on_time_target), key="flow_on_time")
-    an.drill("on_time", measure="on_time_rate", by1="day", by2="channel")
+    an.drill("on_time", "flow2", measure="on_time_rate", by1="day", by2="channel")
 
 dim = st.segmented_control(t("flow.by"), ["day", "week", "channel", "warehouse"], default="week", key="flow_dim",
                            format_func=lambda d: t(f"dim.{d}"))
@@ -51,12 +51,12 @@ stat = st.segmented_control(t("flow.statistic"), ["median_h", "p90_h"], default=
 stages = an.frame("flow_stage_breakdown", scope)
 part = stages[stages["dim"] == (dim or "week")]
 st.plotly_chart(ac.heatmap(part, "key", "stage", stat or "median_h", t("flow.stage_hours")), key="flow_stages")
-an.drill("stages", measure="lead_time_median_h", by1=dim or "week")
+an.drill("stages", "flow3", measure="lead_time_median_h", by1=dim or "week")
 
 edges = an.frame("flow_transitions", scope)
 if not edges.empty:
     st.plotly_chart(ac.process_map(edges, lang()), key="flow_map")
-    an.drill("process", measure="orders", by1="status")
+    an.drill("process", "flow4", measure="orders", by1="status")
     with st.expander(t("flow.transitions")):
         st.dataframe(edges, hide_index=True, key="flow_edges")
 st.subheader(t("flow.variants"))

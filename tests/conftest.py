@@ -52,3 +52,20 @@ def triage_lake(data_dir: Path) -> Settings:
     settings = Settings(data_dir=data_dir)
     triage_fixture.build(settings.lake_dir)
     return settings
+
+
+@pytest.fixture
+def analytics_lake(data_dir: Path) -> Settings:
+    """tests/analytics_fixture.py's lake: the Analyze pages' hand-worked figures."""
+    from tests import analytics_fixture
+
+    settings = Settings(data_dir=data_dir)
+    analytics_fixture.build(settings.lake_dir)
+    return settings
+
+
+@pytest.fixture
+def analytics_db(analytics_lake: Settings) -> LakeConnection:
+    db = connect(analytics_lake)
+    yield db
+    db.close()

@@ -18,6 +18,7 @@ from models.kpis import Scope
 from ui import data, t
 
 EXPLORE_PAGE = "pages/explore.py"
+DRILL_KEY = "explore_drill"
 
 
 def _minute() -> datetime:
@@ -45,8 +46,24 @@ def explore(scope: Scope, query: ex.Query) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _explore(scope, query, data.current_version(), _minute())
 
 
-def drill(key: str, **params: str) -> None:
-    """A link under a chart to Explore with the chart's filters applied (query parameters, see explore.py)."""
-    clean = {k: v for k, v in params.items() if v not in (None, "", [])}
-    st.page_link(EXPLORE_PAGE, label=t("drill.link", what=t(f"drill.{key}")), icon=":material/manage_search:",
-                 query_params=clean)
+def drill(what: str, key: str, **params: str) -> None:
+    """A button under a chart that opens Explore with the chart's grouping and filters applied.
+
+    Session state carries them (the sidebar rewrites the URL's query on every run): Explore reads
+    DRILL_KEY once, sets its widgets from it and drops it. Lists are comma-separated (status, exc, reason)."""
+    if st.button(t("drill.link", what=t(f"drill.{what}")), key=f"drill_{key}", icon=":material/manage_search:",
+                 type="tertiary"):
+        st.session_state[DRILL_KEY] = {k: v for k, v in params.items() if v}
+        st.switch_page(EXPLORE_PAGE)
+
+
+def take_drill() -> None:
+    """Set Explore's widgets from a pending drill-down (called by pages/explore.py before drawing them)."""
+    params = st.session_state.pop(DRILL_KEY, None)
+    if not params:
+        return
+    for key, name, default in (("ex_measure", "measure", "orders"), ("ex_by1", "by1", "day"),
+                               ("ex_by2", "by2", "none")):
+        st.session_state[key] = params.get(name, default)
+    for key, name in (("ex_status", "status"), ("ex_exc", "exc"), ("ex_reason", "reason")):
+        st.session_state[key] = [v for v in params.get(name, "").split(",") if v]

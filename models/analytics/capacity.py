@@ -57,3 +57,16 @@ def backlog_vs_capacity(backlog: pd.DataFrame, capacity: Capacity) -> pd.DataFra
     out["capacity_per_h"] = [capacity[wh] for wh in out["warehouse"]]
     out["hours_to_clear"] = out["orders"] / out["capacity_per_h"]
     return out
+
+
+def alerts(hourly: pd.DataFrame, backlog: pd.DataFrame, clear_within_h: float) -> pd.DataFrame:
+    """The alert list: hours whose intake alerted, and warehouse steps whose backlog needs longer than
+    `clear_within_h` to clear. Each alert has a stable id that acknowledgements refer to."""
+    hot = hourly[hourly["is_alert"]]
+    rows = [{"alert_id": f"intake:{h:%Y-%m-%dT%H}", "kind": "intake", "subject": f"{h:%Y-%m-%d %H:00}",
+             "value": o, "limit": b} for h, o, b in zip(hot["hour"], hot["orders"], hot["baseline"], strict=True)]
+    slow = backlog[backlog["hours_to_clear"] > clear_within_h]
+    rows += [{"alert_id": f"backlog:{w}:{s}", "kind": "backlog", "subject": f"{w} · {s}", "value": h,
+              "limit": clear_within_h}
+             for w, s, h in zip(slow["warehouse"], slow["waiting_for"], slow["hours_to_clear"], strict=True)]
+    return pd.DataFrame(rows, columns=["alert_id", "kind", "subject", "value", "limit"])

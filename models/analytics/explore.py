@@ -15,6 +15,7 @@ import pandas as pd
 
 from models import analytics
 from models.db import LakeConnection
+from models.i18n import CATALOGUE
 from models.kpis import Scope
 
 # measure → unit (count | money | hours | ratio): the columns of the `explore` query
@@ -25,6 +26,8 @@ MEASURES: dict[str, str] = {
 DIMENSIONS: tuple[str, ...] = ("none", "day", "week", "hour", "channel", "shop", "warehouse", "carrier", "status",
                                "province")
 ORDER_LIMIT = 500
+# the exception types the label catalogue knows (exc.<type>), offered as Explore filters
+EXCEPTION_TYPES: tuple[str, ...] = tuple(sorted(k[4:] for k in CATALOGUE if k.startswith("exc.")))
 
 
 @dataclass(frozen=True)
