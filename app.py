@@ -27,6 +27,15 @@ PAGES = {
         st.Page("pages/rules.py", title=t("page.rules"), icon=":material/rule:"),
         st.Page("pages/users.py", title=t("page.users"), icon=":material/group:"),
     ],
+    "nav.analyze": [
+        st.Page("pages/flow.py", title=t("page.flow"), icon=":material/timeline:"),
+        st.Page("pages/exceptions.py", title=t("page.exceptions"), icon=":material/report:"),
+        st.Page("pages/manual.py", title=t("page.manual"), icon=":material/back_hand:"),
+        st.Page("pages/capacity.py", title=t("page.capacity"), icon=":material/speed:"),
+        st.Page("pages/returns.py", title=t("page.returns"), icon=":material/assignment_return:"),
+        st.Page("pages/data_quality.py", title=t("page.data_quality"), icon=":material/fact_check:"),
+        st.Page("pages/explore.py", title=t("page.explore"), icon=":material/manage_search:"),
+    ],
 }
 
 user = login_gate()

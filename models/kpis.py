@@ -84,14 +84,19 @@ def named_queries(folder: Path = SQL_DIR / "kpis") -> dict[str, str]:
     return queries
 
 
-def run(db: LakeConnection, name: str, scope: Scope, as_of: datetime | None = None) -> pd.DataFrame:
-    """Run one named KPI query under a scope; only the parameters the query uses are bound."""
+def run(db: LakeConnection, name: str, scope: Scope, as_of: datetime | None = None,
+        extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run one named KPI query under a scope; only the parameters the query uses are bound.
+
+    `extra` adds query-specific parameters (the Explore page's group-bys and filters)."""
     sql = named_queries()[name]
     lo, hi = scope.bounds(db.settings.timezone)
     params = {
         "start_at": lo, "end_at": hi, "channels": list(scope.channels), "shops": list(scope.shops),
         "warehouses": list(scope.warehouses), "tz": db.settings.timezone,
         "as_of": as_of or datetime.now(UTC),
+        "lead_target_h": db.settings.lead_time_target_hours, "alert_ratio": db.settings.capacity_alert_ratio,
+        **(extra or {}),
     }
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     return db.con.execute(sql, used).df()

@@ -36,6 +36,11 @@ class Settings:
     on_time_target: float = field(default=0.95, metadata={"help": "Target on-time ship rate."})
     accuracy_target: float = field(default=0.995, metadata={"help": "Target fulfillment accuracy."})
     manual_rate_target: float = field(default=0.03, metadata={"help": "Ceiling for the manual-intervention rate."})
+    capacity_alert_ratio: float = field(
+        default=2.0,
+        metadata={"help": "Capacity alert when an hour's intake exceeds this multiple of its trailing baseline "
+                          "(mean of the same weekday-hour over the previous 4 weeks); exactly equal does not alert."},
+    )
     accuracy_exception_types: tuple[str, ...] = field(
         default=("wrong_item", "missing_item"),
         metadata={"help": "Exception types that make a shipped order count as not accurate."},

@@ -52,3 +52,20 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
     generate(settings.lake_dir, days=21, seed=11, orders_per_day=150, end=date(2026, 3, 8))
     return settings
+
+
+@pytest.fixture
+def analytics_lake(data_dir: Path) -> Settings:
+    """tests/analytics_fixture.py's lake: the Analyze pages' hand-worked figures."""
+    from tests import analytics_fixture
+
+    settings = Settings(data_dir=data_dir)
+    analytics_fixture.build(settings.lake_dir)
+    return settings
+
+
+@pytest.fixture
+def analytics_db(analytics_lake: Settings) -> LakeConnection:
+    db = connect(analytics_lake)
+    yield db
+    db.close()

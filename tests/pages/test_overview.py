@@ -52,7 +52,7 @@ def test_a_link_opens_on_its_scope(handmade_lake):
     from tests.pages.helpers import APP
 
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["user"] = User("test.admin", "admin")  # signed in, as open_app() does
+    at.session_state["user"] = User("test.viewer", "viewer")  # the login gate (branch triage)
     at.query_params.update({"from": "2026-03-02", "to": "2026-03-02", "channel": ["shopee"]})
     at.run()
     assert not at.exception

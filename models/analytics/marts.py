@@ -1,0 +1,44 @@
+"""Per-order mart for the analytics pages: `order_facts` materialised once per connection, plus the macros.
+
+The console's connection comes materialised (`models.db.connect(materialize=True)`); connections that
+are not (tests, the CLI) get the same table here.
+
+Why: `order_facts` is a view that pivots every lake event on each query (1.5–3 s per KPI on a 90-day
+demo lake of 195 k orders). Materialising it once per lake version (about 5 s, about 80 MB) brings each
+analytics query under 0.1 s. The view is re-pointed at the table in one catalog change, so queries that
+run meanwhile on other cursors see either the old view or the table, both with the same rows.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from models.db import SQL_DIR, LakeConnection
+
+_lock = threading.Lock()
+MART = "mart_order_facts"
+
+
+def ensure_marts(db: LakeConnection) -> None:
+    """Materialise order_facts and create the analytics macros, once per database (idempotent)."""
+    if _has_mart(db):
+        return
+    with _lock:
+        if _has_mart(db):
+            return
+        if not _is_table(db, "order_facts"):  # models.db.connect(materialize=True) already made it a table
+            db.con.execute(f"create or replace table {MART} as select * from order_facts")
+            db.con.execute(f"create or replace view order_facts as select * from {MART}")
+        db.con.execute((SQL_DIR / "analytics_views.sql").read_text(encoding="utf-8"))
+
+
+def _is_table(db: LakeConnection, name: str) -> bool:
+    row = db.con.execute("select count(*) from duckdb_tables() where table_name = $n", {"n": name}).fetchone()
+    return bool(row and row[0])
+
+
+def _has_mart(db: LakeConnection) -> bool:
+    row = db.con.execute(
+        "select count(*) from duckdb_functions() where function_name = 'waiting_orders'"
+    ).fetchone()
+    return bool(row and row[0])

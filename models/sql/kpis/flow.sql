@@ -1,0 +1,116 @@
+-- Flow efficiency: how long each step takes, where orders go, and where they wait.
+-- Reads order_facts (first occurrence of each step) and the analytics macros in models/sql/analytics_views.sql.
+-- Durations in hours; negative (impossible) durations are left out here and counted on the Data quality page.
+
+-- name: flow_stage_breakdown
+-- Median and p90 of each step by local day, ISO week (Monday), channel and warehouse: one long table,
+-- `dim` says which grouping a row belongs to and `key` holds its value as text.
+with hours as (
+    select channel, warehouse, day, cast(date_trunc('week', day) as date) as week,
+        replace(substr(stage, 3), '_', '→') as stage, hours
+    from (
+        unpivot (
+            select channel, coalesce(warehouse, '–') as warehouse,
+                cast(timezone($tz, placed_at) as date) as day,
+                h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
+                h_packed_shipped, h_shipped_delivered, h_delivered_completed
+            from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+        ) on columns('^h_') into name stage value hours
+    )
+    where hours >= 0
+)
+select
+    case when grouping(day) = 0 then 'day' when grouping(week) = 0 then 'week'
+         when grouping(channel) = 0 then 'channel' else 'warehouse' end as dim,
+    cast(coalesce(cast(day as varchar), cast(week as varchar), channel, warehouse) as varchar) as key,
+    stage,
+    count(*) as orders,
+    median(hours) as median_h,
+    quantile_cont(hours, 0.9) as p90_h
+from hours
+group by grouping sets ((stage, day), (stage, week), (stage, channel), (stage, warehouse))
+order by dim, key, stage;
+
+-- name: flow_daily
+-- Paid→shipped lead time per local day of payment: median, p90, share within the target ($lead_target_h)
+-- and the on-time ship rate (the `summary` definition: shipped by ship-by, over orders shipped or overdue).
+select
+    cast(timezone($tz, paid_at) as date) as day,
+    count(*) filter (where lead_hours >= 0) as shipped_orders,
+    median(lead_hours) filter (where lead_hours >= 0) as median_h,
+    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as p90_h,
+    count(*) filter (where lead_hours >= 0 and lead_hours <= $lead_target_h)
+        / nullif(count(*) filter (where lead_hours >= 0), 0) as within_target_rate,
+    on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate
+from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+where paid_at is not null
+group by all
+order by day;
+
+-- name: flow_transitions
+-- The directly-follows graph: each step and the step right after it in an order's trace, with how many
+-- orders made that move and the median hours it took.
+with steps as materialized (
+    select order_id, event, next_event, next_h
+    from scoped_steps($start_at, $end_at, $channels, $shops, $warehouses)
+    where next_event is not null
+)
+select
+    event as from_event,
+    next_event as to_event,
+    count(*) as transitions,
+    count(distinct order_id) as orders,
+    median(next_h) as median_h
+from steps
+group by all
+order by transitions desc, from_event, to_event;
+
+-- name: flow_variants
+-- The ten most common paths (variants) through the lifecycle and whether each loops back.
+with traces as (
+    select order_id, list(event order by step_no) as path, max(k) > 1 as loops
+    from scoped_steps($start_at, $end_at, $channels, $shops, $warehouses)
+    group by order_id
+)
+select
+    array_to_string(path, ' → ') as variant,
+    len(path) as steps,
+    count(*) as orders,
+    count(*) / sum(count(*)) over () as share,
+    bool_or(loops) as loops
+from traces
+group by path
+order by orders desc, variant
+limit 10;
+
+-- name: flow_rework
+-- Orders whose trace loops back (a step done more than once: re-reviewed, re-allocated, re-routed).
+with occurrences as materialized (
+    select order_id, event, k from scoped_occurrences($start_at, $end_at, $channels, $shops, $warehouses)
+), traces as (
+    select order_id, max(k) > 1 as loops from occurrences group by order_id
+)
+select
+    count(*) as orders,
+    count(*) filter (where loops) as rework_orders,
+    count(*) filter (where loops) / nullif(count(*), 0) as rework_share,
+    (select list_sort(list(distinct event)) from occurrences where k > 1) as repeated_steps
+from traces;
+
+-- name: flow_bottleneck
+-- Step × warehouse medians now and in the period of equal length before, slowest first: the first row is
+-- the current bottleneck. `change` is the relative change of the median (0.8 = up 80 %).
+with now_ as (
+    select warehouse, stage, count(*) as orders, median(hours) as median_h
+    from warehouse_stage_hours($start_at, $end_at, $channels, $shops, $warehouses)
+    group by all
+), before as (
+    select warehouse, stage, median(hours) as prev_median_h
+    from warehouse_stage_hours($start_at - ($end_at - $start_at), $start_at, $channels, $shops, $warehouses)
+    group by all
+)
+select
+    warehouse, stage, orders, median_h, prev_median_h,
+    median_h / nullif(prev_median_h, 0) - 1 as change
+from now_ left join before using (warehouse, stage)
+order by median_h desc, stage, warehouse;

@@ -1,0 +1,94 @@
+-- Data quality: is the data complete, mapped, unique, possible and consistent across sources?
+
+-- name: quality_completeness
+-- Share of orders with each field filled (not null, not blank), by local year placed and channel, over the
+-- whole lake (dates ignored; channel, shop and warehouse filters apply). A field only counts where it
+-- applies: paid_at unless the order is pending payment, cancelled or unknown; carrier/tracking_no once shipped.
+with facts as (
+    select
+        o.channel,
+        year(timezone($tz, o.placed_at)) as year,
+        o.platform_order_id is not null and o.platform_order_id <> '' as platform_order_id,
+        o.buyer_id is not null and o.buyer_id <> '' as buyer_id,
+        o.receiver_name is not null and o.receiver_name <> '' as receiver_name,
+        o.receiver_phone is not null and o.receiver_phone <> '' as receiver_phone,
+        o.receiver_province is not null and o.receiver_province <> '' as receiver_province,
+        o.receiver_city is not null and o.receiver_city <> '' as receiver_city,
+        o.receiver_address is not null and o.receiver_address <> '' as receiver_address,
+        o.warehouse is not null and o.warehouse <> '' as warehouse,
+        case when f.shipped_at is not null then o.carrier is not null and o.carrier <> '' end as carrier,
+        case when f.shipped_at is not null then o.tracking_no is not null and o.tracking_no <> '' end
+            as tracking_no,
+        case when o.status not in ('pending_payment', 'cancelled', 'unknown') then f.paid_at is not null end
+            as paid_at
+    from orders o
+    join order_facts f using (order_id)
+    where (len($channels) = 0 or list_contains($channels, o.channel))
+      and (len($shops) = 0 or list_contains($shops, o.shop_id))
+      and (len($warehouses) = 0 or list_contains($warehouses, o.warehouse))
+)
+select year, channel, field, count(filled) as orders, avg(filled::int) as completeness
+from (unpivot facts on columns(* exclude (channel, year)) into name field value filled)
+group by all
+order by year, channel, field;
+
+-- name: quality_issues
+-- One row of counters for the scope: unmapped statuses, quarantined payloads, impossible durations.
+select
+    (select count(*) from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+        where status = 'unknown') as unknown_status_orders,
+    (select count(*) from scoped_exceptions($start_at, $end_at, $channels, $shops, $warehouses)
+        where type = 'unmapped_status') as unmapped_exceptions,
+    (select count(*) from scoped_exceptions($start_at, $end_at, $channels, $shops, $warehouses)
+        where type = 'sync_failure') as sync_failures,
+    (select coalesce(sum(quarantined), 0) from channel_runs
+        where started_at >= $start_at and started_at < $end_at
+          and (len($channels) = 0 or list_contains($channels, channel))) as quarantined_payloads,
+    (select count(*) from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+        where least(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
+            h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours) < 0)
+        as negative_duration_orders;
+
+-- name: quality_unmapped
+-- Raw statuses no mapping covers yet (canonical status 'unknown'), by channel, with how many orders.
+select channel, raw_status, count(*) as orders, max(updated_at) as last_seen_at
+from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+where status = 'unknown'
+group by all
+order by orders desc, channel, raw_status;
+
+-- name: quality_duplicates
+-- Row versions stored in the lake versus current rows: the duplicates and superseded versions merged away.
+select table_name, lake_rows, current_rows, lake_rows - current_rows as merged
+from (values
+    ('orders', (select count(*) from lake_orders), (select count(*) from orders)),
+    ('order_lines', (select count(*) from lake_order_lines), (select count(*) from order_lines)),
+    ('order_events', (select count(*) from lake_order_events), (select count(*) from order_events)),
+    ('exceptions', (select count(*) from lake_exceptions), (select count(*) from exceptions)),
+    ('actions', (select count(*) from lake_actions), (select count(*) from actions)),
+    ('returns', (select count(*) from lake_returns), (select count(*) from returns)),
+    ('raw', (select count(*) from lake_raw), (select count(*) from raw))
+) t(table_name, lake_rows, current_rows);
+
+-- name: quality_agreement
+-- Do the sources that report `shipped` (wms, carrier, platform) agree on when? Per scoped order reported by
+-- at least two of them: the spread between the earliest and latest first report. Agrees when ≤ 180 s.
+with reports as (
+    select e.order_id, e.source, min(e.occurred_at) as shipped_at
+    from lake_order_events e
+    where e.event = 'shipped' and e.source in ('wms', 'carrier', 'platform')
+      and e.order_id in (select order_id from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses))
+    group by all
+), spread as (
+    select order_id, count(*) as sources, date_diff('second', min(shipped_at), max(shipped_at)) as spread_s
+    from reports
+    group by order_id
+    having count(*) >= 2
+)
+select
+    count(*) as orders,
+    count(*) filter (where spread_s <= 180) as agreeing,
+    count(*) filter (where spread_s <= 180) / nullif(count(*), 0) as agreement,
+    median(spread_s) as spread_median_s,
+    max(spread_s) as spread_max_s
+from spread;

@@ -1,0 +1,62 @@
+"""Capacity: hourly intake against its trailing baseline, backlog against capacity, orders at risk, alerts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models import actions
+from models.analytics.capacity import alerts, backlog_vs_capacity, load_capacity
+from ui import analytics as an
+from ui import analytics_charts as ac
+from ui import data, lang, t
+from ui.auth import current_user
+from ui.filters import current_scope
+
+scope = current_scope()
+settings = data.settings()
+st.title(t("capacity.title"))
+hourly = an.frame("capacity_hourly", scope)
+if not hourly["orders"].sum():
+    st.info(t("analytics.empty"))
+    st.stop()
+
+st.plotly_chart(ac.intake(hourly, settings.capacity_alert_ratio, lang()), key="capacity_intake")
+an.drill("intake", "capacity1", measure="orders", by1="hour", by2="channel")
+st.caption(t("capacity.rule", ratio=settings.capacity_alert_ratio))
+
+backlog = backlog_vs_capacity(an.frame("capacity_backlog", scope), load_capacity(settings.config_dir))
+st.subheader(t("capacity.backlog"))
+if backlog.empty:
+    st.caption(t("capacity.no_backlog"))
+else:
+    st.plotly_chart(ac.bars(backlog, "warehouse", "orders", t("capacity.backlog"), color="waiting_for", lang=lang()),
+                    key="capacity_backlog_chart")
+    an.drill("backlog", "capacity2", measure="orders", by1="warehouse", by2="status")
+    st.dataframe(backlog, hide_index=True, key="capacity_backlog_table")
+
+alert_list = alerts(hourly, backlog, settings.lead_time_target_hours)
+acked = an.frame("capacity_acknowledged", scope)
+alert_list = alert_list.merge(acked, on="alert_id", how="left")
+st.subheader(t("capacity.alerts"))
+if alert_list.empty:
+    st.success(t("capacity.no_alerts"))
+else:
+    st.dataframe(alert_list, hide_index=True, key="capacity_alert_table")
+    user = current_user()
+    open_ids = alert_list.loc[alert_list["user"].isna(), "alert_id"].tolist()
+    if user is not None and user.can("triage") and open_ids:
+        chosen = st.multiselect(t("capacity.to_ack"), open_ids, key="capacity_ack_ids")
+        if st.button(t("capacity.ack"), key="capacity_ack", disabled=not chosen):
+            for alert_id in chosen:
+                actions.record(settings.lake_dir, user, "acknowledge_alert", "capacity_alert", alert_id,
+                               reason="acknowledged on the Capacity page")
+            st.rerun()
+    elif open_ids:
+        st.caption(t("capacity.ack_needs_ops"))
+
+st.subheader(t("capacity.at_risk"))
+risk = an.frame("capacity_at_risk", scope)
+if risk.empty:
+    st.caption(t("capacity.none_at_risk"))
+else:
+    st.dataframe(risk, hide_index=True, key="capacity_risk_table")

@@ -1,0 +1,55 @@
+"""Data quality: completeness, unmapped statuses, quarantine, duplicates, impossible durations, unreadable
+files, and whether the sources agree on when an order shipped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.formatting import format_ratio
+from ui import analytics as an
+from ui import analytics_charts as ac
+from ui import data, t
+from ui.filters import current_scope
+
+scope = current_scope()
+st.title(t("quality.title"))
+issues = an.frame("quality_issues", scope).iloc[0]
+agreement = an.frame("quality_agreement", scope).iloc[0]
+cols = st.columns(3)
+cols[0].metric(t("quality.agreement"), format_ratio(agreement["agreement"]), border=True,
+               help=t("quality.agreement_help", n=int(agreement["orders"])))
+cols[1].metric(t("quality.unknown_status"), int(issues["unknown_status_orders"]), border=True,
+               help=t("quality.unmapped_exceptions", n=int(issues["unmapped_exceptions"])))
+cols[2].metric(t("quality.negative"), int(issues["negative_duration_orders"]), border=True)
+cols = st.columns(3)
+cols[0].metric(t("quality.sync_failures"), int(issues["sync_failures"]), border=True)
+cols[1].metric(t("quality.quarantined"), int(issues["quarantined_payloads"]), border=True)
+problems = data.db().problems
+cols[2].metric(t("quality.unreadable"), len(problems), border=True)
+for problem in problems:
+    st.error(problem)
+
+st.subheader(t("quality.completeness"))
+completeness = an.frame("quality_completeness", scope)
+if completeness.empty:
+    st.info(t("analytics.empty"))
+    st.stop()
+year = st.selectbox(t("quality.year"), sorted(completeness["year"].unique(), reverse=True), key="dq_year")
+part = completeness[completeness["year"] == year]
+st.plotly_chart(ac.heatmap(part, "channel", "field", "completeness", t("quality.completeness"), percent=True),
+                key="dq_completeness")
+an.drill("quality", "data_quality1", measure="orders", by1="channel", by2="status")
+low = part[part["completeness"] < 0.95]
+if low.empty:
+    st.success(t("quality.all_complete"))
+else:
+    st.dataframe(low.style.map(lambda _: "color: red", subset=["completeness"]), hide_index=True, key="dq_low",
+                 column_config={"completeness": st.column_config.NumberColumn(format="percent")})
+
+unmapped = an.frame("quality_unmapped", scope)
+if not unmapped.empty:
+    st.subheader(t("quality.unmapped"))
+    st.dataframe(unmapped, hide_index=True, key="dq_unmapped")
+    an.drill("quality", "data_quality2", measure="orders", by1="channel", status="unknown")
+st.subheader(t("quality.duplicates"))
+st.dataframe(an.frame("quality_duplicates", scope), hide_index=True, key="dq_duplicates")

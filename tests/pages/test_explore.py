@@ -1,0 +1,34 @@
+"""AppTest of Explore: drill-down query parameters, group-bys, the SQL box and its masked export."""
+
+from __future__ import annotations
+
+from tests.pages.analytics_helpers import frame_with
+from tests.pages.helpers import open_app
+
+PAGE = "pages/explore.py"
+
+
+def test_explore_group_by_channel(analytics_lake):
+    at = open_app(page=PAGE, ex_by1="channel", ex_measure="orders")
+    assert not at.exception, at.exception
+    table = frame_with(at, "g1")
+    assert dict(zip(table["g1"], table["orders"], strict=True)) == {"shopee": 3, "tmall": 2}
+
+
+def test_drill_button_opens_explore_with_filters(analytics_lake):
+    at = open_app(page="pages/exceptions.py")
+    at.button(key="drill_exceptions1").click().run()  # the Pareto's top cause: out_of_stock, by channel
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ex_by1").value == "channel"
+    assert frame_with(at, "has_action")["order_id"].tolist() == ["OH-P4", "OH-P2"]  # newest first
+
+
+def test_sql_box_masks_pii_for_viewers_and_refuses_copy(analytics_lake):
+    sql = "select order_id, receiver_phone from orders where channel = 'shopee' order by order_id"
+    at = open_app(page=PAGE, role="viewer", ex_sql=sql)
+    assert not at.exception, at.exception
+    result = frame_with(at, "receiver_phone")
+    assert result["order_id"].tolist() == ["OH-P1", "OH-P4", "OH-P5"]
+    assert "13800000001" not in result["receiver_phone"].tolist()
+    at.text_area(key="ex_sql").set_value("copy (select 1) to '/tmp/x.csv'").run()
+    assert any("Only SELECT" in e.value for e in at.error)

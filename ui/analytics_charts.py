@@ -1,0 +1,78 @@
+"""Plotly figures of the Analyze pages (pure plotly, no Streamlit), in the layout of ui.charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.channels import channel_color, channel_name
+from models.i18n import exception_label, label
+from models.lifecycle import EVENTS
+from ui.charts import LAYOUT
+
+
+def heatmap(df: pd.DataFrame, x: str, y: str, z: str, title: str, percent: bool = False) -> go.Figure:
+    """A y × x grid of z (e.g. stage × warehouse median hours, reason × week units)."""
+    grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum")
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[str(c) for c in grid.columns], y=list(grid.index),
+                               colorscale="Blues", texttemplate="%{z:.0%}" if percent else "%{z:.3~g}"))
+    fig.update_layout(title=title, **{**LAYOUT, "height": max(340, 28 * len(grid.index) + 120)})
+    return fig
+
+
+def process_map(edges: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Sankey of the forward moves between lifecycle steps (width = orders; hover: median hours)."""
+    rank = {e: i for i, e in enumerate(EVENTS)}
+    fwd = edges[[rank.get(a, 99) < rank.get(b, 99) for a, b in zip(edges["from_event"], edges["to_event"],
+                                                                    strict=True)]]
+    nodes = sorted(set(fwd["from_event"]) | set(fwd["to_event"]), key=lambda e: rank.get(e, 99))
+    index = {n: i for i, n in enumerate(nodes)}
+    fig = go.Figure(go.Sankey(
+        node={"label": nodes, "pad": 14},
+        link={"source": [index[a] for a in fwd["from_event"]], "target": [index[b] for b in fwd["to_event"]],
+              "value": fwd["orders"].tolist(), "customdata": fwd["median_h"].round(2).tolist(),
+              "hovertemplate": "%{source.label} → %{target.label}: %{value} · median %{customdata} h"},
+    ))
+    fig.update_layout(title=label("flow.process_map", lang), **{**LAYOUT, "height": 420})
+    return fig
+
+
+def pareto(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Figure:
+    """Bars of the top causes with the cumulative share line on a second axis."""
+    part = df.head(top)
+    names = [exception_label(x, lang) for x in part["type"]]
+    fig = go.Figure()
+    fig.add_bar(x=names, y=part["raised"], name=label("chart.raised", lang), marker_color="#1F77B4")
+    fig.add_scatter(x=names, y=part["cumulative_share"], name=label("exceptions.cumulative", lang), yaxis="y2",
+                    mode="lines+markers", line={"color": "#D62728"})
+    fig.update_layout(title=label("exceptions.pareto", lang), yaxis2={"overlaying": "y", "side": "right",
+                      "tickformat": ".0%", "range": [0, 1.05]}, **LAYOUT)
+    return fig
+
+
+def bars(df: pd.DataFrame, x: str, y: str, title: str, color: str | None = None, lang: str = "en",
+         target: float | None = None) -> go.Figure:
+    """Bars of y by x, one trace per channel (channel colours) or per `color` value, with an optional target."""
+    fig = go.Figure()
+    groups = df.groupby(color, sort=True) if color else [(None, df)]
+    for key, part in groups:
+        name = channel_name(key, lang) if color == "channel" else key
+        fig.add_bar(x=part[x], y=part[y], name=None if key is None else str(name),
+                    marker_color=channel_color(key) if color == "channel" else None)
+    if target is not None:
+        fig.add_hline(y=target, line_color="#D62728", line_dash="dash",
+                      annotation_text=f"{label('chart.target', lang)} {target:g}")
+    fig.update_layout(title=title, barmode="group", **LAYOUT)
+    return fig
+
+
+def intake(df: pd.DataFrame, ratio: float, lang: str = "en") -> go.Figure:
+    """Hourly intake bars (alerts red) against the trailing baseline and the alert threshold."""
+    fig = go.Figure()
+    fig.add_bar(x=df["hour"], y=df["orders"], name=label("chart.orders", lang),
+                marker_color=["#D62728" if a else "#9DB4CF" for a in df["is_alert"]])
+    fig.add_scatter(x=df["hour"], y=df["baseline"], name=label("capacity.baseline", lang), mode="lines")
+    fig.add_scatter(x=df["hour"], y=df["baseline"] * ratio, name=label("capacity.threshold", lang, ratio=ratio),
+                    mode="lines", line={"dash": "dot", "color": "#D62728"})
+    fig.update_layout(title=label("capacity.intake", lang), **LAYOUT)
+    return fig
