@@ -65,9 +65,8 @@ def compose(subject: str, sender: str, text: str, html: str, images: Mapping[str
     for cid, png in images.items():
         html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png",
                               disposition="inline")
-    for name, (data, mime) in attachments.items():
-        maintype, subtype = mime.split("/")
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    for name, (data, subtype) in attachments.items():
+        msg.add_attachment(data, subtype=subtype, filename=name)  # text/<subtype>; charset="utf-8"
     return msg
 
 

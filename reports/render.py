@@ -58,18 +58,19 @@ def html(snap: Snapshot, images: dict[str, str]) -> str:
 
 def _heading(snap: Snapshot) -> str:
     period = label("report.period", snap.lang, start=snap.scope.start, end=snap.scope.end, tz=snap.timezone)
-    return (f'<h1 style="font-size:22px;margin:0 0 4px;">OrderHub · {escape(label("report.title", snap.lang, week=snap.week))}'
-            f'</h1><p style="margin:0 0 16px;color:#5F6368;font-size:14px;">{escape(period)}</p>')
+    title = label("report.title", snap.lang, week=snap.week)
+    return (f'<h1 style="font-size:22px;margin:0 0 4px;">OrderHub · {escape(title)}</h1>'
+            f'<p style="margin:0 0 16px;color:#5F6368;font-size:14px;">{escape(period)}</p>')
 
 
 def _table(headers: list[str], rows: list[list[tuple[str, str]]], title: str = "") -> str:
     """A plain HTML table; each cell is (text, extra style)."""
     head = "".join(f'<th align="left" style="{CELL}font-size:12px;color:#5F6368;">{escape(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f'<td style="{CELL}{style}">{escape(text)}</td>' for text, style in row)
+    body = "".join("\n<tr>" + "".join(f'<td style="{CELL}{style}">{escape(text)}</td>' for text, style in row)
                    + "</tr>" for row in rows)
     caption = f'<h2 style="font-size:16px;margin:20px 0 8px;">{escape(title)}</h2>' if title else ""
     return (f'{caption}<table role="presentation" width="100%" cellspacing="0" cellpadding="0" '
-            f'style="border-collapse:collapse;font-size:14px;">{head and "<tr>" + head + "</tr>"}{body}</table>')
+            f'style="border-collapse:collapse;font-size:14px;">{head and "<tr>" + head + "</tr>"}{body}\n</table>')
 
 
 def _kpi_table(rows: list[KpiRow], lang: str) -> str:
@@ -158,8 +159,12 @@ def _width(text: str) -> int:
 
 
 def kpi_csv(snap: Snapshot) -> str:
-    """The KPI table as CSV: raw values for spreadsheets, beside the text the e-mail shows."""
-    out = io.StringIO()
+    """The KPI table as CSV: raw values for spreadsheets, beside the text the e-mail shows.
+
+    It starts with a UTF-8 byte-order mark, without which Excel shows '¥' and Chinese labels garbled.
+    """
+    out = io.StringIO("\ufeff")
+    out.seek(1)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["week", "kpi", "unit", "this_week", "last_week", "this_week_shown", "last_week_shown",
                      "change_shown", "target_shown", "on_target"])

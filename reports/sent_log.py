@@ -21,6 +21,7 @@ from models.kpis import named_queries
 from models.settings import Settings
 
 T = TypeVar("T")
+BASE_DELAY_S = 2.0  # first back-off; doubles on each retry
 
 
 class DeliveryError(RuntimeError):
@@ -48,7 +49,7 @@ def delivered(db: LakeConnection, kind: str, ref: str) -> set[tuple[str, str]]:
     return {(channel, target) for channel, target in rows}
 
 
-def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float = 2.0,
+def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float | None = None,
                  sleep: Callable[[float], Any] = time.sleep) -> tuple[T, int]:
     """Call `send` until it succeeds, backing off 2 s, 4 s, …; a non-retriable DeliveryError stops at once.
 
@@ -61,7 +62,7 @@ def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float = 2.
             exc.attempts = attempt  # type: ignore[attr-defined]
             if not exc.retriable or attempt == tries:
                 raise
-            sleep(base_delay_s * 2 ** (attempt - 1))
+            sleep((BASE_DELAY_S if base_delay_s is None else base_delay_s) * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
 
 

@@ -184,7 +184,7 @@ def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: dat
     page = render.html(snap, {name: f"cid:{cid}" for name, cid in cids.items()})
     images = {cids[name]: png for name, png in pngs.items()}
     email = mailer.compose(render.subject(snap), sender, render.text(snap), page, images,
-                           {f"orderhub-kpis-{snap.week}.csv": (render.kpi_csv(snap).encode("utf-8"), "text/csv")})
+                           {f"orderhub-kpis-{snap.week}.csv": (render.kpi_csv(snap), "csv")})
     return Message(email, mailer.inline_images(page, images), snap, timings)
 
 

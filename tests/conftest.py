@@ -30,3 +30,8 @@ def handmade_db(handmade_lake: Settings) -> LakeConnection:
     db = connect(handmade_lake)
     yield db
     db.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files under tests/golden/ from the current output, then review the diff")
