@@ -101,10 +101,12 @@ def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -
 def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     from models.money import exponent
 
-    rows = [{"currency": c, "rate": float(r), "exponent": exponent(c)} for c, r in settings.fx_rates.items()]
+    rows = [{"currency": c, "rate": str(r), "exponent": exponent(c)} for c, r in settings.fx_rates.items()]
     con.register("fx_rates_src", pa.Table.from_pylist(
-        rows, schema=pa.schema([("currency", pa.string()), ("rate", pa.float64()), ("exponent", pa.int32())])))
-    con.execute("create or replace table fx_rates as select * from fx_rates_src")
+        rows, schema=pa.schema([("currency", pa.string()), ("rate", pa.string()), ("exponent", pa.int32())])))
+    # Exact decimals: converted money must not depend on float rounding.
+    con.execute("create or replace table fx_rates as select currency, rate::decimal(18, 8) as rate, "
+                "(100 / pow(10, exponent))::decimal(18, 8) as to_cents from fx_rates_src")
     con.unregister("fx_rates_src")
     types = list(settings.accuracy_exception_types)
     con.execute("create or replace table accuracy_exception_types as select unnest($t::varchar[]) as type",

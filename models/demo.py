@@ -1,4 +1,12 @@
-"""The marker that says a lake holds generated demo data, so the console can label it as such."""
+"""The demo marker: a small JSON file at the lake root saying the lake holds generated, not real, orders.
+
+The console reads it to label every page "demo data"; the generator writes it last, so a lake with a
+marker is a complete demo lake.
+
+    >>> write_demo_marker(Path("data/lake"), {"seed": 7, "days": 90})
+    >>> read_demo_marker(Path("data/lake"))["seed"]
+    7
+"""
 
 from __future__ import annotations
 
@@ -10,15 +18,20 @@ from typing import Any
 DEMO_MARKER = "DEMO.json"
 
 
-def write_demo_marker(lake_dir: Path, info: dict[str, Any]) -> None:
+def write_demo_marker(lake_dir: Path, info: dict[str, Any]) -> Path:
+    """Write the marker atomically (temp file + os.replace), so a reader never sees half of it."""
     lake_dir.mkdir(parents=True, exist_ok=True)
-    tmp = lake_dir / f".{DEMO_MARKER}.tmp"
-    tmp.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, lake_dir / DEMO_MARKER)
+    final = lake_dir / DEMO_MARKER
+    tmp = lake_dir / f".tmp-{DEMO_MARKER}"
+    tmp.write_text(json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, final)
+    return final
 
 
 def read_demo_marker(lake_dir: Path) -> dict[str, Any] | None:
+    """The marker's content, or None when the lake holds no (readable) marker: treat it as real data."""
     try:
-        return json.loads((lake_dir / DEMO_MARKER).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        value = json.loads((lake_dir / DEMO_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    return value if isinstance(value, dict) else None

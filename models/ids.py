@@ -6,7 +6,7 @@ That is what makes re-ingesting a payload a no-op: its rows get the ids they had
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: readable aloud and over the phone
 
@@ -37,5 +37,9 @@ def order_no(order_id_: str, placed_at: datetime) -> str:
 
 
 def event_id(order_id_: str, event: str, source: str, at: datetime) -> str:
-    """An event is the same event when the same source reports the same step of the same order at the same time."""
-    return stable_hash(order_id_, event, source, at.isoformat(), length=13)
+    """The same step of the same order reported by the same source at the same instant is the same event.
+
+    The instant is hashed in UTC (naive times are taken as UTC), so '10:00+08:00' and '02:00Z' agree.
+    """
+    instant = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return stable_hash(order_id_, event, source, instant.isoformat(), length=13)

@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last local date (default: yesterday)")
     for name in ("channel", "shop", "warehouse"):
         parser.add_argument(f"--{name}", action="append", default=[], help=f"limit to this {name} (repeatable)")
+    parser.add_argument("--as-of", type=datetime.fromisoformat,
+                        help="instant treated as now for overdue figures (ISO, default: now; naive = UTC)")
     args = parser.parse_args(argv)
     settings = load_settings()
     today = datetime.now(settings.zone).date()
@@ -173,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--to {scope.end} is before --from {scope.start}")
     db = connect(settings)
     try:
-        result = everything(db, scope)
+        as_of = args.as_of and (args.as_of if args.as_of.tzinfo else args.as_of.replace(tzinfo=UTC))
+        result = everything(db, scope, as_of)
         result["data_quality"] = {"unreadable_files": db.problems}
     finally:
         db.close()

@@ -28,7 +28,8 @@ class Settings:
     reporting_currency: str = field(default="CNY", metadata={"help": "Currency in which GMV is summed and shown."})
     fx_rates: dict[str, float] = field(
         default_factory=lambda: {"CNY": 1.0, "USD": 7.1, "SGD": 5.3, "MYR": 1.6, "THB": 0.2, "PHP": 0.125,
-                                 "IDR": 0.00045, "VND": 0.00029},
+                                 "IDR": 0.00045, "VND": 0.00029, "HKD": 0.91, "EUR": 7.7,
+                                 "GBP": 9.0, "JPY": 0.047, "KRW": 0.0051, "TWD": 0.22},
         metadata={"help": "Units of the reporting currency per unit of each currency (GMV conversion)."},
     )
     lead_time_target_hours: float = field(default=8.0, metadata={"help": "Target median paid→shipped hours."})

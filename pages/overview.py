@@ -28,6 +28,8 @@ for row in (cards[:4], cards[4:]):
             kpi_card(kpi, now, before, settings.reporting_currency)
 if now["orders_with_negative_durations"]:
     st.caption(t("kpi.negative_durations", n=now["orders_with_negative_durations"]))
+if now["gmv_unconverted_orders"]:
+    st.warning(t("kpi.gmv_unconverted", n=now["gmv_unconverted_orders"]))
 
 left, right = st.columns(2)
 with left:

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs the system packages OrderHub's tests and e-mail charts need: Debian's Chromium.
-# Idempotent: does nothing when chromium is already on PATH.
+# Installs the system packages OrderHub's tests and e-mail charts need, from Debian's archive:
+# chromium (browser tests, static charts) and a CJK font (so 中文 renders in screenshots and PNG charts).
+# Idempotent: does nothing when both are present.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then need+=(fonts-noto-cjk); fi
+[ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "chromium is missing: install Debian's 'chromium' package (apt-get install chromium) and re-run." >&2
+  echo "missing system packages: ${need[*]} — install them with your package manager (Debian: apt-get install ${need[*]})" >&2
   exit 1
 fi
-echo "Installing Debian's chromium (browser tests, e-mail charts)…"
+echo "Installing Debian packages: ${need[*]}…"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -32,6 +32,18 @@ def handmade_db(handmade_lake: Settings) -> LakeConnection:
     db.close()
 
 
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A small realistic demo lake (21 days × ~150 orders/day), generated once per test session."""
+    from datetime import date
+
+    from ingest.demo import generate
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
+    generate(settings.lake_dir, days=21, seed=11, orders_per_day=150, end=date(2026, 3, 8))
+    return settings
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden files under tests/golden/ from the current output, then review the diff")

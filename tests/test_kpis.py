@@ -113,3 +113,40 @@ def test_cli_rejects_reversed_range(handmade_lake):
     out = subprocess.run([sys.executable, "-m", "models.kpis", "--from", "2026-03-05", "--to", "2026-03-01"],
                          capture_output=True, text=True, env={"ORDERHUB_DATA": str(handmade_lake.data_dir)})
     assert out.returncode == 2 and "before --from" in out.stderr
+
+
+def test_event_ids_do_not_depend_on_the_zone_an_instant_is_written_in():
+    from datetime import timedelta, timezone
+
+    from models.ids import event_id
+
+    utc = local(2, 10)
+    shanghai = utc.astimezone(timezone(timedelta(hours=8)))
+    assert event_id("OH-A", "paid", "platform", utc) == event_id("OH-A", "paid", "platform", shanghai)
+    assert event_id("OH-A", "paid", "platform", utc) == event_id("OH-A", "paid", "platform", utc.replace(tzinfo=None))
+
+
+def test_a_currency_without_a_rate_is_counted_not_dropped(handmade_lake):
+    from dataclasses import replace
+
+    from models.db import connect
+
+    db = connect(replace(handmade_lake, fx_rates={"CNY": 1.0}))  # no USD rate: order C cannot be converted
+    s = kpis.summary(db, DAY, AS_OF)
+    assert s["gmv_cents"] == 10000 + 25000 + 8000 and s["gmv_unconverted_orders"] == 1
+
+
+def test_rework_counts_repeats_by_one_source_only(handmade_lake):
+    from models import lake
+    from models.db import connect
+    from models.ids import event_id
+
+    def reviewed(source, at):
+        return {"event_id": event_id("OH-A", "reviewed", source, at), "order_id": "OH-A", "event": "reviewed",
+                "source": source, "occurred_at": at, "ingested_at": at}
+
+    lake.write(handmade_lake.lake_dir, "order_events", [reviewed("platform", local(2, 10, 21))])
+    rework = "select rework_count from order_facts where order_id = 'OH-A'"
+    assert connect(handmade_lake).con.execute(rework).fetchone() == (0,)  # a second source, not rework
+    lake.write(handmade_lake.lake_dir, "order_events", [reviewed("oms", local(2, 11, 30))])
+    assert connect(handmade_lake).con.execute(rework).fetchone() == (1,)  # oms reviewed it again

@@ -11,8 +11,18 @@ import plotly.graph_objects as go
 from models.channels import channel_color, channel_name
 from models.i18n import exception_label, label
 
-LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "legend": {"orientation": "h", "y": -0.2},
-          "template": "plotly_white"}
+LAYOUT = {"margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "height": 360, "template": "plotly_white",
+          "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}}
+
+
+DAY_MS = 86_400_000
+
+
+def _days_axis(fig: go.Figure, days: pd.Series) -> None:
+    """Whole days on the x axis: one tick a day for short ranges, never sub-day ticks."""
+    fig.update_xaxes(type="date", tickformat="%m-%d")
+    if days.nunique() <= 14:
+        fig.update_xaxes(dtick=DAY_MS)
 
 
 def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -20,9 +30,10 @@ def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure()
     for channel, part in df.groupby("channel", sort=True):
         fig.add_bar(x=part["day"], y=part["orders"], name=channel_name(channel, lang),
-                    marker_color=channel_color(channel))
+                    marker_color=channel_color(channel), width=0.8 * DAY_MS)
     fig.update_layout(barmode="stack", title=label("overview.daily_orders", lang),
                       xaxis_title=label("chart.day", lang), yaxis_title=label("chart.orders", lang), **LAYOUT)
+    _days_axis(fig, df["day"])
     return fig
 
 
@@ -30,12 +41,14 @@ def lead_time(df: pd.DataFrame, target_hours: float, lang: str = "en") -> go.Fig
     """Median and p90 paid→shipped hours per day against the target line."""
     fig = go.Figure()
     fig.add_scatter(x=df["day"], y=df["median_h"], mode="lines+markers", name=label("chart.median", lang))
-    fig.add_scatter(x=df["day"], y=df["p90_h"], mode="lines", name=label("chart.p90", lang),
+    fig.add_scatter(x=df["day"], y=df["p90_h"], mode="lines+markers", name=label("chart.p90", lang),
                     line={"dash": "dot"})
     fig.add_hline(y=target_hours, line_color="#D62728", line_dash="dash",
                   annotation_text=f"{label('chart.target', lang)} {target_hours:g} h")
     fig.update_layout(title=label("overview.lead_trend", lang), xaxis_title=label("chart.day", lang),
                       yaxis_title=label("chart.hours", lang), **LAYOUT)
+    fig.update_yaxes(rangemode="tozero")
+    _days_axis(fig, df["day"])
     return fig
 
 

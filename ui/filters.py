@@ -34,7 +34,7 @@ def sidebar() -> None:
         today = datetime.now(settings.zone).date()
         last = dims["last_placed_at"].astimezone(settings.zone).date() if dims["last_placed_at"] else today
         if "dates" not in st.session_state:
-            st.session_state["dates"] = _default_range(last)
+            _seed_from_url(_default_range(last))
         # Wide fixed bounds: a remembered range must never fall outside them when the lake changes.
         picked = st.date_input(t("sidebar.dates"), key="dates", min_value=date(2000, 1, 1),
                                max_value=today + timedelta(days=366))
@@ -43,8 +43,41 @@ def sidebar() -> None:
         warehouses = st.multiselect(t("sidebar.warehouses"), dims["warehouses"], key="warehouses",
                                     placeholder=t("sidebar.all"))
         start, end = _range(picked, last)
-        st.session_state[SCOPE_KEY] = Scope(start, end, tuple(channels), (), tuple(warehouses))
+        if end < start:
+            st.error(t("sidebar.bad_range"))
+            start, end = end, start
+        scope = Scope(start, end, tuple(channels), (), tuple(warehouses))
+        st.session_state[SCOPE_KEY] = scope
+        _write_url(scope)
         _freshness(dims, settings.timezone)
+
+
+def _seed_from_url(default: tuple[date, date]) -> None:
+    """A session opened from a link (`?from=2026-03-02&to=…&channel=shopee&warehouse=Hefei`) starts there."""
+    params = st.query_params
+    try:
+        start = date.fromisoformat(params.get("from", default[0].isoformat()))
+        end = date.fromisoformat(params.get("to", start.isoformat() if "from" in params else default[1].isoformat()))
+    except ValueError:
+        start, end = default
+    st.session_state["dates"] = (start, end)
+    st.session_state["channels"] = params.get_all("channel")
+    st.session_state["warehouses"] = params.get_all("warehouse")
+
+
+def _write_url(scope: Scope) -> None:
+    """Keep the address bar in step with the filters, so the URL of any view can be shared."""
+    st.query_params.from_dict({"from": scope.start.isoformat(), "to": scope.end.isoformat(),
+                               "channel": list(scope.channels), "warehouse": list(scope.warehouses)})
+
+
+def scope_url(scope: Scope) -> str:
+    """The query string that opens the console on this scope (for drill-down links)."""
+    from urllib.parse import urlencode
+
+    pairs = [("from", scope.start.isoformat()), ("to", scope.end.isoformat())]
+    pairs += [("channel", c) for c in scope.channels] + [("warehouse", w) for w in scope.warehouses]
+    return "?" + urlencode(pairs)
 
 
 def _range(picked: object, last: date) -> tuple[date, date]:

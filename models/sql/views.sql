@@ -3,7 +3,8 @@
 -- per order with everything the KPIs need) → scoped_orders(...) (order_facts under the shared filters).
 
 -- The stage mart. First occurrence of each event: the step started or ended then, whichever source said
--- it first. Rework counts steps that happened more than once (re-reviewed, re-allocated, re-routed).
+-- it first. Rework counts steps one source reported more than once (re-reviewed, re-allocated, re-routed);
+-- the same step reported by two sources is not rework.
 create or replace view order_stages as
 select
     order_id,
@@ -22,7 +23,7 @@ select
     min(occurred_at) filter (where event = 'returned') as returned_at,
     count(*) as event_count,
     count(*) filter (where event in ('reviewed', 'allocated'))
-        - count(distinct event) filter (where event in ('reviewed', 'allocated')) as rework_count
+        - count(distinct event || '/' || source) filter (where event in ('reviewed', 'allocated')) as rework_count
 from order_events
 group by order_id;
 
@@ -39,7 +40,8 @@ with acted as (
 select
     o.order_id, o.channel, o.shop_id, o.warehouse, o.carrier, o.status, o.raw_status, o.currency,
     o.total_cents,
-    cast(round(o.total_cents / pow(10, coalesce(fx.exponent, 2)) * fx.rate * 100) as bigint) as gmv_cents,
+    -- reporting-currency cents, exact decimal arithmetic, half away from zero (half-up for amounts ≥ 0)
+    cast(round(o.total_cents::decimal(38, 0) * fx.rate * fx.to_cents) as bigint) as gmv_cents,
     o.receiver_province, o.is_urgent, o.is_vip, o.is_presale, o.is_cold_chain, o.has_gift,
     coalesce(o.placed_at, s.placed_evt_at) as placed_at,
     coalesce(s.paid_evt_at, o.paid_at) as paid_at,

@@ -43,3 +43,24 @@ def test_empty_lake_explains_how_to_get_data(data_dir):
     at = open_app(dates=None)
     assert not at.exception
     assert any("No data in the lake" in w.value for w in at.sidebar.warning)
+
+
+def test_a_link_opens_on_its_scope(handmade_lake):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.helpers import APP
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update({"from": "2026-03-02", "to": "2026-03-02", "channel": ["shopee"]})
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Orders"] == "2"  # A and C
+    assert at.query_params["from"] == "2026-03-02" and at.query_params["to"] == "2026-03-02"
+
+
+def test_scope_url_round_trips():
+    from models.kpis import Scope
+    from ui.filters import scope_url
+
+    assert scope_url(Scope(date(2026, 3, 2), date(2026, 3, 8), ("shopee", "jd"), (), ("Hefei",))) == (
+        "?from=2026-03-02&to=2026-03-08&channel=shopee&channel=jd&warehouse=Hefei")

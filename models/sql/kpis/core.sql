@@ -18,6 +18,7 @@ select
         / nullif(count(*) filter (where shipped_at is not null), 0) as fulfillment_accuracy,
     count(*) filter (where has_action) / nullif(count(*), 0) as manual_rate,
     count(*) filter (where has_action) as manual_orders,
+    count(*) filter (where paid_at is not null and gmv_cents is null) as gmv_unconverted_orders,
     count(*) filter (where least(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked,
         h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours) < 0)
         as orders_with_negative_durations

@@ -1,0 +1,74 @@
+"""Browser fixtures: one console over the hand-made lake per session, a fresh Chromium page per test.
+
+Screenshots go to test-artifacts/screenshots/ (kept by CI as artifacts); `--screenshots-to DIR` copies the
+README's screenshots there as well (`make screenshots`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from models.settings import Settings
+from tests import handmade
+from tests.browser.server import CHROMIUM_ARGS, ROOT, console
+
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--screenshots-to", default=None, help="also copy page screenshots to this folder")
+
+
+@pytest.fixture(scope="session")
+def browser_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("browser-lake")
+    handmade.build(Settings(data_dir=data_dir).lake_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def console_url(browser_lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with console(browser_lake, tmp_path_factory.mktemp("logs") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Debian's chromium is not installed: run `make system-deps` (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def shoot(request: pytest.FixtureRequest):
+    """shoot(page, name): save a full-page screenshot as an artifact (and to --screenshots-to)."""
+    extra = request.config.getoption("--screenshots-to")
+
+    def _shoot(page: Page, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        if extra:
+            Path(extra).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(extra) / path.name)
+        return path
+
+    return _shoot

@@ -1,0 +1,35 @@
+"""The console in a real browser, as a person uses it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stSidebar"]')
+    page.wait_for_load_state("networkidle")
+
+
+def metric_values(page: Page) -> dict[str, str]:
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics.first).to_be_visible()
+    out = {}
+    for i in range(metrics.count()):
+        m = metrics.nth(i)
+        out[m.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = (
+            m.locator('[data-testid="stMetricValue"]').inner_text().strip())
+    return out
+
+
+def test_overview_shows_figures_and_no_error(page: Page, console_url: str, shoot):
+    open_page(page, f"{console_url}/?from=2026-03-02&to=2026-03-02")
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("5", timeout=30_000)
+    values = metric_values(page)
+    assert values["Orders"] == "5" and values["GMV"] == "¥572.00"
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shoot(page, "overview")
