@@ -32,6 +32,7 @@ demo: install
 	$(PY) -m ingest demo --days 90 --force
 
 run: install $(DATA)/lake/orders
+	$(PY) -m models.auth ensure-demo-admin
 	@bash scripts/run.sh $(PORT)
 
 console: install

@@ -1,4 +1,4 @@
-"""OrderHub console: page config, navigation, the shared sidebar. Nothing else lives here.
+"""OrderHub console: page config, the login, navigation by role, the shared sidebar. Nothing else lives here.
 
     streamlit run app.py
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import t
+from ui.auth import allowed_pages, login_gate, user_box
 from ui.filters import sidebar
 
 st.set_page_config(page_title="OrderHub", page_icon=":material/hub:", layout="wide")
@@ -18,6 +19,8 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation({t(section): pages for section, pages in PAGES.items()})
+user = login_gate()
+navigation = st.navigation(allowed_pages(PAGES, user))
 sidebar()
+user_box(user)
 navigation.run()

@@ -95,6 +95,12 @@ RAW = _table("raw", ("channel", "sha256"), ("fetched_at",), "fetched_at", [
     ("batch_id", STR), ("kind", STR), ("payload", STR),
 ])
 
+# Why an order was routed or flagged: one row per rule that fired in one evaluation (models/rules).
+RULE_HITS = _table("rule_hits", ("hit_id",), ("evaluated_at",), "evaluated_at", [
+    ("hit_id", STR), ("evaluation_id", STR), ("order_id", STR), ("kind", STR), ("rule_id", STR),
+    ("outcome", STR), ("chosen", BOOL), ("detail", STR), ("evaluated_at", TS), ("rules_version", STR),
+])
+
 # Alerts raised by reports.alerts: one row version when a condition starts, another when it clears.
 ALERTS = _table("alerts", ("alert_id",), ("updated_at",), "raised_at", [
     ("alert_id", STR), ("condition_key", STR), ("kind", STR), ("title", STR), ("detail", STR),
@@ -108,8 +114,8 @@ DELIVERIES = _table("deliveries", ("delivery_id",), ("occurred_at",), "occurred_
 ])
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, ALERTS,
-    DELIVERIES,
+    ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, RULE_HITS,
+    ALERTS, DELIVERIES,
 )}
 
 EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")

@@ -47,3 +47,13 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden files under tests/golden/ from the current output, then review the diff")
+
+
+@pytest.fixture
+def triage_lake(data_dir: Path) -> Settings:
+    """tests/triage_fixture.py's lake: orders waiting to be routed, stock, returns."""
+    from tests import triage_fixture
+
+    settings = Settings(data_dir=data_dir)
+    triage_fixture.build(settings.lake_dir)
+    return settings

@@ -7,13 +7,18 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from models.auth import User
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 2)), page: str | None = None,
-             **state: object) -> AppTest:
-    """Run app.py with the given sidebar dates and session state, then switch to `page` if given."""
+             role: str | None = "admin", **state: object) -> AppTest:
+    """Run app.py signed in as `test.<role>` (role=None: not signed in) with the given sidebar dates and
+    session state, then switch to `page` if given."""
     at = AppTest.from_file(str(APP), default_timeout=60)
+    if role is not None:
+        at.session_state["user"] = User(f"test.{role}", role)
     if dates is not None:
         at.session_state["dates"] = dates
     for key, value in state.items():

@@ -1,0 +1,66 @@
+-- Reads of the triage console (queue, order detail, audit). Parameters: $as_of (UTC now), $order_id, ...
+
+-- name: queue
+select
+    e.exception_id, e.type, e.severity, e.status, e.assignee, e.order_id, o.channel, o.warehouse, o.carrier,
+    e.rule_id, e.source, e.detected_at, e.due_at, e.updated_at, e.note,
+    date_diff('second', e.detected_at, $as_of) / 3600.0 as age_h,
+    e.status in ('open', 'in_progress') and e.due_at < $as_of as overdue
+from exceptions e
+left join orders o using (order_id)
+order by overdue desc, case e.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end,
+    e.due_at;
+
+-- name: order
+select * from orders where order_id = $order_id;
+
+-- name: timeline
+select event, source, actor, occurred_at, detail,
+    date_diff('second', lag(occurred_at) over (order by occurred_at, event), occurred_at) / 3600.0 as h_since_previous
+from order_events where order_id = $order_id
+order by occurred_at, event;
+
+-- name: lines
+select line_no, sku, title, category, qty, unit_price_cents, currency, is_gift
+from order_lines where order_id = $order_id order by line_no;
+
+-- name: raw
+select r.fetched_at, r.kind, r.batch_id, r.sha256, r.payload
+from raw r join orders o on o.channel = r.channel and o.platform_order_id = r.platform_order_id
+where o.order_id = $order_id
+order by r.fetched_at desc;
+
+-- name: rule_hits
+select kind, rule_id, outcome, chosen, detail, evaluated_at, rules_version
+from rule_hits
+where order_id = $order_id
+  and evaluation_id = (select arg_max(evaluation_id, evaluated_at) from rule_hits where order_id = $order_id)
+order by kind, chosen desc, rule_id;
+
+-- name: order_exceptions
+select exception_id, type, severity, status, assignee, rule_id, detected_at, due_at, resolution_code, note,
+    updated_at
+from exceptions where order_id = $order_id order by detected_at;
+
+-- name: order_actions
+select occurred_at, "user", role, action, target_type, target_id, before, after, reason
+from actions where order_id = $order_id order by occurred_at desc;
+
+-- name: audit
+select occurred_at, "user", role, action, target_type, target_id, order_id, before, after, reason
+from actions
+where occurred_at >= $start_at and occurred_at < $end_at
+order by occurred_at desc;
+
+-- name: stock_short
+with need as (
+    select sku, cast(sum(qty) as bigint) as qty from order_lines where order_id = $order_id group by sku
+), stock as (
+    select sku, coalesce(on_hand, 0) - coalesce(reserved, 0) - coalesce(safety_stock, 0) as available
+    from inventory where warehouse = $warehouse
+    qualify row_number() over (partition by sku order by snapshot_at desc) = 1
+)
+select n.sku, n.qty, coalesce(s.available, 0) as available
+from need n left join stock s using (sku)
+where coalesce(s.available, 0) < n.qty
+order by n.sku;

@@ -1,0 +1,183 @@
+"""The console's edits: every function takes the acting User, checks the role, refuses stale forms,
+writes the new exception/order version the edit implies and one `actions` row for it.
+
+    take(settings, user, "EX-1", loaded_version)      # PermissionError for a viewer,
+    resolve(settings, user, "EX-1", version, "fixed")  # ConflictError if someone changed it since loading
+
+Optimistic concurrency: a form carries the version (exception `updated_at`, order `ingested_at`) it was
+loaded with. Under a lock, the current version is re-read from the lake; if it differs, nothing is
+written and the user is told who changed it. The lock makes read-check-write one step for all console
+sessions on this machine.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from models import actions, lake
+from models.auth import User
+from models.exceptions import RESOLUTION_CODES, next_version
+from models.settings import Settings
+from models.triage_queries import stock_problems
+from models.versions import latest, next_stamp, same_version
+
+EDITABLE_ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
+
+
+class ConflictError(RuntimeError):
+    """The record changed since the form was loaded; nothing was written."""
+
+
+class EditError(ValueError):
+    """The edit is not valid (unknown code, no stock at that warehouse …); the message says what to do."""
+
+
+def _guard(user: User | None, action: str = "triage") -> User:
+    if user is None or not user.can(action):
+        role = user.role if user else "anonymous"
+        raise PermissionError(f"role {role!r} cannot {action}; ask an admin for the ops role")
+    return user
+
+
+@contextmanager
+def _locked(settings: Settings) -> Iterator[None]:
+    folder = settings.data_dir / "state"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "triage.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _current(settings: Settings, table: str, key: str, expected: Any, version_col: str) -> dict[str, Any]:
+    row = latest(settings.lake_dir, table, [key]).get(key)
+    if row is None:
+        raise EditError(f"{table[:-1]} {key} does not exist (any more); reload the page")
+    if not same_version(row[version_col], expected):
+        who = row.get("assignee") or "another process"
+        raise ConflictError(f"{key} was changed at {row[version_col]} (now {row.get('status', 'updated')}, "
+                            f"{who}) after you loaded it; nothing was saved. Reload and check before editing.")
+    return row
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any], fields: tuple[str, ...]) -> tuple[dict, dict]:
+    return {f: before.get(f) for f in fields}, {f: after.get(f) for f in fields}
+
+
+def change_exception(settings: Settings, user: User | None, exception_id: str, expected: Any, action: str,
+                     reason: str | None = None, **changes: Any) -> dict[str, Any]:
+    """The shared path of every exception edit: guard, re-read, compare, write version + audit row."""
+    user = _guard(user)
+    with _locked(settings):
+        current = _current(settings, "exceptions", exception_id, expected, "updated_at")
+        new = next_version(current, **changes)
+        lake.write(settings.lake_dir, "exceptions", [new])
+        before, after = _diff(current, new, ("status", "assignee", "resolution_code", "note"))
+        actions.record(settings.lake_dir, user, action, "exception", exception_id, order_id=current["order_id"],
+                       before=before, after=after, reason=reason)
+    return new
+
+
+def take(settings: Settings, user: User | None, exception_id: str, expected: Any) -> dict[str, Any]:
+    """Assign to oneself and start work."""
+    return change_exception(settings, user, exception_id, expected, "take", status="in_progress",
+                            assignee=_guard(user).name)
+
+
+def assign(settings: Settings, user: User | None, exception_id: str, expected: Any, assignee: str) -> dict:
+    if not assignee.strip():
+        raise EditError("choose whom to assign the exception to")
+    return change_exception(settings, user, exception_id, expected, "assign", assignee=assignee.strip())
+
+
+def resolve(settings: Settings, user: User | None, exception_id: str, expected: Any, code: str,
+            note: str = "") -> dict[str, Any]:
+    if code not in RESOLUTION_CODES or code == "auto_cleared":
+        raise EditError(f"resolution code {code!r} unknown; choose one of {', '.join(RESOLUTION_CODES[:-1])}")
+    return change_exception(settings, user, exception_id, expected, "resolve", reason=note or None,
+                            status="resolved", resolution_code=code, note=note or None)
+
+
+def dismiss(settings: Settings, user: User | None, exception_id: str, expected: Any, note: str) -> dict:
+    if not note.strip():
+        raise EditError("say why the exception is dismissed (a note is required)")
+    return change_exception(settings, user, exception_id, expected, "dismiss", reason=note,
+                            status="dismissed", resolution_code="not_an_issue", note=note)
+
+
+def add_note(settings: Settings, user: User | None, exception_id: str, expected: Any, note: str) -> dict:
+    if not note.strip():
+        raise EditError("the note is empty")
+    current = latest(settings.lake_dir, "exceptions", [exception_id]).get(exception_id, {})
+    text = "\n".join(x for x in (current.get("note"), f"[{_guard(user).name}] {note.strip()}") if x)
+    return change_exception(settings, user, exception_id, expected, "note", reason=note, note=text)
+
+
+def review(settings: Settings, user: User | None, exception_id: str, expected: Any, approve: bool,
+           note: str = "") -> dict[str, Any]:
+    """Approve (ship it) or reject (stop it) a manual review."""
+    current = latest(settings.lake_dir, "exceptions", [exception_id]).get(exception_id, {})
+    if current.get("type") != "manual_review":
+        raise EditError(f"{exception_id} is not a manual review; use resolve instead")
+    code = "approved" if approve else "rejected"
+    return change_exception(settings, user, exception_id, expected, code if approve else "reject",
+                            reason=note or None, status="resolved", resolution_code=code, note=note or None)
+
+
+def change_order(settings: Settings, user: User | None, order_id: str, expected: Any, action: str,
+                 reason: str | None, **changes: Any) -> dict[str, Any]:
+    """A new order version (same updated_at, later ingested_at) with the changes, and its audit row."""
+    user = _guard(user)
+    with _locked(settings):
+        current = _current(settings, "orders", order_id, expected, "ingested_at")
+        new = {**current, **changes, "ingested_at": next_stamp(current["ingested_at"], datetime.now(UTC))}
+        lake.write(settings.lake_dir, "orders", [new])
+        before, after = _diff(current, new, tuple(changes))
+        actions.record(settings.lake_dir, user, action, "order", order_id, order_id=order_id, before=before,
+                       after=after, reason=reason)
+    return new
+
+
+def reroute(settings: Settings, user: User | None, order_id: str, expected: Any, warehouse: str | None = None,
+            carrier: str | None = None, reason: str = "") -> dict[str, Any]:
+    """Send the order to another warehouse (only one with stock for every line) and/or carrier."""
+    changes = {k: v for k, v in (("warehouse", warehouse), ("carrier", carrier)) if v}
+    if not changes:
+        raise EditError("choose a warehouse or a carrier to re-route to")
+    if warehouse:
+        short = stock_problems(settings, order_id, warehouse)
+        if short:
+            raise EditError(f"{warehouse} lacks stock for {short}; choose a warehouse with stock")
+    return change_order(settings, user, order_id, expected, "reroute", reason or None, **changes)
+
+
+def correct_address(settings: Settings, user: User | None, order_id: str, expected: Any, province: str,
+                    city: str, address: str, reason: str = "") -> dict[str, Any]:
+    values = dict(zip(EDITABLE_ADDRESS, (province.strip(), city.strip(), address.strip()), strict=True))
+    empty = [k for k, v in values.items() if not v]
+    if empty:
+        raise EditError(f"{', '.join(empty)} cannot be empty")
+    return change_order(settings, user, order_id, expected, "correct_address", reason or None, **values)
+
+
+BULK = {"take": take, "resolve": resolve, "dismiss": dismiss, "assign": assign}
+
+
+def bulk(settings: Settings, user: User | None, op: str, items: list[tuple[str, Any]], **kwargs: Any
+         ) -> list[tuple[str, str | None]]:
+    """Apply one edit to several exceptions; each keeps its own version check. (id, error or None) each."""
+    _guard(user)
+    results = []
+    for exception_id, expected in items:
+        try:
+            BULK[op](settings, user, exception_id, expected, **kwargs)
+            results.append((exception_id, None))
+        except (ConflictError, EditError, ValueError) as exc:
+            results.append((exception_id, str(exc)))
+    return results

@@ -1,0 +1,68 @@
+"""Reading the current version of a few rows straight from the lake, and stamping the next version.
+
+Edits need the newest version *now*, not the one a cached console connection saw minutes ago, so this
+reads the table's files directly (one small DuckDB query) instead of going through models.db's views.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from models import lake
+from models.schema import TABLES
+
+
+def latest(lake_dir: Path, table_name: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Key → current row (as a dict) of a single-key table, for the given keys that exist."""
+    table = TABLES[table_name]
+    (key,) = table.key
+    files = [p.as_posix() for p in lake.data_files(lake_dir, table_name)]
+    if not files or not ids:
+        return {}
+    order = ", ".join(f'"{c}" desc nulls last' for c in table.version_by)
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        df = con.execute(
+            f"select {cols} from read_parquet($files, hive_partitioning=false, union_by_name=true) "
+            f"where \"{key}\" in (select unnest($ids::varchar[])) "
+            f"qualify row_number() over (partition by \"{key}\" order by {order}) = 1",
+            {"files": files, "ids": list(ids)},
+        ).df()
+    finally:
+        con.close()
+    return {row[key]: _plain_row(row) for row in df.to_dict("records")}
+
+
+def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
+    """NaN/NaT → None and Timestamps → datetime, so rows can be written back and compared."""
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, pd.Timestamp):
+            out[k] = v.to_pydatetime()
+        elif not isinstance(v, list | tuple) and pd.isna(v):
+            out[k] = None
+        else:
+            out[k] = v
+    return out
+
+
+def next_stamp(previous: datetime | None, now: datetime | None = None) -> datetime:
+    """A version time after `previous` even if clocks disagree: max(now, previous + 1 µs)."""
+    now = now or datetime.now(UTC)
+    if previous is None:
+        return now
+    return max(now, previous + timedelta(microseconds=1))
+
+
+def same_version(a: object, b: object) -> bool:
+    """Do two version stamps (datetime, Timestamp or ISO text) name the same instant?"""
+    if a is None or b is None:
+        return a is None and b is None
+    return pd.Timestamp(a) == pd.Timestamp(b)
