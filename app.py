@@ -17,6 +17,9 @@ PAGES = {
     "nav.monitor": [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
     ],
+    "nav.admin": [
+        st.Page("pages/snapshot.py", title=t("page.snapshot"), icon=":material/forward_to_inbox:"),
+    ],
 }
 
 user = login_gate()

@@ -112,6 +112,11 @@ def check_and_deliver(settings: Settings | None = None, now: datetime | None = N
     return result
 
 
+def recent(db: LakeConnection, limit: int = 50) -> pd.DataFrame:
+    """The newest alerts with how their deliveries went, for the console."""
+    return db.con.execute(kpis.named_queries()["recent_alerts"], {"limit": limit}).df()
+
+
 def _sync(settings: Settings, db: LakeConnection, current: dict[str, Condition], now: datetime,
           result: CheckResult, lang: str) -> list[dict]:
     """Write raise/clear versions to the `alerts` table; return the alerts open after this check."""

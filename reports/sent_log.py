@@ -49,6 +49,11 @@ def delivered(db: LakeConnection, kind: str, ref: str) -> set[tuple[str, str]]:
     return {(channel, target) for channel, target in rows}
 
 
+def recent(db: LakeConnection, limit: int = 50) -> Any:
+    """The newest delivery outcomes (snapshot and alerts), for the console."""
+    return db.con.execute(named_queries()["recent_deliveries"], {"limit": limit}).df()
+
+
 def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float | None = None,
                  sleep: Callable[[float], Any] = time.sleep) -> tuple[T, int]:
     """Call `send` until it succeeds, backing off 2 s, 4 s, …; a non-retriable DeliveryError stops at once.

@@ -188,6 +188,15 @@ def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: dat
     return Message(email, mailer.inline_images(page, images), snap, timings)
 
 
+def preview_html(settings: Settings, monday: date, lang: str) -> str:
+    """The week's snapshot as a self-contained HTML page (what the console's Admin page shows)."""
+    db = connect(settings)
+    try:
+        return compose(db, monday, lang, "OrderHub <orderhub@localhost>").html_file
+    finally:
+        db.close()
+
+
 def run(settings: Settings, monday: date, mode: str = "auto", force: bool = False, lang: str | None = None,
         path: str | None = None) -> Outcome:
     """Deliver one week's snapshot. mode: 'send' (SMTP), 'outbox' (files), 'preview' (one .html), 'auto'."""

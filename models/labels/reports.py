@@ -2,6 +2,7 @@
 
 LABELS = {
     "page.snapshot": ("Snapshot & alerts", "快照与告警"),
+    "perm.send_snapshot": ("send the weekly snapshot", "发送每周快照"),
     "kpi.open_exceptions": ("Open exceptions", "未关闭异常"),
     "kpi.overdue_exceptions": ("Overdue exceptions", "超时异常"),
     "report.subject": ("OrderHub weekly snapshot {week}: {orders} orders, GMV {gmv}",
