@@ -28,7 +28,8 @@ def compact_all(min_files: int = 2) -> list[lake.CompactionReport]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest compact", description=compact_all.__doc__)
-    parser.add_argument("--min-files", type=int, default=2, help="compact partitions with at least this many files")
+    parser.add_argument("--min-files", type=int, default=2,
+                        help="compact partitions with at least this many files")
     args = parser.parse_args(argv[1:])
     compact_all(args.min_files)
     return 0

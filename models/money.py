@@ -27,7 +27,13 @@ def to_minor(amount: str | int | float | Decimal, currency: str) -> int:
         raise ValueError(f"not an amount: {amount!r}") from exc
     if not value.is_finite():
         raise ValueError(f"not an amount: {amount!r}")
-    return int((value * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        minor = int((value * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation as exc:  # beyond Decimal's precision
+        raise ValueError(f"amount out of range: {amount!r}") from exc
+    if not -(2**63) <= minor < 2**63:
+        raise ValueError(f"amount out of range: {amount!r}")
+    return minor
 
 
 def from_minor(cents: int, currency: str) -> Decimal:

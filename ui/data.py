@@ -22,7 +22,7 @@ from models.settings import Settings, load_settings
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _connection(version: str) -> LakeConnection:
     """A connection over the lake as of `version`; replaced when the version changes."""
-    return connect(load_settings())
+    return connect(load_settings(), materialize=True)
 
 
 def current_version() -> str:

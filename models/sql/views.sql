@@ -3,29 +3,39 @@
 -- per order with everything the KPIs need) → scoped_orders(...) (order_facts under the shared filters).
 
 -- The stage mart. First occurrence of each event: the step started or ended then, whichever source said
--- it first. Rework counts steps one source reported more than once (re-reviewed, re-allocated, re-routed);
--- the same step reported by two sources is not rework.
+-- it first. It reads all event versions (lake_order_events): min() is blind to the exact duplicates that
+-- re-ingests leave, so the costly dedupe of the events view is not needed here. Rework counts steps one
+-- source reported at more than one instant (re-reviewed, re-allocated); two sources reporting the same
+-- step are not rework.
 create or replace view order_stages as
-select
-    order_id,
-    min(occurred_at) filter (where event = 'placed') as placed_evt_at,
-    min(occurred_at) filter (where event = 'paid') as paid_evt_at,
-    min(occurred_at) filter (where event = 'reviewed') as reviewed_at,
-    min(occurred_at) filter (where event = 'allocated') as allocated_at,
-    min(occurred_at) filter (where event = 'picked') as picked_at,
-    min(occurred_at) filter (where event = 'packed') as packed_at,
-    min(occurred_at) filter (where event = 'shipped') as shipped_at,
-    min(occurred_at) filter (where event = 'in_transit') as in_transit_at,
-    min(occurred_at) filter (where event = 'delivered') as delivered_at,
-    min(occurred_at) filter (where event = 'completed') as completed_at,
-    min(occurred_at) filter (where event = 'cancelled') as cancelled_at,
-    min(occurred_at) filter (where event = 'refunded') as refunded_at,
-    min(occurred_at) filter (where event = 'returned') as returned_at,
-    count(*) as event_count,
-    count(*) filter (where event in ('reviewed', 'allocated'))
-        - count(distinct event || '/' || source) filter (where event in ('reviewed', 'allocated')) as rework_count
-from order_events
-group by order_id;
+with rework as (
+    select order_id, count(*) - count(distinct (event, source)) as rework_count
+    from (select distinct order_id, event, source, occurred_at
+          from lake_order_events where event in ('reviewed', 'allocated'))
+    group by order_id
+    having count(*) > count(distinct (event, source))
+), firsts as (
+    select
+        order_id,
+        min(occurred_at) filter (where event = 'placed') as placed_evt_at,
+        min(occurred_at) filter (where event = 'paid') as paid_evt_at,
+        min(occurred_at) filter (where event = 'reviewed') as reviewed_at,
+        min(occurred_at) filter (where event = 'allocated') as allocated_at,
+        min(occurred_at) filter (where event = 'picked') as picked_at,
+        min(occurred_at) filter (where event = 'packed') as packed_at,
+        min(occurred_at) filter (where event = 'shipped') as shipped_at,
+        min(occurred_at) filter (where event = 'in_transit') as in_transit_at,
+        min(occurred_at) filter (where event = 'delivered') as delivered_at,
+        min(occurred_at) filter (where event = 'completed') as completed_at,
+        min(occurred_at) filter (where event = 'cancelled') as cancelled_at,
+        min(occurred_at) filter (where event = 'refunded') as refunded_at,
+        min(occurred_at) filter (where event = 'returned') as returned_at
+    from lake_order_events
+    group by order_id
+)
+select firsts.*, coalesce(rework.rework_count, 0) as rework_count
+from firsts
+left join rework using (order_id);
 
 -- One row per order: the KPI layer's only input for order figures.
 create or replace view order_facts as
@@ -48,7 +58,7 @@ select
     s.reviewed_at, s.allocated_at, s.picked_at, s.packed_at, s.shipped_at, s.delivered_at, s.completed_at,
     s.cancelled_at, s.refunded_at, s.returned_at,
     o.ship_by_at, o.updated_at, o.ingested_at,
-    coalesce(s.event_count, 0) as event_count, coalesce(s.rework_count, 0) as rework_count,
+    coalesce(s.rework_count, 0) as rework_count,
     a.order_id is not null as has_action,
     i.order_id is not null as has_accuracy_exception,
     date_diff('second', coalesce(s.paid_evt_at, o.paid_at), s.shipped_at) / 3600.0 as lead_hours,

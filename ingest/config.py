@@ -1,0 +1,130 @@
+"""Channel configuration: `<data>/config/channels.toml` (tracked) and optional `secrets.toml` (git-ignored).
+
+    [defaults]
+    interval_minutes = 10
+
+    [[channel]]
+    channel = "shopify"
+    shop_id = "demo-shopify"
+    base_url = "http://127.0.0.1:8765"
+    sandbox = true
+    credentials = { access_token = "ORDERHUB_SHOPIFY_ACCESS_TOKEN" }
+
+A credential is named by the environment variable that holds it, never written in the tracked file. A
+value is looked up in that variable, then in `secrets.toml` under `[<channel>.<shop_id>]`, then, for a
+channel marked `sandbox = true`, in the sandbox's published demo credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ingest.http import FatalError
+from models.settings import ConfigError, Settings
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    channel: str = field(metadata={"help": "Platform code: shopify, woocommerce, shopee, lazada, tiktok."})
+    shop_id: str = field(metadata={"help": "The shop's id on the platform (also OrderHub's shop id)."})
+    base_url: str = field(
+        metadata={"help": "API root, e.g. https://api.lazada.com.my/rest or the sandbox URL."}
+    )
+    credentials: dict[str, str] = field(
+        default_factory=dict, metadata={"help": "Credential name → environment variable holding it."}
+    )
+    enabled: bool = field(default=True, metadata={"help": "Pull this channel at all."})
+    sandbox: bool = field(default=False, metadata={"help": "Points at the local sandbox (demo credentials)."})
+    interval_minutes: float = field(default=10, metadata={"help": "Minutes between scheduled pulls."})
+    overlap_minutes: float = field(
+        default=10, metadata={"help": "Each pull re-reads this far before the watermark."}
+    )
+    initial_lookback_days: float = field(default=30, metadata={"help": "Window of the very first pull."})
+    max_failures: int = field(
+        default=5, metadata={"help": "Payloads failing normalization in one run before pausing."}
+    )
+    rate_per_s: float | None = field(
+        default=None, metadata={"help": "Request rate; default: the connector's own."}
+    )
+    timeout_s: float = field(default=30, metadata={"help": "Read timeout of one request, seconds."})
+    connect_timeout_s: float = field(default=5, metadata={"help": "Connect timeout of one request, seconds."})
+    max_retries: int = field(
+        default=3, metadata={"help": "Retries of a retriable failure before the run ends."}
+    )
+    backoff_base_s: float = field(
+        default=1.0, metadata={"help": "First back-off ceiling; doubles each retry."}
+    )
+    page_size: int | None = field(
+        default=None, metadata={"help": "Records per page; default: the API's maximum."}
+    )
+    flush_every: int = field(default=1000, metadata={"help": "Orders buffered before writing to the lake."})
+    options: dict[str, Any] = field(
+        default_factory=dict, metadata={"help": "Platform extras (api_version, ...)."}
+    )
+    secrets: dict[str, str] = field(
+        default_factory=dict,
+        repr=False,
+        compare=False,
+        metadata={"help": "Values from secrets.toml (not set in channels.toml)."},
+    )
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}/{self.shop_id}"
+
+    def credential(self, name: str) -> str:
+        """The credential's value; FatalError naming where it was looked for when it is nowhere."""
+        env = self.credentials.get(name)
+        if env and os.environ.get(env):
+            return os.environ[env]
+        if name in self.secrets:
+            return str(self.secrets[name])
+        if self.sandbox:
+            from ingest.sandbox.credentials import DEMO_CREDENTIALS
+
+            if name in DEMO_CREDENTIALS.get(self.channel, {}):
+                return DEMO_CREDENTIALS[self.channel][name]
+        where = f"environment variable {env}" if env else "no environment variable configured"
+        raise FatalError(
+            f"{self.key}: credential {name!r} missing ({where}; or secrets.toml "
+            f'[{self.channel}."{self.shop_id}"] {name} = ...)'
+        )
+
+
+def channels_path(settings: Settings) -> Path:
+    return settings.config_dir / "channels.toml"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc}); fix or remove the file") from exc
+
+
+def load_channels(settings: Settings, path: Path | None = None) -> list[ChannelConfig]:
+    """Every configured (channel, shop), defaults applied; unknown keys raise ConfigError naming them."""
+    path = path or channels_path(settings)
+    doc = _read_toml(path)
+    secrets = _read_toml(settings.config_dir / "secrets.toml")
+    known = {f.name for f in fields(ChannelConfig)} - {"secrets"}
+    defaults = doc.get("defaults", {})
+    out = []
+    for i, entry in enumerate(doc.get("channel", []), start=1):
+        merged = {**defaults, **entry}
+        unknown = sorted(set(merged) - known)
+        if unknown:
+            raise ConfigError(f"{path}: [[channel]] #{i}: unknown key(s) {', '.join(unknown)}")
+        missing = [k for k in ("channel", "shop_id", "base_url") if k not in merged]
+        if missing:
+            raise ConfigError(f"{path}: [[channel]] #{i}: missing {', '.join(missing)}")
+        cfg = ChannelConfig(**merged)
+        shop_secrets = secrets.get(cfg.channel, {}).get(cfg.shop_id, {})
+        out.append(replace(cfg, secrets=dict(shop_secrets)))
+    return out

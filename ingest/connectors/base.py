@@ -1,0 +1,137 @@
+"""The Connector base: what every platform shares, so each platform module only declares its differences.
+
+A connector owns one shared `HttpClient` (rate limit, retries, redaction), cuts the incremental window
+[start, end) into the platform's allowed spans, pages through each span with a separate paginator, and
+yields pages of order payloads. It does not write anything: the pipeline does, then moves the watermark.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import requests
+
+from ingest.config import ChannelConfig
+from ingest.connectors.paginators import Paginator, Token
+from ingest.http import HttpClient, RetriableError, parse_retry_after
+
+Payload = dict[str, Any]
+
+
+@dataclass
+class Page:
+    """One page of order payloads, each exactly as the platform sent it (one JSON object per order)."""
+
+    records: list[Payload]
+    kind: str  # the endpoint the records came from, kept with the raw payload
+
+
+class Connector(ABC):
+    """Declares a platform's API; `fetch(start, end)` yields its pages of orders for that window."""
+
+    platform: ClassVar[str]
+    rate_per_s: ClassVar[float] = 5.0  # the declared request-rate limit; a channel may lower it
+    max_page_size: ClassVar[int] = 100
+    max_window: ClassVar[timedelta | None] = None  # the longest span one query may cover
+    id_field: ClassVar[str] = "id"  # the platform order id inside one payload
+    credential_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        cfg: ChannelConfig,
+        client: HttpClient | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ):
+        self.cfg = cfg
+        self.creds = {name: cfg.credential(name) for name in self.credential_names}
+        self.client = client or make_client(cfg, rate_per_s=self.rate_per_s)
+        self.client.redactor.add(*self.creds.values())
+        self.wall_clock = wall_clock
+        self.base_url = cfg.base_url.rstrip("/")
+        self.page_size = min(cfg.page_size or self.max_page_size, self.max_page_size)
+
+    # -- the window ------------------------------------------------------------------------------
+    def windows(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """[start, end) in spans no longer than the platform allows, oldest first."""
+        span = self.max_window or (end - start)
+        lo = start
+        while lo < end:
+            hi = min(end, lo + span)
+            yield lo, hi
+            lo = hi
+
+    def fetch(self, start: datetime, end: datetime) -> Iterator[Page]:
+        for lo, hi in self.windows(start, end):
+            yield from self.fetch_window(lo, hi)
+
+    @abstractmethod
+    def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
+        """Pages of order payloads updated in [start, end)."""
+
+    # -- paging ----------------------------------------------------------------------------------
+    def paginate(
+        self,
+        paginator: Paginator,
+        send: Callable[[Token | None], tuple[Any, requests.Response]],
+        records: Callable[[Any], list[Payload]],
+    ) -> Iterator[tuple[list[Payload], Any]]:
+        """Follow `paginator` from its start token: `send(token)` fetches a page, `records` reads it."""
+        token = paginator.token
+        while True:
+            body, resp = send(token)
+            page = records(body)
+            yield page, body
+            token = paginator.advance(body, resp.headers, len(page))
+            if token is None:
+                return
+
+    # -- per record ------------------------------------------------------------------------------
+    def platform_order_id(self, payload: Payload) -> str | None:
+        value = payload.get(self.id_field) if isinstance(payload, dict) else None
+        return None if value in (None, "") else str(value)
+
+    def normalize(self, payload: Payload, *, fetched_at: datetime, batch_id: str) -> Any:
+        """The normalizer's canonical rows for one payload; raises its BadRecord for a bad one."""
+        from ingest.normalize.registry import normalize
+
+        return normalize(
+            self.platform, payload, shop_id=self.cfg.shop_id, fetched_at=fetched_at, batch_id=batch_id
+        )
+
+    def check(self, resp: requests.Response) -> None:  # noqa: B027 - optional hook, most platforms have none
+        """Platform envelope check after a 2xx (error codes inside a 200); the default has none."""
+
+
+def make_client(
+    cfg: ChannelConfig, *, rate_per_s: float, sleep: Callable[[float], None] = time.sleep
+) -> HttpClient:
+    """The channel's client: its timeouts and retries; its rate is the connector's declared one unless
+    the channel configures its own (a seller on a higher API tier)."""
+    return HttpClient(
+        rate_per_s=cfg.rate_per_s or rate_per_s,
+        timeout=(cfg.connect_timeout_s, cfg.timeout_s),
+        max_retries=cfg.max_retries,
+        backoff_base_s=cfg.backoff_base_s,
+        sleep=sleep,
+    )
+
+
+def epoch(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+def iso_utc(at: datetime) -> str:
+    """ISO 8601 in UTC with an explicit offset, second precision: what every REST API here accepts."""
+    return at.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def throttled(message: str, resp: requests.Response) -> RetriableError:
+    """A platform's "slow down" envelope (inside any HTTP status), honouring its Retry-After if sent."""
+    return RetriableError(
+        message, status=resp.status_code, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+    )

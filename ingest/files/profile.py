@@ -1,0 +1,172 @@
+"""Import profiles: which column of a seller's CSV/XLSX export holds which canonical field.
+
+    profile = load_profile("docs/profiles/taobao-orders.toml")
+    profile.columns["platform_order_id"]   # '订单编号'
+
+A profile is validated completely on load, so a typo fails before any row is read, with one line that
+names the file, the section and the key. The format is documented in docs/file-import.md.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ingest.normalize.status_map import COMMON, StatusMap, default_status_map
+from models import lifecycle
+from models.settings import ConfigError
+
+# Canonical fields a column can fill. Money fields take the amount as printed ("12.90", "¥1,299.00");
+# *_at fields take a timestamp. Line fields repeat per row; order fields may be blank on later rows.
+ORDER_FIELDS = (
+    "platform_order_id",
+    "currency",
+    "total_cents",
+    "shipping_cents",
+    "discount_cents",
+    "buyer_id",
+    "buyer_note",
+    "receiver_name",
+    "receiver_phone",
+    "receiver_country",
+    "receiver_province",
+    "receiver_city",
+    "receiver_address",
+    "carrier",
+    "tracking_no",
+    "ship_by_at",
+    "updated_at",
+)
+LINE_FIELDS = ("sku", "title", "qty", "unit_price_cents", "is_gift")
+MONEY_FIELDS = ("total_cents", "shipping_cents", "discount_cents", "unit_price_cents")
+TIME_FIELDS = ("ship_by_at", "updated_at")
+SECTIONS = {
+    "source": {
+        "channel",
+        "shop",
+        "currency",
+        "timezone",
+        "date_formats",
+        "encoding",
+        "sheet",
+        "split_address",
+        "group_by",
+    },
+    "columns": set(ORDER_FIELDS + LINE_FIELDS),
+    "events": set(lifecycle.EVENTS),
+    "status": {"column", "map", "values"},
+}
+
+
+class ProfileError(ConfigError):
+    """The profile is unreadable or invalid; the message names the file, section and key."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: Path
+    channel: str
+    shop: str
+    timezone: ZoneInfo
+    columns: dict[str, str]
+    events: dict[str, str]
+    status_columns: tuple[str, ...]
+    status_map: StatusMap
+    currency: str | None = None
+    date_formats: tuple[str, ...] = ()
+    encoding: str = "utf-8-sig"
+    sheet: str | None = None
+    split_address: bool = False
+    group_by: str | None = None
+    required_columns: tuple[str, ...] = field(default=())
+
+
+def _need(path: Path, table: dict, section: str, key: str) -> object:
+    if key not in table:
+        raise ProfileError(f"{path}: [{section}] is missing required key {key!r}")
+    return table[key]
+
+
+def _check_keys(path: Path, doc: dict) -> None:
+    for section, value in doc.items():
+        if section not in SECTIONS:
+            raise ProfileError(f"{path}: unknown section [{section}]; known: {', '.join(sorted(SECTIONS))}")
+        if not isinstance(value, dict):
+            raise ProfileError(f"{path}: [{section}] must be a table")
+        unknown = sorted(set(value) - SECTIONS[section])
+        if unknown:
+            what = {"columns": "canonical field", "events": "lifecycle event"}.get(section, "key")
+            raise ProfileError(
+                f"{path}: [{section}] {unknown[0]!r} is not a known {what}; known: "
+                f"{', '.join(sorted(SECTIONS[section]))}"
+            )
+    for section in SECTIONS:
+        if section not in doc:
+            raise ProfileError(f"{path}: section [{section}] is missing")
+
+
+def _status_map(path: Path, channel: str, status: dict, base: StatusMap) -> StatusMap:
+    """The channel's section of status_map.toml (or the one `map` names), overridden by inline `values`."""
+    section = str(status.get("map", channel))
+    merged = dict(base.sections.get(section, {}))
+    values = status.get("values", {})
+    if not isinstance(values, dict):
+        raise ProfileError(f'{path}: [status] values must be a table of "raw status" = "canonical status"')
+    for raw, target in values.items():
+        if target not in lifecycle.STATUSES:
+            raise ProfileError(
+                f"{path}: [status.values] {raw!r} = {target!r} is not a canonical status; "
+                f"use one of {', '.join(lifecycle.STATUSES)}"
+            )
+        merged[" ".join(raw.split()).casefold()] = target
+    return StatusMap({channel: merged, COMMON: base.sections.get(COMMON, {})}, f"{path} [status]")
+
+
+def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Profile:
+    """Read and validate a profile TOML file."""
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
+    _check_keys(path, doc)
+    source, columns, events, status = doc["source"], doc["columns"], doc["events"], doc["status"]
+    channel = str(_need(path, source, "source", "channel"))
+    tz_name = str(_need(path, source, "source", "timezone"))
+    try:
+        zone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ProfileError(f"{path}: [source] timezone {tz_name!r} is not a known IANA zone") from exc
+    _need(path, columns, "columns", "platform_order_id")
+    _need(path, events, "events", "placed")
+    if "currency" not in source and "currency" not in columns:
+        raise ProfileError(
+            f"{path}: [source] is missing required key 'currency' (or map a [columns] currency)"
+        )
+    status_cols = _need(path, status, "status", "column")
+    status_cols = (status_cols,) if isinstance(status_cols, str) else tuple(map(str, status_cols))  # type: ignore[arg-type]
+    for section, table in (("columns", columns), ("events", events)):
+        for key, column in table.items():
+            if not isinstance(column, str) or not column:
+                raise ProfileError(f"{path}: [{section}] {key!r} must name a column (a non-empty string)")
+    formats = source.get("date_formats", [])
+    group_by = [str(source["group_by"])] if source.get("group_by") else []
+    return Profile(
+        path=path,
+        channel=channel,
+        shop=str(_need(path, source, "source", "shop")),
+        timezone=zone,
+        columns=dict(columns),
+        events=dict(events),
+        status_columns=status_cols,
+        status_map=_status_map(path, channel, status, status_map or default_status_map()),
+        currency=source.get("currency"),
+        date_formats=tuple(formats if isinstance(formats, list) else [formats]),
+        encoding=str(source.get("encoding", "utf-8-sig")),
+        sheet=source.get("sheet"),
+        split_address=bool(source.get("split_address", False)),
+        group_by=source.get("group_by"),
+        required_columns=tuple(dict.fromkeys([*columns.values(), *events.values(), *status_cols, *group_by])),
+    )

@@ -1,0 +1,142 @@
+"""Canonical rows from what a platform module read: ids, status look-up, lines, events, exceptions.
+
+Kept apart from base.py (the readers) so each stays short; every platform module ends in `finish`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from ingest.normalize.base import Line, NormalizedOrder, Reader
+from ingest.normalize.status_map import StatusMap, default_status_map
+from models import ids, lifecycle
+from models.schema import ORDERS
+
+
+def event_rows(
+    order_id: str, times: Mapping[str, datetime | None], *, ingested_at: datetime, batch_id: str
+) -> list[dict[str, Any]]:
+    """ORDER_EVENTS rows for each lifecycle event the payload dates; source 'platform'."""
+    rows = []
+    for event in lifecycle.EVENTS:
+        at = times.get(event)
+        if at is None:
+            continue
+        rows.append(
+            {
+                "event_id": ids.event_id(order_id, event, "platform", at),
+                "order_id": order_id,
+                "event": event,
+                "source": "platform",
+                "actor": None,
+                "occurred_at": at,
+                "detail": None,
+                "ingested_at": ingested_at,
+                "batch_id": batch_id,
+            }
+        )
+    return rows
+
+
+def unmapped_status_exception(
+    order_id: str, platform: str, raw_status: str, *, detected_at: datetime, batch_id: str
+) -> dict[str, Any]:
+    """The open, high-severity exception that keeps an order with an unmapped raw status visible."""
+    return {
+        "exception_id": ids.stable_hash(order_id, "unmapped_status", raw_status),
+        "order_id": order_id,
+        "type": "unmapped_status",
+        "severity": "high",
+        "rule_id": "ingest.status_map",
+        "status": "open",
+        "assignee": None,
+        "detected_at": detected_at,
+        "due_at": None,
+        "resolved_at": None,
+        "resolution_code": None,
+        "source": "ingest",
+        "updated_at": detected_at,
+        "ingested_at": detected_at,
+        "batch_id": batch_id,
+        "note": f"{platform} status {raw_status!r} is not in status_map.toml [{platform}]; map it, re-ingest",
+    }
+
+
+# The event an order's current status implies; dated by the order's update time when the payload
+# has no own timestamp for it (Shopee has no cancel/deliver time, Lazada none at all).
+_EVENT_OF_STATUS = {
+    "shipped": "shipped",
+    "delivered": "delivered",
+    "completed": "completed",
+    "cancelled": "cancelled",
+    "refunded": "refunded",
+    "returned": "returned",
+}
+
+
+# Defaults of an order row before a platform's fields are laid over it. The flags are the rules
+# engine's to set later; amounts a payload does not state are 0, not unknown.
+_ORDER_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(ORDERS.columns), "total_cents": 0, "shipping_cents": 0, "discount_cents": 0,
+    "is_urgent": False, "is_vip": False, "is_presale": False, "is_cold_chain": False,
+}
+
+
+def _line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"order_id": oid, "line_no": n, "sku": line.sku, "title": line.title, "category": None,
+         "qty": line.qty, "unit_price_cents": line.unit_price_cents, "currency": currency,
+         "is_gift": line.is_gift, **common}
+        for n, line in enumerate(lines, start=1)
+    ]
+
+
+def finish(
+    reader: Reader,
+    *,
+    shop_id: str,
+    fetched_at: datetime,
+    batch_id: str,
+    currency: str,
+    raw_status: str,
+    fields: Mapping[str, Any],
+    lines: list[Line],
+    times: Mapping[str, datetime | None],
+    status_key: str | None = None,
+    status_map: StatusMap | None = None,
+) -> NormalizedOrder:
+    """Assemble the canonical rows from what a platform module read: ids, status, lines, events."""
+    platform = reader.platform
+    if fetched_at.tzinfo is None:
+        raise ValueError("fetched_at must be timezone-aware")
+    fetched_at = fetched_at.astimezone(UTC)
+    oid = ids.order_id(platform, shop_id, reader.order_ref or "")
+    times_by_event = {"placed": fields["placed_at"], "paid": fields.get("paid_at"), **times}
+    # No update time in the payload: the latest time it does carry, so re-reading it gives the same row.
+    updated_at = fields.get("updated_at") or max(t for t in times_by_event.values() if t is not None)
+    status = (status_map or default_status_map()).lookup(platform, status_key or raw_status)
+    exceptions = []
+    if status is None:
+        status = lifecycle.UNKNOWN
+        exceptions.append(
+            unmapped_status_exception(oid, platform, raw_status, detected_at=fetched_at, batch_id=batch_id)
+        )
+    order = {**_ORDER_DEFAULTS, **{k: v for k, v in fields.items() if k in _ORDER_DEFAULTS and v is not None}}
+    order.update(
+        order_id=oid, channel=platform, shop_id=shop_id, platform_order_id=reader.order_ref, status=status,
+        raw_status=raw_status, currency=currency, has_gift=any(line.is_gift for line in lines),
+        updated_at=updated_at, ingested_at=fetched_at, batch_id=batch_id,
+    )
+    implied = _EVENT_OF_STATUS.get(status)
+    if implied and times_by_event.get(implied) is None and fields.get("updated_at"):
+        times_by_event[implied] = updated_at
+        reader.explain.setdefault(f"event.{implied}", "(status + updated_at)")
+    common = {"placed_at": fields["placed_at"], "updated_at": updated_at, "ingested_at": fetched_at,
+              "batch_id": batch_id}
+    return NormalizedOrder(
+        order, _line_rows(oid, lines, currency, common),
+        event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id), dict(reader.explain),
+        exceptions,
+    )

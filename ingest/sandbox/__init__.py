@@ -1,0 +1,1 @@
+"""The local sandbox marketplace: simulated orders rendered in each platform's API shapes."""

@@ -1,0 +1,158 @@
+"""`python -m ingest run [--channel C]` pulls once; `python -m ingest serve` keeps pulling on a schedule.
+
+    from ingest.scheduler import register_job
+    register_job("release_reservations", lambda s: s.every(5).minutes, release_expired)
+
+`schedule` forgets everything on restart, skips missed runs and lets one exception stop its loop. This
+module makes up for all three: every job is wrapped so a failure is logged and the loop goes on; each
+successful run's time is kept in `<data>/state/jobs.json`, so on start a job whose last run is older
+than its previous due time runs at once (catch-up); and SIGTERM stops the loop between jobs. Jobs must
+be idempotent (a pull re-reads its overlap window; the weekly e-mail is keyed by ISO week), because a
+catch-up may repeat one.
+
+When not to use this: more than one machine, or jobs longer than the shortest interval. Then use cron
+or a real orchestrator; the jobs themselves stay the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import schedule
+
+from ingest.config import load_channels
+from ingest.state import read_json, state_dir, update_json
+from models.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+ScheduleFn = Callable[[schedule.Scheduler], schedule.Job]
+
+
+@dataclass
+class JobSpec:
+    name: str
+    when: ScheduleFn
+    job: Callable[[], Any]
+
+
+_REGISTRY: dict[str, JobSpec] = {}
+
+
+def register_job(name: str, schedule_fn: ScheduleFn, job: Callable[[], Any]) -> None:
+    """Add a job to every `serve`: `schedule_fn(scheduler)` returns an unfinished `schedule.Job`."""
+    _REGISTRY[name] = JobSpec(name, schedule_fn, job)
+
+
+def registered_jobs() -> dict[str, JobSpec]:
+    return dict(_REGISTRY)
+
+
+class Runner:
+    """Runs named jobs safely and remembers when each last succeeded."""
+
+    def __init__(self, settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.path = state_dir(settings.data_dir) / "jobs.json"
+        self.now = now
+
+    def last_run(self, name: str) -> datetime | None:
+        raw = read_json(self.path).get(name, {}).get("last_success")
+        return datetime.fromisoformat(raw) if raw else None
+
+    def run(self, name: str, job: Callable[[], Any]) -> bool:
+        """Run one job; log and swallow its failure so the scheduler carries on. True on success."""
+        started = self.now()
+        try:
+            job()
+        except Exception:  # a job's failure is its own: log it, keep the loop alive
+            log.exception("job %s failed", name)
+            self._record(name, {"last_failure": started.isoformat()})
+            return False
+        self._record(
+            name, {"last_success": started.isoformat(), "seconds": (self.now() - started).total_seconds()}
+        )
+        return True
+
+    def _record(self, name: str, values: dict[str, Any]) -> None:
+        update_json(self.path, lambda state: state.setdefault(name, {}).update(values))
+
+
+def missed(job: schedule.Job, last: datetime | None, now: datetime) -> bool:
+    """True when the job's previous due time passed since its last successful run (or it never ran)."""
+    if last is None:
+        return True
+    if job.unit is None or job.next_run is None:
+        return False
+    period = timedelta(**{job.unit: job.interval})  # unit: seconds … weeks (a weekday job is "weeks")
+    if job.at_time is None:  # "every N units": due one period after the last run
+        return now - last >= period
+    previous_due = job.next_run.astimezone(UTC) - period  # schedule keeps naive local times
+    return last < previous_due <= now
+
+
+def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> dict[str, schedule.Job]:
+    """The schedule: each channel's pull, nightly compaction, and every registered job."""
+    from ingest.maintenance import compact_all
+    from ingest.pipeline import run_channel
+
+    specs = [JobSpec("compact", lambda s: s.every().day.at("03:30"), compact_all)]
+    for cfg in load_channels(settings):
+        if cfg.enabled:
+            specs.append(
+                JobSpec(
+                    f"pull:{cfg.key}",
+                    lambda s, m=cfg.interval_minutes: s.every(m).minutes,
+                    lambda c=cfg: run_channel(c, settings),
+                )
+            )
+    specs.extend(_REGISTRY.values())
+    jobs = {}
+    for spec in specs:
+        jobs[spec.name] = spec.when(scheduler).do(runner.run, spec.name, spec.job)
+    return jobs
+
+
+def serve(settings: Settings, stop: threading.Event, *, tick_s: float = 1.0) -> None:
+    """Catch up on missed jobs, then run the schedule until `stop` is set."""
+    scheduler, runner = schedule.Scheduler(), Runner(settings)
+    jobs = build(settings, scheduler, runner)
+    now = datetime.now(UTC)
+    for name, job in jobs.items():
+        if not stop.is_set() and missed(job, runner.last_run(name), now):
+            log.info("catching up on %s (last success: %s)", name, runner.last_run(name) or "never")
+            job.run()
+    log.info("scheduler running %d job(s): %s", len(jobs), ", ".join(jobs))
+    while not stop.is_set():
+        scheduler.run_pending()
+        stop.wait(min(tick_s, max(0.0, scheduler.idle_seconds or tick_s)))
+    log.info("scheduler stopped")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m ingest {argv[0]}", description=__doc__.split("\n")[0])
+    parser.add_argument("--channel", help="only this channel (run)")
+    parser.add_argument("--shop", help="only this shop of the channel (run)")
+    args = parser.parse_args(argv[1:])
+    settings = load_settings()
+    if argv[0] == "run":
+        from ingest.pipeline import run_all
+
+        results = run_all(settings, channel=args.channel, shop_id=args.shop)
+        for r in results:
+            print(
+                f"{r.channel}/{r.shop_id}: {r.outcome} fetched={r.fetched} new={r.new} updated={r.updated} "
+                f"quarantined={r.quarantined} rejected={r.rejected}"
+                + (f" error={r.error}" if r.error else "")
+            )
+        return 0 if all(r.outcome in ("ok", "skipped_paused", "skipped_busy") for r in results) else 1
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    serve(settings, stop)
+    return 0

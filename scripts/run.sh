@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make run`: the sandbox marketplace, the ingest scheduler and the console, together on one machine.
+# Usage: bash scripts/run.sh [PORT]   (console port, default 8501; the sandbox listens on 8765)
+# The sandbox and scheduler run in the background with logs under $ORDERHUB_DATA/logs/; both are stopped
+# when the console exits (Ctrl-C) or this script is killed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${1:-8501}"
+SANDBOX_PORT="${SANDBOX_PORT:-8765}"
+DATA="${ORDERHUB_DATA:-data}"
+export ORDERHUB_DATA="$DATA"
+PY=.venv/bin/python
+mkdir -p "$DATA/logs"
+
+children=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${children[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${children[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT INT TERM
+
+"$PY" -m ingest sandbox --port "$SANDBOX_PORT" >>"$DATA/logs/sandbox.log" 2>&1 &
+children+=($!)
+for _ in $(seq 1 50); do
+  if curl -fsS "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health" >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+
+"$PY" -m ingest serve >>"$DATA/logs/ingest.log" 2>&1 &
+children+=($!)
+
+echo "OrderHub console: http://localhost:$PORT  (sandbox http://127.0.0.1:$SANDBOX_PORT, logs in $DATA/logs/)"
+"$PY" -m streamlit run app.py --server.port "$PORT" --server.headless true &
+console=$!
+children+=("$console")
+wait "$console"  # interruptible, unlike a foreground child: a SIGTERM reaches the trap at once

@@ -1,0 +1,29 @@
+"""The Channels page over a lake with one good channel and one paused by drift; Resume un-pauses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ingest.pipeline import run_channel
+from ingest.state import Paused
+from tests.ingest.conftest import T0, Sleeps, channel, client_for
+
+PAGE = Path(__file__).resolve().parents[2] / "pages" / "channels.py"
+
+
+def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) -> None:
+    monkeypatch.setenv("ORDERHUB_DATA", str(settings.data_dir))
+    sandbox.faults.add("tiktok", "drift")
+    for platform in ("shopify", "tiktok"):
+        cfg = channel(sandbox, platform)
+        run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
+    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table["shop_id"]) == {"orderhub-demo", "7000001"}
+    assert "paused" in set(table["state"]) and "ok" in set(table["state"])
+    assert len(at.warning) == 1 and "TikTok" in at.warning[0].value
+    at.button(key="resume-tiktok/7000001").click().run()
+    assert Paused(settings.data_dir).all() == {}

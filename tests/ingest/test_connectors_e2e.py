@@ -1,0 +1,127 @@
+"""Each connector end to end over real HTTP against the sandbox, clean and under every fault.
+
+The invariant every test checks: the lake holds exactly the sandbox's own order list, once per run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import RunResult, run_channel
+from ingest.state import Watermarks
+from models.db import connect
+from models.settings import Settings
+from tests.ingest.conftest import PLATFORMS, T0, Sleeps, channel, client_for
+
+
+def pull(sb, settings: Settings, platform: str, sleeps: Sleeps | None = None, **overrides) -> RunResult:
+    cfg = channel(sb, platform, **overrides)
+    return run_channel(
+        cfg, settings, now=lambda: T0, client=client_for(cfg, sleeps if sleeps is not None else Sleeps())
+    )
+
+
+def lake_ids(settings: Settings, platform: str) -> tuple[list[str], int]:
+    """Distinct platform order ids in the lake, and the number of order rows written (all versions)."""
+    con = connect(settings)
+    try:
+        ids = [
+            r[0]
+            for r in con.sql(
+                "select platform_order_id from orders where channel = $c order by 1", {"c": platform}
+            ).fetchall()
+        ]
+        rows = con.sql("select count(*) from lake_orders where channel = $c", {"c": platform}).fetchone()[0]
+    finally:
+        con.close()
+    return ids, rows
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_clean_pull_gets_every_order_once(sandbox, settings, platform) -> None:
+    result = pull(sandbox, settings, platform)
+    expected = sandbox.market.order_ids(platform)
+    assert result.outcome == "ok", result.error
+    assert result.pages > 3 and result.fetched == len(expected) == result.new
+    ids, rows = lake_ids(settings, platform)
+    assert ids == sorted(expected) and rows == len(expected)
+    assert Watermarks(settings.data_dir).get(platform, channel(sandbox, platform).shop_id) == T0
+    again = pull(sandbox, settings, platform)  # the overlap window re-reads; nothing new is written
+    assert again.outcome == "ok" and again.new == again.updated == 0
+    assert lake_ids(settings, platform) == (ids, rows)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_throttled_requests_wait_retry_after_then_succeed(sandbox, settings, platform) -> None:
+    sandbox.faults.add(platform, "429", times=2, after=1, retry_after=3)
+    sleeps = Sleeps()
+    result = pull(sandbox, settings, platform, sleeps)
+    assert result.outcome == "ok", result.error
+    assert result.http_errors == 2
+    assert [s for s in sleeps if s >= 3] and len([s for s in sleeps if s >= 3]) == 2  # Retry-After honoured
+    assert lake_ids(settings, platform)[0] == sandbox.market.order_ids(platform)
+
+
+@pytest.mark.parametrize(("platform", "kind"), [(p, k) for p in PLATFORMS for k in ("503", "malformed")])
+def test_server_errors_and_garbled_bodies_are_retried(sandbox, settings, platform, kind) -> None:
+    sandbox.faults.add(platform, kind, times=2, after=2)
+    sleeps = Sleeps()
+    result = pull(sandbox, settings, platform, sleeps)
+    assert result.outcome == "ok", result.error
+    assert result.http_errors == 2 and len(sleeps) == 2
+    assert sleeps[0] <= 0.01 and sleeps[1] <= 0.02  # exponential: base 0.01 s, doubled, with jitter
+    assert lake_ids(settings, platform)[0] == sandbox.market.order_ids(platform)
+
+
+@pytest.mark.parametrize("platform", ["shopify", "tiktok"])
+def test_slow_response_times_out_and_is_retried(sandbox, settings, platform) -> None:
+    sandbox.faults.add(platform, "slow", times=1, delay_s=1.0)
+    result = pull(sandbox, settings, platform, timeout_s=0.3)
+    assert result.outcome == "ok", result.error
+    assert result.http_errors == 1
+    assert lake_ids(settings, platform)[0] == sandbox.market.order_ids(platform)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_duplicated_pages_write_no_duplicates(sandbox, settings, platform) -> None:
+    sandbox.faults.add(platform, "duplicate_pages")
+    result = pull(sandbox, settings, platform)
+    expected = sandbox.market.order_ids(platform)
+    assert result.outcome == "ok", result.error
+    assert result.fetched > len(expected)  # the server really did repeat orders
+    ids, rows = lake_ids(settings, platform)
+    assert ids == expected and rows == len(expected)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_failed_run_keeps_the_watermark_and_the_next_run_completes(sandbox, settings, platform) -> None:
+    cfg = channel(sandbox, platform)
+    marks = Watermarks(settings.data_dir)
+    sandbox.faults.add(platform, "503", times=4, after=2)  # mid-run, beyond every retry
+    failed = pull(sandbox, settings, platform)
+    assert failed.outcome == "failed" and "503" in failed.error
+    assert marks.get(platform, cfg.shop_id) is None and failed.watermark is None
+    assert pull(sandbox, settings, platform).outcome == "ok"
+    assert lake_ids(settings, platform)[0] == sandbox.market.order_ids(platform)
+    sandbox.faults.add(platform, "503", times=4)
+    later = run_channel(cfg, settings, now=lambda: T0.replace(hour=18), client=client_for(cfg, Sleeps()))
+    assert later.outcome == "failed" and marks.get(platform, cfg.shop_id) == T0
+
+
+@pytest.mark.parametrize("platform", ["shopify", "shopee", "tiktok"])
+def test_repeated_page_token_fails_the_run(sandbox, settings, platform) -> None:
+    sandbox.faults.add(platform, "repeat_token")
+    result = pull(sandbox, settings, platform)
+    assert result.outcome == "fatal" and "already followed" in result.error
+    assert Watermarks(settings.data_dir).get(platform, channel(sandbox, platform).shop_id) is None
+
+
+@pytest.mark.parametrize("platform", ["shopee", "tiktok"])
+def test_bad_credentials_are_fatal_and_redacted(sandbox, settings, platform, monkeypatch) -> None:
+    cfg = channel(sandbox, platform, credentials={"access_token": "OH_TEST_TOKEN"})
+    monkeypatch.setenv("OH_TEST_TOKEN", "wrong-secret-token-value")
+    result = run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
+    assert result.outcome == "fatal" and result.http_errors == 1
+    assert "wrong-secret-token-value" not in result.error and "sign=" not in result.error.replace(
+        "sign=***", ""
+    )

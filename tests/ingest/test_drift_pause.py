@@ -1,0 +1,58 @@
+"""Schema drift: payloads that fail normalization are quarantined, the channel pauses, others go on."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import resume, run_channel
+from ingest.state import Paused, Watermarks
+from models.db import connect
+from tests.ingest.conftest import PLATFORMS, T0, Sleeps, channel, client_for
+
+
+def run(sb, settings, platform, **overrides):
+    cfg = channel(sb, platform, **overrides)
+    return run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_drift_quarantines_then_pauses_and_resume_recovers(sandbox, settings, platform) -> None:
+    shop = channel(sandbox, platform).shop_id
+    sandbox.faults.add(platform, "drift")
+    result = run(sandbox, settings, platform, max_failures=5)
+    assert result.outcome == "paused" and result.quarantined >= 5
+    assert Paused(settings.data_dir).get(platform, shop)["run_id"] == result.run_id
+    assert Watermarks(settings.data_dir).get(platform, shop) is None
+    con = connect(settings)
+    failures = con.sql(
+        "select type, note from exceptions where type in ('sync_failure', 'channel_paused')"
+    ).fetchall()
+    raw = con.sql("select count(*) from raw where channel = $c", {"c": platform}).fetchone()[0]
+    runs = con.sql("select outcome, quarantined from channel_runs").fetchall()
+    con.close()
+    assert sum(t == "sync_failure" for t, _ in failures) == result.quarantined
+    assert any(t == "channel_paused" for t, _ in failures)
+    assert all("_v2" not in note and "field" in note for t, note in failures if t == "sync_failure")
+    assert raw == result.fetched  # every payload kept verbatim, failed or not
+    assert runs == [("paused", result.quarantined)]
+    other = next(p for p in PLATFORMS if p != platform)
+    assert run(sandbox, settings, other).outcome == "ok"  # other channels go on
+    assert run(sandbox, settings, platform).outcome == "skipped_paused"
+    sandbox.faults.clear(platform)
+    assert resume(platform, shop, "alice", settings=settings)
+    assert not resume(platform, shop, "alice", settings=settings)
+    assert run(sandbox, settings, platform).outcome == "ok"
+    con = connect(settings)
+    actions = con.sql("select user, action, target_id from actions").fetchall()
+    n = con.sql("select count(*) from orders where channel = $c", {"c": platform}).fetchone()[0]
+    con.close()
+    assert actions == [("alice", "resume_channel", f"{platform}/{shop}")]
+    assert n == len(sandbox.market.order_ids(platform))
+
+
+def test_a_few_bad_payloads_are_quarantined_without_pausing(sandbox, settings) -> None:
+    sandbox.faults.add("shopify", "drift", times=1)  # only the first page drifts
+    result = run(sandbox, settings, "shopify", max_failures=100)
+    assert result.outcome == "ok" and result.quarantined == 25
+    assert result.new == len(sandbox.market.order_ids("shopify")) - 25
+    assert Paused(settings.data_dir).get("shopify", channel(sandbox, "shopify").shop_id) is None

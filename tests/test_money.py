@@ -1,0 +1,28 @@
+"""Money in minor units: exact parsing, currency exponents, clear errors, formatting."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.money import format_money, to_minor
+
+
+@pytest.mark.parametrize(("amount", "currency", "cents"), [
+    ("19.99", "USD", 1999), (12.9, "SGD", 1290), ("1,299.00", "CNY", 129900), ("25000", "VND", 25000),
+    ("0.005", "USD", 1), ("1.2345", "KWD", 1235), (0, "CNY", 0),
+])
+def test_to_minor(amount, currency, cents):
+    assert to_minor(amount, currency) == cents
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "NaN", "inf", "1e26", "9" * 40])
+def test_bad_amounts_raise_value_error(bad):
+    with pytest.raises(ValueError, match="amount"):
+        to_minor(bad, "USD")
+
+
+def test_format():
+    assert format_money(123450, "CNY") == "¥1,234.50"
+    assert format_money(25000, "VND") == "₫25,000"
+    assert format_money(123456789, "CNY", "zh") == "¥123.5万"
+    assert format_money(None, "CNY") == "–"
