@@ -106,14 +106,23 @@ def _incidents(snap: Snapshot) -> str:
         return f'<h2 style="font-size:16px;margin:20px 0 8px;">{escape(title)}</h2>' \
                f'<p style="font-size:14px;">{escape(label("report.no_incidents", lang))}</p>'
     headers = [label(f"report.col_{c}", lang) for c in ("hour", "orders", "capacity")]
+    more = _more_incidents(snap)
     return _table(headers, [[(h, ""), (o, f"background:{BAD};font-weight:600;"), (c, "")]
-                            for h, o, c in incident_rows(snap)], title)
+                            for h, o, c in incident_rows(snap)], title) + (
+        f'<p style="font-size:13px;color:#5F6368;">{escape(more)}</p>' if more else "")
 
 
-def incident_rows(snap: Snapshot) -> list[tuple[str, str, str]]:
-    """(local hour, orders, capacity line) of each hour over capacity."""
+def incident_rows(snap: Snapshot, top: int = 10) -> list[tuple[str, str, str]]:
+    """(local hour, orders, capacity line) of the `top` hours furthest over capacity, in time order."""
+    df = snap.incidents.assign(excess=snap.incidents["orders"] - snap.capacity_ratio * snap.incidents["baseline"])
+    df = df.nlargest(top, "excess").sort_values("hour")
     return [(f"{pd.Timestamp(r.hour):%Y-%m-%d %a %H:00}", format_count(r.orders),
-             f"{snap.capacity_ratio * r.baseline:.1f}") for r in snap.incidents.itertuples()]
+             f"{snap.capacity_ratio * r.baseline:.1f}") for r in df.itertuples()]
+
+
+def _more_incidents(snap: Snapshot, top: int = 10) -> str:
+    more = len(snap.incidents) - top
+    return label("report.more_incidents", snap.lang, n=more) if more > 0 else ""
 
 
 def _button(snap: Snapshot) -> str:
@@ -139,6 +148,7 @@ def text(snap: Snapshot) -> str:
     incidents = incident_rows(snap)
     lines += _columns([[label(f"report.col_{c}", lang) for c in ("hour", "orders", "capacity")],
                        *map(list, incidents)]) if incidents else [label("report.no_incidents", lang)]
+    lines += [_more_incidents(snap)] if _more_incidents(snap) else []
     lines += ["", f"{label('report.open_console', lang)}: {snap.console_url}", "",
               label("report.csv_note", lang), label("report.footer", lang, ts=generated, as_of=as_of)]
     return "\n".join(lines) + "\n"

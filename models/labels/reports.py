@@ -29,6 +29,8 @@ LABELS = {
     "report.col_orders": ("Orders", "订单数"),
     "report.col_capacity": ("Capacity line", "产能线"),
     "report.no_incidents": ("No hour went over capacity this week.", "本周没有超出产能的小时。"),
+    "report.more_incidents": ("… and {n} more hours over capacity (see the chart).",
+                              "……另有 {n} 个小时超出产能（见图表）。"),
     "report.chart_capacity": ("Hourly orders against capacity", "每小时订单与产能"),
     "report.capacity_line": ("Capacity ({ratio}× 4-week mean)", "产能线（4 周均值 × {ratio}）"),
     "report.open_console": ("Open the console", "打开控制台"),
