@@ -23,10 +23,6 @@ PAGES = {
         st.Page("pages/order.py", title=t("page.order"), icon=":material/receipt_long:"),
         st.Page("pages/audit.py", title=t("page.audit"), icon=":material/history:"),
     ],
-    "nav.admin": [
-        st.Page("pages/rules.py", title=t("page.rules"), icon=":material/rule:"),
-        st.Page("pages/users.py", title=t("page.users"), icon=":material/group:"),
-    ],
     "nav.analyze": [
         st.Page("pages/flow.py", title=t("page.flow"), icon=":material/timeline:"),
         st.Page("pages/exceptions.py", title=t("page.exceptions"), icon=":material/report:"),
@@ -35,6 +31,11 @@ PAGES = {
         st.Page("pages/returns.py", title=t("page.returns"), icon=":material/assignment_return:"),
         st.Page("pages/data_quality.py", title=t("page.data_quality"), icon=":material/fact_check:"),
         st.Page("pages/explore.py", title=t("page.explore"), icon=":material/manage_search:"),
+    ],
+    "nav.admin": [
+        st.Page("pages/rules.py", title=t("page.rules"), icon=":material/rule:"),
+        st.Page("pages/users.py", title=t("page.users"), icon=":material/group:"),
+        st.Page("pages/snapshot.py", title=t("page.snapshot"), icon=":material/forward_to_inbox:"),
     ],
 }
 

@@ -42,7 +42,8 @@ ROLES = ("viewer", "ops", "admin")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view", "export"}),
     "ops": frozenset({"view", "export", "view_pii", "view_audit", "triage"}),
-    "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "edit_rules", "manage_users"}),
+    "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "edit_rules", "manage_users",
+                        "send_snapshot"}),
 }
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)

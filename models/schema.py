@@ -101,8 +101,21 @@ RULE_HITS = _table("rule_hits", ("hit_id",), ("evaluated_at",), "evaluated_at", 
     ("outcome", STR), ("chosen", BOOL), ("detail", STR), ("evaluated_at", TS), ("rules_version", STR),
 ])
 
+# Alerts raised by reports.alerts: one row version when a condition starts, another when it clears.
+ALERTS = _table("alerts", ("alert_id",), ("updated_at",), "raised_at", [
+    ("alert_id", STR), ("condition_key", STR), ("kind", STR), ("title", STR), ("detail", STR),
+    ("raised_at", TS), ("cleared_at", TS), ("updated_at", TS),
+])
+
+# Every delivery attempt of the weekly snapshot and of alerts, per recipient or webhook, with its outcome.
+DELIVERIES = _table("deliveries", ("delivery_id",), ("occurred_at",), "occurred_at", [
+    ("delivery_id", STR), ("kind", STR), ("ref", STR), ("channel", STR), ("target", STR), ("outcome", STR),
+    ("attempts", I32), ("error", STR), ("occurred_at", TS),
+])
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, RULE_HITS,
+    ALERTS, DELIVERIES,
 )}
 
 EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")

@@ -69,3 +69,9 @@ def analytics_db(analytics_lake: Settings) -> LakeConnection:
     db = connect(analytics_lake)
     yield db
     db.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files under tests/golden/ from the current output, then review the diff")
+    parser.addoption("--screenshots-to", default=None, help="browser tests: also copy page screenshots here")

@@ -20,10 +20,6 @@ from tests.browser.server import CHROMIUM_ARGS, ROOT, console
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--screenshots-to", default=None, help="also copy page screenshots to this folder")
-
-
 @pytest.fixture(scope="session")
 def browser_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("browser-lake")

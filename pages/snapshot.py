@@ -1,0 +1,69 @@
+"""Snapshot & alerts (Admin): preview the Monday e-mail for any week, send it now, see alerts and deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from models.auth import can
+from reports.config import config_path, load_email_config
+from reports.mailer import SmtpConfig
+from reports.static_charts import ChartError
+from reports.weekly import last_complete_week, week_name
+from ui import data, lang, reports, t
+from ui.auth import current_user, require
+
+settings = data.settings()
+st.title(t("snapshot.title"))
+st.caption(t("snapshot.caption"))
+
+dims = data.dimensions()
+today = datetime.now(settings.zone).date()
+last = dims["last_placed_at"].astimezone(settings.zone).date() if dims["last_placed_at"] else today
+weeks = reports.week_choices(min(last, today))
+complete = last_complete_week(settings)
+left, middle = st.columns([2, 1])
+monday = left.selectbox(t("snapshot.week"), weeks, key="snapshot_week",
+                        index=weeks.index(complete) if complete in weeks else 0,
+                        format_func=lambda d: f"{week_name(d)} ({d:%m-%d} – {d + timedelta(days=6):%m-%d})")
+mail_lang = middle.radio(t("snapshot.lang"), ["en", "zh"], key="snapshot_lang", horizontal=True,
+                         index=["en", "zh"].index(lang()), format_func=lambda c: {"en": "English", "zh": "中文"}[c])
+
+config = load_email_config(settings)
+smtp = SmtpConfig.from_env()
+if config.snapshot_recipients:
+    st.caption(t("snapshot.recipients", names=", ".join(config.snapshot_recipients)))
+else:
+    st.caption(t("snapshot.no_recipients", path=config_path(settings)))
+if smtp is None:
+    st.info(t("snapshot.no_smtp", outbox=settings.data_dir / "outbox"))
+
+user = current_user()
+if user is not None and can(user.role, "send_snapshot"):
+    force = st.checkbox(t("snapshot.force"), key="snapshot_force")
+    if st.button(t("snapshot.send"), key="snapshot_send", type="primary", icon=":material/send:"):
+        require("send_snapshot")
+        with st.spinner(t("snapshot.send")):
+            outcome = reports.send(monday, mail_lang, force)
+        st.success(t("snapshot.sent", week=outcome.week, summary=outcome.summary()))
+else:
+    st.caption(t("snapshot.admin_only"))
+
+try:
+    with st.spinner(t("snapshot.preview")):
+        page = reports.preview(monday, mail_lang)
+except ChartError as exc:
+    st.error(t("snapshot.render_failed", error=exc))
+else:
+    with st.container(border=True):
+        st.html(page)
+
+st.subheader(t("snapshot.alerts"))
+alerts = reports.recent_alerts()
+if alerts.empty:
+    st.caption(t("snapshot.no_alerts"))
+else:
+    st.dataframe(alerts, hide_index=True, key="snapshot_alerts_table")
+st.subheader(t("snapshot.deliveries"))
+st.dataframe(reports.recent_deliveries(), hide_index=True, key="snapshot_deliveries_table")

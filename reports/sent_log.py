@@ -1,0 +1,84 @@
+"""The delivery record: every snapshot and alert message, per recipient, in the lake's `deliveries` table.
+
+Append-only like `actions`: a row per attempt outcome ('delivered', 'written' to the outbox, 'failed',
+'rate_limited'). What was delivered is what the lake says was delivered, so a run that dies halfway
+through a recipient list resumes with the recipients not yet served, and `--force` is the only resend.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from models import lake
+from models.db import LakeConnection
+from models.ids import stable_hash
+from models.kpis import named_queries
+from models.settings import Settings
+
+T = TypeVar("T")
+BASE_DELAY_S = 2.0  # first back-off; doubles on each retry
+
+
+class DeliveryError(RuntimeError):
+    """A message could not be delivered; `retriable` says whether trying again later may help."""
+
+    def __init__(self, message: str, retriable: bool = True):
+        super().__init__(message)
+        self.retriable = retriable
+
+
+def record(settings: Settings, kind: str, ref: str, channel: str, target: str, outcome: str,
+           attempts: int = 1, error: str | None = None, at: datetime | None = None) -> None:
+    """Append one delivery outcome (written atomically by the lake writer)."""
+    at = at or datetime.now(UTC)
+    lake.write(settings.lake_dir, "deliveries", [{
+        "delivery_id": stable_hash(kind, ref, channel, target, outcome, at.isoformat(), length=16),
+        "kind": kind, "ref": ref, "channel": channel, "target": target, "outcome": outcome,
+        "attempts": attempts, "error": error, "occurred_at": at,
+    }])
+
+
+def delivered(db: LakeConnection, kind: str, ref: str) -> set[tuple[str, str]]:
+    """(channel, target) pairs that already have this message."""
+    rows = db.con.execute(named_queries()["delivered_targets"], {"kind": kind, "ref": ref}).fetchall()
+    return {(channel, target) for channel, target in rows}
+
+
+def recent(db: LakeConnection, limit: int = 50) -> Any:
+    """The newest delivery outcomes (snapshot and alerts), for the console."""
+    return db.con.execute(named_queries()["recent_deliveries"], {"limit": limit}).df()
+
+
+def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float | None = None,
+                 sleep: Callable[[float], Any] = time.sleep) -> tuple[T, int]:
+    """Call `send` until it succeeds, backing off 2 s, 4 s, …; a non-retriable DeliveryError stops at once.
+
+    Returns (result, attempts). The last error is re-raised with `.attempts` set.
+    """
+    for attempt in range(1, tries + 1):
+        try:
+            return send(), attempt
+        except DeliveryError as exc:
+            exc.attempts = attempt  # type: ignore[attr-defined]
+            if not exc.retriable or attempt == tries:
+                raise
+            sleep((BASE_DELAY_S if base_delay_s is None else base_delay_s) * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def exclusive(settings: Settings, name: str) -> Iterator[None]:
+    """One sender at a time per job on this machine (the scheduler and the console's 'send now')."""
+    path = settings.data_dir / "state" / f"{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

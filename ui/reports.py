@@ -1,0 +1,48 @@
+"""Cached access to the weekly snapshot and the alert record for the Admin page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from reports import alerts, sent_log, weekly
+from ui import data
+
+
+@st.cache_data(max_entries=8, show_spinner=False, ttl=600)
+def _preview(monday: date, lang: str, version: str) -> str:
+    return weekly.preview_html(data.settings(), monday, lang)
+
+
+def preview(monday: date, lang: str) -> str:
+    """The snapshot page for a week (charts rendered once, then cached until the lake changes)."""
+    return _preview(monday, lang, data.current_version())
+
+
+def recent_alerts(limit: int = 50) -> pd.DataFrame:
+    return _local(alerts.recent(data.db(), limit))
+
+
+def recent_deliveries(limit: int = 50) -> pd.DataFrame:
+    return _local(sent_log.recent(data.db(), limit))
+
+
+def _local(df: pd.DataFrame) -> pd.DataFrame:
+    """UTC instants as wall-clock times in the configured zone, the way every page shows them."""
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.DatetimeTZDtype):
+            df[col] = df[col].dt.tz_convert(data.settings().timezone).dt.tz_localize(None)
+    return df
+
+
+def send(monday: date, lang: str, force: bool) -> weekly.Outcome:
+    """Send now (or write the outbox when no SMTP is configured); the delivery record keeps it idempotent."""
+    return weekly.run(data.settings(), monday, "auto", force, lang)
+
+
+def week_choices(last_day: date, weeks: int = 8) -> list[date]:
+    """Mondays of the `weeks` ISO weeks up to the one holding `last_day`, newest first."""
+    monday = last_day - timedelta(days=last_day.weekday())
+    return [monday - timedelta(weeks=i) for i in range(weeks)]
