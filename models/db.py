@@ -90,12 +90,25 @@ def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -
         con.register("empty_src", pa.Table.from_pylist([], schema=table.schema))
         con.execute(f"create or replace table lake_{table.name} as select {cols} from empty_src")
         con.unregister("empty_src")
+    con.execute(f"create or replace view {table.name} as {current_rows_sql(table)}")
+
+
+def current_rows_sql(table: Table) -> str:
+    """The current row per natural key; sticky columns keep their latest non-null value across versions."""
     key = ", ".join(f'"{k}"' for k in table.key)
     order = ", ".join(f'"{c}" desc nulls last' for c in table.version_by)
-    con.execute(
-        f"create or replace view {table.name} as select {cols} from lake_{table.name} "
-        f"qualify row_number() over (partition by {key} order by {order}) = 1"
-    )
+    every_version = f"(partition by {key} order by {order} rows between unbounded preceding and unbounded following)"
+    picked = []
+    for c in table.columns:
+        if c in table.sticky:
+            picked.append(f'first_value("{c}" ignore nulls) over {every_version} as "{c}"')
+        elif c in table.sticky_flags:
+            picked.append(f'coalesce(bool_or("{c}") over (partition by {key}), false) as "{c}"')
+        else:
+            picked.append(f'"{c}"')
+    return (f"select * exclude (_rank) from (select {', '.join(picked)}, "
+            f"row_number() over (partition by {key} order by {order}) as _rank from lake_{table.name}) "
+            f"where _rank = 1")
 
 
 def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

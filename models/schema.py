@@ -26,6 +26,11 @@ class Table:
     key: tuple[str, ...]
     version_by: tuple[str, ...]  # the current row of a key is the one with the greatest of these
     partition_by: str  # a timestamp column; files land under month=YYYY-MM of it (UTC)
+    # Columns whose current value is the latest non-null one across versions: set by us (routing, tracking),
+    # unknown to the platform, so a later platform version must not erase them.
+    sticky: tuple[str, ...] = ()
+    # Flags that stay raised once any version raised them (a rule marked the order urgent or VIP).
+    sticky_flags: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -33,8 +38,8 @@ class Table:
 
 
 def _table(name: str, key: tuple[str, ...], version_by: tuple[str, ...], partition_by: str,
-           cols: list[tuple[str, pa.DataType]]) -> Table:
-    return Table(name, pa.schema(cols), key, version_by, partition_by)
+           cols: list[tuple[str, pa.DataType]], **stickiness: tuple[str, ...]) -> Table:
+    return Table(name, pa.schema(cols), key, version_by, partition_by, **stickiness)
 
 
 ORDERS = _table("orders", ("order_id",), ("updated_at", "ingested_at"), "placed_at", [
@@ -48,7 +53,8 @@ ORDERS = _table("orders", ("order_id",), ("updated_at", "ingested_at"), "placed_
     ("warehouse", STR), ("carrier", STR), ("tracking_no", STR),
     ("placed_at", TS), ("paid_at", TS), ("ship_by_at", TS), ("updated_at", TS), ("ingested_at", TS),
     ("batch_id", STR),
-])
+], sticky=("warehouse", "carrier", "tracking_no"),
+   sticky_flags=("is_urgent", "is_vip", "is_presale", "is_cold_chain", "has_gift"))
 
 ORDER_LINES = _table("order_lines", ("order_id", "line_no"), ("updated_at", "ingested_at"), "placed_at", [
     ("order_id", STR), ("line_no", I32), ("sku", STR), ("title", STR), ("category", STR), ("qty", I32),

@@ -141,3 +141,20 @@ def test_missing_keys_in_later_records_are_kept(data_dir):
 
 def test_materialized_facts_give_the_same_results(handmade_lake):
     assert_same(snapshot(handmade_lake), snapshot(handmade_lake, materialize=True))
+
+
+def test_a_platform_update_does_not_erase_routing_or_rule_flags(handmade_lake):
+    """Routing sets warehouse/carrier and rules raise flags; the platform's next version knows neither."""
+    routed = {**handmade.order_row("G"), "warehouse": "Suzhou", "carrier": "SF", "is_urgent": True,
+              "updated_at": local(6, 1), "ingested_at": local(6, 1)}
+    platform = {**handmade.order_row("G"), "warehouse": None, "carrier": None, "is_urgent": False,
+                "status": "to_ship", "updated_at": local(6, 2), "ingested_at": local(6, 2)}
+    lake.write(handmade_lake.lake_dir, "orders", [routed])
+    lake.write(handmade_lake.lake_dir, "orders", [platform])
+    db = connect(handmade_lake)
+    row = db.con.execute("select status, warehouse, carrier, is_urgent from orders where order_id = 'OH-G'").fetchone()
+    assert row == ("to_ship", "Suzhou", "SF", True)  # the newest status, the routing kept
+    rerouted = {**platform, "warehouse": "Hefei", "updated_at": local(6, 3), "ingested_at": local(6, 3)}
+    lake.write(handmade_lake.lake_dir, "orders", [rerouted])
+    db = connect(handmade_lake)
+    assert db.con.execute("select warehouse from orders where order_id = 'OH-G'").fetchone() == ("Hefei",)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from models.auth import add_user
 from models.settings import Settings
 from tests import handmade
 from tests.browser.server import CHROMIUM_ARGS, ROOT, console
@@ -20,10 +21,17 @@ from tests.browser.server import CHROMIUM_ARGS, ROOT, console
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 
 
+PASSWORD = "browser-test-pass-1"  # test users only, in a temporary data dir
+USERS = {"viewer": "test.viewer", "ops": "test.ops", "admin": "test.admin"}
+
+
 @pytest.fixture(scope="session")
 def browser_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("browser-lake")
-    handmade.build(Settings(data_dir=data_dir).lake_dir)
+    settings = Settings(data_dir=data_dir)
+    handmade.build(settings.lake_dir)
+    for role, name in USERS.items():
+        add_user(name, role, PASSWORD, settings)
     return data_dir
 
 
@@ -68,3 +76,12 @@ def shoot(request: pytest.FixtureRequest):
         return path
 
     return _shoot
+
+
+def login(page: Page, url: str, role: str) -> None:
+    """Open `url` and sign in through the login form as the test user of `role`."""
+    page.goto(url)
+    page.get_by_role("textbox", name="User name").fill(USERS[role])
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector('[data-testid="stSidebar"]')

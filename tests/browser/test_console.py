@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import login
+
 pytestmark = pytest.mark.browser
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stSidebar"]')
-    page.wait_for_load_state("networkidle")
 
 
 def metric_values(page: Page) -> dict[str, str]:
@@ -26,7 +22,7 @@ def metric_values(page: Page) -> dict[str, str]:
 
 
 def test_overview_shows_figures_and_no_error(page: Page, console_url: str, shoot):
-    open_page(page, f"{console_url}/?from=2026-03-02&to=2026-03-02")
+    login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "viewer")
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("5", timeout=30_000)
     values = metric_values(page)
     assert values["Orders"] == "5" and values["GMV"] == "¥572.00"
