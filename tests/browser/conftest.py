@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from models import lake
 from models.auth import add_user
 from models.settings import Settings
 from tests import handmade
@@ -25,20 +26,43 @@ PASSWORD = "browser-test-pass-1"  # test users only, in a temporary data dir
 USERS = {"viewer": "test.viewer", "ops": "test.ops", "admin": "test.admin"}
 
 
-@pytest.fixture(scope="session")
-def browser_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("browser-lake")
+def browser_data(data_dir: Path) -> Path:
+    """The hand-made lake, a pull per channel and two return lines (so Channels and Returns have figures),
+    and the three test users."""
     settings = Settings(data_dir=data_dir)
     handmade.build(settings.lake_dir)
+    lake.write(settings.lake_dir, "channel_runs", [
+        {"run_id": f"R-{c}", "channel": c, "shop_id": shop, "started_at": handmade.local(3, 8),
+         "finished_at": handmade.local(3, 8, 1), "pages": 2, "fetched": 40, "new": 3, "updated": 1,
+         "rejected": 0, "quarantined": 0, "http_errors": 0, "outcome": "ok", "watermark": handmade.local(3, 8)}
+        for c, shop in (("shopee", "s1"), ("tmall", "t1"))])
+    lake.write(settings.lake_dir, "returns", [
+        {"return_id": "RT-A", "line_no": 1, "order_id": "OH-A", "sku": "SKU-1", "category": "apparel",
+         "reason_code": "size_too_small", "qty": 2, "requested_at": handmade.local(2, 19)},
+        {"return_id": "RT-E", "line_no": 1, "order_id": "OH-E", "sku": "SKU-2", "category": "home",
+         "reason_code": "damaged_in_transit", "qty": 1, "requested_at": handmade.local(2, 21)}])
     for role, name in USERS.items():
         add_user(name, role, PASSWORD, settings)
     return data_dir
 
 
 @pytest.fixture(scope="session")
+def browser_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return browser_data(tmp_path_factory.mktemp("browser-lake"))
+
+
+@pytest.fixture(scope="session")
 def console_url(browser_lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with console(browser_lake, tmp_path_factory.mktemp("logs") / "streamlit.log") as url:
         yield url
+
+
+@pytest.fixture
+def own_console(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A console over a lake of this test's own (for tests that write to it): (url, data dir)."""
+    data_dir = browser_data(tmp_path / "data")
+    with console(data_dir, tmp_path / "streamlit.log") as url:
+        yield url, data_dir
 
 
 @pytest.fixture(scope="session")

@@ -6,19 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import login
+from tests.browser.ui import metric_values
 
 pytestmark = pytest.mark.browser
-
-
-def metric_values(page: Page) -> dict[str, str]:
-    metrics = page.locator('[data-testid="stMetric"]')
-    expect(metrics.first).to_be_visible()
-    out = {}
-    for i in range(metrics.count()):
-        m = metrics.nth(i)
-        out[m.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = (
-            m.locator('[data-testid="stMetricValue"]').inner_text().strip())
-    return out
 
 
 def test_overview_shows_figures_and_no_error(page: Page, console_url: str, shoot):

@@ -10,7 +10,7 @@ from ingest.pipeline import run_channel
 from ingest.state import Paused
 from tests.ingest.conftest import T0, Sleeps, channel, client_for
 
-PAGE = Path(__file__).resolve().parents[2] / "pages" / "channels.py"
+PAGE = Path(__file__).resolve().parents[2] / "screens" / "channels.py"
 
 
 def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) -> None:

@@ -1,0 +1,95 @@
+"""A viewer opens every page the navigation offers, by clicking its links, and sees figures and no error.
+
+Expected figures are the hand-made lake's (tests/handmade.py), scope 2026-03-02: orders A–E (five),
+one exception detected that day (X2, open; X1 was detected on 03-03), B has the only human action
+(1/5 = 20.0 %), E is the order with an impossible duration (packed before picked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import login
+from tests.browser.ui import assert_no_error, grid_text, metric, nav, nav_names
+
+pytestmark = pytest.mark.browser
+CHART = ".js-plotly-plot"
+
+
+def overview(page: Page) -> None:
+    expect(metric(page, "Orders")).to_have_text("5")
+    expect(page.locator(CHART)).to_have_count(4)
+
+
+def channels(page: Page) -> None:
+    assert "shopee" in grid_text(page, 0).lower() and "tmall" in grid_text(page, 0).lower()
+
+
+def queue(page: Page) -> None:
+    assert "X2" in grid_text(page, 1) and "X1" not in grid_text(page, 1)  # open/in progress only
+
+
+def order(page: Page) -> None:
+    page.get_by_role("textbox", name="Order id").fill("OH-B")
+    page.keyboard.press("Enter")
+    expect(metric(page, "Status")).to_have_text("shipped")
+    expect(metric(page, "Warehouse")).to_have_text("Hefei")
+
+
+def flow(page: Page) -> None:
+    expect(metric(page, "Orders traced")).to_have_text("5")
+
+
+def exceptions(page: Page) -> None:
+    expect(metric(page, "Exceptions raised")).to_have_text("1")
+    expect(metric(page, "Still open")).to_have_text("1")
+
+
+def manual(page: Page) -> None:
+    expect(metric(page, "Manual intervention")).to_have_text("20.0%")
+
+
+def capacity(page: Page) -> None:
+    expect(page.locator(CHART).first).to_be_visible()
+    expect(page.locator(CHART).first.locator(".bars .point")).to_have_count(5)  # one bar per order hour
+
+
+def returns(page: Page) -> None:
+    expect(metric(page, "Size too small")).to_be_visible()
+    expect(page.locator(CHART)).to_have_count(2)
+
+
+def data_quality(page: Page) -> None:
+    expect(metric(page, "Orders with impossible durations")).to_have_text("1")
+    expect(metric(page, "Unreadable lake files")).to_have_text("0")
+
+
+def explore(page: Page) -> None:
+    expect(page.locator(CHART).first).to_be_visible()
+    assert "OH-" in grid_text(page, -1)
+
+
+def snapshot(page: Page) -> None:
+    preview = page.locator('[data-testid="stHtml"]').first
+    expect(preview).to_contain_text("572", timeout=60_000)  # the week's GMV, ¥572.00 (A+B+C+E)
+
+
+CHECKS: dict[str, Callable[[Page], None]] = {
+    "Overview": overview, "Channels": channels, "Exception queue": queue, "Order detail": order,
+    "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual, "Capacity": capacity,
+    "Returns": returns, "Data quality": data_quality, "Explore": explore, "Snapshot & alerts": snapshot,
+}
+
+
+def test_viewer_sees_figures_on_every_page(page: Page, console_url: str, shoot):
+    login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "viewer")
+    names = nav_names(page)
+    assert names == list(CHECKS), "the viewer's navigation changed: add a check for the new page"
+    for name in names:
+        nav(page, name)
+        CHECKS[name](page)
+        assert_no_error(page)
+        shoot(page, "viewer-" + name.lower().replace(" & ", "-").replace(" ", "-"))

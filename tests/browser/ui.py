@@ -1,0 +1,59 @@
+"""What a person looks at in the console, as Playwright helpers shared by the browser tests."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def nav(page: Page, name: str) -> None:
+    """Click a page's link in the sidebar navigation, as a person would, and wait for the run to end."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first.click()
+    expect(page.locator("h1").first).to_be_visible()
+    settle(page)
+
+
+def settle(page: Page, timeout_ms: int = 60_000) -> None:
+    """Wait until the script run ends (the 'Running…' status widget has gone)."""
+    page.wait_for_timeout(300)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout_ms)
+
+
+def nav_names(page: Page) -> list[str]:
+    """The page titles listed in the sidebar navigation (icon ligature text removed)."""
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return [links.nth(i).inner_text().strip().splitlines()[-1].strip() for i in range(links.count())]
+
+
+def metric(page: Page, label: str) -> Locator:
+    """The value of the st.metric with this label."""
+    card = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+    return card.first.locator('[data-testid="stMetricValue"]')
+
+
+def metric_values(page: Page) -> dict[str, str]:
+    """Every metric on the page: label → shown value."""
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics.first).to_be_visible()
+    out = {}
+    for i in range(metrics.count()):
+        m = metrics.nth(i)
+        out[m.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = (
+            m.locator('[data-testid="stMetricValue"]').inner_text().strip())
+    return out
+
+
+def assert_no_error(page: Page) -> None:
+    """No exception box and no error alert anywhere on the page."""
+    errors = page.locator(ERRORS)
+    texts = [errors.nth(i).inner_text()[:300] for i in range(errors.count())]
+    assert not texts, f"error shown on {page.url}: {texts}"
+
+
+def grid_text(page: Page, index: int) -> str:
+    """The visible text of the index-th st.dataframe (its accessible table), once it has rows."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(index)
+    expect(grid.locator('[role="gridcell"]').first).to_be_attached()
+    return grid.inner_text()
