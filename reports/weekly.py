@@ -22,6 +22,7 @@ import pandas as pd
 
 from models import kpis
 from models.db import LakeConnection, connect
+from models.filelock import state_lock
 from models.formatting import format_ts, format_value
 from models.kpis import Kpi, Scope, headline_kpis
 from models.settings import Settings, load_settings
@@ -202,7 +203,6 @@ def run(settings: Settings, monday: date, mode: str = "auto", force: bool = Fals
     """Deliver one week's snapshot. mode: 'send' (SMTP), 'outbox' (files), 'preview' (one .html), 'auto'."""
     from time import perf_counter
 
-    from reports import sent_log
 
     started, config = perf_counter(), load_email_config(settings)
     smtp = mailer.SmtpConfig.from_env()
@@ -210,7 +210,7 @@ def run(settings: Settings, monday: date, mode: str = "auto", force: bool = Fals
         raise mailer.ConfigError("--send needs ORDERHUB_SMTP_HOST (see docs/email.md); or use --outbox DIR")
     mode = ("send" if smtp else "outbox") if mode == "auto" else mode
     outcome = Outcome(week_name(monday))
-    with sent_log.exclusive(settings, "weekly"):
+    with state_lock(settings, "weekly"):
         db = connect(settings)
         try:
             targets = _pending(db, outcome, config.snapshot_recipients, mode, force)
