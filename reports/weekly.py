@@ -23,7 +23,7 @@ import pandas as pd
 from models import kpis
 from models.db import LakeConnection, connect
 from models.filelock import state_lock
-from models.formatting import format_ts, format_value
+from models.formatting import format_change, format_ts, format_value
 from models.kpis import Kpi, Scope, headline_kpis
 from models.settings import Settings, load_settings
 from reports import mailer
@@ -113,13 +113,13 @@ def _exception_totals(df: pd.DataFrame) -> dict[str, int]:
 
 
 def _row(kpi: Kpi, now: dict[str, Any], before: dict[str, Any], lang: str, currency: str) -> KpiRow:
-    from ui.cards import delta_text
-
     value, prior = now.get(kpi.key), before.get(kpi.key)
     target = "–" if kpi.target is None else ("≥ " if kpi.higher_is_better else "≤ ") + format_value(
         kpi.target, kpi.unit, lang, currency)
-    return KpiRow(kpi.key, kpi.unit, target, format_value(value, kpi.unit, lang, currency),
-                  format_value(prior, kpi.unit, lang, currency), delta_text(kpi, value, prior) or "–",
+    # compact like the console's cards: the e-mail and the Overview show the same figures
+    return KpiRow(kpi.key, kpi.unit, target, format_value(value, kpi.unit, lang, currency, compact=True),
+                  format_value(prior, kpi.unit, lang, currency, compact=True),
+                  format_change(kpi.unit, value, prior) or "–",
                   kpi.meets(value), value, prior)
 
 
