@@ -126,6 +126,7 @@ class Batch:
         self.buffered = 0
         for table in ("raw", *TABLES):
             lake.write(self.settings.lake_dir, table, rows[table])
+        route_written(self.settings, [row["order_id"] for row in rows["orders"]])
 
     def _normalize_into(
         self, rec: Payload, pid: str | None, sha: str, fetched_at: datetime
@@ -202,6 +203,19 @@ def known_versions(settings: Settings, channel: str, shop_id: str) -> dict[str, 
     finally:
         con.close()
     return {oid: int(us) for oid, us in rows if us is not None}
+
+
+def route_written(settings: Settings, order_ids: list[str]) -> None:
+    """Route the orders just written. A broken rule set must not stop intake: the failure is logged and
+    the scheduler's periodic `route_open_orders` picks these orders up again."""
+    if not order_ids:
+        return
+    from models.rules.apply import route_batch
+
+    try:
+        route_batch(settings.lake_dir, order_ids)
+    except Exception:
+        log.exception("routing %d new order(s) failed; the periodic rules job will retry", len(order_ids))
 
 
 def run_channel(

@@ -100,8 +100,16 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     """The schedule: each channel's pull, nightly compaction, and every registered job."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
+    from models.rules.apply import route_open_orders
+    from reports import alerts, weekly
 
-    specs = [JobSpec("compact", lambda s: s.every().day.at("03:30"), compact_all)]
+    tz = settings.timezone
+    specs = [
+        JobSpec("compact", lambda s: s.every().day.at("03:30", tz), compact_all),
+        JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir)),
+        JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
+        JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
+    ]
     for cfg in load_channels(settings):
         if cfg.enabled:
             specs.append(

@@ -25,13 +25,16 @@ SHOP_IDS = {
     "lazada": "MY1000001",
     "tiktok": "7000001",
 }
-SKUS = [
-    ("TEA-001", "Oolong tea 100 g", "39.00"),
-    ("CUP-002", "Glass cup", "25.50"),
-    ("POT-003", "Clay teapot", "129.00"),
-    ("SET-004", "Gift set", "199.00"),
-    ("BAG-005", "Tote bag", "15.00"),
-]
+def _catalogue() -> list[tuple[str, str, str]]:
+    """(sku, title, price) of the demo catalogue's ambient goods: the sandbox sells what the demo lake's
+    warehouses stock, so live orders in `make run` route like the history instead of all going out of stock."""
+    from ingest.demo.basket import SKUS as DEMO_SKUS
+
+    sellable = DEMO_SKUS[(DEMO_SKUS["category"] != "gift") & ~DEMO_SKUS["is_cold"]]
+    return [(r.sku, r.title, f"{r.price_cny:.2f}") for r in sellable.itertuples()]
+
+
+SKUS = _catalogue()
 PROVINCES = [("浙江", "杭州"), ("江苏", "南京"), ("上海", "上海"), ("广东", "深圳"), ("四川", "成都")]
 
 

@@ -109,6 +109,17 @@ def route_batch(lake_dir: Path, order_ids: list[str], now: datetime | None = Non
     return outcome
 
 
+def route_open_orders(lake_dir: Path, now: datetime | None = None) -> RuleOutcome:
+    """Re-evaluate every open order: SLA rules depend on the clock, stock arrives, ingest may have died
+    between writing orders and routing them. The scheduler runs this every few minutes."""
+    db = connect(load_settings(Path(lake_dir).parent))
+    try:
+        ids = [r[0] for r in db.con.execute(f"select order_id from orders where {evaluate.OPEN}").fetchall()]
+    finally:
+        db.close()
+    return route_batch(lake_dir, ids, now)
+
+
 def _write_orders(lake_dir: Path, outcome: RuleOutcome) -> None:
     """A new version (same updated_at, later ingested_at) of each order whose warehouse, carrier or flags change."""
     routes = outcome.routes().set_index("order_id")
@@ -127,7 +138,7 @@ def _write_orders(lake_dir: Path, outcome: RuleOutcome) -> None:
         for flag in flags.loc[flags["order_id"] == order_id, "flag"]:
             new[flag] = True
         if new != row:
-            rows.append({**new, "ingested_at": max(stamp, row["ingested_at"])})
+            rows.append({**new, "ingested_at": max(stamp, row["ingested_at"]), "batch_id": outcome.evaluation_id})
     lake.write(lake_dir, "orders", rows)
 
 

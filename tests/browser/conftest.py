@@ -108,4 +108,4 @@ def login(page: Page, url: str, role: str) -> None:
     page.get_by_role("textbox", name="User name").fill(USERS[role])
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector('[data-testid="stSidebar"]')
+    page.wait_for_selector('[data-testid="stSidebarNav"]')

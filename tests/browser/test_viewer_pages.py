@@ -54,7 +54,7 @@ def manual(page: Page) -> None:
 
 def capacity(page: Page) -> None:
     expect(page.locator(CHART).first).to_be_visible()
-    expect(page.locator(CHART).first.locator(".bars .point")).to_have_count(5)  # one bar per order hour
+    expect(page.locator(CHART).first.locator(".bars .point")).to_have_count(24)  # one bar per hour of 03-02
 
 
 def returns(page: Page) -> None:

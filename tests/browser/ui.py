@@ -56,4 +56,4 @@ def grid_text(page: Page, index: int) -> str:
     """The visible text of the index-th st.dataframe (its accessible table), once it has rows."""
     grid = page.locator('[data-testid="stDataFrame"]').nth(index)
     expect(grid.locator('[role="gridcell"]').first).to_be_attached()
-    return grid.inner_text()
+    return grid.text_content() or ""
