@@ -9,7 +9,11 @@ ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 def nav(page: Page, name: str) -> None:
     """Click a page's link in the sidebar navigation, as a person would, and wait for the run to end."""
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first.click()
+    link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if not link.is_visible() and more.count() and "more" in more.inner_text():
+        more.click()  # the navigation folds long lists: "View 3 more"
+    link.click()
     expect(page.locator("h1").first).to_be_visible()
     settle(page)
 
@@ -57,3 +61,11 @@ def grid_text(page: Page, index: int) -> str:
     grid = page.locator('[data-testid="stDataFrame"]').nth(index)
     expect(grid.locator('[role="gridcell"]').first).to_be_attached()
     return grid.text_content() or ""
+
+
+def grid_rows(page: Page, index: int) -> int:
+    """Data rows of the index-th st.dataframe: rows of its accessible table with any text in a cell."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(index).locator('[role="grid"]').first
+    expect(grid).to_be_attached()
+    return grid.evaluate("""g => [...g.querySelectorAll('tbody [role=row]')]
+        .filter(r => [...r.querySelectorAll('[role=gridcell]')].some(c => c.textContent.trim())).length""")
