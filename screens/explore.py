@@ -45,7 +45,9 @@ if grouped.empty:
 else:
     fig = ac.bars(grouped, "g1", measure, t(f"kpi.{measure}"), color=None if by2 == "none" else "g2", lang=lang())
     st.plotly_chart(fig, key="ex_chart")
-    st.dataframe(grouped[list(dict.fromkeys(["g1", "g2", measure, "orders"]))], hide_index=True, key="ex_table")
+    shown = ["g1", *(["g2"] if by2 != "none" else []), measure, "orders"]
+    headers = {"g1": t(f"dim.{by1}"), "g2": t(f"dim.{by2}"), measure: t(f"kpi.{measure}"), "orders": t("kpi.orders")}
+    st.dataframe(grouped[list(dict.fromkeys(shown))], hide_index=True, key="ex_table", column_config=headers)
     user = current_user()
     role = user.role if user else None
     st.subheader(t("explore.orders", n=len(orders)))
