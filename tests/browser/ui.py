@@ -14,7 +14,7 @@ def nav(page: Page, name: str) -> None:
     if not link.is_visible() and more.count() and "more" in more.inner_text():
         more.click()  # the navigation folds long lists: "View 3 more"
     link.click()
-    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("h1").first).to_be_visible(timeout=60_000)
     settle(page)
 
 
