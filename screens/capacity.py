@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from models import actions
-from models.analytics.capacity import alerts, backlog_vs_capacity, load_capacity
+from models.analytics.capacity import DEFAULT_RATE, Capacity, alerts, backlog_vs_capacity, load_capacity
+from models.settings import ConfigError
 from ui import analytics as an
 from ui import analytics_charts as ac
 from ui import data, lang, t
@@ -24,7 +25,12 @@ st.plotly_chart(ac.intake(hourly, settings.capacity_alert_ratio, lang()), key="c
 an.drill("intake", "capacity1", measure="orders", by1="hour", by2="channel")
 st.caption(t("capacity.rule", ratio=settings.capacity_alert_ratio))
 
-backlog = backlog_vs_capacity(an.frame("capacity_backlog", scope), load_capacity(settings.config_dir))
+try:
+    capacity = load_capacity(settings.config_dir)
+except ConfigError as exc:  # a broken capacity.toml must not take the page down: say so, use the defaults
+    st.error(t("config.unreadable", error=exc))
+    capacity = Capacity({}, DEFAULT_RATE)
+backlog = backlog_vs_capacity(an.frame("capacity_backlog", scope), capacity)
 st.subheader(t("capacity.backlog"))
 if backlog.empty:
     st.caption(t("capacity.no_backlog"))

@@ -16,6 +16,7 @@ from models.settings import ConfigError
 
 FILE = "capacity.toml"
 DEFAULT_KEY = "default_orders_per_hour"
+DEFAULT_RATE = 150.0  # orders per hour for a warehouse capacity.toml does not list
 
 
 class Capacity(dict):
@@ -33,12 +34,12 @@ def load_capacity(config_dir: Path) -> Capacity:
     """Read capacity.toml; a missing file means every warehouse gets the built-in default (150/h)."""
     path = config_dir / FILE
     if not path.exists():
-        return Capacity({}, 150.0)
+        return Capacity({}, DEFAULT_RATE)
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read capacity ({exc}); fix the file or remove it") from exc
-    default = _rate(path, DEFAULT_KEY, values.get(DEFAULT_KEY, 150.0))
+    default = _rate(path, DEFAULT_KEY, values.get(DEFAULT_KEY, DEFAULT_RATE))
     table = values.get("warehouses", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [warehouses] must be a table of warehouse = orders per hour")

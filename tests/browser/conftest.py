@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from models import lake
 from models.auth import add_user
@@ -20,6 +20,8 @@ from tests import handmade
 from tests.browser.server import CHROMIUM_ARGS, ROOT, console
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+# Two shared cores: a page with charts can take well over the default 5 s to render.
+expect.set_options(timeout=30_000)
 
 
 PASSWORD = "browser-test-pass-1"  # test users only, in a temporary data dir
