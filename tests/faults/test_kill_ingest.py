@@ -1,0 +1,66 @@
+"""SIGKILL `python -m ingest run` at random points while the sandbox misbehaves (429 with Retry-After,
+503, duplicated pages), then run it to the end: the lake holds exactly what a clean run leaves.
+
+Helpers (channels config, state snapshot, subprocess) are the transport engineer's, from
+tests/ingest/test_crash.py; this adds the faults and more kills.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import run_all
+from ingest.sandbox.market import PLATFORMS, Clock
+from ingest.sandbox.server import Sandbox
+from models.settings import Settings
+from tests.ingest.test_crash import ingest_run, state, write_channels
+
+KILLS = 8
+
+
+def misbehave(sb: Sandbox, rng: random.Random) -> None:
+    """For every platform: one 429 (Retry-After 0.05 s) and one 503 a few requests in, every page doubled."""
+    sb.faults.clear()
+    for p in PLATFORMS:
+        sb.faults.add(p, "429", times=1, after=rng.randint(0, 3), retry_after=0.05)
+        sb.faults.add(p, "503", times=1, after=rng.randint(4, 8))
+        sb.faults.add(p, "duplicate_pages")
+
+
+@pytest.mark.slow
+def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    sb = Sandbox(clock=Clock(datetime.now(UTC).replace(microsecond=0)), orders_per_platform=200).start()
+    try:
+        clean, crashed = Settings(data_dir=tmp_path / "clean"), Settings(data_dir=tmp_path / "crashed")
+        for s in (clean, crashed):
+            write_channels(s.data_dir, sb.url)
+        assert all(r.outcome == "ok" for r in run_all(clean))  # no faults: the reference
+        expected = state(clean)
+
+        rng, kills = random.Random(20260322), 0
+        for _ in range(KILLS):
+            misbehave(sb, rng)
+            proc = ingest_run(crashed.data_dir)
+            time.sleep(rng.uniform(0.5, 2.5))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait(timeout=30)
+        assert kills >= KILLS // 2, "the runs finished before they could be killed: raise orders per platform"
+        sb.faults.clear()
+        for p in PLATFORMS:
+            sb.faults.add(p, "duplicate_pages")  # still doubled pages on the run that finishes
+        final = ingest_run(crashed.data_dir)
+        _, err = final.communicate(timeout=120)
+        assert final.returncode == 0, err.decode()[-2000:]
+        got = state(crashed)
+        assert len(got["orders"]) == len(expected["orders"]) == 5 * 200
+        assert got == expected
+    finally:
+        sb.stop()
