@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 # duckdb 2.0's DataFrame export still calls a pandas 3.1-deprecated argument; the warning is not ours to fix.
 warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.drop is deprecated")
 SQL_DIR = Path(__file__).parent / "sql"
+T = TypeVar("T")
 
 
 @dataclass
@@ -126,23 +129,54 @@ def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                 {"t": types})
 
 
+def vanished(exc: BaseException) -> bool:
+    """Did a query fail because a listed file is gone (compaction merged it away after we listed it)?"""
+    return isinstance(exc, duckdb.IOException) and any(
+        m in str(exc) for m in ("No such file or directory", "No files found that match"))
+
+
+def retry_vanished(fn: Callable[[], T], attempts: int = 3) -> T:
+    """Run `fn`, again (up to `attempts` times) when it read a file compaction removed meanwhile.
+
+    Compaction writes the merged file before it removes the old ones, so listing the lake again always
+    finds every row: the retry sees the same results, never a gap.
+    """
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except duckdb.IOException as exc:
+            if not vanished(exc) or attempt == attempts - 1:
+                raise
+            log.info("a lake file vanished while reading (compaction); listing again: %s", exc)
+    raise AssertionError("unreachable")
+
+
 def connect(settings: Settings | None = None, materialize: bool = False) -> LakeConnection:
     """Open an in-memory DuckDB with all views over the lake as it is now.
 
     `materialize=True` computes `order_facts` once into a table: worth it for a long-lived reader that
     runs many KPI queries over one lake version (the console, the weekly e-mail), not for a one-off query.
+    A file that compaction removes between listing and reading makes it list again.
     """
     settings = settings or load_settings()
+    return retry_vanished(lambda: _connect(settings, materialize))
+
+
+def _connect(settings: Settings, materialize: bool) -> LakeConnection:
     con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
-    con.execute("set TimeZone = 'UTC'")
     problems: list[str] = []
-    for table in TABLES.values():
-        _base_view(con, table, readable_files(settings.lake_dir, table.name, problems))
-    _config_tables(con, settings)
-    con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
-    if materialize:
-        con.execute("alter view order_facts rename to order_facts_live")
-        con.execute("create table order_facts as select * from order_facts_live")
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        for table in TABLES.values():
+            _base_view(con, table, readable_files(settings.lake_dir, table.name, problems))
+        _config_tables(con, settings)
+        con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        if materialize:
+            con.execute("alter view order_facts rename to order_facts_live")
+            con.execute("create table order_facts as select * from order_facts_live")
+    except BaseException:
+        con.close()
+        raise
     for p in problems:
         log.warning("left out of the views: %s", p)
     return LakeConnection(con, settings, problems)

@@ -26,6 +26,7 @@ def _minute() -> datetime:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
+@data.relisting
 def _run(name: str, scope: Scope, version: str, as_of: datetime) -> pd.DataFrame:
     return analytics.run(data.db(), name, scope, as_of)
 
@@ -36,6 +37,7 @@ def frame(name: str, scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+@data.relisting
 def _explore(scope: Scope, query: ex.Query, version: str, as_of: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
     db = data.db()
     return ex.explore(db, scope, query, as_of), ex.orders(db, scope, query)

@@ -7,22 +7,46 @@ file in the lake shows up on the next rerun without a restart and repeated page 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from models import kpis
-from models.db import LakeConnection, connect, lake_version
+from models.db import LakeConnection, connect, lake_version, retry_vanished, vanished
 from models.kpis import Scope
 from models.settings import Settings, load_settings
+
+R = TypeVar("R")
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _connection(version: str) -> LakeConnection:
     """A connection over the lake as of `version`; replaced when the version changes."""
     return connect(load_settings(), materialize=True)
+
+
+def relisting(fn: Callable[..., R]) -> Callable[..., R]:
+    """A read that, when compaction removed a file this connection listed, drops the connection and runs
+    again on a fresh listing (same results: compaction writes the merged file before removing the old)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        def attempt() -> R:
+            try:
+                return fn(*args, **kwargs)
+            except duckdb.IOException as exc:
+                if vanished(exc):
+                    _connection.clear()
+                raise
+
+        return retry_vanished(attempt)
+
+    return wrapper
 
 
 def current_version() -> str:
@@ -42,6 +66,7 @@ def settings() -> Settings:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
+@relisting
 def _run(name: str, scope: Scope, version: str, as_of_minute: datetime | None) -> pd.DataFrame:
     return kpis.run(db(), name, scope, as_of_minute)
 
@@ -52,6 +77,7 @@ def kpi_frame(name: str, scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
+@relisting
 def _summary(scope: Scope, version: str, as_of_minute: datetime) -> dict[str, Any]:
     return kpis.summary(db(), scope, as_of_minute)
 
@@ -61,6 +87,7 @@ def summary(scope: Scope) -> dict[str, Any]:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
+@relisting
 def _stages(scope: Scope, version: str) -> pd.DataFrame:
     return kpis.stage_durations(db(), scope)
 
@@ -70,6 +97,7 @@ def stage_durations(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
+@relisting
 def _dimensions(version: str) -> dict[str, Any]:
     return kpis.dimensions(db())
 

@@ -21,10 +21,12 @@ def preview(monday: date, lang: str) -> str:
     return _preview(monday, lang, data.current_version())
 
 
+@data.relisting
 def recent_alerts(limit: int = 50) -> pd.DataFrame:
     return _local(alerts.recent(data.db(), limit))
 
 
+@data.relisting
 def recent_deliveries(limit: int = 50) -> pd.DataFrame:
     return _local(sent_log.recent(data.db(), limit))
 

@@ -14,6 +14,7 @@ from ui import data
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+@data.relisting
 def _queue(version: str, minute: datetime) -> pd.DataFrame:
     return tq.queue(data.db(), minute)
 
@@ -24,6 +25,7 @@ def queue() -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@data.relisting
 def _story(order_id: str, version: str) -> dict[str, pd.DataFrame]:
     return tq.order_story(data.db(), order_id)
 
