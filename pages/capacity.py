@@ -8,9 +8,11 @@ from models import actions
 from models.analytics.capacity import alerts, backlog_vs_capacity, load_capacity
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import data, lang, t
+from ui import data, frame, lang, t
 from ui.auth import current_user
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 settings = data.settings()

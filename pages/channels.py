@@ -11,6 +11,9 @@ from ingest.state import Paused
 from models.channel_health import channel_health, recent_errors
 from models.channels import channel_name
 from models.db import connect
+from ui import frame
+
+frame.ensure()
 
 LANG = st.session_state.get("lang", "en")
 T = {

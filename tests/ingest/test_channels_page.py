@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
 from ingest.pipeline import run_channel
 from ingest.state import Paused
 from tests.ingest.conftest import T0, Sleeps, channel, client_for
-
-PAGE = Path(__file__).resolve().parents[2] / "pages" / "channels.py"
+from tests.pages.helpers import open_app
 
 
 def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) -> None:
@@ -19,7 +14,7 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     for platform in ("shopify", "tiktok"):
         cfg = channel(sandbox, platform)
         run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
-    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    at = open_app(dates=None, page="pages/channels.py", role="ops")
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["shop_id"]) == {"orderhub-demo", "7000001"}
