@@ -1,0 +1,113 @@
+"""One measurement in a fresh process: open the lake, run one page's query set several times, print JSON.
+
+    python -m bench.queries LAKE SET SCOPE_DAYS RUNS [--dump FILE]
+
+The parent (bench.__main__) reads this process's peak RSS with os.wait4; the JSON carries the times.
+SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview` or `flow`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bench import peak_mib
+from models import kpis
+from models.db import LakeConnection, connect
+from models.kpis import Scope
+from models.settings import Settings
+
+OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "exceptions_by_type",
+            "stage_durations")
+UNSCOPED = {"dimensions"}
+STAGE_ORDER = ("placed", "paid", "reviewed", "allocated", "picked", "packed", "shipped", "in_transit",
+               "delivered", "completed", "cancelled", "refunded", "returned")
+# Flow statistics over every order, from the stage mart: the figures the peers compute from raw events.
+FLOW_SQL = {
+    "flow_stages": """
+        select stage, count(hours) as orders, median(hours) as median_h, quantile_cont(hours, 0.9) as p90_h
+        from (unpivot (select h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked,
+                              h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed
+                       from order_facts) on columns(*) into name stage value hours)
+        group by stage order by stage""",
+    "flow_delivery": """
+        select coalesce(channel, '(all)') as channel, count(h) as orders, median(h) as median_h,
+               quantile_cont(h, 0.9) as p90_h
+        from (select channel, date_diff('second', placed_at, delivered_at) / 3600.0 as h
+              from order_facts where delivered_at is not null)
+        group by grouping sets ((), (channel)) order by channel""",
+    "flow_variants": """
+        select array_to_string(variant, ',') as variant, count(*) as orders
+        from (select list_transform(list_sort(list_filter([{ORDERED}], lambda x: x.t is not null)),
+                                    lambda x: x.e) as variant
+              from order_stages)
+        group by variant order by orders desc, variant limit 10""".replace("{ORDERED}", ", ".join(
+            f"{{'t': {'placed_evt_at' if e == 'placed' else 'paid_evt_at' if e == 'paid' else e + '_at'}, "
+            f"'e': '{i:02d}{e}'}}" for i, e in enumerate(STAGE_ORDER))),
+}
+
+
+def query_sets() -> dict[str, tuple[str, ...]]:
+    """Each KPI file's queries as one page's set, plus the Overview set and the flow statistics."""
+    sets: dict[str, list[str]] = {}
+    from models.db import SQL_DIR
+
+    for path in sorted((SQL_DIR / "kpis").glob("*.sql")):
+        sets[path.stem] = [n for n in kpis.named_queries() if f"-- name: {n}\n" in path.read_text() + "\n"]
+    return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow": tuple(FLOW_SQL)}
+
+
+def runner(db: LakeConnection, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
+    if name in FLOW_SQL:
+        return lambda: db.con.execute(FLOW_SQL[name]).df()
+    if name == "summary:previous":
+        return lambda: kpis.run(db, "summary", scope.previous(), AS_OF)
+    if name in UNSCOPED:
+        return lambda: db.con.execute(kpis.named_queries()[name]).df()
+    return lambda: kpis.run(db, name, scope, AS_OF)
+
+
+def scope_of(db: LakeConnection, days: int) -> Scope:
+    """The last `days` local days of the lake's data."""
+    last = db.con.execute("select max(placed_at) from orders").fetchone()[0]
+    end = last.astimezone(db.settings.zone).date() - timedelta(days=1)
+    return Scope(end - timedelta(days=days - 1), end)
+
+
+def measure(lake: Path, set_name: str, days: int, runs: int) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    db = connect(Settings(data_dir=lake.parent))
+    connect_s = time.perf_counter() - t0
+    scope = scope_of(db, days)
+    jobs = [(n, runner(db, n, scope)) for n in query_sets()[set_name]]
+    timings, results = [], {}
+    for _ in range(runs):
+        t = time.perf_counter()
+        for name, job in jobs:
+            results[name] = job()
+        timings.append(time.perf_counter() - t)
+    return {"connect_s": connect_s, "first_s": timings[0], "median_s": statistics.median(timings),
+            "runs": runs, "scope": [scope.start.isoformat(), scope.end.isoformat()],
+            "results": {k: v.to_json(orient="split", date_format="iso") for k, v in results.items()}}
+
+
+AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
+
+
+def main(argv: list[str]) -> int:
+    lake, set_name, days, runs = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
+    result = measure(lake, set_name, days, runs)
+    print(json.dumps({**result, "peak_mib": peak_mib()}))  # after the work: the peak so far
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
