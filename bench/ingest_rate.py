@@ -1,4 +1,4 @@
-"""Ingest throughput: platform-shaped payloads → normalize → lake.write (orders, lines, events + marts).
+"""Ingest throughput: platform-shaped payloads → normalize → lake.write (orders, lines, events).
 
     python -m bench.ingest_rate LAKE PLATFORM N
 

@@ -1,8 +1,11 @@
-"""One measurement in a fresh process: open the lake, run one page's query set several times, print JSON.
+"""One measurement in a fresh process: open the lake as the console does, run one page's query set, print JSON.
 
-    python -m bench.queries LAKE SET SCOPE_DAYS RUNS [--dump FILE]
+    python -m bench.queries LAKE SET SCOPE_DAYS RUNS [table|view]
 
-The parent (bench.__main__) reads this process's peak RSS with os.wait4; the JSON carries the times.
+The console path: `connect(settings, materialize=True)` over a warm mart (bench/work/<lake>/marts/, built
+by the parent before timing), so `connect_s` is the file listing, the no-op refresh and loading the mart
+into a DuckDB table; `view` reads the snapshot through a view instead (the alternative measured).
+The parent (bench.__main__) reads this process's peak RSS; the JSON carries the times.
 SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview` or `flow`.
 """
 
@@ -19,18 +22,17 @@ from typing import Any
 
 import pandas as pd
 
-from bench import peak_mib
-from models import kpis
+from bench import peak_mib, workdir
+from models import facts_mart, kpis
 from models.db import LakeConnection, connect
 from models.kpis import Scope
-from models.settings import Settings
 
 OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "exceptions_by_type",
             "stage_durations")
 UNSCOPED = {"dimensions"}
 STAGE_ORDER = ("placed", "paid", "reviewed", "allocated", "picked", "packed", "shipped", "in_transit",
                "delivered", "completed", "cancelled", "refunded", "returned")
-# Flow statistics over every order, from the stage mart: the figures the peers compute from raw events.
+# Flow statistics over every order, from the order_facts mart: the figures the peers compute from raw events.
 FLOW_SQL = {
     "flow_stages": """
         select stage, count(hours) as orders, median(hours) as median_h, quantile_cont(hours, 0.9) as p90_h
@@ -48,7 +50,7 @@ FLOW_SQL = {
         select array_to_string(variant, ',') as variant, count(*) as orders
         from (select list_transform(list_sort(list_filter([{ORDERED}], lambda x: x.t is not null)),
                                     lambda x: x.e) as variant
-              from order_stages)
+              from order_facts)
         group by variant order by orders desc, variant limit 10""".replace("{ORDERED}", ", ".join(
             f"{{'t': {'placed_evt_at' if e == 'placed' else 'paid_evt_at' if e == 'paid' else e + '_at'}, "
             f"'e': '{i:02d}{e}'}}" for i, e in enumerate(STAGE_ORDER))),
@@ -77,14 +79,25 @@ def runner(db: LakeConnection, name: str, scope: Scope) -> Callable[[], pd.DataF
 
 def scope_of(db: LakeConnection, days: int) -> Scope:
     """The last `days` local days of the lake's data."""
-    last = db.con.execute("select max(placed_at) from orders").fetchone()[0]
+    last = db.con.execute("select max(placed_at) from order_facts").fetchone()[0]
     end = last.astimezone(db.settings.zone).date() - timedelta(days=1)
     return Scope(end - timedelta(days=days - 1), end)
 
 
-def measure(lake: Path, set_name: str, days: int, runs: int) -> dict[str, Any]:
+def open_console(lake: Path, facts: str = "table") -> LakeConnection:
+    """The console's connection over the lake's bench data dir (mart refreshed; see the module doc)."""
+    settings = workdir.data_dir(lake, lake.parent.name)
+    db = connect(settings, materialize=True)
+    if facts == "view":
+        snapshot = facts_mart.refresh(settings).as_posix()
+        db.con.execute("drop table order_facts")
+        db.con.execute("create view order_facts as select * from read_parquet($p)", {"p": snapshot})
+    return db
+
+
+def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "table") -> dict[str, Any]:
     t0 = time.perf_counter()
-    db = connect(Settings(data_dir=lake.parent))
+    db = open_console(lake, facts)
     connect_s = time.perf_counter() - t0
     scope = scope_of(db, days)
     jobs = [(n, runner(db, n, scope)) for n in query_sets()[set_name]]
@@ -104,7 +117,7 @@ AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
 
 def main(argv: list[str]) -> int:
     lake, set_name, days, runs = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
-    result = measure(lake, set_name, days, runs)
+    result = measure(lake, set_name, days, runs, *argv[4:5])
     print(json.dumps({**result, "peak_mib": peak_mib()}))  # after the work: the peak so far
     return 0
 

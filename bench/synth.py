@@ -2,7 +2,7 @@
 
     python -m bench.synth --orders 1000000 --out bench/lakes/1m [--batches 200]
 
-Every row goes through `lake.write` (so the per-order marts are written exactly as ingest writes them).
+Every row goes through `lake.write`, exactly as ingest writes it.
 Orders are placed over `days` days ending on END; a chunk is a run of consecutive orders, so each chunk
 lands in one or two month partitions and memory stays bounded by the chunk size.
 """
