@@ -32,14 +32,16 @@ OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "e
 UNSCOPED = {"dimensions"}
 STAGE_ORDER = ("placed", "paid", "reviewed", "allocated", "picked", "packed", "shipped", "in_transit",
                "delivered", "completed", "cancelled", "refunded", "returned")
+STAGE_COLUMNS = ("h_placed_paid", "h_paid_reviewed", "h_reviewed_allocated", "h_allocated_picked", "h_picked_packed",
+                 "h_packed_shipped", "h_shipped_delivered", "h_delivered_completed")
 # Flow statistics over every order, from the order_facts mart: the figures the peers compute from raw events.
 FLOW_SQL = {
+    # one scan of order_facts computing every stage's figures side by side, then one row per stage
     "flow_stages": """
-        select stage, count(hours) as orders, median(hours) as median_h, quantile_cont(hours, 0.9) as p90_h
-        from (unpivot (select h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked,
-                              h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed
-                       from order_facts) on columns(*) into name stage value hours)
-        group by stage order by stage""",
+        select stage, s.orders, s.q[1] as median_h, s.q[2] as p90_h
+        from (unpivot (select {AGGS} from order_facts) on columns(*) into name stage value s)
+        order by stage""".replace("{AGGS}", ", ".join(
+            f"{{'orders': count({c}), 'q': quantile_cont({c}, [0.5, 0.9])}} as {c}" for c in STAGE_COLUMNS)),
     "flow_delivery": """
         select coalesce(channel, '(all)') as channel, count(h) as orders, median(h) as median_h,
                quantile_cont(h, 0.9) as p90_h
@@ -89,9 +91,9 @@ def open_console(lake: Path, facts: str = "table") -> LakeConnection:
     settings = workdir.data_dir(lake, lake.parent.name)
     db = connect(settings, materialize=True)
     if facts == "view":
-        snapshot = facts_mart.refresh(settings).as_posix()
+        snapshot = facts_mart.refresh(settings).as_posix().replace("'", "''")
         db.con.execute("drop table order_facts")
-        db.con.execute("create view order_facts as select * from read_parquet($p)", {"p": snapshot})
+        db.con.execute(f"create view order_facts as select * from read_parquet('{snapshot}')")
     return db
 
 
