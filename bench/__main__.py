@@ -4,7 +4,7 @@ the peers (pandas, PM4Py), check the figures agree, and write bench/results.md.
     python -m bench --scales 1000000 --runs 5 [--pm4py-max 200000] [--ingest 100000] [--compaction 1000000]
 
 Each measurement runs in a fresh process whose peak RSS is read with os.wait4. Results of earlier runs
-(other scales) are kept in bench/lakes/results.json and merged into the report.
+(other scales) are kept in bench/work/results.json and merged into the report.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bench.compare import compare
 HERE = Path(__file__).parent
 LAKES = HERE / "lakes"
 PEERS_PY = HERE / ".venv-peers" / "bin" / "python"
-RESULTS = LAKES / "results.json"
+RESULTS = HERE / "work" / "results.json"  # ours; bench/lakes may be a link to lakes shared read-only
 
 
 def child(args: list[str], python: str = sys.executable) -> tuple[dict, float, float]:
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compaction", type=int, default=1_000_000, help="orders in the 200-batch lake (0: skip)")
     args = parser.parse_args(argv)
     LAKES.mkdir(exist_ok=True)
+    RESULTS.parent.mkdir(exist_ok=True)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"scales": {}}
     for orders in (int(s) for s in args.scales.split(",") if s):
         print(f"scale {orders:,}", flush=True)
