@@ -23,13 +23,18 @@ from typing import Any
 import pandas as pd
 
 from bench import peak_mib, workdir
-from models import facts_mart, kpis
+from models import analytics, facts_mart, kpis
+from models.analytics.explore import Query
 from models.db import LakeConnection, connect
 from models.kpis import Scope
 
 OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "exceptions_by_type",
             "stage_durations")
 UNSCOPED = {"dimensions"}
+AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
+# The extra parameters some pages bind, as each page first shows them (only those a query uses are bound).
+PAGE_DEFAULTS = {**Query().params(), "row_limit": 500, "limit": 50, "since": AS_OF - timedelta(days=7),
+                 "kind": "webhook", "ref": "bench"}
 STAGE_ORDER = ("placed", "paid", "reviewed", "allocated", "picked", "packed", "shipped", "in_transit",
                "delivered", "completed", "cancelled", "refunded", "returned")
 STAGE_COLUMNS = ("h_placed_paid", "h_paid_reviewed", "h_reviewed_allocated", "h_allocated_picked", "h_picked_packed",
@@ -73,10 +78,10 @@ def runner(db: LakeConnection, name: str, scope: Scope) -> Callable[[], pd.DataF
     if name in FLOW_SQL:
         return lambda: db.con.execute(FLOW_SQL[name]).df()
     if name == "summary:previous":
-        return lambda: kpis.run(db, "summary", scope.previous(), AS_OF)
+        return lambda: analytics.run(db, "summary", scope.previous(), AS_OF)
     if name in UNSCOPED:
         return lambda: db.con.execute(kpis.named_queries()[name]).df()
-    return lambda: kpis.run(db, name, scope, AS_OF)
+    return lambda: analytics.run(db, name, scope, AS_OF, PAGE_DEFAULTS)
 
 
 def scope_of(db: LakeConnection, days: int) -> Scope:
@@ -113,8 +118,6 @@ def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "table
             "runs": runs, "scope": [scope.start.isoformat(), scope.end.isoformat()],
             "results": {k: v.to_json(orient="split", date_format="iso") for k, v in results.items()}}
 
-
-AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
 
 
 def main(argv: list[str]) -> int:
