@@ -5,7 +5,8 @@ holds a lock another process needs. Views are layered:
 
 1. `lake_<table>`: every visible file of a table, all row versions (`read_parquet` over a file list);
 2. `<table>`: the current row per natural key (generated from `models.schema`);
-3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read.
+3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read
+   (`materialize=True` replaces it with the persisted mart of `models/facts_mart.py`).
 
 A file whose Parquet footer cannot be read is left out and reported in `LakeConnection.problems`, so
 one corrupt file never takes the console down.
