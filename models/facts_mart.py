@@ -32,6 +32,8 @@ from models.settings import Settings
 DEPENDS_ON = ("orders", "order_events", "exceptions", "actions")
 MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
+# A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
+MEMORY_LIMIT = "1GB"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Pa
     added = _added(old, current) if old and old.fingerprint == fp else None
     folder.mkdir(parents=True, exist_ok=True)
     lake = lakedb.open_views(settings, files)
+    lake.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    lake.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
     try:
         if added is None:
             new = _full(lake.con, folder, current, fp)
