@@ -32,6 +32,7 @@ demo: install
 	$(PY) -m ingest demo --days 90 --force
 
 run: install $(DATA)/lake/orders
+	-@bash scripts/system-deps.sh || echo "(without chromium the e-mail charts cannot render; the console runs)"
 	$(PY) -m models.auth ensure-demo-admin
 	@bash scripts/run.sh $(PORT)
 

@@ -8,14 +8,15 @@ so `ingest run` and `ingest serve` on one machine do not lose each other's updat
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from models.filelock import locked
 
 
 def state_dir(data_dir: Path) -> Path:
@@ -48,22 +49,6 @@ def write_json_atomic(path: Path, value: dict[str, Any]) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
-
-
-@contextlib.contextmanager
-def locked(path: Path, *, blocking: bool = True) -> Iterator[bool]:
-    """Hold an exclusive lock on `path` + '.lock'; yields False if non-blocking and someone else holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def update_json(path: Path, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:

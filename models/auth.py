@@ -12,7 +12,6 @@ recorded as an `actions` row with action 'login_failed'.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import getpass
 import hashlib
 import hmac
@@ -22,8 +21,6 @@ import re
 import secrets
 import sys
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import actions
+from models.filelock import state_lock
 from models.masking import PII_COLUMNS, mask_address, mask_columns, mask_name, mask_phone
 from models.settings import Settings, load_settings
 
@@ -149,7 +147,7 @@ def add_user(name: str, role: str, password: str, settings: Settings | None = No
         raise AuthError(f"user name {name!r}: use 2–64 lowercase letters, digits, '.', '_', '-' or '@'")
     _check_role(role)
     _check_password_rules(password)
-    with _locked(settings):
+    with state_lock(settings, "auth"):
         table = users(settings)
         if name in table:
             raise AuthError(f"user {name!r} already exists; use reset-password or the Users page")
@@ -161,7 +159,7 @@ def add_user(name: str, role: str, password: str, settings: Settings | None = No
 
 def _update(name: str, settings: Settings | None, **fields: str) -> User:
     settings = settings or load_settings()
-    with _locked(settings):
+    with state_lock(settings, "auth"):
         table = users(settings)
         if name not in table:
             raise AuthError(f"no user {name!r}; create it with `python -m models.auth add-user {name} --role ops`")
@@ -178,19 +176,6 @@ def set_password(name: str, password: str, settings: Settings | None = None) -> 
 def set_role(name: str, role: str, settings: Settings | None = None) -> User:
     _check_role(role)
     return _update(name, settings, role=role)
-
-
-@contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
-    """One writer at a time for users.toml and the failure counter (console sessions run in threads)."""
-    folder = settings.data_dir / "state"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "auth.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 # -- logging in --------------------------------------------------------------------------------------
@@ -223,7 +208,7 @@ def verify(username: str, password: str, settings: Settings | None = None, now: 
     settings = settings or load_settings()
     now = now or datetime.now(UTC)
     name = username.strip().lower()
-    with _locked(settings):
+    with state_lock(settings, "auth"):
         failures = _recent_failures(settings, name, now)
         if len(failures) >= MAX_FAILURES:
             _record_failure(settings, name, "rate limited", now)

@@ -48,12 +48,26 @@ def format_ts(ts: datetime | None, tz: str, lang: str = "en") -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
-def format_value(value: Any, unit: str, lang: str = "en", currency: str = "CNY") -> str:
+def format_value(value: Any, unit: str, lang: str = "en", currency: str = "CNY", compact: bool = False) -> str:
     """One entry point for KPI cards, tables and the e-mail, by the KPI's unit."""
     if unit == "money":
-        return format_money(None if _missing(value) else int(value), currency, lang)
+        return format_money(None if _missing(value) else int(value), currency, lang, compact)
     if unit == "hours":
         return format_hours(value, lang)
     if unit == "ratio":
         return format_ratio(value, digits=2 if not _missing(value) and value > 0.98 else 1)
     return format_count(value, lang)
+
+
+def format_change(unit: str, now: Any, before: Any) -> str | None:
+    """Change on the previous period in the figure's own unit: points for rates, hours, else percent."""
+    if _missing(now) or _missing(before):
+        return None
+    diff = now - before
+    if unit == "ratio":
+        return f"{diff * 100:+.2f} pt"
+    if unit == "hours":
+        return f"{diff:+.1f} h"
+    if before:
+        return f"{diff / before * 100:+.1f}%"
+    return None

@@ -40,13 +40,16 @@ def from_minor(cents: int, currency: str) -> Decimal:
     return Decimal(cents) / (10 ** exponent(currency))
 
 
-def format_money(cents: int | None, currency: str, lang: str = "en") -> str:
-    """'¥1,234.50' — grouping and symbol per currency; zh shows large sums in 万 (10⁴)."""
+def format_money(cents: int | None, currency: str, lang: str = "en", compact: bool = False) -> str:
+    """'¥1,234.50' — grouping and symbol per currency; zh shows large sums in 万 (10⁴), and `compact`
+    shows millions as '¥4.96M' where space is short (KPI cards)."""
     if cents is None:
         return "–"
     value = from_minor(cents, currency)
     symbol = _SYMBOL.get(currency.upper(), currency.upper() + " ")
     if lang == "zh" and abs(value) >= 100_000:
         return f"{symbol}{value / 10_000:,.1f}万"
+    if compact and abs(value) >= 1_000_000:
+        return f"{symbol}{value / 1_000_000:,.2f}M"
     digits = exponent(currency)
     return f"{symbol}{value:,.{digits}f}"

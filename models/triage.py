@@ -12,15 +12,13 @@ sessions on this machine.
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from models import actions, lake
 from models.auth import User
 from models.exceptions import RESOLUTION_CODES, next_version
+from models.filelock import state_lock
 from models.settings import Settings
 from models.triage_queries import stock_problems
 from models.versions import latest, next_stamp, same_version
@@ -43,18 +41,6 @@ def _guard(user: User | None, action: str = "triage") -> User:
     return user
 
 
-@contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
-    folder = settings.data_dir / "state"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "triage.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _current(settings: Settings, table: str, key: str, expected: Any, version_col: str) -> dict[str, Any]:
     row = latest(settings.lake_dir, table, [key]).get(key)
     if row is None:
@@ -74,7 +60,7 @@ def change_exception(settings: Settings, user: User | None, exception_id: str, e
                      reason: str | None = None, **changes: Any) -> dict[str, Any]:
     """The shared path of every exception edit: guard, re-read, compare, write version + audit row."""
     user = _guard(user)
-    with _locked(settings):
+    with state_lock(settings, "triage"):
         current = _current(settings, "exceptions", exception_id, expected, "updated_at")
         new = next_version(current, **changes)
         lake.write(settings.lake_dir, "exceptions", [new])
@@ -134,7 +120,7 @@ def change_order(settings: Settings, user: User | None, order_id: str, expected:
                  reason: str | None, **changes: Any) -> dict[str, Any]:
     """A new order version (same updated_at, later ingested_at) with the changes, and its audit row."""
     user = _guard(user)
-    with _locked(settings):
+    with state_lock(settings, "triage"):
         current = _current(settings, "orders", order_id, expected, "ingested_at")
         new = {**current, **changes, "ingested_at": next_stamp(current["ingested_at"], datetime.now(UTC))}
         lake.write(settings.lake_dir, "orders", [new])

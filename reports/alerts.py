@@ -20,6 +20,7 @@ import pandas as pd
 
 from models import kpis, lake
 from models.db import LakeConnection, connect
+from models.filelock import state_lock
 from models.formatting import format_ts
 from models.i18n import label
 from models.ids import stable_hash
@@ -101,7 +102,7 @@ def check_and_deliver(settings: Settings | None = None, now: datetime | None = N
     """The scheduler's hook: raise new alerts, clear gone ones, deliver what has not arrived yet."""
     settings, now = settings or load_settings(), now or datetime.now(UTC)
     cfg, result = load_email_config(settings), CheckResult()
-    with sent_log.exclusive(settings, "alerts"):
+    with state_lock(settings, "alerts"):
         db = connect(settings)
         try:
             current = {c.key: c for c in conditions(db, cfg, now, cfg.lang)}

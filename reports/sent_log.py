@@ -7,10 +7,8 @@ through a recipient list resumes with the recipients not yet served, and `--forc
 
 from __future__ import annotations
 
-import fcntl
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -69,16 +67,3 @@ def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float | No
                 raise
             sleep((BASE_DELAY_S if base_delay_s is None else base_delay_s) * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
-
-
-@contextmanager
-def exclusive(settings: Settings, name: str) -> Iterator[None]:
-    """One sender at a time per job on this machine (the scheduler and the console's 'send now')."""
-    path = settings.data_dir / "state" / f"{name}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -22,7 +22,8 @@ import pandas as pd
 
 from models import kpis
 from models.db import LakeConnection, connect
-from models.formatting import format_ts, format_value
+from models.filelock import state_lock
+from models.formatting import format_change, format_ts, format_value
 from models.kpis import Kpi, Scope, headline_kpis
 from models.settings import Settings, load_settings
 from reports import mailer
@@ -112,13 +113,13 @@ def _exception_totals(df: pd.DataFrame) -> dict[str, int]:
 
 
 def _row(kpi: Kpi, now: dict[str, Any], before: dict[str, Any], lang: str, currency: str) -> KpiRow:
-    from ui.cards import delta_text
-
     value, prior = now.get(kpi.key), before.get(kpi.key)
     target = "–" if kpi.target is None else ("≥ " if kpi.higher_is_better else "≤ ") + format_value(
         kpi.target, kpi.unit, lang, currency)
-    return KpiRow(kpi.key, kpi.unit, target, format_value(value, kpi.unit, lang, currency),
-                  format_value(prior, kpi.unit, lang, currency), delta_text(kpi, value, prior) or "–",
+    # compact like the console's cards: the e-mail and the Overview show the same figures
+    return KpiRow(kpi.key, kpi.unit, target, format_value(value, kpi.unit, lang, currency, compact=True),
+                  format_value(prior, kpi.unit, lang, currency, compact=True),
+                  format_change(kpi.unit, value, prior) or "–",
                   kpi.meets(value), value, prior)
 
 
@@ -202,7 +203,6 @@ def run(settings: Settings, monday: date, mode: str = "auto", force: bool = Fals
     """Deliver one week's snapshot. mode: 'send' (SMTP), 'outbox' (files), 'preview' (one .html), 'auto'."""
     from time import perf_counter
 
-    from reports import sent_log
 
     started, config = perf_counter(), load_email_config(settings)
     smtp = mailer.SmtpConfig.from_env()
@@ -210,7 +210,7 @@ def run(settings: Settings, monday: date, mode: str = "auto", force: bool = Fals
         raise mailer.ConfigError("--send needs ORDERHUB_SMTP_HOST (see docs/email.md); or use --outbox DIR")
     mode = ("send" if smtp else "outbox") if mode == "auto" else mode
     outcome = Outcome(week_name(monday))
-    with sent_log.exclusive(settings, "weekly"):
+    with state_lock(settings, "weekly"):
         db = connect(settings)
         try:
             targets = _pending(db, outcome, config.snapshot_recipients, mode, force)

@@ -26,3 +26,9 @@ def test_format():
     assert format_money(25000, "VND") == "₫25,000"
     assert format_money(123456789, "CNY", "zh") == "¥123.5万"
     assert format_money(None, "CNY") == "–"
+
+
+def test_compact_for_cards():
+    assert format_money(496342512, "CNY", compact=True) == "¥4.96M"
+    assert format_money(96342512, "CNY", compact=True) == "¥963,425.12"  # under a million: in full
+    assert format_money(496342512, "CNY", "zh", compact=True) == "¥496.3万"

@@ -6,23 +6,9 @@ from typing import Any
 
 import streamlit as st
 
-from models.formatting import format_value
+from models.formatting import format_change, format_value
 from models.kpis import Kpi
 from ui import lang, t
-
-
-def delta_text(kpi: Kpi, now: Any, before: Any) -> str | None:
-    """Change on the previous period, in the KPI's own unit (points for rates)."""
-    if now is None or before is None:
-        return None
-    diff = now - before
-    if kpi.unit == "ratio":
-        return f"{diff * 100:+.2f} pt"
-    if kpi.unit == "hours":
-        return f"{diff:+.1f} h"
-    if before:
-        return f"{diff / before * 100:+.1f}%"
-    return None
 
 
 def target_badge(kpi: Kpi, value: Any, currency: str) -> str:
@@ -41,8 +27,8 @@ def kpi_card(kpi: Kpi, now: dict[str, Any], before: dict[str, Any], currency: st
     value = now.get(kpi.key)
     st.metric(
         t(f"kpi.{kpi.key}"),
-        format_value(value, kpi.unit, lang(), currency),
-        delta=delta_text(kpi, value, before.get(kpi.key)),
+        format_value(value, kpi.unit, lang(), currency, compact=True),
+        delta=format_change(kpi.unit, value, before.get(kpi.key)),
         delta_color="normal" if kpi.higher_is_better or kpi.unit == "count" else "inverse",
         help=t("kpi.vs_last"),
         border=True,

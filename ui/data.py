@@ -30,8 +30,11 @@ def current_version() -> str:
 
 
 def db() -> LakeConnection:
-    """A cursor on the shared connection for this rerun."""
-    return _connection(current_version()).cursor()
+    """A cursor on the shared connection for this rerun, in the configured zone: every timestamp a page
+    reads arrives as local time (KPI SQL converts zones explicitly and does not depend on this)."""
+    cursor = _connection(current_version()).cursor()
+    cursor.con.execute(f"set TimeZone = '{cursor.settings.timezone}'")
+    return cursor
 
 
 def settings() -> Settings:

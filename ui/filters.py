@@ -97,7 +97,7 @@ def _freshness(dims: dict, tz: str) -> None:
         return
     st.caption(t("sidebar.data_as_of", ts=format_ts(dims["data_as_of"], tz, lang())))
     if read_demo_marker(data.settings().lake_dir):
-        st.caption(f":orange-badge[:material/science: {t('sidebar.demo')}]")
+        st.caption(f":orange[:material/science: {t('sidebar.demo')}]")
     problems = data.db().problems
     if problems:
         st.warning(t("sidebar.problems", n=len(problems)))
