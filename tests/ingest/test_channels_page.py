@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingest.pipeline import run_channel
 from ingest.state import Paused
+from models.db import connect
 from tests.ingest.conftest import T0, Sleeps, channel, client_for
 from tests.pages.helpers import open_app
 
@@ -14,6 +15,9 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     for platform in ("shopify", "tiktok"):
         cfg = channel(sandbox, platform)
         run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
+    viewer = open_app(dates=None, page="pages/channels.py", role="viewer")
+    assert not viewer.exception and len(viewer.warning) == 1  # sees the pause…
+    assert not [b for b in viewer.button if b.key == "resume-tiktok/7000001"]  # …but cannot resume it
     at = open_app(dates=None, page="pages/channels.py", role="ops")
     assert not at.exception
     table = at.dataframe[0].value
@@ -22,3 +26,6 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     assert len(at.warning) == 1 and "TikTok" in at.warning[0].value
     at.button(key="resume-tiktok/7000001").click().run()
     assert Paused(settings.data_dir).all() == {}
+    db = connect(settings)
+    row = db.con.execute("select user, role, action, target_id from actions where action = 'resume_channel'").fetchall()
+    assert row == [("test.ops", "ops", "resume_channel", "tiktok/7000001")]
