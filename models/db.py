@@ -5,7 +5,8 @@ holds a lock another process needs. Views are layered:
 
 1. `lake_<table>`: every visible file of a table, all row versions (`read_parquet` over a file list);
 2. `<table>`: the current row per natural key (generated from `models.schema`);
-3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read.
+3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read
+   (`materialize=True` replaces it with the persisted mart of `models/facts_mart.py`).
 
 A file whose Parquet footer cannot be read is left out and reported in `LakeConnection.problems`, so
 one corrupt file never takes the console down.
@@ -82,12 +83,17 @@ def readable_files(lake_dir: Path, table: str, problems: list[str]) -> list[str]
     return good
 
 
+def files_select(table: Table, files: list[str]) -> str:
+    """`select <the table's columns> from <these Parquet files>` (files must not be empty)."""
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    return f"select {cols} from read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
+
+
 def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
     cols = ", ".join(f'"{c}"' for c in table.columns)
     if files:
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        source = f"read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
-        con.execute(f"create or replace view lake_{table.name} as select {cols} from {source}")
+        con.execute(f"create or replace view lake_{table.name} as {files_select(table, files)}")
     else:
         # A real (empty) table, not a registered Arrow object: registrations are invisible to cursors.
         con.register("empty_src", pa.Table.from_pylist([], schema=table.schema))
@@ -154,32 +160,47 @@ def retry_vanished(fn: Callable[[], T], attempts: int = 3) -> T:
 def connect(settings: Settings | None = None, materialize: bool = False) -> LakeConnection:
     """Open an in-memory DuckDB with all views over the lake as it is now.
 
-    `materialize=True` computes `order_facts` once into a table: worth it for a long-lived reader that
-    runs many KPI queries over one lake version (the console, the weekly e-mail), not for a one-off query.
-    A file that compaction removes between listing and reading makes it list again.
+    `materialize=True` makes `order_facts` a table loaded from the persisted mart (`models.facts_mart`),
+    refreshed first for the files added since: worth it for a long-lived reader that runs many KPI queries
+    over one lake version (the console, the weekly e-mail), not for a one-off query. A file that compaction
+    removes between listing and reading makes it list again.
     """
     settings = settings or load_settings()
     return retry_vanished(lambda: _connect(settings, materialize))
 
 
 def _connect(settings: Settings, materialize: bool) -> LakeConnection:
-    con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
     problems: list[str] = []
+    files = {name: readable_files(settings.lake_dir, name, problems) for name in TABLES}
+    db = open_views(settings, files, problems)
+    if materialize:
+        from models import facts_mart
+
+        try:
+            snapshot = facts_mart.refresh(settings, files)
+            db.con.execute("alter view order_facts rename to order_facts_live")
+            db.con.execute("create table order_facts as select * from read_parquet($p)", {"p": snapshot.as_posix()})
+        except BaseException:
+            db.close()
+            raise
+    for p in problems:
+        log.warning("left out of the views: %s", p)
+    return db
+
+
+def open_views(settings: Settings, files: dict[str, list[str]], problems: list[str] | None = None) -> LakeConnection:
+    """An in-memory DuckDB with every view over exactly these files (table name → readable Parquet files)."""
+    con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
     try:
         con.execute("set TimeZone = 'UTC'")
         for table in TABLES.values():
-            _base_view(con, table, readable_files(settings.lake_dir, table.name, problems))
+            _base_view(con, table, files.get(table.name, []))
         _config_tables(con, settings)
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
-        if materialize:
-            con.execute("alter view order_facts rename to order_facts_live")
-            con.execute("create table order_facts as select * from order_facts_live")
-    except BaseException:
+    except BaseException:  # a file that vanished since listing: the caller lists again
         con.close()
         raise
-    for p in problems:
-        log.warning("left out of the views: %s", p)
-    return LakeConnection(con, settings, problems)
+    return LakeConnection(con, settings, problems if problems is not None else [])
 
 
 def lake_version(settings: Settings | None = None) -> str:

@@ -46,11 +46,6 @@ class Settings:
         metadata={"help": "Exception types that make a shipped order count as not accurate."},
     )
     console_url: str = field(default="http://localhost:8501", metadata={"help": "Link used in e-mails."})
-    capacity_alert_ratio: float = field(
-        default=2.0,
-        metadata={"help": "Capacity alert when an hour's orders exceed this × the mean of the 4 same weekday-hours "
-                          "before it."},
-    )
 
     @property
     def lake_dir(self) -> Path:

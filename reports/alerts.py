@@ -55,11 +55,11 @@ def conditions(db: LakeConnection, cfg: EmailConfig, now: datetime, lang: str = 
 def _capacity(db: LakeConnection, now: datetime, lang: str) -> list[Condition]:
     settings = db.settings
     local_now = now.astimezone(settings.zone)
-    df = kpis.run(db, "alert_capacity_hours", Scope(local_now.date() - timedelta(days=1), local_now.date()))
+    df = kpis.run(db, "capacity_hourly", Scope(local_now.date() - timedelta(days=1), local_now.date()))
     since = pd.Timestamp(local_now.replace(minute=0, second=0, microsecond=0, tzinfo=None)) - pd.Timedelta(
         hours=RECENT_HOURS - 1)
     ratio = settings.capacity_alert_ratio
-    hot = df[(df["hour"] >= since) & (df["baseline"] > 0) & (df["orders"] > ratio * df["baseline"])]
+    hot = df[(df["hour"] >= since) & df["is_alert"]]
     return [Condition(f"capacity:{r.hour:%Y-%m-%dT%H}", "capacity", label(
         "alert.capacity", lang, hour=f"{r.hour:%Y-%m-%d %H:00}", orders=r.orders, line=f"{ratio * r.baseline:.1f}",
         ratio=f"{ratio:g}")) for r in hot.itertuples()]

@@ -105,7 +105,7 @@ def capacity(df: Any, ratio: float, lang: str = "en") -> go.Figure:
     from models.i18n import label
     from ui.charts import LAYOUT
 
-    over = (df["baseline"] > 0) & (df["orders"] > ratio * df["baseline"])
+    over = df["is_alert"]
     fig = go.Figure()
     fig.add_bar(x=df["hour"], y=df["orders"], name=label("chart.orders", lang),
                 marker_color=["#D62728" if o else "#9DB4CF" for o in over])

@@ -95,14 +95,14 @@ def build(db: LakeConnection, monday: date, lang: str = "en", as_of: datetime | 
     settings, as_of = db.settings, as_of or datetime.now(UTC).replace(second=0, microsecond=0)
     scope = Scope(monday, monday + timedelta(days=6))
     frames = {name: kpis.run(db, name, scope, as_of) for name in
-              ("daily_orders", "daily_lead_time", "exceptions_by_type", "alert_capacity_hours")}
+              ("daily_orders", "daily_lead_time", "exceptions_by_type", "capacity_hourly")}
     now, before = kpis.summary(db, scope, as_of), kpis.summary(db, scope.previous(), as_of)
     now.update(_exception_totals(frames["exceptions_by_type"]))
     before.update(_exception_totals(kpis.run(db, "exceptions_by_type", scope.previous(), as_of)))
     rows = [_row(k, now, before, lang, settings.reporting_currency)
             for k in (*headline_kpis(settings), *EXCEPTION_KPIS)]
-    cap = frames["alert_capacity_hours"]
-    incidents = cap[(cap["baseline"] > 0) & (cap["orders"] > settings.capacity_alert_ratio * cap["baseline"])]
+    cap = frames["capacity_hourly"]
+    incidents = cap[cap["is_alert"]]
     return Snapshot(week_name(monday), scope, lang, settings.timezone, settings.reporting_currency,
                     settings.console_url, settings.capacity_alert_ratio, settings.lead_time_target_hours, rows,
                     frames, as_of, kpis.dimensions(db)["data_as_of"], incidents.reset_index(drop=True))
@@ -133,8 +133,8 @@ def figures(snapshot: Snapshot) -> dict[str, Any]:
            "lead_time": charts.lead_time(f["daily_lead_time"], snapshot.lead_target_hours, lang)}
     if not f["exceptions_by_type"].empty:
         out["exceptions"] = charts.exception_types(f["exceptions_by_type"], lang)
-    if not f["alert_capacity_hours"].empty:
-        out["capacity"] = capacity(f["alert_capacity_hours"], snapshot.capacity_ratio, lang)
+    if not f["capacity_hourly"].empty:
+        out["capacity"] = capacity(f["capacity_hourly"], snapshot.capacity_ratio, lang)
     lo, hi = pd.Timestamp(snapshot.scope.start), pd.Timestamp(snapshot.scope.end + timedelta(days=1))
     for name in ("daily_orders", "lead_time"):  # the whole week on the axis, even on a quiet week
         out[name].update_xaxes(range=[lo - pd.Timedelta(hours=12), hi - pd.Timedelta(hours=12)], dtick=86_400_000,

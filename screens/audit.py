@@ -8,8 +8,10 @@ import streamlit as st
 
 from models import triage_queries as tq
 from models.kpis import Scope
-from ui import data, t
+from ui import data, frame, t
 from ui.auth import require
+
+frame.ensure()
 
 user = require("view_audit")
 st.title(t("audit.title"))

@@ -9,9 +9,11 @@ from models.analytics.capacity import DEFAULT_RATE, Capacity, alerts, backlog_vs
 from models.settings import ConfigError
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import data, lang, t
+from ui import data, frame, lang, t
 from ui.auth import current_user
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 settings = data.settings()

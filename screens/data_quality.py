@@ -8,8 +8,10 @@ import streamlit as st
 from models.formatting import format_ratio
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import data, t
+from ui import data, frame, t
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 st.title(t("quality.title"))

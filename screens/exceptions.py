@@ -8,8 +8,10 @@ from models.formatting import format_hours
 from models.i18n import exception_label
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import lang, t
+from ui import frame, lang, t
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 st.title(t("exceptions.title"))

@@ -14,10 +14,12 @@ from models.lifecycle import STATUSES
 from models.schema import RETURN_REASONS
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import lang, t
+from ui import frame, lang, t
 from ui.auth import current_user
 from ui.explore_sql import sql_box
 from ui.filters import current_scope
+
+frame.ensure()
 
 an.take_drill()  # arriving from a chart's drill button: its grouping and filters, once
 for key, default in (("ex_measure", "orders"), ("ex_by1", "day"), ("ex_by2", "none"), ("ex_status", []),

@@ -7,8 +7,10 @@ import streamlit as st
 from models.formatting import format_hours, format_ratio
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import charts, data, lang, t
+from ui import charts, data, frame, lang, t
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 settings = data.settings()

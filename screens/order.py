@@ -7,9 +7,11 @@ import streamlit as st
 
 from models import triage
 from models.auth import mask_frame
-from ui import data, t
+from ui import data, frame, t
 from ui import triage as ui
 from ui.auth import require
+
+frame.ensure()
 
 user = require("view")
 settings = data.settings()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from models.kpis import headline_kpis
-from ui import charts, data, lang, t
+from ui import charts, data, frame, lang, t
 from ui.analytics import drill
 from ui.cards import kpi_card
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 settings = data.settings()

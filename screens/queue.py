@@ -8,9 +8,11 @@ from models import triage
 from models.exceptions import RESOLUTION_CODES, SEVERITIES, STATUSES
 from models.i18n import exception_label
 from models.triage_queries import QUEUE_FILTERS, counts_by_type, filter_queue
-from ui import data, lang, t
+from ui import data, frame, lang, t
 from ui import triage as ui
 from ui.auth import require
+
+frame.ensure()
 
 user = require("view")
 settings = data.settings()

@@ -6,8 +6,10 @@ import streamlit as st
 
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import lang, t
+from ui import frame, lang, t
 from ui.filters import current_scope
+
+frame.ensure()
 
 scope = current_scope()
 st.title(t("returns.title"))

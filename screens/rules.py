@@ -12,8 +12,10 @@ from models.rules import config
 from models.rules.config import RulesError
 from models.rules.replay import replay
 from models.rules.store import active_rules, check
-from ui import data, lang, t
+from ui import data, frame, lang, t
 from ui.auth import require
+
+frame.ensure()
 
 user = require("edit_rules")
 settings = data.settings()

@@ -11,8 +11,10 @@ from reports.config import config_path, load_email_config
 from reports.mailer import SmtpConfig
 from reports.static_charts import ChartError
 from reports.weekly import last_complete_week, week_name
-from ui import data, lang, reports, t
+from ui import data, frame, lang, reports, t
 from ui.auth import current_user, require
+
+frame.ensure()
 
 settings = data.settings()
 st.title(t("snapshot.title"))

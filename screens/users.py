@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from models import actions, auth
-from ui import data, t
+from ui import data, frame, t
 from ui.auth import require
+
+frame.ensure()
 
 user = require("manage_users")
 settings = data.settings()

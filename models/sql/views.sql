@@ -70,7 +70,9 @@ select
     date_diff('second', s.picked_at, s.packed_at) / 3600.0 as h_picked_packed,
     date_diff('second', s.packed_at, s.shipped_at) / 3600.0 as h_packed_shipped,
     date_diff('second', s.shipped_at, s.delivered_at) / 3600.0 as h_shipped_delivered,
-    date_diff('second', s.delivered_at, s.completed_at) / 3600.0 as h_delivered_completed
+    date_diff('second', s.delivered_at, s.completed_at) / 3600.0 as h_delivered_completed,
+    -- the raw first event times the coalesced columns above hide, for process-flow variants from this row
+    s.placed_evt_at, s.paid_evt_at, s.in_transit_at
 from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
 from ingest.pipeline import run_channel
 from ingest.state import Paused
+from models.db import connect
 from tests.ingest.conftest import T0, Sleeps, channel, client_for
-
-PAGE = Path(__file__).resolve().parents[2] / "screens" / "channels.py"
+from tests.pages.helpers import open_app
 
 
 def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) -> None:
@@ -19,7 +15,10 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     for platform in ("shopify", "tiktok"):
         cfg = channel(sandbox, platform)
         run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
-    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    viewer = open_app(dates=None, page="screens/channels.py", role="viewer")
+    assert not viewer.exception and len(viewer.warning) == 1  # sees the pause…
+    assert not [b for b in viewer.button if b.key == "resume-tiktok/7000001"]  # …but cannot resume it
+    at = open_app(dates=None, page="screens/channels.py", role="ops")
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["shop_id"]) == {"orderhub-demo", "7000001"}
@@ -27,3 +26,6 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     assert len(at.warning) == 1 and "TikTok" in at.warning[0].value
     at.button(key="resume-tiktok/7000001").click().run()
     assert Paused(settings.data_dir).all() == {}
+    db = connect(settings)
+    row = db.con.execute("select user, role, action, target_id from actions where action = 'resume_channel'").fetchall()
+    assert row == [("test.ops", "ops", "resume_channel", "tiktok/7000001")]

@@ -1,7 +1,8 @@
 """Alerts on the hand-made lake, delivered to a real SMTP server and a real HTTP receiver on localhost.
 
-Capacity by hand: Mon 2026-03-02 09:00 local holds E (1 order); the same hour on the 4 Mondays before holds
-F (02-23 09:00) alone → baseline 0.25, capacity line 2 × 0.25 = 0.5 < 1 → alert 'capacity:2026-03-02T09'.
+Capacity by hand: the fixture adds two orders at Mon 2026-03-02 09:10 and 09:20 local, so that hour holds 3 (with
+E); of the 4 Mondays before, only 02-23 lies within the lake's history (F at 09:00) → baseline 1, capacity line
+2 × 1 = 2 < 3 → alert 'capacity:2026-03-02T09'.
 At 09:30 that hour is current; by 23:00 it is older than 3 hours and the alert clears.
 Overdue by hand: X2 (payment_failed, open) was due 03-02 22:00, so at 23:00 one exception is overdue.
 """
@@ -46,6 +47,11 @@ url_env = "HOOK_JSON"
 
 @pytest.fixture
 def wired(handmade_lake, smtp, webhook_server, monkeypatch):
+    from tests.handmade import order_row
+
+    rush = [{**order_row("E"), "order_id": f"OH-RUSH{i}", "platform_order_id": f"RUSH{i}",
+             "placed_at": local(2, 9, minute)} for i, minute in ((1, 10), (2, 20))]
+    lake.write(handmade_lake.lake_dir, "orders", rush)
     for name in ("wecom", "dingtalk", "slack", "json"):
         monkeypatch.setenv(f"HOOK_{name.upper()}", f"{webhook_server.url}/{name}")
     write_email_config(handmade_lake.data_dir, CONFIG.format(threshold=0, rate=6))
@@ -57,7 +63,7 @@ def test_capacity_alert_reaches_every_target_once(wired):
     result = alerts.check_and_deliver(settings, now=local(2, 9, 30))
     assert result.raised == ["capacity:2026-03-02T09"]
     assert set(result.deliveries.values()) == {"delivered"} and len(result.deliveries) == 5
-    text = "2026-03-02 09:00: 1 orders, over the capacity line of 0.5 (2× the 4-week mean)."
+    text = "2026-03-02 09:00: 3 orders, over the capacity line of 2.0 (2× the 4-week mean)."
     assert hooks.bodies["/wecom"] == [{"msgtype": "markdown", "markdown": {
         "content": f"### OrderHub: Capacity spike\n{text}\n[Open the console](http://localhost:8501)"}}]
     assert hooks.bodies["/dingtalk"] == [{"msgtype": "markdown", "markdown": {

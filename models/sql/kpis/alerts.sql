@@ -1,24 +1,7 @@
 -- Alert conditions and the delivery record, read by reports/ (weekly snapshot, alerts, the Admin page).
 -- Conditions use the KPI parameters; the record queries bind their own ($kind, $ref, $since, $limit).
 
--- name: alert_capacity_hours
--- Orders per local hour in scope beside the mean of the same hour on the 4 same weekdays before it
--- (a week with no orders in that hour counts as 0). Over capacity: orders > capacity_alert_ratio × baseline.
-with hourly as (
-    select date_trunc('hour', timezone($tz, placed_at)) as hour, count(*) as orders
-    from scoped_orders($start_at - interval 28 day, $end_at, $channels, $shops, $warehouses)
-    group by all
-)
-select
-    h.hour,
-    h.orders,
-    coalesce(sum(p.orders), 0) / 4.0 as baseline
-from hourly h
-left join hourly p
-    on p.hour in (h.hour - interval 7 day, h.hour - interval 14 day, h.hour - interval 21 day, h.hour - interval 28 day)
-where h.hour >= timezone($tz, $start_at)
-group by h.hour, h.orders
-order by h.hour;
+-- Capacity hours: `capacity_hourly` in capacity.sql, the one definition the page, e-mail and alerts share.
 
 -- name: alert_overdue_exceptions
 -- Open exceptions past their due time right now, whatever day they were raised.

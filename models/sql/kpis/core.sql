@@ -90,4 +90,4 @@ select
     max(placed_at) as last_placed_at,
     max(ingested_at) as data_as_of,
     count(*) as orders
-from orders;
+from order_facts;  -- one row per current order, like `orders`, and a table (no dedupe) in the console

@@ -1,0 +1,132 @@
+"""`python -m bench` (`make bench`): generate lakes, measure every page's query set, ingest, compaction and
+the peers (pandas, PM4Py), check the figures agree, and write bench/results.md.
+
+    python -m bench --scales 1000000 --runs 5 [--pm4py-max 200000] [--ingest 100000] [--compaction 1000000]
+
+Each measurement runs in a fresh process whose peak RSS is read with os.wait4. Results of earlier runs
+(other scales) are kept in bench/work/results.json and merged into the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import report, synth
+from bench.compare import compare
+
+HERE = Path(__file__).parent
+LAKES = HERE / "lakes"
+PEERS_PY = HERE / ".venv-peers" / "bin" / "python"
+RESULTS = HERE / "work" / "results.json"  # ours; bench/lakes may be a link to lakes shared read-only
+
+
+def child(args: list[str], python: str = sys.executable) -> tuple[dict, float, float]:
+    """Run `python -m <args>` in a fresh process: (its JSON output, wall seconds, its peak RSS in MiB)."""
+    t = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([python, "-m", *args], stdout=out, stderr=err, env=env, cwd=HERE.parent, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage: ru_maxrss is its peak RSS
+        wall = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status):
+            raise RuntimeError(f"{' '.join(args)} failed:\n{err.read()[-3000:]}")
+        res = json.loads(out.read().strip().splitlines()[-1])
+        return res, wall, res.get("peak_mib", usage.ru_maxrss / 1024)
+
+
+def lake_for(orders: int, batches: int | None = None) -> Path:
+    """The lake of `orders` orders, generated once and reused (a marker says it is complete)."""
+    root = LAKES / (f"{orders}" + (f"-b{batches}" if batches else ""))
+    if not (root / "COMPLETE").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        t = time.perf_counter()
+        rows = synth.generate(root / "lake", orders, batches=batches)
+        (root / "COMPLETE").write_text(json.dumps({"rows": rows, "seconds": time.perf_counter() - t}))
+    return root / "lake"
+
+
+def bench_scale(orders: int, runs: int, pm4py_max: int) -> dict:
+    from bench.queries import query_sets
+
+    lake = lake_for(orders)
+    out: dict = {"orders": orders, "lake": json.loads((lake.parent / "COMPLETE").read_text()), "sets": []}
+    res, wall, rss = child(["bench.refresh", str(lake), str(orders)])
+    out["refresh"] = {**res, "peak_mib": rss}
+    child(["bench.queries", str(lake), "overview", "7", "1"])  # warms the mart the query sets read
+    for set_name, facts in [(s, "table") for s in query_sets()] + [("overview", "view"), ("flow", "view")]:
+        for days in ((7, 90) if set_name != "flow" else (0,)):
+            res, wall, rss = child(["bench.queries", str(lake), set_name, str(days or 7), str(runs), facts])
+            out["sets"].append({"set": set_name, "days": days, "facts": facts, "peak_mib": rss, "process_s": wall,
+                                **{k: v for k, v in res.items() if k != "results"}})
+            if facts == "view":
+                continue
+            if set_name == "flow":
+                out["flow_results"] = res["results"]
+            if set_name == "overview" and days == 7:
+                out["overview_results"], out["scope"] = res["results"], res["scope"]
+    res, wall, rss = child(["bench.peers_pandas", str(lake), json.dumps(out["scope"])])
+    out["pandas"] = {"flow_s": res["flow_s"], "summary_s": res["summary_s"], "process_s": wall, "peak_mib": rss}
+    out["checks"] = compare("pandas", out["flow_results"], res["results"], out["overview_results"], res["summary"])
+    if orders <= pm4py_max and PEERS_PY.exists():
+        res, wall, rss = child(["bench.peers_pm4py", str(lake)], python=str(PEERS_PY))
+        out["pm4py"] = {"flow_s": res["flow_s"], "process_s": wall, "peak_mib": rss}
+        out["checks"] += compare("pm4py", out["flow_results"], res["results"])
+    return out
+
+
+def bench_compaction(orders: int) -> dict:
+    lake = lake_for(orders, batches=200)
+    res, _, rss = child(["bench.compaction", str(lake)])
+    return {"orders": orders, **res, "peak_mib": rss}
+
+
+def bench_ingest(n: int) -> list[dict]:
+    out = []
+    for platform in ("shopify", "shopee"):
+        target = LAKES / f"ingest-{platform}"
+        shutil.rmtree(target, ignore_errors=True)
+        res, _, rss = child(["bench.ingest_rate", str(target / "lake"), platform, str(n)])
+        out.append({**res, "peak_mib": rss})
+        shutil.rmtree(target, ignore_errors=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1000000", help="comma-separated order counts (default 1000000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per query set (median reported)")
+    parser.add_argument("--pm4py-max", type=int, default=200_000, help="largest lake PM4Py is run on")
+    parser.add_argument("--ingest", type=int, default=100_000, help="payloads per platform (0: skip)")
+    parser.add_argument("--compaction", type=int, default=1_000_000, help="orders in the 200-batch lake (0: skip)")
+    args = parser.parse_args(argv)
+    LAKES.mkdir(exist_ok=True)
+    RESULTS.parent.mkdir(exist_ok=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"scales": {}}
+    for orders in (int(s) for s in args.scales.split(",") if s):
+        print(f"scale {orders:,}", flush=True)
+        results["scales"][str(orders)] = bench_scale(orders, args.runs, args.pm4py_max)
+        RESULTS.write_text(json.dumps(results, indent=1))
+    if args.ingest:
+        results["ingest"] = bench_ingest(args.ingest)
+    if args.compaction:
+        results["compaction"] = bench_compaction(args.compaction)
+    RESULTS.write_text(json.dumps(results, indent=1))
+    (HERE / "results.md").write_text(report.render(results), encoding="utf-8")
+    failed = [c for s in results["scales"].values() for c in s.get("checks", []) if not c["ok"]]
+    for c in failed:
+        print(f"MISMATCH {c['peer']} {c['what']}: {c['detail']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""One measurement in a fresh process: open the lake as the console does, run one page's query set, print JSON.
+
+    python -m bench.queries LAKE SET SCOPE_DAYS RUNS [table|view]
+
+The console path: `connect(settings, materialize=True)` over a warm mart (bench/work/<lake>/marts/, built
+by the parent before timing), so `connect_s` is the file listing, the no-op refresh and loading the mart
+into a DuckDB table; `view` reads the snapshot through a view instead (the alternative measured).
+The parent (bench.__main__) reads this process's peak RSS; the JSON carries the times.
+SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview` or `flow`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bench import peak_mib, workdir
+from models import analytics, facts_mart, kpis
+from models.analytics.explore import Query
+from models.db import LakeConnection, connect
+from models.kpis import Scope
+
+OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "exceptions_by_type",
+            "stage_durations")
+UNSCOPED = {"dimensions"}
+AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
+# The extra parameters some pages bind, as each page first shows them (only those a query uses are bound).
+PAGE_DEFAULTS = {**Query().params(), "row_limit": 500, "limit": 50, "since": AS_OF - timedelta(days=7),
+                 "kind": "webhook", "ref": "bench"}
+STAGE_ORDER = ("placed", "paid", "reviewed", "allocated", "picked", "packed", "shipped", "in_transit",
+               "delivered", "completed", "cancelled", "refunded", "returned")
+STAGE_COLUMNS = ("h_placed_paid", "h_paid_reviewed", "h_reviewed_allocated", "h_allocated_picked", "h_picked_packed",
+                 "h_packed_shipped", "h_shipped_delivered", "h_delivered_completed")
+# Flow statistics over every order, from the order_facts mart: the figures the peers compute from raw events.
+FLOW_SQL = {
+    # one scan of order_facts computing every stage's figures side by side, then one row per stage
+    "flow_stages": """
+        select stage, s.orders, s.q[1] as median_h, s.q[2] as p90_h
+        from (unpivot (select {AGGS} from order_facts) on columns(*) into name stage value s)
+        order by stage""".replace("{AGGS}", ", ".join(
+            f"{{'orders': count({c}), 'q': quantile_cont({c}, [0.5, 0.9])}} as {c}" for c in STAGE_COLUMNS)),
+    "flow_delivery": """
+        select coalesce(channel, '(all)') as channel, count(h) as orders, median(h) as median_h,
+               quantile_cont(h, 0.9) as p90_h
+        from (select channel, date_diff('second', placed_at, delivered_at) / 3600.0 as h
+              from order_facts where delivered_at is not null)
+        group by grouping sets ((), (channel)) order by channel""",
+    "flow_variants": """
+        select array_to_string(variant, ',') as variant, count(*) as orders
+        from (select list_transform(list_sort(list_filter([{ORDERED}], lambda x: x.t is not null)),
+                                    lambda x: x.e) as variant
+              from order_facts)
+        group by variant order by orders desc, variant limit 10""".replace("{ORDERED}", ", ".join(
+            f"{{'t': {'placed_evt_at' if e == 'placed' else 'paid_evt_at' if e == 'paid' else e + '_at'}, "
+            f"'e': '{i:02d}{e}'}}" for i, e in enumerate(STAGE_ORDER))),
+}
+
+
+def query_sets() -> dict[str, tuple[str, ...]]:
+    """Each KPI file's queries as one page's set, plus the Overview set and the flow statistics."""
+    sets: dict[str, list[str]] = {}
+    from models.db import SQL_DIR
+
+    for path in sorted((SQL_DIR / "kpis").glob("*.sql")):
+        sets[path.stem] = [n for n in kpis.named_queries() if f"-- name: {n}\n" in path.read_text() + "\n"]
+    return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow": tuple(FLOW_SQL)}
+
+
+def runner(db: LakeConnection, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
+    if name in FLOW_SQL:
+        return lambda: db.con.execute(FLOW_SQL[name]).df()
+    if name == "summary:previous":
+        return lambda: analytics.run(db, "summary", scope.previous(), AS_OF)
+    if name in UNSCOPED:
+        return lambda: db.con.execute(kpis.named_queries()[name]).df()
+    return lambda: analytics.run(db, name, scope, AS_OF, PAGE_DEFAULTS)
+
+
+def scope_of(db: LakeConnection, days: int) -> Scope:
+    """The last `days` local days of the lake's data."""
+    last = db.con.execute("select max(placed_at) from order_facts").fetchone()[0]
+    end = last.astimezone(db.settings.zone).date() - timedelta(days=1)
+    return Scope(end - timedelta(days=days - 1), end)
+
+
+def open_console(lake: Path, facts: str = "table") -> LakeConnection:
+    """The console's connection over the lake's bench data dir (mart refreshed; see the module doc)."""
+    settings = workdir.data_dir(lake, lake.parent.name)
+    db = connect(settings, materialize=True)
+    if facts == "view":
+        snapshot = facts_mart.refresh(settings).as_posix().replace("'", "''")
+        db.con.execute("drop table order_facts")
+        db.con.execute(f"create view order_facts as select * from read_parquet('{snapshot}')")
+    return db
+
+
+def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "table") -> dict[str, Any]:
+    t0 = time.perf_counter()
+    db = open_console(lake, facts)
+    connect_s = time.perf_counter() - t0
+    scope = scope_of(db, days)
+    jobs = [(n, runner(db, n, scope)) for n in query_sets()[set_name]]
+    timings, results = [], {}
+    for _ in range(runs):
+        t = time.perf_counter()
+        for name, job in jobs:
+            results[name] = job()
+        timings.append(time.perf_counter() - t)
+    return {"connect_s": connect_s, "first_s": timings[0], "median_s": statistics.median(timings),
+            "runs": runs, "scope": [scope.start.isoformat(), scope.end.isoformat()],
+            "results": {k: v.to_json(orient="split", date_format="iso") for k, v in results.items()}}
+
+
+
+def main(argv: list[str]) -> int:
+    lake, set_name, days, runs = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
+    result = measure(lake, set_name, days, runs, *argv[4:5])
+    print(json.dumps({**result, "peak_mib": peak_mib()}))  # after the work: the peak so far
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

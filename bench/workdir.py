@@ -1,0 +1,48 @@
+"""A data dir of our own over a shared benchmark lake: the lake's files as symlinks, the mart beside them.
+
+Why: the generated lakes are shared (read-only to us), but the console path writes a mart under
+`<data>/marts/`, and the incremental measurement adds an ingest batch; both go into this data dir.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from bench import synth
+from models import lake
+from models.schema import TABLES
+from models.settings import Settings
+
+WORK = Path(__file__).parent / "work"
+
+
+def data_dir(lake_dir: Path, name: str, fresh: bool = False) -> Settings:
+    """Settings over bench/work/<name>/: `lake/` mirrors `lake_dir`'s files as symlinks (made once)."""
+    root = WORK / name
+    if fresh:
+        shutil.rmtree(root, ignore_errors=True)
+    if not (root / "READY").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        for table in TABLES:
+            for path in lake.data_files(lake_dir, table):
+                link = root / "lake" / path.relative_to(lake_dir)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(path.resolve())
+        (root / "READY").write_text(str(lake_dir))
+    return Settings(data_dir=root)
+
+
+def ingest_batch(settings: Settings, orders: int, new: int = 2_000, updated: int = 1_000) -> int:
+    """One ingest-sized batch: `new` orders after the last one, and new versions and events of the `updated`
+    most recent ones (as a pull of status changes writes them). Returns the orders it touches."""
+    rng = np.random.default_rng(99)
+    idx = np.arange(orders - updated, orders + new, dtype=np.int64)
+    span = 365 * 24 * synth.HOUR_US
+    placed = synth._us(synth.END) - span + (idx * (span / orders)).astype(np.int64)
+    placed = np.minimum(placed, synth._us(synth.END) - synth.HOUR_US)
+    for table, data in synth.chunk_tables(rng, idx, placed, "bench-9999").items():
+        lake.write(settings.lake_dir, table, data)
+    return len(idx)

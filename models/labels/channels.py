@@ -1,0 +1,26 @@
+"""Labels of the Channels page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "channels.title": ("Channels", "渠道"),
+    "channels.empty": ("No pulls yet: start `python -m ingest serve` or run `python -m ingest run`.",
+                       "还没有拉取记录：请启动 `python -m ingest serve` 或运行 `python -m ingest run`。"),
+    "channels.paused": ("paused", "已暂停"),
+    "channels.paused_since": ("**{channel} / {shop}** paused since {since}. {reason}",
+                              "**{channel} / {shop}** 自 {since} 起暂停。{reason}"),
+    "channels.resume": ("Resume", "恢复"),
+    "channels.resumed": ("Resumed; the next scheduled pull will run it.", "已恢复，下一次定时拉取会继续。"),
+    "channels.errors": ("Recent errors", "最近错误"),
+    "channels.none": ("No errors recorded.", "没有错误记录。"),
+    "channels.col_channel": ("Channel", "渠道"),
+    "channels.col_shop": ("Shop", "店铺"),
+    "channels.col_state": ("State", "状态"),
+    "channels.col_last_ok": ("Last successful pull", "最近成功拉取"),
+    "channels.col_lag": ("Lag (min)", "延迟（分钟）"),
+    "channels.col_fetched": ("Fetched", "拉取"),
+    "channels.col_new": ("New", "新增"),
+    "channels.col_updated": ("Updated", "更新"),
+    "channels.col_rejected": ("Rejected", "拒收"),
+    "channels.col_quarantined": ("Quarantined", "隔离"),
+    "channels.col_failed_24h": ("Failed runs (24 h)", "失败次数（24 小时）"),
+    "channels.col_http_24h": ("HTTP errors (24 h)", "HTTP 错误（24 小时）"),
+}

@@ -1,0 +1,160 @@
+"""The persisted order_facts mart equals the live view after every kind of lake change, and refreshes only
+the orders an ingest touched."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from models import facts_mart, lake
+from models.db import connect
+from models.facts_mart import mart_dir, read_manifest, refresh
+from models.settings import Settings
+from tests import handmade
+from tests.handmade import local, order_row
+
+
+def live(settings: Settings) -> pd.DataFrame:
+    db = connect(settings)
+    try:
+        return db.con.execute("select * from order_facts order by order_id").df()
+    finally:
+        db.close()
+
+
+def mart(settings: Settings) -> pd.DataFrame:
+    db = connect(settings)  # only for a DuckDB to read the snapshot with
+    try:
+        return db.con.execute("select * from read_parquet($p) order by order_id",
+                              {"p": refresh(settings).as_posix()}).df()
+    finally:
+        db.close()
+
+
+def assert_mart_is_live(settings: Settings) -> None:
+    pd.testing.assert_frame_equal(mart(settings), live(settings))
+
+
+def manifest(settings: Settings) -> facts_mart.Manifest:
+    found = read_manifest(mart_dir(settings))
+    assert found is not None
+    return found
+
+
+def ingest_batch(settings: Settings) -> None:
+    """One ingest-like batch touching six orders: H new, C a new version, A a new event, E a new
+    wrong_item exception, B's exception dismissed (a new version of X1), F a console action."""
+    d = settings.lake_dir
+    handmade.ORDERS["H"] = ("jd", "j1", "Chengdu", "CNY", 9900, local(3, 8), local(3, 8, 5), None, "paid")
+    try:
+        lake.write(d, "orders", [order_row("H"), order_row("C", status="completed", updated_at=local(5, 9))])
+    finally:
+        del handmade.ORDERS["H"]
+    lake.write(d, "order_events", [
+        {"event_id": "EV-H1", "order_id": "OH-H", "event": "placed", "source": "platform",
+         "occurred_at": local(3, 8), "ingested_at": local(3, 8)},
+        {"event_id": "EV-A9", "order_id": "OH-A", "event": "delivered", "source": "carrier",
+         "occurred_at": local(4, 15), "ingested_at": local(4, 15)},
+    ])
+    exc = {"type": "wrong_item", "severity": "high", "detected_at": local(4, 9), "due_at": local(4, 13),
+           "updated_at": local(4, 12), "ingested_at": local(4, 12)}
+    lake.write(d, "exceptions", [{**exc, "exception_id": "X3", "order_id": "OH-E", "status": "open"},
+                                 {**exc, "exception_id": "X1", "order_id": "OH-B", "status": "dismissed"}])
+    lake.write(d, "actions", [{"action_id": "A2", "occurred_at": local(4, 10), "user": "ops.demo", "role": "ops",
+                               "action": "note", "target_type": "order", "target_id": "OH-F", "order_id": "OH-F"}])
+
+
+def flags(settings: Settings) -> dict[str, tuple]:
+    frame = mart(settings).set_index("order_id")
+    return {o: (r.status, bool(r.has_action), bool(r.has_accuracy_exception), r.delivered_at is not pd.NaT)
+            for o, r in frame.iterrows()}
+
+
+def test_full_build_equals_the_live_view(handmade_lake):
+    assert_mart_is_live(handmade_lake)
+    m = manifest(handmade_lake)
+    assert (m.mode, m.rows) == ("full", 7)
+
+
+def test_an_unchanged_lake_reuses_the_snapshot(handmade_lake):
+    first = refresh(handmade_lake)
+    lake.write(handmade_lake.lake_dir, "order_lines", [{"order_id": "OH-A", "line_no": 1, "sku": "S1",
+                                                                  "placed_at": local(2, 10)}])
+    assert refresh(handmade_lake) == first  # order_facts does not read order lines
+
+
+def test_incremental_refresh_recomputes_only_the_touched_orders(handmade_lake):
+    refresh(handmade_lake)
+    ingest_batch(handmade_lake)
+    assert len(pd.read_parquet(refresh(handmade_lake))) == 8
+    m = manifest(handmade_lake)
+    assert (m.mode, m.recomputed, m.rows) == ("incremental", 6, 8)  # H, C, A, E, B, F; D and G untouched
+    assert_mart_is_live(handmade_lake)
+    got = flags(handmade_lake)
+    assert got["OH-C"][0] == "completed" and got["OH-H"][0] == "paid"
+    assert got["OH-F"][1] and got["OH-E"][2] and not got["OH-B"][2]  # action; new and dismissed exception
+    assert got["OH-A"][3] and not got["OH-B"][3]
+
+
+def test_compaction_forces_a_full_rebuild(handmade_lake):
+    refresh(handmade_lake)
+    ingest_batch(handmade_lake)
+    for table in facts_mart.DEPENDS_ON:
+        lake.compact(handmade_lake.lake_dir, table)
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "full"
+
+
+def test_a_crash_before_the_manifest_leaves_the_old_mart_and_recovers(handmade_lake, monkeypatch):
+    old = refresh(handmade_lake)
+    ingest_batch(handmade_lake)
+
+    def crash(*args: object) -> None:
+        raise OSError("power cut")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(facts_mart, "_write_manifest", crash)
+        with pytest.raises(OSError):
+            refresh(handmade_lake)
+    assert mart_dir(handmade_lake) / manifest(handmade_lake).snapshot == old  # readers still see the old mart
+    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == 2  # the orphan, cleaned after GRACE_S
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "incremental"
+
+
+def test_a_corrupt_snapshot_or_manifest_is_rebuilt(handmade_lake):
+    snapshot = refresh(handmade_lake)
+    snapshot.write_bytes(snapshot.read_bytes()[:100])
+    ingest_batch(handmade_lake)
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "full"
+    (mart_dir(handmade_lake) / "manifest.json").write_text("{not json")
+    assert_mart_is_live(handmade_lake)
+
+
+def test_new_settings_rebuild_the_mart(handmade_lake):
+    refresh(handmade_lake)
+    dearer = replace(handmade_lake, fx_rates={**handmade_lake.fx_rates, "USD": 8.0})
+    gmv = mart(dearer).set_index("order_id")["gmv_cents"]
+    assert gmv["OH-C"] == 2000 * 8  # 20.00 USD at 8.0
+    assert manifest(dearer).mode == "full"
+
+
+def test_the_console_connection_reads_the_mart(handmade_lake):
+    db = connect(handmade_lake, materialize=True)
+    try:
+        table = db.con.execute("select table_name from duckdb_tables() where table_name = 'order_facts'").fetchall()
+        assert table == [("order_facts",)]
+    finally:
+        db.close()
+    ingest_batch(handmade_lake)
+    db = connect(handmade_lake, materialize=True)
+    try:
+        got = db.con.execute("select * from order_facts order by order_id").df()
+    finally:
+        db.close()
+    pd.testing.assert_frame_equal(got, live(handmade_lake))
+    assert json.loads((mart_dir(handmade_lake) / "manifest.json").read_text())["mode"] == "incremental"
