@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -59,9 +60,14 @@ def test_compaction_killed_anywhere_changes_no_result(data_dir: Path):
     settings = Settings(data_dir=data_dir)
     many_small_files(settings)
     before, files_before = snapshot(settings), len(lake.data_files(settings.lake_dir, "orders"))
+    spare = data_dir.parent / "timing"  # how long a whole compaction takes on this machine right now
+    shutil.copytree(settings.lake_dir, spare / "lake")
+    started = time.monotonic()
+    assert cli(spare, "compact").wait(timeout=120) == 0
+    took = time.monotonic() - started
     rng, kills = random.Random(7), 0
     for _ in range(6):
-        kills += kill_at_random(data_dir, ("compact",), rng, 1.0, 2.5)
+        kills += kill_at_random(data_dir, ("compact",), rng, 0.3 * took, 0.95 * took)
         assert_same(before, snapshot(settings))  # whatever state the kill left
     assert kills >= 3, "compaction finished before it could be killed"
     done = cli(data_dir, "compact")
@@ -102,15 +108,17 @@ def test_import_killed_mid_way_then_rerun_gives_one_copy(tmp_path: Path):
     big_taobao_csv(csv, orders=3000)
     args = ("import", str(csv), "--profile", str(TAOBAO_PROFILE))
     clean, crashed = Settings(data_dir=tmp_path / "clean"), Settings(data_dir=tmp_path / "crashed")
+    started = time.monotonic()
     ok = cli(clean.data_dir, *args)
     _, err = ok.communicate(timeout=300)
+    took = time.monotonic() - started
     assert ok.returncode in (0, 1), err.decode()[-2000:]  # 1: some fixture rows are rejected on purpose
     expected = imported(clean)
     assert len(expected["orders"]) == 3000 * 4  # the fixture imports 4 of its orders, rejects 2
 
     rng, kills = random.Random(11), 0
     for _ in range(4):
-        kills += kill_at_random(crashed.data_dir, args, rng, 1.5, 6.0)
+        kills += kill_at_random(crashed.data_dir, args, rng, 0.3 * took, 0.95 * took)
     assert kills >= 2, "the import finished before it could be killed: make the file bigger"
     final = cli(crashed.data_dir, *args)
     _, err = final.communicate(timeout=300)

@@ -11,6 +11,7 @@ from models.exceptions import exception_id
 from models.rules.apply import route_batch
 from tests import triage_fixture as tf
 from tests.pages.helpers import APP, open_app
+from ui import frame
 
 REVIEW = exception_id("OH-T8", "manual_review", "int-campus-risk")
 
@@ -108,6 +109,7 @@ def test_pages_check_the_role_again(routed):
     for page, what in (("rules", "edit the rules"), ("users", "manage users"), ("audit", "open the audit trail")):
         alone = AppTest.from_file(str(APP.parent / "screens" / f"{page}.py"), default_timeout=60)
         alone.session_state["user"] = auth.User("test.viewer", "viewer")
+        alone.session_state[frame.FRAMED] = True  # as if app.py had run (ui.frame.ensure would rerun it)
         alone.run()
         assert alone.error[0].value == f"Your role (viewer) cannot {what}. Ask an admin if you need it."
     admin = open_app(role="admin", page="screens/rules.py")
