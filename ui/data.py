@@ -24,7 +24,7 @@ from models.settings import Settings, load_settings
 R = TypeVar("R")
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)  # two: sessions mid-run on the previous version keep it
 def _connection(version: str) -> LakeConnection:
     """A connection over the lake as of `version`; replaced when the version changes."""
     return connect(load_settings(), materialize=True)
@@ -42,6 +42,7 @@ def relisting(fn: Callable[..., R]) -> Callable[..., R]:
             except duckdb.IOException as exc:
                 if vanished(exc):
                     _connection.clear()
+                    pin_version()
                 raise
 
         return retry_vanished(attempt)
@@ -49,8 +50,18 @@ def relisting(fn: Callable[..., R]) -> Callable[..., R]:
     return wrapper
 
 
+PIN = "_lake_version"
+
+
+def pin_version() -> None:
+    """app.py calls this first on every run: one lake version (one connection) for the whole run, however
+    many files ingest writes meanwhile. Without it a run under steady ingest built several connections."""
+    st.session_state[PIN] = lake_version(load_settings())
+
+
 def current_version() -> str:
-    return lake_version(load_settings())
+    """The version pinned for this run (app.py), else the lake's version now (pages run alone, scripts)."""
+    return st.session_state.get(PIN) or lake_version(load_settings())
 
 
 def db() -> LakeConnection:
