@@ -18,27 +18,27 @@ data.pin_version()
 
 PAGES = {
     "nav.monitor": [
-        st.Page("screens/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
-        st.Page("screens/channels.py", title=t("page.channels"), icon=":material/sync_alt:"),
+        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/channels.py", title=t("page.channels"), icon=":material/sync_alt:"),
     ],
     "nav.operate": [
-        st.Page("screens/queue.py", title=t("page.queue"), icon=":material/inbox:"),
-        st.Page("screens/order.py", title=t("page.order"), icon=":material/receipt_long:"),
-        st.Page("screens/audit.py", title=t("page.audit"), icon=":material/history:"),
+        st.Page("pages/queue.py", title=t("page.queue"), icon=":material/inbox:"),
+        st.Page("pages/order.py", title=t("page.order"), icon=":material/receipt_long:"),
+        st.Page("pages/audit.py", title=t("page.audit"), icon=":material/history:"),
     ],
     "nav.analyze": [
-        st.Page("screens/flow.py", title=t("page.flow"), icon=":material/timeline:"),
-        st.Page("screens/exceptions.py", title=t("page.exceptions"), icon=":material/report:"),
-        st.Page("screens/manual.py", title=t("page.manual"), icon=":material/back_hand:"),
-        st.Page("screens/capacity.py", title=t("page.capacity"), icon=":material/speed:"),
-        st.Page("screens/returns.py", title=t("page.returns"), icon=":material/assignment_return:"),
-        st.Page("screens/data_quality.py", title=t("page.data_quality"), icon=":material/fact_check:"),
-        st.Page("screens/explore.py", title=t("page.explore"), icon=":material/manage_search:"),
+        st.Page("pages/flow.py", title=t("page.flow"), icon=":material/timeline:"),
+        st.Page("pages/exceptions.py", title=t("page.exceptions"), icon=":material/report:"),
+        st.Page("pages/manual.py", title=t("page.manual"), icon=":material/back_hand:"),
+        st.Page("pages/capacity.py", title=t("page.capacity"), icon=":material/speed:"),
+        st.Page("pages/returns.py", title=t("page.returns"), icon=":material/assignment_return:"),
+        st.Page("pages/data_quality.py", title=t("page.data_quality"), icon=":material/fact_check:"),
+        st.Page("pages/explore.py", title=t("page.explore"), icon=":material/manage_search:"),
     ],
     "nav.admin": [
-        st.Page("screens/rules.py", title=t("page.rules"), icon=":material/rule:"),
-        st.Page("screens/users.py", title=t("page.users"), icon=":material/group:"),
-        st.Page("screens/snapshot.py", title=t("page.snapshot"), icon=":material/forward_to_inbox:"),
+        st.Page("pages/rules.py", title=t("page.rules"), icon=":material/rule:"),
+        st.Page("pages/users.py", title=t("page.users"), icon=":material/group:"),
+        st.Page("pages/snapshot.py", title=t("page.snapshot"), icon=":material/forward_to_inbox:"),
     ],
 }
 

@@ -21,7 +21,7 @@ def test_every_label_has_both_languages():
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for folder in ("app.py", "screens", "ui", "models", "reports"):
+    for folder in ("app.py", "pages", "ui", "models", "reports"):
         for path in [ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py"):
             used |= {(m, path.name) for m in KEY_USE.findall(path.read_text(encoding="utf-8"))}
     missing = sorted(f"{key} ({where})" for key, where in used if key not in CATALOGUE)

@@ -17,7 +17,7 @@ from models.analytics import explore as ex
 from models.kpis import Scope
 from ui import data, t
 
-EXPLORE_PAGE = "screens/explore.py"
+EXPLORE_PAGE = "pages/explore.py"
 DRILL_KEY = "explore_drill"
 
 
@@ -60,7 +60,7 @@ def drill(what: str, key: str, **params: str) -> None:
 
 
 def take_drill() -> None:
-    """Set Explore's widgets from a pending drill-down (called by screens/explore.py before drawing them)."""
+    """Set Explore's widgets from a pending drill-down (called by pages/explore.py before drawing them)."""
     params = st.session_state.pop(DRILL_KEY, None)
     if not params:
         return

@@ -79,7 +79,9 @@ def login_gate() -> User:
     if user:
         st.session_state[SESSION_KEY] = user
         return user
-    _login_form()
+    # The sign-in form as the only, hidden page: it also replaces any page list an earlier run showed
+    # (Streamlit's legacy pages/ mode draws one on a fresh server), so nothing is listed before sign-in.
+    st.navigation([st.Page(_login_form, title=t("auth.title"), url_path="signin")], position="hidden").run()
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the run")
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.server import ROOT
 
 pytestmark = pytest.mark.browser
-PAGES = sorted(p.stem for p in (ROOT / "screens").glob("*.py"))
+PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
 
 def test_deep_links_on_a_fresh_console_ask_for_the_login(page: Page, own_console):

@@ -15,10 +15,10 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     for platform in ("shopify", "tiktok"):
         cfg = channel(sandbox, platform)
         run_channel(cfg, settings, now=lambda: T0, client=client_for(cfg, Sleeps()))
-    viewer = open_app(dates=None, page="screens/channels.py", role="viewer")
+    viewer = open_app(dates=None, page="pages/channels.py", role="viewer")
     assert not viewer.exception and len(viewer.warning) == 1  # sees the pause…
     assert not [b for b in viewer.button if b.key == "resume-tiktok/7000001"]  # …but cannot resume it
-    at = open_app(dates=None, page="screens/channels.py", role="ops")
+    at = open_app(dates=None, page="pages/channels.py", role="ops")
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["shop_id"]) == {"orderhub-demo", "7000001"}

@@ -15,7 +15,7 @@ def _actions(settings):
 
 
 def test_rules_are_checked_replayed_then_saved_with_an_audit_row(triage_lake):
-    at = open_app(role="admin", page="screens/rules.py")
+    at = open_app(role="admin", page="pages/rules.py")
     saved = config.read_text(triage_lake)
     at.text_area(key="rules_text").input(saved.replace("amount > 500", "amount >")).run()
     at.button(key="rules_replay").click().run()
@@ -36,7 +36,7 @@ def test_rules_are_checked_replayed_then_saved_with_an_audit_row(triage_lake):
 
 
 def test_users_page_adds_a_user_and_records_it(data_dir):
-    at = open_app(role="admin", page="screens/users.py", dates=None)
+    at = open_app(role="admin", page="pages/users.py", dates=None)
     at.text_input(key="ua_name").input("nina")
     at.selectbox(key="ua_role").set_value("ops")
     at.text_input(key="ua_password").input("nina's password")

@@ -10,7 +10,7 @@ from models import lake
 from tests.pages.analytics_helpers import frame_with
 from tests.pages.helpers import open_app
 
-PAGE = "screens/capacity.py"
+PAGE = "pages/capacity.py"
 
 
 def test_capacity_lists_the_alert_and_ops_acknowledges_it(analytics_lake):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.pages.analytics_helpers import frame_with
 from tests.pages.helpers import open_app
 
-PAGE = "screens/data_quality.py"
+PAGE = "pages/data_quality.py"
 
 
 def test_data_quality_figures(analytics_lake):

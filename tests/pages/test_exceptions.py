@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.pages.helpers import open_app
 
-PAGE = "screens/exceptions.py"
+PAGE = "pages/exceptions.py"
 
 
 def test_exceptions_figures(analytics_lake):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.pages.analytics_helpers import frame_with
 from tests.pages.helpers import open_app
 
-PAGE = "screens/explore.py"
+PAGE = "pages/explore.py"
 
 
 def test_explore_group_by_channel(analytics_lake):
@@ -16,7 +16,7 @@ def test_explore_group_by_channel(analytics_lake):
 
 
 def test_drill_button_opens_explore_with_filters(analytics_lake):
-    at = open_app(page="screens/exceptions.py")
+    at = open_app(page="pages/exceptions.py")
     at.button(key="drill_exceptions1").click().run()  # the Pareto's top cause: out_of_stock, by channel
     assert not at.exception, at.exception
     assert at.selectbox(key="ex_by1").value == "channel"

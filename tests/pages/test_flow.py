@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.pages.helpers import open_app
 
-PAGE = "screens/flow.py"
+PAGE = "pages/flow.py"
 
 
 def test_flow_shows_bottleneck_and_charts(analytics_lake):

@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.pages.helpers import open_app
 
-PAGE = "screens/manual.py"
+PAGE = "pages/manual.py"
 
 
 def test_manual_rate_against_target(analytics_lake):

@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.pages.helpers import open_app
 
-PAGE = "screens/returns.py"
+PAGE = "pages/returns.py"
 
 
 def test_returns_heatmap_and_movers(analytics_lake):

@@ -6,7 +6,7 @@ from reports import alerts
 from tests.handmade import local
 from tests.pages.helpers import open_app
 
-PAGE = "screens/snapshot.py"
+PAGE = "pages/snapshot.py"
 
 
 def test_admin_previews_and_sends_to_the_outbox(handmade_lake, monkeypatch):

@@ -41,7 +41,7 @@ def test_ops_logs_in_takes_and_resolves(routed):
     assert _metrics(at)["Orders"] == "14"  # T1–T13 and T15 were placed on 03-02
     assert _metrics(at)["Manual intervention"] == "0.0%"
 
-    at.switch_page("screens/queue.py").run()
+    at.switch_page("pages/queue.py").run()
     assert len(at.dataframe[1].value) == 8  # all open
     at.multiselect(key="act_ids").set_value([REVIEW])
     at.radio(key="act_kind").set_value("take")
@@ -59,10 +59,10 @@ def test_ops_logs_in_takes_and_resolves(routed):
     counts = at.dataframe[0].value.set_index("type")
     assert counts.loc["Manual review (risk)", "open"] == 1  # T12's is left
 
-    at.switch_page("screens/overview.py").run()
+    at.switch_page("pages/overview.py").run()
     assert _metrics(at)["Manual intervention"] == "7.1%"  # 1 of 14 orders had a human edit
 
-    at.switch_page("screens/audit.py").run()
+    at.switch_page("pages/audit.py").run()
     audit = at.dataframe[0].value
     assert list(audit["action"]) == ["resolve", "take"] and set(audit["user"]) == {"olga"}
 
@@ -77,7 +77,7 @@ def test_wrong_password_is_refused(routed):
 
 
 def test_a_stale_queue_form_is_refused(routed):
-    at = open_app(role="ops", page="screens/queue.py")
+    at = open_app(role="ops", page="pages/queue.py")
     from models import triage
     from models.versions import latest
     version = latest(routed.lake_dir, "exceptions", [REVIEW])[REVIEW]["updated_at"]
@@ -102,27 +102,27 @@ def test_navigation_shows_only_the_pages_a_role_may_open(routed):
 
 
 def test_pages_check_the_role_again(routed):
-    viewer = open_app(role="viewer", page="screens/queue.py")
+    viewer = open_app(role="viewer", page="pages/queue.py")
     assert not viewer.exception
     assert not [b for b in viewer.button if b.form_id == "queue_action"]  # no edit form for viewers
     # The navigation does not offer these pages to a viewer; run each file alone to see it refuse by itself.
     for page, what in (("rules", "edit the rules"), ("users", "manage users"), ("audit", "open the audit trail")):
-        alone = AppTest.from_file(str(APP.parent / "screens" / f"{page}.py"), default_timeout=60)
+        alone = AppTest.from_file(str(APP.parent / "pages" / f"{page}.py"), default_timeout=60)
         alone.session_state["user"] = auth.User("test.viewer", "viewer")
         alone.session_state[frame.FRAMED] = True  # as if app.py had run (ui.frame.ensure would rerun it)
         alone.run()
         assert alone.error[0].value == f"Your role (viewer) cannot {what}. Ask an admin if you need it."
-    admin = open_app(role="admin", page="screens/rules.py")
+    admin = open_app(role="admin", page="pages/rules.py")
     assert not admin.exception and admin.title[0].value == "Rules"
 
 
 def test_order_detail_masks_pii_for_viewers(routed):
-    viewer = open_app(role="viewer", page="screens/order.py", order_id="OH-T8")
+    viewer = open_app(role="viewer", page="pages/order.py", order_id="OH-T8")
     assert not viewer.exception, viewer.exception
     assert "138****5678" in viewer.caption[-1].value or any("138****5678" in c.value for c in viewer.caption)
-    ops = open_app(role="ops", page="screens/order.py", order_id="OH-T8")
+    ops = open_app(role="ops", page="pages/order.py", order_id="OH-T8")
     assert any("13812345678" in c.value for c in ops.caption)
-    ops = open_app(role="ops", page="screens/order.py", order_id="OH-T4")
+    ops = open_app(role="ops", page="pages/order.py", order_id="OH-T4")
     ops.selectbox(key="rr_warehouse").set_value("Hefei")
     _submit(ops, "reroute")
     assert ops.error[0].value == "Hefei lacks stock for A (need 6, have 5); choose a warehouse with stock"
