@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, t
+from ui import t
 from ui.auth import allowed_pages, login_gate, user_box
 from ui.filters import sidebar
 from ui.frame import mark
 
 st.set_page_config(page_title="OrderHub", page_icon=":material/hub:", layout="wide")
 mark()
-data.pin_version()
 
 PAGES = {
     "nav.monitor": [

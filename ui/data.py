@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from models import kpis
 from models.db import LakeConnection, connect, lake_version, retry_vanished, vanished
@@ -42,7 +43,7 @@ def relisting(fn: Callable[..., R]) -> Callable[..., R]:
             except duckdb.IOException as exc:
                 if vanished(exc):
                     _connection.clear()
-                    pin_version()
+                    st.session_state.pop(PIN, None)  # list the lake again
                 raise
 
         return retry_vanished(attempt)
@@ -53,15 +54,26 @@ def relisting(fn: Callable[..., R]) -> Callable[..., R]:
 PIN = "_lake_version"
 
 
-def pin_version() -> None:
-    """app.py calls this first on every run: one lake version (one connection) for the whole run, however
-    many files ingest writes meanwhile. Without it a run under steady ingest built several connections."""
-    st.session_state[PIN] = lake_version(load_settings())
+def _run_token() -> int | None:
+    """Tells this script run from the session's previous one: Streamlit builds a new fragment coordinator
+    at the start of every run (and the previous one is still alive then, so the ids differ)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    coordinator = getattr(ctx, "parallel_coordinator", None)
+    return None if coordinator is None else id(coordinator)
 
 
 def current_version() -> str:
-    """The version pinned for this run (app.py), else the lake's version now (pages run alone, scripts)."""
-    return st.session_state.get(PIN) or lake_version(load_settings())
+    """The lake version, fixed for the rest of this run once read: a page's many reads share one connection
+    even while ingest writes every second (without it a run built several); the next run sees new files."""
+    token = _run_token()
+    if token is None:  # not in a script run (scripts, tests calling this directly)
+        return lake_version(load_settings())
+    pinned = st.session_state.get(PIN)
+    if pinned and pinned[0] == token:
+        return pinned[1]
+    version = lake_version(load_settings())
+    st.session_state[PIN] = (token, version)
+    return version
 
 
 def db() -> LakeConnection:
