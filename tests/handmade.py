@@ -101,3 +101,11 @@ def build(lake_dir: Path) -> None:
         {"action_id": "A1", "occurred_at": local(3, 10), "user": "ops.demo", "role": "ops", "action": "resolve",
          "target_type": "exception", "target_id": "X1", "order_id": "OH-B", "reason": "resent item"},
     ])
+
+
+def add_rush_hour(lake_dir: Path) -> None:
+    """Two more orders at Mon 03-02 09:10 and 09:20 local: that hour holds 3 (with E) against a baseline of 1
+    (F, 02-23 09:00, the only Monday within the lake's history), over the 2 × 1 capacity line."""
+    rush = [{**order_row("E"), "order_id": f"OH-RUSH{i}", "platform_order_id": f"RUSH{i}",
+             "placed_at": local(2, 9, minute)} for i, minute in ((1, 10), (2, 20))]
+    lake.write(lake_dir, "orders", rush)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reports import alerts
-from tests.handmade import local
+from tests.handmade import add_rush_hour, local
 from tests.pages.helpers import open_app
 
 PAGE = "pages/snapshot.py"
@@ -11,6 +11,7 @@ PAGE = "pages/snapshot.py"
 
 def test_admin_previews_and_sends_to_the_outbox(handmade_lake, monkeypatch):
     monkeypatch.delenv("ORDERHUB_SMTP_HOST", raising=False)
+    add_rush_hour(handmade_lake.lake_dir)  # Mon 09:00 over capacity (see tests/handmade.py)
     alerts.check_and_deliver(handmade_lake, now=local(2, 9, 30))  # one capacity alert on record
     at = open_app(page=PAGE)
     assert not at.exception, at.exception

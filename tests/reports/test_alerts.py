@@ -16,7 +16,7 @@ import pytest
 from models import lake
 from models.db import connect
 from reports import alerts, webhooks
-from tests.handmade import local
+from tests.handmade import add_rush_hour, local
 from tests.reports.conftest import write_email_config
 
 CONFIG = """
@@ -47,11 +47,7 @@ url_env = "HOOK_JSON"
 
 @pytest.fixture
 def wired(handmade_lake, smtp, webhook_server, monkeypatch):
-    from tests.handmade import order_row
-
-    rush = [{**order_row("E"), "order_id": f"OH-RUSH{i}", "platform_order_id": f"RUSH{i}",
-             "placed_at": local(2, 9, minute)} for i, minute in ((1, 10), (2, 20))]
-    lake.write(handmade_lake.lake_dir, "orders", rush)
+    add_rush_hour(handmade_lake.lake_dir)
     for name in ("wecom", "dingtalk", "slack", "json"):
         monkeypatch.setenv(f"HOOK_{name.upper()}", f"{webhook_server.url}/{name}")
     write_email_config(handmade_lake.data_dir, CONFIG.format(threshold=0, rate=6))
