@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from models.money import to_minor
@@ -44,21 +45,27 @@ class BadRecord(ValueError):
         super().__init__(f"{platform} {where}: field {field!r}: {reason}")
 
 
+@lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple[tuple[str, int | None], ...]:
+    """A dotted path split once: (key, list index or None) per part; paths are few and reused per record."""
+    return tuple((part, int(part) if part.isdigit() else None) for part in path.split("."))
+
+
 def _walk(data: Any, path: str) -> Any:
     """Value at a dotted path ('recipient_address.phone', 'line_items.0.price'), or _MISSING."""
     node = data
-    for part in path.split("."):
-        if isinstance(node, Mapping) and part in node:
+    for part, index in _steps(path):
+        if type(node) is dict:  # JSON objects: skip the slow abc check of Mapping
+            node = node.get(part, _MISSING)
+            if node is _MISSING:
+                return _MISSING
+        elif isinstance(node, Mapping) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
+        elif index is not None and isinstance(node, list) and index < len(node):
+            node = node[index]
         else:
             return _MISSING
     return node
-
-
-def _is_blank(value: Any) -> bool:
-    return value is _MISSING or value is None or (isinstance(value, str) and not value.strip())
 
 
 def parse_ts(value: Any, *, naive_tz: tzinfo | None = None) -> datetime | None:
@@ -70,15 +77,28 @@ def parse_ts(value: Any, *, naive_tz: tzinfo | None = None) -> datetime | None:
     """
     if value is None or value == "" or value == 0:
         return None
+    kind = type(value)  # exact-type fast paths first: ISO text and epoch ints are nearly every value
+    if kind is str and not value.strip().isdigit():
+        return _parse_text(value, naive_tz)
+    if kind is int:
+        return _epoch(value)
     if isinstance(value, bool):
         raise ValueError(f"not a timestamp: {value!r}")
     if isinstance(value, int | float | Decimal) or (isinstance(value, str) and value.strip().isdigit()):
-        try:
-            return datetime.fromtimestamp(int(value), tz=UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise ValueError(f"epoch seconds out of range: {value!r}") from exc
+        return _epoch(value)
     if not isinstance(value, str):
         raise ValueError(f"not a timestamp: {value!r}")
+    return _parse_text(value, naive_tz)
+
+
+def _epoch(value: int | float | Decimal | str) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise ValueError(f"epoch seconds out of range: {value!r}") from exc
+
+
+def _parse_text(value: str, naive_tz: tzinfo | None) -> datetime:
     text = value.strip()
     if len(text) > 6 and text[-6] == " " and text[-5] in "+-":  # '... 18:36:05 +0800'
         text = text[:-6] + text[-5:]
@@ -121,7 +141,7 @@ class Reader:
         """First non-blank value among paths, or None; missing and required → BadRecord."""
         for path in paths:
             value = _walk(self.payload, path)
-            if not _is_blank(value):
+            if value is not _MISSING and value is not None and not (isinstance(value, str) and not value.strip()):
                 if canonical:
                     self.explain.setdefault(canonical, self.prefix + path)
                 return value
@@ -131,6 +151,8 @@ class Reader:
 
     def text(self, canonical: str | None, *paths: str, required: bool = False) -> str | None:
         value = self.raw(canonical, *paths, required=required)
+        if type(value) is str:  # the common case, without the union checks below
+            return value.strip()
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
