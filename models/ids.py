@@ -11,18 +11,19 @@ from datetime import UTC, datetime
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: readable aloud and over the phone
 
 
+# Two digits per look-up (10 bits, least significant digit first): ids are made for every row ingested.
+_PAIRS = [low + high for high in _CROCKFORD for low in _CROCKFORD]
+
+
 def _base32(digest: bytes, length: int) -> str:
+    """The first 8 bytes as a number, written least significant digit first, `length` digits."""
     number = int.from_bytes(digest[:8], "big")
-    chars = []
-    for _ in range(length):
-        number, rem = divmod(number, 32)
-        chars.append(_CROCKFORD[rem])
-    return "".join(chars)
+    return "".join([_PAIRS[(number >> shift) & 1023] for shift in range(0, 5 * length, 10)])[:length]
 
 
 def stable_hash(*parts: object, length: int = 12) -> str:
     """Crockford base32 of sha256 over the parts (12 chars = 60 bits: no collision at 10⁸ orders in practice)."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    text = "\x1f".join(["" if p is None else str(p) for p in parts])
     return _base32(hashlib.sha256(text.encode("utf-8")).digest(), length)
 
 
