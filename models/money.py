@@ -6,6 +6,7 @@ JPY, KRW) keeps its exponent 0, so 25000 VND is stored as 25000.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # ISO 4217 minor-unit exponents that differ from the usual 2.
@@ -18,9 +19,21 @@ def exponent(currency: str) -> int:
     return _EXPONENT.get(currency.upper(), 2)
 
 
+# Plain amounts ('19.99', '-5', '1299.00'): exact in integers, no Decimal needed. Anything else
+# (exponents, '+', other digits, more decimals than the currency has) takes the Decimal path.
+_PLAIN = re.compile(r"(-?)([0-9]{1,15})(?:\.([0-9]{1,3}))?")
+
+
 def to_minor(amount: str | int | float | Decimal, currency: str) -> int:
     """Platform amount ('19.99', 19.99, '1,299.00') → minor units; raises ValueError naming the value."""
     text = str(amount).replace(",", "").strip()
+    plain = _PLAIN.fullmatch(text)
+    if plain:
+        sign, whole, fraction = plain.groups()
+        digits = exponent(currency)
+        if fraction is None or len(fraction) <= digits:
+            minor = int(whole) * 10**digits + (int(fraction.ljust(digits, "0")) if fraction else 0)
+            return -minor if sign else minor
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
