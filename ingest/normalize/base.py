@@ -139,8 +139,10 @@ class Reader:
 
     def raw(self, canonical: str | None, *paths: str, required: bool = False) -> Any:
         """First non-blank value among paths, or None; missing and required → BadRecord."""
+        payload = self.payload
+        flat = type(payload) is dict
         for path in paths:
-            value = _walk(self.payload, path)
+            value = payload.get(path, _MISSING) if flat and "." not in path else _walk(payload, path)
             if value is not _MISSING and value is not None and not (isinstance(value, str) and not value.strip()):
                 if canonical:
                     self.explain.setdefault(canonical, self.prefix + path)
@@ -161,6 +163,8 @@ class Reader:
 
     def number(self, canonical: str | None, *paths: str, default: int = 0) -> int:
         value = self.raw(canonical, *paths)
+        if type(value) is int and -(2**31) < value < 2**31:
+            return value
         if value is None:
             return default
         try:
@@ -203,8 +207,10 @@ class Reader:
 
     def items(self, *paths: str) -> list[Any]:
         """The list at the first present path ([] when absent); a non-list there → BadRecord."""
+        payload = self.payload
+        flat = type(payload) is dict
         for path in paths:
-            value = _walk(self.payload, path)
+            value = payload.get(path, _MISSING) if flat and "." not in path else _walk(payload, path)
             if value is _MISSING or value is None:
                 continue
             if not isinstance(value, list):
