@@ -19,11 +19,10 @@ Times are "2014-10-15 18:36:05 +0800" or ISO 8601; money is strings or numbers i
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from ingest.normalize.base import Line, NormalizedOrder, Reader, joined, unwrap
-from ingest.normalize.rows import finish
+from ingest.normalize.base import Line, Reader, joined, unwrap
+from ingest.normalize.rows import Normalizer, Read
 from ingest.normalize.status_map import StatusMap, default_status_map
 from models import lifecycle
 
@@ -90,11 +89,8 @@ def _lines(r: Reader, currency: str) -> list[Line]:
     return lines
 
 
-def normalize(
-    payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
-) -> NormalizedOrder:
+def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One Lazada order with its items under `items` (see with_items)."""
-    r = Reader(PLATFORM, payload, id_path="order_id")
     smap = status_map or default_status_map()
     if not r.items("items"):
         raise r.fail("items", "missing: merge the /orders/items/get items under 'items' (lazada.with_items)")
@@ -124,16 +120,7 @@ def normalize(
         "tracking_no": r.text("tracking_no", "items.0.tracking_code"),
         "ship_by_at": r.ts("ship_by_at", "promised_shipping_times", "items.0.promised_shipping_time"),
     }
-    return finish(
-        r,
-        shop_id=shop_id,
-        fetched_at=fetched_at,
-        batch_id=batch_id,
-        currency=currency,
-        raw_status=raw_status,
-        status_key=key,
-        fields=fields,
-        lines=_lines(r, currency),
-        times={},
-        status_map=smap,
-    )
+    return Read(currency, raw_status, fields, _lines(r, currency), status_key=key)
+
+
+normalize = Normalizer(PLATFORM, "order_id", _read)

@@ -1,11 +1,15 @@
 """Canonical rows from what a platform module read: ids, status look-up, lines, events, exceptions.
 
-Kept apart from base.py (the readers) so each stays short; every platform module ends in `finish`.
+Kept apart from base.py (the readers) so each stays short. A platform module only reads (a `read`
+function returning a `Read`); `Normalizer` is its `normalize`: Reader → read → `finish`.
+
+    normalize = Normalizer("shopee", "order_sn", _read)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,3 +144,36 @@ def finish(
         event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id), dict(reader.explain),
         exceptions,
     )
+
+
+@dataclass
+class Read:
+    """What a platform module read from one payload, in the shape `finish` takes it."""
+
+    currency: str
+    raw_status: str
+    fields: dict[str, Any]
+    lines: list[Line]
+    times: dict[str, datetime | None] = field(default_factory=dict)
+    status_key: str | None = None  # the key looked up in the status map when it is not raw_status
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """A platform's `normalize(payload, shop_id=, fetched_at=, batch_id=, status_map=)`: the one call shape."""
+
+    platform: str
+    id_path: str
+    read: Callable[[Reader, StatusMap | None], Read]
+
+    def __call__(
+        self, payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
+    ) -> NormalizedOrder:
+        """One order object of this platform as canonical rows; BadRecord when it cannot be read."""
+        r = Reader(self.platform, payload, id_path=self.id_path)
+        got = self.read(r, status_map)
+        return finish(
+            r, shop_id=shop_id, fetched_at=fetched_at, batch_id=batch_id, currency=got.currency,
+            raw_status=got.raw_status, status_key=got.status_key, fields=got.fields, lines=got.lines,
+            times=got.times, status_map=status_map,
+        )

@@ -7,16 +7,15 @@ and shopee-openapi-v2 (order.d.ts). Times are epoch seconds (0 = not yet); money
 major units (12.9 = 12.90 SGD). recipient_address.phone is the receiver's, usually masked ("******10")
 and kept as Shopee sends it. A gift line is an item Shopee marks as a free gift of an add-on deal
 (promotion_type "add_on_free_gift_sub") or one whose discounted price is 0. Shopee reports no delivery or
-cancel time: those events take update_time when the status says so (see base.finish).
+cancel time: those events take update_time when the status says so (see rows.finish).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from ingest.normalize.base import Line, NormalizedOrder, Reader, unwrap
-from ingest.normalize.rows import finish
+from ingest.normalize.base import Line, Reader, unwrap
+from ingest.normalize.rows import Normalizer, Read
 from ingest.normalize.status_map import StatusMap
 
 PLATFORM = "shopee"
@@ -51,11 +50,8 @@ def _lines(r: Reader, currency: str) -> list[Line]:
     return lines
 
 
-def normalize(
-    payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
-) -> NormalizedOrder:
+def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One element of get_order_detail's order_list."""
-    r = Reader(PLATFORM, payload, id_path="order_sn")
     currency = r.currency("currency")
     raw_status = r.text("raw_status", "order_status", required=True) or ""
     fields: dict[str, Any] = {
@@ -79,15 +75,7 @@ def normalize(
         "tracking_no": r.text("tracking_no", "package_list.0.tracking_number"),
     }
     times = {"shipped": r.ts("event.shipped", "pickup_done_time")}
-    return finish(
-        r,
-        shop_id=shop_id,
-        fetched_at=fetched_at,
-        batch_id=batch_id,
-        currency=currency,
-        raw_status=raw_status,
-        fields=fields,
-        lines=_lines(r, currency),
-        times=times,
-        status_map=status_map,
-    )
+    return Read(currency, raw_status, fields, _lines(r, currency), times)
+
+
+normalize = Normalizer(PLATFORM, "order_sn", _read)

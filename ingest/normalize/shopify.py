@@ -22,11 +22,10 @@ money moved (Shopify's REST order has no separate paid time).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from ingest.normalize.base import Line, NormalizedOrder, Reader, dated, joined, unwrap
-from ingest.normalize.rows import finish
+from ingest.normalize.base import Line, Reader, dated, joined, unwrap
+from ingest.normalize.rows import Normalizer, Read
 from ingest.normalize.status_map import StatusMap
 
 PLATFORM = "shopify"
@@ -88,11 +87,8 @@ def _shipping(r: Reader, currency: str) -> int:
     return total
 
 
-def normalize(
-    payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
-) -> NormalizedOrder:
+def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One Shopify order object (the value of "order", or one element of "orders")."""
-    r = Reader(PLATFORM, payload, id_path="id")
     currency = r.currency("currency", "presentment_currency")
     raw_status, key = _status(r)
     placed_at = r.ts("placed_at", "created_at", required=True)
@@ -134,16 +130,7 @@ def normalize(
         if r.raw(None, "financial_status") == "refunded"
         else None,
     }
-    return finish(
-        r,
-        shop_id=shop_id,
-        fetched_at=fetched_at,
-        batch_id=batch_id,
-        currency=currency,
-        raw_status=raw_status,
-        status_key=key,
-        fields=fields,
-        lines=_lines(r, currency),
-        times=times,
-        status_map=status_map,
-    )
+    return Read(currency, raw_status, fields, _lines(r, currency), times, status_key=key)
+
+
+normalize = Normalizer(PLATFORM, "id", _read)

@@ -10,11 +10,10 @@ province/city come from `district_info` levels. Line items are one per unit, wit
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from ingest.normalize.base import Line, NormalizedOrder, Reader, unwrap
-from ingest.normalize.rows import finish
+from ingest.normalize.base import Line, Reader, unwrap
+from ingest.normalize.rows import Normalizer, Read
 from ingest.normalize.status_map import StatusMap
 
 PLATFORM = "tiktok"
@@ -59,11 +58,8 @@ def _lines(r: Reader, currency: str) -> list[Line]:
     return lines
 
 
-def normalize(
-    payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
-) -> NormalizedOrder:
+def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One element of data.orders."""
-    r = Reader(PLATFORM, payload, id_path="id")
     currency = r.currency("payment.currency")
     raw_status = r.text("raw_status", "status", "order_status", required=True) or ""
     discount = (r.money("discount_cents", "payment.seller_discount", currency=currency) or 0) + (
@@ -96,15 +92,7 @@ def normalize(
         "delivered": r.ts("event.delivered", "delivery_time"),
         "cancelled": r.ts("event.cancelled", "cancel_time"),
     }
-    return finish(
-        r,
-        shop_id=shop_id,
-        fetched_at=fetched_at,
-        batch_id=batch_id,
-        currency=currency,
-        raw_status=raw_status,
-        fields=fields,
-        lines=_lines(r, currency),
-        times=times,
-        status_map=status_map,
-    )
+    return Read(currency, raw_status, fields, _lines(r, currency), times)
+
+
+normalize = Normalizer(PLATFORM, "id", _read)

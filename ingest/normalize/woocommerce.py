@@ -11,11 +11,11 @@ the site's zone is not in the payload. `shipping.phone` (WooCommerce ≥ 5.6) is
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
-from ingest.normalize.base import Line, NormalizedOrder, Reader, joined, unwrap
-from ingest.normalize.rows import finish
+from ingest.normalize.base import Line, Reader, joined, unwrap
+from ingest.normalize.rows import Normalizer, Read
 from ingest.normalize.status_map import StatusMap
 
 PLATFORM = "woocommerce"
@@ -46,11 +46,8 @@ def _lines(r: Reader, currency: str) -> list[Line]:
     return lines
 
 
-def normalize(
-    payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
-) -> NormalizedOrder:
+def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One WooCommerce order object; dates from the *_gmt fields (UTC without offset)."""
-    r = Reader(PLATFORM, payload, id_path="id")
     currency = r.currency("currency")
     raw_status = r.text("raw_status", "status", required=True) or ""
     fields: dict[str, Any] = {
@@ -74,15 +71,7 @@ def normalize(
         ),
     }
     times = {"completed": r.ts("event.completed", "date_completed_gmt", naive_tz=UTC)}
-    return finish(
-        r,
-        shop_id=shop_id,
-        fetched_at=fetched_at,
-        batch_id=batch_id,
-        currency=currency,
-        raw_status=raw_status,
-        fields=fields,
-        lines=_lines(r, currency),
-        times=times,
-        status_map=status_map,
-    )
+    return Read(currency, raw_status, fields, _lines(r, currency), times)
+
+
+normalize = Normalizer(PLATFORM, "id", _read)
