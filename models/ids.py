@@ -17,8 +17,12 @@ _PAIRS = [low + high for high in _CROCKFORD for low in _CROCKFORD]
 
 def _base32(digest: bytes, length: int) -> str:
     """The first 8 bytes as a number, written least significant digit first, `length` digits."""
-    number = int.from_bytes(digest[:8], "big")
-    return "".join([_PAIRS[(number >> shift) & 1023] for shift in range(0, 5 * length, 10)])[:length]
+    n = int.from_bytes(digest[:8], "big")
+    if length > 14:
+        return "".join([_PAIRS[(n >> shift) & 1023] for shift in range(0, 5 * length, 10)])[:length]
+    p = _PAIRS
+    pairs = p[n & 1023] + p[n >> 10 & 1023] + p[n >> 20 & 1023] + p[n >> 30 & 1023] + p[n >> 40 & 1023]
+    return (pairs + p[n >> 50 & 1023] + p[n >> 60 & 1023])[:length]
 
 
 def stable_hash(*parts: object, length: int = 12) -> str:
