@@ -13,7 +13,7 @@ models.lifecycle.STATUSES on load, so a typo fails at start-up, naming file, sec
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from models.settings import ConfigError, load_settings
 
 FILE_NAME = "status_map.toml"
 COMMON = "common"
+_SEEN_MAX = 10_000  # look-ups remembered per map; odd feeds with endless distinct statuses stay bounded
 SHIPPED_CONFIG_DIR = Path(__file__).resolve().parents[2] / "data" / "config"
 
 
@@ -39,16 +40,24 @@ class StatusMap:
 
     sections: dict[str, dict[str, str]]
     source: str = "<memory>"
+    # Answers already given, by (platform, raw status): a feed repeats a handful of statuses per order.
+    _seen: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, platform: str, raw_status: str | None) -> str | None:
         if raw_status is None:
             return None
+        asked = (platform, raw_status)
+        if asked in self._seen:
+            return self._seen[asked]
         key = _key(raw_status)
+        found = None
         for section in (platform, COMMON):
             found = self.sections.get(section, {}).get(key)
             if found is not None:
-                return found
-        return None
+                break
+        if len(self._seen) < _SEEN_MAX:
+            self._seen[asked] = found
+        return found
 
     @property
     def platforms(self) -> list[str]:
