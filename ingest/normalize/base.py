@@ -139,6 +139,10 @@ class Reader:
 
     def raw(self, canonical: str | None, *paths: str, required: bool = False) -> Any:
         """First non-blank value among paths, or None; missing and required → BadRecord."""
+        return self._first(canonical, paths, required)
+
+    def _first(self, canonical: str | None, paths: tuple[str, ...], required: bool) -> Any:
+        """`raw` without re-packing arguments: the typed readers below call this once per field."""
         payload = self.payload
         flat = type(payload) is dict
         for path in paths:
@@ -152,7 +156,7 @@ class Reader:
         return None
 
     def text(self, canonical: str | None, *paths: str, required: bool = False) -> str | None:
-        value = self.raw(canonical, *paths, required=required)
+        value = self._first(canonical, paths, required)
         if type(value) is str:  # the common case, without the union checks below
             return value.strip()
         if value is None:
@@ -162,7 +166,7 @@ class Reader:
         return str(value).strip()
 
     def number(self, canonical: str | None, *paths: str, default: int = 0) -> int:
-        value = self.raw(canonical, *paths)
+        value = self._first(canonical, paths, False)
         if type(value) is int and -(2**31) < value < 2**31:
             return value
         if value is None:
@@ -178,10 +182,10 @@ class Reader:
             raise self.fail(self.prefix + paths[0], f"expected a whole number, got {value!r}") from exc
 
     def money(self, canonical: str | None, *paths: str, currency: str, default: int | None = 0) -> int | None:
-        value = self.raw(canonical, *paths)
+        value = self._first(canonical, paths, False)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if type(value) is not str and (isinstance(value, bool) or not isinstance(value, str | int | float)):
             raise self.fail(self.prefix + paths[0], f"expected an amount, got {type(value).__name__}")
         try:
             cents = to_minor(value, currency)
@@ -194,7 +198,7 @@ class Reader:
     def ts(
         self, canonical: str | None, *paths: str, required: bool = False, naive_tz: tzinfo | None = None
     ) -> datetime | None:
-        value = self.raw(canonical, *paths, required=required)
+        value = self._first(canonical, paths, required)
         if value is None:
             return None
         try:
