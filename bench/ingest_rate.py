@@ -1,24 +1,31 @@
 """Ingest throughput: platform-shaped payloads → normalize → lake.write (orders, lines, events).
 
-    python -m bench.ingest_rate LAKE PLATFORM N
+    python -m bench.ingest_rate LAKE PLATFORM N [WORKERS]
 
 Payloads are rendered by the sandbox (`ingest.sandbox.payloads.make_order`) before the clock starts;
 the timed part is what a pull does with a page of responses: normalize each, write the batch.
+WORKERS > 1 (an experiment, not how a pull runs: a pull is one sequential, rate-limited stream) spreads
+normalizing over forked processes that hand back Arrow tables; this process only writes. The pool is
+started before the clock, like the payloads.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pyarrow as pa
 
 from bench import peak_mib
 from ingest.normalize.registry import normalize
 from ingest.sandbox.payloads import make_order
 from ingest.sandbox.sim import SimLine, SimOrder
 from models import lake
+from models.schema import TABLES
 
 BATCH = 5_000  # orders per lake.write, as a pull of 50 pages of 100 would write
 
@@ -35,9 +42,37 @@ def payloads(platform: str, n: int) -> list[dict]:
     return out
 
 
+FETCHED = datetime(2026, 11, 30, tzinfo=UTC)
+_DATA: list[dict] = []  # the payloads, inherited by forked workers so only slice bounds travel
+
+
+def _normalize_slice(job: tuple[str, int, int, str]) -> dict[str, pa.Table]:
+    """Worker: normalize payloads [start, stop) and return the rows as Arrow tables of the lake's schema."""
+    platform, start, stop, batch_id = job
+    rows = [normalize(platform, p, shop_id="main", fetched_at=FETCHED, batch_id=batch_id) for p in _DATA[start:stop]]
+    return {
+        "orders": lake.conform(TABLES["orders"], [r.order for r in rows]),
+        "order_lines": lake.conform(TABLES["order_lines"], [x for r in rows for x in r.lines]),
+        "order_events": lake.conform(TABLES["order_events"], [x for r in rows for x in r.events]),
+    }
+
+
+def run_parallel(lake_dir: Path, platform: str, n: int, workers: int) -> dict:
+    _DATA[:] = payloads(platform, n)
+    jobs = [(platform, s, min(s + BATCH, n), f"b{s}") for s in range(0, n, BATCH)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(abs, range(workers))  # workers up before the clock
+        t = time.perf_counter()
+        for tables in pool.imap(_normalize_slice, jobs):
+            for name, table in tables.items():
+                lake.write(lake_dir, name, table)
+        seconds = time.perf_counter() - t
+    return {"platform": platform, "orders": n, "workers": workers, "seconds": seconds, "orders_per_s": n / seconds}
+
+
 def run(lake_dir: Path, platform: str, n: int) -> dict:
     data = payloads(platform, n)
-    fetched = datetime(2026, 11, 30, tzinfo=UTC)
+    fetched = FETCHED
     t = time.perf_counter()
     norm = 0.0
     for start in range(0, n, BATCH):
@@ -54,5 +89,7 @@ def run(lake_dir: Path, platform: str, n: int) -> dict:
 
 
 if __name__ == "__main__":
-    result = run(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    lake_dir, platform, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    result = run_parallel(lake_dir, platform, n, workers) if workers > 1 else run(lake_dir, platform, n)
     print(json.dumps({**result, "peak_mib": peak_mib()}))
