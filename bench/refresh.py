@@ -36,7 +36,8 @@ def run(lake_dir: Path, orders: int) -> dict:
         manifest = facts_mart.read_manifest(facts_mart.mart_dir(settings))
         return {"full_s": full_s, "warm_connect_s": warm_s, "batch_write_s": write_s, "incremental_s": incr_s,
                 "mode": manifest.mode, "recomputed": manifest.recomputed, "rows": manifest.rows,
-                "snapshot_mib": (facts_mart.mart_dir(settings) / manifest.snapshot).stat().st_size / 2**20}
+                "snapshot_mib": sum(p.stat().st_size for p in manifest.paths(facts_mart.mart_dir(settings))) / 2**20,
+                "snapshot_files": len(manifest.months)}
     finally:
         shutil.rmtree(settings.data_dir, ignore_errors=True)
 

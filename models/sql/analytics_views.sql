@@ -6,11 +6,15 @@
 -- reports. A step done twice (re-reviewed, re-allocated) has occurrences k = 1 and k = 2: a loop back.
 -- Reads lake_order_events under the order filter, then dedupes by event_id (event_id fixes order_id, so
 -- filter-then-dedupe equals the order_events view, at a fraction of the cost of deduping every event).
+-- Events stamped more than 31 days before the range cannot be those of an order placed in it (an order's
+-- events follow its placing; the margin absorbs clocks that disagree): the bound lets Parquet statistics
+-- skip the older files instead of reading every event's order_id.
 create or replace macro scoped_occurrences(start_at, end_at, channels, shops, warehouses) as table
 with events as (
     select distinct on (event_id) order_id, event, source, occurred_at
     from lake_order_events
-    where order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses))
+    where occurred_at >= start_at - interval 31 days
+      and order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses))
     order by event_id
 ), reports as (
     select *, row_number() over (partition by order_id, event, source order by occurred_at) as k

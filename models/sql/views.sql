@@ -71,8 +71,36 @@ select
     date_diff('second', s.packed_at, s.shipped_at) / 3600.0 as h_packed_shipped,
     date_diff('second', s.shipped_at, s.delivered_at) / 3600.0 as h_shipped_delivered,
     date_diff('second', s.delivered_at, s.completed_at) / 3600.0 as h_delivered_completed,
+    -- which fields the current order row fills (not null, not blank), for the Data quality page
+    coalesce(o.platform_order_id <> '', false) as filled_platform_order_id,
+    coalesce(o.buyer_id <> '', false) as filled_buyer_id,
+    coalesce(o.receiver_name <> '', false) as filled_receiver_name,
+    coalesce(o.receiver_phone <> '', false) as filled_receiver_phone,
+    coalesce(o.receiver_province <> '', false) as filled_receiver_province,
+    coalesce(o.receiver_city <> '', false) as filled_receiver_city,
+    coalesce(o.receiver_address <> '', false) as filled_receiver_address,
+    coalesce(o.warehouse <> '', false) as filled_warehouse,
+    coalesce(o.carrier <> '', false) as filled_carrier,
+    coalesce(o.tracking_no <> '', false) as filled_tracking_no,
     -- the raw first event times the coalesced columns above hide, for process-flow variants from this row
-    s.placed_evt_at, s.paid_evt_at, s.in_transit_at
+    s.placed_evt_at, s.paid_evt_at, s.in_transit_at,
+    -- the variant: the steps in the order they first happened (ties in lifecycle order), computed once per
+    -- order here so that the top variants are a group-by, not a sort of every order's events
+    array_to_string(list_transform(list_sort(list_filter([
+        {'t': s.placed_evt_at, 'o': 0, 'e': 'placed'},
+        {'t': s.paid_evt_at, 'o': 1, 'e': 'paid'},
+        {'t': s.reviewed_at, 'o': 2, 'e': 'reviewed'},
+        {'t': s.allocated_at, 'o': 3, 'e': 'allocated'},
+        {'t': s.picked_at, 'o': 4, 'e': 'picked'},
+        {'t': s.packed_at, 'o': 5, 'e': 'packed'},
+        {'t': s.shipped_at, 'o': 6, 'e': 'shipped'},
+        {'t': s.in_transit_at, 'o': 7, 'e': 'in_transit'},
+        {'t': s.delivered_at, 'o': 8, 'e': 'delivered'},
+        {'t': s.completed_at, 'o': 9, 'e': 'completed'},
+        {'t': s.cancelled_at, 'o': 10, 'e': 'cancelled'},
+        {'t': s.refunded_at, 'o': 11, 'e': 'refunded'},
+        {'t': s.returned_at, 'o': 12, 'e': 'returned'}
+    ], lambda x: x.t is not null)), lambda x: x.e), ',') as variant
 from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency
@@ -89,12 +117,18 @@ where placed_at >= start_at and placed_at < end_at
   and (len(shops) = 0 or list_contains(shops, shop_id))
   and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
 
--- Exceptions of the scoped orders, detected in the same range, with each one's current state.
-create or replace macro scoped_exceptions(start_at, end_at, channels, shops, warehouses) as table
+-- Each exception's current row with its order's channel, shop and warehouse (exceptions of orders the lake
+-- does not hold are not counted): what the exception KPIs filter on. Persisted beside order_facts.
+create or replace view exception_facts as
 select e.*, o.channel, o.shop_id, o.warehouse
 from exceptions e
-join order_facts o using (order_id)
-where e.detected_at >= start_at and e.detected_at < end_at
-  and (len(channels) = 0 or list_contains(channels, o.channel))
-  and (len(shops) = 0 or list_contains(shops, o.shop_id))
-  and (len(warehouses) = 0 or list_contains(warehouses, o.warehouse));
+join order_facts o using (order_id);
+
+-- Exceptions of the scoped orders, detected in the same range, with each one's current state.
+create or replace macro scoped_exceptions(start_at, end_at, channels, shops, warehouses) as table
+select *
+from exception_facts
+where detected_at >= start_at and detected_at < end_at
+  and (len(channels) = 0 or list_contains(channels, channel))
+  and (len(shops) = 0 or list_contains(shops, shop_id))
+  and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
