@@ -32,6 +32,8 @@ from models.kpis import Scope
 OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "exceptions_by_type",
             "stage_durations")
 UNSCOPED = {"dimensions"}
+# Queries a page runs only when asked (whole-lake counts behind a toggle), measured as their own set.
+ON_REQUEST = ("quality_duplicates",)
 AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
 # The extra parameters some pages bind, as each page first shows them (only those a query uses are bound).
 PAGE_DEFAULTS = {**Query().params(), "row_limit": 500, "limit": 50, "since": AS_OF - timedelta(days=7),
@@ -70,18 +72,20 @@ FLOW_SQL = {
 
 
 def query_sets() -> dict[str, tuple[str, ...]]:
-    """Each KPI file's queries as one page's set (the Flow page's is `flow`), plus the Overview set and the
-    peers' flow statistics over every order (`flow_stats`)."""
+    """Each KPI file's queries as one page's set (the Flow page's is `flow`), plus the Overview set, the
+    peers' flow statistics over every order (`flow_stats`) and the queries pages run only on request."""
     sets: dict[str, list[str]] = {}
     from models.db import SQL_DIR
 
     for path in sorted((SQL_DIR / "kpis").glob("*.sql")):
-        sets[path.stem] = [n for n in kpis.named_queries() if f"-- name: {n}\n" in path.read_text() + "\n"]
-    return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow_stats": tuple(FLOW_SQL)}
+        sets[path.stem] = [n for n in kpis.named_queries()
+                           if f"-- name: {n}\n" in path.read_text() + "\n" and n not in ON_REQUEST]
+    return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow_stats": tuple(FLOW_SQL),
+            "on_request": tuple(ON_REQUEST)}
 
 
-def runner(db: LakeConnection, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
-    if name in FLOW_SQL:
+def runner(db: LakeConnection, set_name: str, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
+    if set_name == "flow_stats":  # its names are the peers' (flow_variants is also a Flow page query)
         return lambda: db.con.execute(FLOW_SQL[name]).df()
     if name == "summary:previous":
         return lambda: analytics.run(db, "summary", scope.previous(), AS_OF)
@@ -113,7 +117,7 @@ def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "mart"
     db = open_console(lake, facts)
     connect_s = time.perf_counter() - t0
     scope = scope_of(db, days)
-    jobs = [(n, runner(db, n, scope)) for n in query_sets()[set_name]]
+    jobs = [(n, runner(db, set_name, n, scope)) for n in query_sets()[set_name]]
     timings, results = [], {}
     for _ in range(runs):
         t = time.perf_counter()
