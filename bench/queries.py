@@ -108,7 +108,8 @@ def open_console(lake: Path, facts: str = "mart") -> LakeConnection:
     db = connect(settings, materialize=True)
     if facts == "table":
         db.con.execute("drop view order_facts")
-        db.con.execute(f"create table order_facts as select * from {facts_mart.read_sql(facts_mart.refresh(settings))}")
+        mart = facts_mart.read_sql(facts_mart.refresh(settings).facts)
+        db.con.execute(f"create table order_facts as select * from {mart}")
     return db
 
 
