@@ -7,6 +7,20 @@
 -- re-ingests leave, so the costly dedupe of the events view is not needed here. Rework counts steps one
 -- source reported at more than one instant (re-reviewed, re-allocated); two sources reporting the same
 -- step are not rework.
+-- An order's steps in the order they first happened (time, then lifecycle order), from the first time of
+-- each: a list of {t: time, o: lifecycle rank, e: event}. Its trace, when no source reported a step twice.
+create or replace macro first_trace(placed, paid, reviewed, allocated, picked, packed, shipped, in_transit,
+                                    delivered, completed, cancelled, refunded, returned) as
+list_sort(list_filter([
+    {'t': placed, 'o': 1, 'e': 'placed'}, {'t': paid, 'o': 2, 'e': 'paid'},
+    {'t': reviewed, 'o': 3, 'e': 'reviewed'}, {'t': allocated, 'o': 4, 'e': 'allocated'},
+    {'t': picked, 'o': 5, 'e': 'picked'}, {'t': packed, 'o': 6, 'e': 'packed'},
+    {'t': shipped, 'o': 7, 'e': 'shipped'}, {'t': in_transit, 'o': 8, 'e': 'in_transit'},
+    {'t': delivered, 'o': 9, 'e': 'delivered'}, {'t': completed, 'o': 10, 'e': 'completed'},
+    {'t': cancelled, 'o': 11, 'e': 'cancelled'}, {'t': refunded, 'o': 12, 'e': 'refunded'},
+    {'t': returned, 'o': 13, 'e': 'returned'}
+], lambda x: x.t is not null));
+
 create or replace view order_stages as
 with rework as (
     select order_id, count(*) - count(distinct (event, source)) as rework_count
@@ -29,7 +43,10 @@ with rework as (
         min(occurred_at) filter (where event = 'completed') as completed_at,
         min(occurred_at) filter (where event = 'cancelled') as cancelled_at,
         min(occurred_at) filter (where event = 'refunded') as refunded_at,
-        min(occurred_at) filter (where event = 'returned') as returned_at
+        min(occurred_at) filter (where event = 'returned') as returned_at,
+        count(distinct event_id) > count(distinct (event, source))
+            or bool_or(event not in ('placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped',
+                'in_transit', 'delivered', 'completed', 'cancelled', 'refunded', 'returned')) as trace_from_events
     from lake_order_events
     group by order_id
 )
@@ -84,23 +101,12 @@ select
     coalesce(o.tracking_no <> '', false) as filled_tracking_no,
     -- the raw first event times the coalesced columns above hide, for process-flow variants from this row
     s.placed_evt_at, s.paid_evt_at, s.in_transit_at,
-    -- the variant: the steps in the order they first happened (ties in lifecycle order), computed once per
-    -- order here so that the top variants are a group-by, not a sort of every order's events
-    array_to_string(list_transform(list_sort(list_filter([
-        {'t': s.placed_evt_at, 'o': 0, 'e': 'placed'},
-        {'t': s.paid_evt_at, 'o': 1, 'e': 'paid'},
-        {'t': s.reviewed_at, 'o': 2, 'e': 'reviewed'},
-        {'t': s.allocated_at, 'o': 3, 'e': 'allocated'},
-        {'t': s.picked_at, 'o': 4, 'e': 'picked'},
-        {'t': s.packed_at, 'o': 5, 'e': 'packed'},
-        {'t': s.shipped_at, 'o': 6, 'e': 'shipped'},
-        {'t': s.in_transit_at, 'o': 7, 'e': 'in_transit'},
-        {'t': s.delivered_at, 'o': 8, 'e': 'delivered'},
-        {'t': s.completed_at, 'o': 9, 'e': 'completed'},
-        {'t': s.cancelled_at, 'o': 10, 'e': 'cancelled'},
-        {'t': s.refunded_at, 'o': 11, 'e': 'refunded'},
-        {'t': s.returned_at, 'o': 12, 'e': 'returned'}
-    ], lambda x: x.t is not null)), lambda x: x.e), ',') as variant
+    -- the variant: the steps in the order they first happened (a group-by for the top variants)
+    array_to_string(list_transform(first_trace(s.placed_evt_at, s.paid_evt_at, s.reviewed_at, s.allocated_at,
+        s.picked_at, s.packed_at, s.shipped_at, s.in_transit_at, s.delivered_at, s.completed_at, s.cancelled_at,
+        s.refunded_at, s.returned_at), lambda x: x.e), ',') as variant,
+    -- whether the trace needs the events: a source reported a step more than once, or an unknown step
+    coalesce(s.trace_from_events, false) as trace_from_events
 from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency

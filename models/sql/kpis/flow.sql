@@ -89,6 +89,9 @@ with occurrences as materialized (
     select order_id, event, k from scoped_occurrences($start_at, $end_at, $channels, $shops, $warehouses)
 ), traces as (
     select order_id, max(k) > 1 as loops from occurrences group by order_id
+    union all  -- traced from order_facts (see scoped_steps): each step once, no loop
+    select order_id, false from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where not trace_from_events and variant <> ''
 )
 select
     count(*) as orders,
