@@ -1,57 +1,16 @@
 -- Table macros the analytics KPIs (models/sql/kpis/{flow,capacity,...}.sql) share; created by
 -- models/analytics/marts.py on a connection after models/db.py built the foundation views.
 
--- Event occurrences of the scoped orders. Several sources report the same step (wms, carrier and platform
--- each say `shipped`): the k-th report of a step by any source is one occurrence, at the earliest of those
--- reports. A step done twice (re-reviewed, re-allocated) has occurrences k = 1 and k = 2: a loop back.
--- Reads lake_order_events under the order filter, then dedupes by event_id (event_id fixes order_id, so
--- filter-then-dedupe equals the order_events view, at a fraction of the cost of deduping every event).
--- Events stamped more than 31 days before the range cannot be those of an order placed in it (an order's
--- events follow its placing; the margin absorbs clocks that disagree): the bound lets Parquet statistics
--- skip the older files instead of reading every event's order_id.
--- Only orders flagged trace_from_events are read here (see scoped_steps); the others have one occurrence per
--- step, at its first time, which order_facts already holds.
-create or replace macro scoped_occurrences(start_at, end_at, channels, shops, warehouses) as table
-with events as (
-    select distinct on (event_id) order_id, event, source, occurred_at
-    from lake_order_events
-    where occurred_at >= start_at - interval 31 days
-      and order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses)
-                       where trace_from_events)
-    order by event_id
-), reports as (
-    select *, row_number() over (partition by order_id, event, source order by occurred_at) as k
-    from events
-)
-select
-    order_id, event, k, min(occurred_at) as occurred_at,
-    list_position(['placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped', 'in_transit',
-        'delivered', 'completed', 'cancelled', 'refunded', 'returned'], event) as lifecycle_rank
-from reports
-group by order_id, event, k;
-
--- Each occurrence with the one that directly follows it in the order's trace (time, then lifecycle order).
--- Most orders' traces are their first-occurrence times in order_facts (first_trace): no event is read for
--- them. Orders where a source reported a step more than once (a loop back) are traced from their events.
+-- Each step of the scoped orders' traces (order_facts.trace: the k-th report of a step by one source is
+-- occurrence k, at the earliest of those reports; several sources reporting a step are one occurrence) with
+-- the one that directly follows it. Computed from the events once per order when the mart is refreshed.
 create or replace macro scoped_steps(start_at, end_at, channels, shops, warehouses) as table
-select
-    order_id, event, k, occurred_at,
-    row_number() over w as step_no,
-    lead(event) over w as next_event,
-    date_diff('second', occurred_at, lead(occurred_at) over w) / 3600.0 as next_h
-from scoped_occurrences(start_at, end_at, channels, shops, warehouses)
-window w as (partition by order_id order by occurred_at, lifecycle_rank, k)
-union all
-select order_id, trace[i].e as event, 1 as k, trace[i].t as occurred_at, i as step_no, trace[i + 1].e as next_event,
-    date_diff('second', trace[i].t, trace[i + 1].t) / 3600.0 as next_h
+select order_id, trace[i].e as event, trace[i].k as k, trace[i].t as occurred_at, i as step_no,
+    trace[i + 1].e as next_event, date_diff('second', trace[i].t, trace[i + 1].t) / 3600.0 as next_h
 from (
     select order_id, trace, unnest(range(1, len(trace) + 1)) as i
-    from (
-        select order_id, first_trace(placed_evt_at, paid_evt_at, reviewed_at, allocated_at, picked_at, packed_at,
-            shipped_at, in_transit_at, delivered_at, completed_at, cancelled_at, refunded_at, returned_at) as trace
-        from scoped_orders(start_at, end_at, channels, shops, warehouses)
-        where not trace_from_events
-    )
+    from scoped_orders(start_at, end_at, channels, shops, warehouses)
+    where trace is not null
 );
 
 -- Hours of the steps a warehouse controls, one row per (order, step), impossible (negative) ones left out.

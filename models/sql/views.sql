@@ -7,20 +7,6 @@
 -- re-ingests leave, so the costly dedupe of the events view is not needed here. Rework counts steps one
 -- source reported at more than one instant (re-reviewed, re-allocated); two sources reporting the same
 -- step are not rework.
--- An order's steps in the order they first happened (time, then lifecycle order), from the first time of
--- each: a list of {t: time, o: lifecycle rank, e: event}. Its trace, when no source reported a step twice.
-create or replace macro first_trace(placed, paid, reviewed, allocated, picked, packed, shipped, in_transit,
-                                    delivered, completed, cancelled, refunded, returned) as
-list_sort(list_filter([
-    {'t': placed, 'o': 1, 'e': 'placed'}, {'t': paid, 'o': 2, 'e': 'paid'},
-    {'t': reviewed, 'o': 3, 'e': 'reviewed'}, {'t': allocated, 'o': 4, 'e': 'allocated'},
-    {'t': picked, 'o': 5, 'e': 'picked'}, {'t': packed, 'o': 6, 'e': 'packed'},
-    {'t': shipped, 'o': 7, 'e': 'shipped'}, {'t': in_transit, 'o': 8, 'e': 'in_transit'},
-    {'t': delivered, 'o': 9, 'e': 'delivered'}, {'t': completed, 'o': 10, 'e': 'completed'},
-    {'t': cancelled, 'o': 11, 'e': 'cancelled'}, {'t': refunded, 'o': 12, 'e': 'refunded'},
-    {'t': returned, 'o': 13, 'e': 'returned'}
-], lambda x: x.t is not null));
-
 create or replace view order_stages as
 with rework as (
     select order_id, count(*) - count(distinct (event, source)) as rework_count
@@ -43,16 +29,30 @@ with rework as (
         min(occurred_at) filter (where event = 'completed') as completed_at,
         min(occurred_at) filter (where event = 'cancelled') as cancelled_at,
         min(occurred_at) filter (where event = 'refunded') as refunded_at,
-        min(occurred_at) filter (where event = 'returned') as returned_at,
-        count(distinct event_id) > count(distinct (event, source))
-            or bool_or(event not in ('placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped',
-                'in_transit', 'delivered', 'completed', 'cancelled', 'refunded', 'returned')) as trace_from_events
+        min(occurred_at) filter (where event = 'returned') as returned_at
     from lake_order_events
     group by order_id
+), reports as (
+    -- each event once (its versions share the id), numbered per source: the k-th report of a step by one
+    -- source is occurrence k of the step, at the earliest of those reports (several sources saying
+    -- `shipped` is one step; one source saying `allocated` twice is a loop back)
+    select order_id, event, occurred_at,
+        row_number() over (partition by order_id, event, source order by occurred_at) as k
+    from (select event_id, any_value(order_id) as order_id, any_value(event) as event,
+                 any_value(source) as source, min(occurred_at) as occurred_at
+          from lake_order_events group by event_id)
+), traces as (
+    select order_id, list({'t': occurred_at, 'e': event, 'k': k} order by occurred_at, rank, k) as trace
+    from (select order_id, event, k, min(occurred_at) as occurred_at,
+              list_position(['placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped', 'in_transit',
+                  'delivered', 'completed', 'cancelled', 'refunded', 'returned'], event) as rank
+          from reports group by order_id, event, k)
+    group by order_id
 )
-select firsts.*, coalesce(rework.rework_count, 0) as rework_count
+select firsts.*, coalesce(rework.rework_count, 0) as rework_count, traces.trace
 from firsts
-left join rework using (order_id);
+left join rework using (order_id)
+left join traces using (order_id);
 
 -- One row per order: the KPI layer's only input for order figures.
 create or replace view order_facts as
@@ -101,12 +101,11 @@ select
     coalesce(o.tracking_no <> '', false) as filled_tracking_no,
     -- the raw first event times the coalesced columns above hide, for process-flow variants from this row
     s.placed_evt_at, s.paid_evt_at, s.in_transit_at,
-    -- the variant: the steps in the order they first happened (a group-by for the top variants)
-    array_to_string(list_transform(first_trace(s.placed_evt_at, s.paid_evt_at, s.reviewed_at, s.allocated_at,
-        s.picked_at, s.packed_at, s.shipped_at, s.in_transit_at, s.delivered_at, s.completed_at, s.cancelled_at,
-        s.refunded_at, s.returned_at), lambda x: x.e), ',') as variant,
-    -- whether the trace needs the events: a source reported a step more than once, or an unknown step
-    coalesce(s.trace_from_events, false) as trace_from_events
+    -- the variant: the steps in the order they first happened (the first occurrences of the trace below)
+    array_to_string(list_transform(list_filter(s.trace, lambda x: x.k = 1), lambda x: x.e), ',') as variant,
+    -- the trace: every occurrence of a step in order (time, lifecycle order, k), as {t, e, k}; the Flow page's
+    -- process map, variants and loop-backs unnest or read it instead of the events
+    s.trace
 from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency

@@ -68,9 +68,9 @@ order by transitions desc, from_event, to_event;
 -- name: flow_variants
 -- The ten most common paths (variants) through the lifecycle and whether each loops back.
 with traces as (
-    select order_id, list(event order by step_no) as path, max(k) > 1 as loops
-    from scoped_steps($start_at, $end_at, $channels, $shops, $warehouses)
-    group by order_id
+    select list_transform(trace, lambda x: x.e) as path, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
+    from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where trace is not null
 )
 select
     array_to_string(path, ' → ') as variant,
@@ -85,19 +85,17 @@ limit 10;
 
 -- name: flow_rework
 -- Orders whose trace loops back (a step done more than once: re-reviewed, re-allocated, re-routed).
-with occurrences as materialized (
-    select order_id, event, k from scoped_occurrences($start_at, $end_at, $channels, $shops, $warehouses)
-), traces as (
-    select order_id, max(k) > 1 as loops from occurrences group by order_id
-    union all  -- traced from order_facts (see scoped_steps): each step once, no loop
-    select order_id, false from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
-    where not trace_from_events and variant <> ''
+with traces as materialized (
+    select trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
+    from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where trace is not null
 )
 select
     count(*) as orders,
     count(*) filter (where loops) as rework_orders,
     count(*) filter (where loops) / nullif(count(*), 0) as rework_share,
-    (select list_sort(list(distinct event)) from occurrences where k > 1) as repeated_steps
+    (select list_sort(list(distinct x.e)) from (select unnest(trace) as x from traces where loops) where x.k > 1)
+        as repeated_steps
 from traces;
 
 -- name: flow_bottleneck

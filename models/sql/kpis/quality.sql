@@ -70,7 +70,8 @@ from (values
 -- name: quality_agreement
 -- Do the sources that report `shipped` (wms, carrier, platform) agree on when? Per scoped order reported by
 -- at least two of them: the spread between the earliest and latest first report. Agrees when ≤ 180 s.
--- (Reports stamped over 31 days before the range are not of its orders: see scoped_occurrences.)
+-- Reports stamped over 31 days before the range cannot be of its orders (an order's events follow its
+-- placing; the margin absorbs clocks that disagree): the bound lets Parquet statistics skip older files.
 with reports as (
     select e.order_id, e.source, min(e.occurred_at) as shipped_at
     from lake_order_events e
