@@ -6,9 +6,11 @@
 -- the one that directly follows it. Computed from the events once per order when the mart is refreshed.
 create or replace macro scoped_steps(start_at, end_at, channels, shops, warehouses) as table
 select order_id, trace[i].e as event, trace[i].k as k, trace[i].t as occurred_at, i as step_no,
-    trace[i + 1].e as next_event, date_diff('second', trace[i].t, trace[i + 1].t) / 3600.0 as next_h
+    trace[i + 1].e as next_event, date_diff('second', trace[i].t, trace[i + 1].t) / 3600.0 as next_h,
+    loops  -- the order does a step more than once
 from (
-    select order_id, trace, unnest(range(1, len(trace) + 1)) as i
+    select order_id, trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops,
+        unnest(range(1, len(trace) + 1)) as i
     from scoped_orders(start_at, end_at, channels, shops, warehouses)
     where trace is not null
 );
