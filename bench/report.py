@@ -37,7 +37,7 @@ def refresh_lines(r: dict) -> list[str]:
             f"| console connect over a warm mart (list files, no-op refresh, views) | "
             f"{_fmt(r['warm_connect_s'])} | |",
             f"| incremental refresh after one ingest batch | {_fmt(r['incremental_s'])} | {r['recomputed']:,} "
-            f"orders recomputed ({r['mode']}) |", ""]
+            f"orders recomputed ({r['mode']}), {r.get('months_rewritten', 1)} mart month file(s) rewritten |", ""]
 
 
 def scale_section(s: dict) -> list[str]:

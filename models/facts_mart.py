@@ -42,7 +42,8 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-LAYOUT = 3  # 3: one order_facts file per month placed and one exception_facts file (1: one file)
+# 4: lake files by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
+LAYOUT = 4
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
@@ -103,12 +104,12 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
     """Bring the mart up to date with the lake (or with `files`, table → readable files); its files."""
     if files is None:
         files = {t: lakedb.readable_files(settings.lake_dir, t, []) for t in DEPENDS_ON}
-    current = _sized({t: files.get(t, []) for t in DEPENDS_ON})
+    current = _sized({t: files.get(t, []) for t in DEPENDS_ON}, settings.lake_dir)
     folder = mart_dir(settings)
     old, fp = read_manifest(folder), fingerprint(settings)
     if old and old.fingerprint == fp and old.files == current:
         return snapshot(folder, old)
-    added = _added(old, current) if old and old.fingerprint == fp else None
+    added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
     folder.mkdir(parents=True, exist_ok=True)
     lake = lakedb.open_views(settings, files)
     lake.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
@@ -117,7 +118,7 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
         if old is None or added is None:
             new = _full(lake.con, folder, current, fp)
         else:
-            new = _incremental(lake.con, folder, old, added, current)
+            new = _incremental(lake.con, folder, old, added, current, files)
     finally:
         lake.close()
     new = _retire(old, new)
@@ -138,26 +139,28 @@ def read_manifest(folder: Path) -> Manifest | None:
     return manifest
 
 
-def _sized(files: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+def _sized(files: dict[str, list[str]], lake_dir: Path) -> dict[str, dict[str, int]]:
+    """Each file's size by its path inside the lake (so a data dir moved or copied whole keeps its mart)."""
     out: dict[str, dict[str, int]] = {}
     for table, paths in files.items():
         out[table] = {}
         for p in paths:
             try:
-                out[table][p] = os.stat(p).st_size
+                out[table][os.path.relpath(p, lake_dir)] = os.stat(p).st_size
             except FileNotFoundError:  # compacted away since it was listed: the listing is stale, rebuild
                 out[table][p] = -1
     return out
 
 
-def _added(old: Manifest, current: dict[str, dict[str, int]]) -> dict[str, list[str]] | None:
-    """Files added since `old` per table, or None when any file of `old` is gone or changed (full rebuild)."""
+def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) -> dict[str, list[str]] | None:
+    """Files added since `old` per table (their paths), or None when any file of `old` is gone or changed
+    (full rebuild)."""
     added = {}
     for table in DEPENDS_ON:
         before, now = old.files.get(table, {}), current[table]
         if any(now.get(p) != size for p, size in before.items()) or -1 in now.values():
             return None
-        added[table] = [p for p in now if p not in before]
+        added[table] = [(lake_dir / p).as_posix() for p in now if p not in before]
     return added
 
 
@@ -176,11 +179,11 @@ def _full(con: duckdb.DuckDBPyConnection, folder: Path, current: dict, fp: str) 
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
-                 current: dict) -> Manifest:
+                 current: dict, files: dict[str, list[str]]) -> Manifest:
     """Recompute the orders the added files touch, reading only the lake months they can be in; rewrite only
     the snapshot months those orders are in, each as the month's untouched old rows plus the recomputed ones."""
     _touched(con, added, old.paths(folder))
-    _restrict(con, current)
+    _restrict(con, files)
     con.execute("create temp table fresh as select * from order_facts")
     months = [m for (m,) in con.execute(
         f"select distinct {MONTH} from (select placed_at from touched_placings union all select placed_at from fresh)"
@@ -238,7 +241,7 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], snapsh
             select distinct action_id from lake_actions where order_id in (select order_id from touched)""")
 
 
-def _restrict(con: duckdb.DuckDBPyConnection, current: dict[str, dict[str, int]]) -> None:
+def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> None:
     """Re-point the lake views at the touched orders' rows only; every view above them follows.
 
     Orders and events are the big tables: only their month partitions from the month before the earliest
@@ -251,7 +254,7 @@ def _restrict(con: duckdb.DuckDBPyConnection, current: dict[str, dict[str, int]]
     keys = {"orders": ("order_id", "touched"), "order_events": ("order_id", "touched"),
             "exceptions": ("exception_id", "touched_exc"), "actions": ("action_id", "touched_act")}
     for table, (column, ids) in keys.items():
-        paths = list(current[table])
+        paths = files.get(table, [])
         if not paths:  # a table without files is an empty table already
             continue
         kept = [p for p in paths if _partition(p) >= since] if table in ("orders", "order_events") else paths

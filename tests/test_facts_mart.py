@@ -4,6 +4,7 @@ the orders an ingest touched."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import pandas as pd
@@ -212,3 +213,18 @@ def test_a_batch_of_rows_for_unknown_orders_changes_nothing(handmade_lake):
          "occurred_at": local(4, 10), "ingested_at": local(4, 10)}])
     assert_mart_is_live(handmade_lake)
     assert (manifest(handmade_lake).mode, manifest(handmade_lake).rows) == ("incremental", 7)
+
+
+def test_a_data_dir_copied_whole_keeps_its_mart(handmade_lake, tmp_path):
+    first = manifest_after(handmade_lake)
+    moved = replace(handmade_lake, data_dir=tmp_path / "moved")
+    shutil.copytree(handmade_lake.data_dir, moved.data_dir)
+    assert manifest_after(moved).months == first.months  # same files: no rebuild
+    ingest_batch(moved)
+    assert_mart_is_live(moved)
+    assert manifest(moved).mode == "incremental"
+
+
+def manifest_after(settings: Settings) -> facts_mart.Manifest:
+    refresh(settings)
+    return manifest(settings)
