@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from bench import peak_mib
-from bench.queries import STAGE_ORDER
+from bench.queries import STAGE_ORDER, uncode
 from models.lifecycle import STAGES
 from models.settings import Settings
 from tests import pandas_kpis
@@ -53,6 +53,7 @@ def flow(lake_dir: Path) -> dict[str, pd.DataFrame]:
     code = {e: f"{i:02d}{e}" for i, e in enumerate(STAGE_ORDER)}
     first["e"] = first["event"].map(code)
     seq = first.sort_values(["order_id", "occurred_at", "e"]).groupby("order_id", sort=False)["e"].agg(",".join)
+    seq = seq.map(uncode)
     top = seq.value_counts().rename_axis("variant").reset_index(name="orders")
     top = top.sort_values(["orders", "variant"], ascending=[False, True]).head(10)
     return {"flow_stages": pd.DataFrame(stages).sort_values("stage"),

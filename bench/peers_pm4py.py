@@ -20,7 +20,7 @@ import pm4py
 
 from bench import peak_mib
 from bench.peers_pandas import first_times, read
-from bench.queries import STAGE_ORDER
+from bench.queries import STAGE_ORDER, uncode
 from models.lifecycle import STAGES
 
 CASE, ACT, TS = "case:concept:name", "concept:name", "time:timestamp"
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
         delivery.append({"channel": channel, **dict(zip(("orders", "median_h", "p90_h"),
                          stats(between(sub, code["placed"], code["delivered"])), strict=True))})
     variants = pm4py.get_variants(log)
-    top = sorted(((",".join(v), n if isinstance(n, int) else len(n)) for v, n in variants.items()),
+    top = sorted(((uncode(",".join(v)), n if isinstance(n, int) else len(n)) for v, n in variants.items()),
                  key=lambda x: (-x[1], x[0]))[:10]
     seconds = time.perf_counter() - t
     results = {"flow_stages": pd.DataFrame(stages).sort_values("stage"),

@@ -1,12 +1,13 @@
 """One measurement in a fresh process: open the lake as the console does, run one page's query set, print JSON.
 
-    python -m bench.queries LAKE SET SCOPE_DAYS RUNS [table|view]
+    python -m bench.queries LAKE SET SCOPE_DAYS RUNS [mart|table]
 
 The console path: `connect(settings, materialize=True)` over a warm mart (bench/work/<lake>/marts/, built
-by the parent before timing), so `connect_s` is the file listing, the no-op refresh and loading the mart
-into a DuckDB table; `view` reads the snapshot through a view instead (the alternative measured).
+by the parent before timing), so `connect_s` is the file listing, the no-op refresh and the views; the
+queries read the mart's Parquet files in place. `table` loads the mart into a DuckDB table first (the
+alternative measured).
 The parent (bench.__main__) reads this process's peak RSS; the JSON carries the times.
-SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview` or `flow`.
+SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview` or `flow_stats`.
 """
 
 from __future__ import annotations
@@ -31,12 +32,22 @@ from models.kpis import Scope
 OVERVIEW = ("summary", "summary:previous", "daily_orders", "daily_lead_time", "exceptions_by_type",
             "stage_durations")
 UNSCOPED = {"dimensions"}
+# Queries a page runs only when asked (whole-lake counts behind a toggle), measured as their own set.
+ON_REQUEST = ("quality_duplicates",)
 AS_OF = pd.Timestamp("2026-12-01T00:00:00Z").to_pydatetime()
 # The extra parameters some pages bind, as each page first shows them (only those a query uses are bound).
 PAGE_DEFAULTS = {**Query().params(), "row_limit": 500, "limit": 50, "since": AS_OF - timedelta(days=7),
                  "kind": "webhook", "ref": "bench"}
 STAGE_ORDER = ("placed", "paid", "reviewed", "allocated", "picked", "packed", "shipped", "in_transit",
                "delivered", "completed", "cancelled", "refunded", "returned")
+
+
+def uncode(coded: str) -> str:
+    """'00placed,01paid' → 'placed,paid': the peers sort steps by '<lifecycle index><step>' to break time ties
+    as the mart's variant column does, then report the step names, as the mart does."""
+    return ",".join(step[2:] for step in coded.split(","))
+
+
 STAGE_COLUMNS = ("h_placed_paid", "h_paid_reviewed", "h_reviewed_allocated", "h_allocated_picked", "h_picked_packed",
                  "h_packed_shipped", "h_shipped_delivered", "h_delivered_completed")
 # Flow statistics over every order, from the order_facts mart: the figures the peers compute from raw events.
@@ -53,29 +64,28 @@ FLOW_SQL = {
         from (select channel, date_diff('second', placed_at, delivered_at) / 3600.0 as h
               from order_facts where delivered_at is not null)
         group by grouping sets ((), (channel)) order by channel""",
+    # the variant is a mart column (models/sql/views.sql): first occurrences in time order, ties in lifecycle order
     "flow_variants": """
-        select array_to_string(variant, ',') as variant, count(*) as orders
-        from (select list_transform(list_sort(list_filter([{ORDERED}], lambda x: x.t is not null)),
-                                    lambda x: x.e) as variant
-              from order_facts)
-        group by variant order by orders desc, variant limit 10""".replace("{ORDERED}", ", ".join(
-            f"{{'t': {'placed_evt_at' if e == 'placed' else 'paid_evt_at' if e == 'paid' else e + '_at'}, "
-            f"'e': '{i:02d}{e}'}}" for i, e in enumerate(STAGE_ORDER))),
+        select variant, count(*) as orders from order_facts
+        group by variant order by orders desc, variant limit 10""",
 }
 
 
 def query_sets() -> dict[str, tuple[str, ...]]:
-    """Each KPI file's queries as one page's set, plus the Overview set and the flow statistics."""
+    """Each KPI file's queries as one page's set (the Flow page's is `flow`), plus the Overview set, the
+    peers' flow statistics over every order (`flow_stats`) and the queries pages run only on request."""
     sets: dict[str, list[str]] = {}
     from models.db import SQL_DIR
 
     for path in sorted((SQL_DIR / "kpis").glob("*.sql")):
-        sets[path.stem] = [n for n in kpis.named_queries() if f"-- name: {n}\n" in path.read_text() + "\n"]
-    return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow": tuple(FLOW_SQL)}
+        sets[path.stem] = [n for n in kpis.named_queries()
+                           if f"-- name: {n}\n" in path.read_text() + "\n" and n not in ON_REQUEST]
+    return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow_stats": tuple(FLOW_SQL),
+            "on_request": tuple(ON_REQUEST)}
 
 
-def runner(db: LakeConnection, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
-    if name in FLOW_SQL:
+def runner(db: LakeConnection, set_name: str, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
+    if set_name == "flow_stats":  # its names are the peers' (flow_variants is also a Flow page query)
         return lambda: db.con.execute(FLOW_SQL[name]).df()
     if name == "summary:previous":
         return lambda: analytics.run(db, "summary", scope.previous(), AS_OF)
@@ -91,23 +101,24 @@ def scope_of(db: LakeConnection, days: int) -> Scope:
     return Scope(end - timedelta(days=days - 1), end)
 
 
-def open_console(lake: Path, facts: str = "table") -> LakeConnection:
-    """The console's connection over the lake's bench data dir (mart refreshed; see the module doc)."""
+def open_console(lake: Path, facts: str = "mart") -> LakeConnection:
+    """The console's connection over the lake's bench data dir (mart refreshed; see the module doc);
+    `facts="table"` loads the mart into a DuckDB table instead of reading its files (the alternative)."""
     settings = workdir.data_dir(lake, lake.parent.name)
     db = connect(settings, materialize=True)
-    if facts == "view":
-        snapshot = facts_mart.refresh(settings).as_posix().replace("'", "''")
-        db.con.execute("drop table order_facts")
-        db.con.execute(f"create view order_facts as select * from read_parquet('{snapshot}')")
+    if facts == "table":
+        db.con.execute("drop view order_facts")
+        mart = facts_mart.read_sql(facts_mart.refresh(settings).facts)
+        db.con.execute(f"create table order_facts as select * from {mart}")
     return db
 
 
-def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "table") -> dict[str, Any]:
+def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "mart") -> dict[str, Any]:
     t0 = time.perf_counter()
     db = open_console(lake, facts)
     connect_s = time.perf_counter() - t0
     scope = scope_of(db, days)
-    jobs = [(n, runner(db, n, scope)) for n in query_sets()[set_name]]
+    jobs = [(n, runner(db, set_name, n, scope)) for n in query_sets()[set_name]]
     timings, results = [], {}
     for _ in range(runs):
         t = time.perf_counter()

@@ -32,11 +32,12 @@ def _fmt(x: float | None, unit: str = "s") -> str:
 def refresh_lines(r: dict) -> list[str]:
     return ["| mart step | seconds | notes |", "| --- | --- | --- |",
             f"| full build (no mart, or after a compaction) | {_fmt(r['full_s'])} | {r['rows']:,} orders, "
-            f"snapshot {r['snapshot_mib']:.0f} MiB, peak RSS {r['peak_mib']:,.0f} MiB |",
-            f"| console connect over a warm mart (list files, no-op refresh, load table) | "
+            f"snapshot {r['snapshot_mib']:.0f} MiB in {r.get('snapshot_files', 1)} files, "
+            f"peak RSS {r['peak_mib']:,.0f} MiB |",
+            f"| console connect over a warm mart (list files, no-op refresh, views) | "
             f"{_fmt(r['warm_connect_s'])} | |",
             f"| incremental refresh after one ingest batch | {_fmt(r['incremental_s'])} | {r['recomputed']:,} "
-            f"orders recomputed ({r['mode']}) |", ""]
+            f"orders recomputed ({r['mode']}), {r.get('months_rewritten', 1)} mart month file(s) rewritten |", ""]
 
 
 def scale_section(s: dict) -> list[str]:
@@ -44,13 +45,13 @@ def scale_section(s: dict) -> list[str]:
     lines = [f"### {s['orders']:,} orders", "",
              f"Lake: {', '.join(f'{k} {v:,}' for k, v in rows.items())}; generated in {s['lake']['seconds']:.0f} s.",
              "", *refresh_lines(s["refresh"]),
-             "| query set | scope | order_facts as | connect | first run | median of runs | peak RSS |",
+             "| query set | scope | order_facts read from | connect | first run | median of runs | peak RSS |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for m in s["sets"]:
         scope = "all orders" if not m["days"] else f"last {m['days']} days"
         lines.append(f"| {m['set']} | {scope} | {m['facts']} | {_fmt(m['connect_s'])} | {_fmt(m['first_s'])} | "
                      f"{_fmt(m['median_s'])} (n={m['runs']}) | {m['peak_mib']:,.0f} MiB |")
-    flow = next(m for m in s["sets"] if m["set"] == "flow" and m["facts"] == "table")
+    flow = next(m for m in s["sets"] if m["set"] == "flow_stats" and m["facts"] == "mart")
     lines += ["", "| flow statistics | compute | whole process | peak RSS | ratio to ours (compute) |",
               "| --- | --- | --- | --- | --- |",
               f"| ours (SQL over the order_facts mart) | {_fmt(flow['median_s'])} | {_fmt(flow['process_s'])} | "
@@ -61,7 +62,7 @@ def scale_section(s: dict) -> list[str]:
             lines.append(f"| {peer} | {_fmt(p['flow_s'])} | {_fmt(p['process_s'])} | {p['peak_mib']:,.0f} MiB | "
                          f"{p['flow_s'] / flow['median_s']:.0f}× |")
     if "pandas" in s:
-        ov = next(m for m in s["sets"] if m["set"] == "overview" and m["days"] == 7 and m["facts"] == "table")
+        ov = next(m for m in s["sets"] if m["set"] == "overview" and m["days"] == 7 and m["facts"] == "mart")
         lines.append(f"\npandas Overview summary (one scope, reading the files): {_fmt(s['pandas']['summary_s'])}"
                      f" vs ours {_fmt(ov['median_s'])} for the whole Overview set.")
     lines += ["", "Checks (ours vs peers, relative tolerance 1e-6):", ""]

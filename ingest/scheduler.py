@@ -97,15 +97,19 @@ def missed(job: schedule.Job, last: datetime | None, now: datetime) -> bool:
 
 
 def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> dict[str, schedule.Job]:
-    """The schedule: each channel's pull, nightly compaction, and every registered job."""
+    """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
+    from models import facts_mart
     from models.rules.apply import route_open_orders
     from reports import alerts, weekly
 
     tz = settings.timezone
     specs = [
         JobSpec("compact", lambda s: s.every().day.at("03:30", tz), compact_all),
+        # Brings the order_facts mart up to date with what the pulls wrote (a no-op when nothing landed), so
+        # the console finds it fresh instead of paying the refresh on a person's click.
+        JobSpec("marts", lambda s: s.every(1).minutes, lambda: facts_mart.refresh(settings)),
         JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir)),
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),

@@ -6,7 +6,7 @@ holds a lock another process needs. Views are layered:
 1. `lake_<table>`: every visible file of a table, all row versions (`read_parquet` over a file list);
 2. `<table>`: the current row per natural key (generated from `models.schema`);
 3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read
-   (`materialize=True` replaces it with the persisted mart of `models/facts_mart.py`).
+   (`materialize=True` points it and `exception_facts` at the persisted mart of `models/facts_mart.py`).
 
 A file whose Parquet footer cannot be read is left out and reported in `LakeConnection.problems`, so
 one corrupt file never takes the console down.
@@ -160,10 +160,11 @@ def retry_vanished(fn: Callable[[], T], attempts: int = 3) -> T:
 def connect(settings: Settings | None = None, materialize: bool = False) -> LakeConnection:
     """Open an in-memory DuckDB with all views over the lake as it is now.
 
-    `materialize=True` makes `order_facts` a table loaded from the persisted mart (`models.facts_mart`),
-    refreshed first for the files added since: worth it for a long-lived reader that runs many KPI queries
-    over one lake version (the console, the weekly e-mail), not for a one-off query. A file that compaction
-    removes between listing and reading makes it list again.
+    `materialize=True` makes `order_facts` read the persisted mart (`models.facts_mart`), refreshed first
+    for the files added since: worth it for a long-lived reader that runs many KPI queries over one lake
+    version (the console, the weekly e-mail), not for a one-off query. The mart is read in place, not loaded:
+    it is sorted by `placed_at`, so a scoped query reads only the row groups of its dates, and memory does
+    not grow with the lake. A file that compaction removes between listing and reading makes it list again.
     """
     settings = settings or load_settings()
     return retry_vanished(lambda: _connect(settings, materialize))
@@ -177,9 +178,12 @@ def _connect(settings: Settings, materialize: bool) -> LakeConnection:
         from models import facts_mart
 
         try:
-            snapshot = facts_mart.refresh(settings, files)
-            db.con.execute("alter view order_facts rename to order_facts_live")
-            db.con.execute("create table order_facts as select * from read_parquet($p)", {"p": snapshot.as_posix()})
+            mart = facts_mart.refresh(settings, files)
+            if mart.facts:  # else an empty lake: the live views are as cheap
+                db.con.execute("alter view order_facts rename to order_facts_live")
+                db.con.execute(f"create view order_facts as select * from {facts_mart.read_sql(mart.facts)}")
+                db.con.execute("create or replace view exception_facts as "
+                               f"select * from {facts_mart.read_sql([mart.exceptions])}")
         except BaseException:
             db.close()
             raise

@@ -1,15 +1,21 @@
 """The persisted `order_facts` mart: a rebuildable cache under `<data>/marts/order_facts/`, refreshed incrementally.
 
 Why: computing `order_facts` from the lake costs time in proportion to the whole lake (every event pivoted,
-every order version deduped), and ingest adds files every few minutes. The mart keeps the last result as one
-Parquet snapshot plus a JSON manifest of the lake files (path, size) and settings it reflects. A refresh
-recomputes only the orders the added files touch; a removed file (compaction), a settings or code change,
-or a missing or unreadable mart means a full rebuild. The mart is not part of the lake: deleting the folder
-only costs one rebuild.
+every order version deduped), and ingest adds files every few minutes. The mart keeps the last result as
+Parquet, one file per month the orders were placed in (sorted by `placed_at`, so a scoped query reads only
+its dates' row groups) and one of `exception_facts` (each exception with its order's dimensions), plus a
+JSON manifest of the lake files (path, size) and settings it reflects.
+
+A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
+(from the month before the earliest one was placed), and rewrites only the snapshot months those orders
+are in: its cost follows the batch and the recent months, not the lake. A removed file (compaction), a
+settings or code change, or a missing or unreadable mart means a full rebuild. The mart is not part of
+the lake: deleting the folder only costs one rebuild.
 
 Writes are atomic (temp file, fsync, rename; the manifest last), so a reader sees the old mart or the new
-one, never half of one. Processes refreshing at once each write their own snapshot; the last manifest
-rename wins and both are correct for the files they list.
+one, never half of one. Files a manifest stops naming are deleted GRACE_S later (a reader may still be
+reading them). Processes refreshing at once each write their own files; the last manifest rename wins and
+both are correct for the lake files they list.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ import json
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -34,18 +41,33 @@ MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
+NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
+# 4: lake files by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
+LAYOUT = 4
+# A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
+MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a snapshot reflects: its file name, the lake files (table → path → size), settings, row count."""
+    """What a snapshot reflects: its files (month → file name), the lake files (table → path → size),
+    settings, row count, and the files it replaced (name → when), deleted once no reader can need them."""
 
-    snapshot: str
+    months: dict[str, str]
     files: dict[str, dict[str, int]]
     fingerprint: str
     rows: int
     mode: str = "full"  # how this snapshot was made: full | incremental
     recomputed: int = 0  # orders recomputed to make it
+    retired: dict[str, float] = field(default_factory=dict)
+    exceptions: str = ""  # the exception_facts file
+    exception_rows: int = 0
+
+    def paths(self, folder: Path) -> list[Path]:
+        return [folder / name for _, name in sorted(self.months.items())]
+
+    def names(self) -> set[str]:
+        return {*self.months.values(), self.exceptions}
 
 
 def mart_dir(settings: Settings) -> Path:
@@ -55,91 +77,144 @@ def mart_dir(settings: Settings) -> Path:
 def fingerprint(settings: Settings) -> str:
     """Changes when anything besides the lake files changes the facts: rates, accuracy types, the SQL, schemas."""
     parts = [json.dumps(sorted(settings.fx_rates.items())), json.dumps(list(settings.accuracy_exception_types)),
-             (lakedb.SQL_DIR / "views.sql").read_text(encoding="utf-8"),
+             (lakedb.SQL_DIR / "views.sql").read_text(encoding="utf-8"), f"layout {LAYOUT}",
              *(str(TABLES[t].schema) + str(TABLES[t].key) for t in DEPENDS_ON)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Path:
-    """Bring the mart up to date with the lake (or with `files`, table → readable files) and return its snapshot."""
+def read_sql(paths: list[Path]) -> str:
+    """The `read_parquet(...)` expression that reads these (non-empty) snapshot files."""
+    listing = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in paths)
+    return f"read_parquet([{listing}])"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The files a reader reads: order_facts (one per month; none for an empty lake) and exception_facts."""
+
+    facts: list[Path]
+    exceptions: Path
+
+
+def snapshot(folder: Path, manifest: Manifest) -> Snapshot:
+    return Snapshot(manifest.paths(folder), folder / manifest.exceptions)
+
+
+def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Snapshot:
+    """Bring the mart up to date with the lake (or with `files`, table → readable files); its files."""
     if files is None:
         files = {t: lakedb.readable_files(settings.lake_dir, t, []) for t in DEPENDS_ON}
-    current = _sized({t: files.get(t, []) for t in DEPENDS_ON})
+    current = _sized({t: files.get(t, []) for t in DEPENDS_ON}, settings.lake_dir)
     folder = mart_dir(settings)
     old, fp = read_manifest(folder), fingerprint(settings)
     if old and old.fingerprint == fp and old.files == current:
-        return folder / old.snapshot
-    added = _added(old, current) if old and old.fingerprint == fp else None
+        return snapshot(folder, old)
+    added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
     folder.mkdir(parents=True, exist_ok=True)
     lake = lakedb.open_views(settings, files)
     lake.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     lake.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
     try:
-        if added is None:
+        if old is None or added is None:
             new = _full(lake.con, folder, current, fp)
         else:
-            new = _incremental(lake.con, folder, old, added, current, fp)
+            new = _incremental(lake.con, folder, old, added, current, files)
     finally:
         lake.close()
+    new = _retire(old, new)
     _write_manifest(folder, new)
-    _clean(folder, keep=new.snapshot)
-    return folder / new.snapshot
+    _clean(folder, new)
+    return snapshot(folder, new)
 
 
 def read_manifest(folder: Path) -> Manifest | None:
-    """The manifest if it and the snapshot it names are readable and agree on the row count; else None."""
+    """The manifest if it and the files it names are readable and agree on the row count; else None."""
     try:
         manifest = Manifest(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
-        if pq.read_metadata(folder / manifest.snapshot).num_rows != manifest.rows:
+        if sum(_rows(p) for p in manifest.paths(folder)) != manifest.rows or \
+                _rows(folder / manifest.exceptions) != manifest.exception_rows:
             return None
-    except Exception:  # missing, half-written by hand, or a snapshot that is gone or corrupt: rebuild
+    except Exception:  # missing, from an older layout, half-written by hand, or a snapshot gone or corrupt: rebuild
         return None
     return manifest
 
 
-def _sized(files: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+def _sized(files: dict[str, list[str]], lake_dir: Path) -> dict[str, dict[str, int]]:
+    """Each file's size by its path inside the lake (so a data dir moved or copied whole keeps its mart)."""
     out: dict[str, dict[str, int]] = {}
     for table, paths in files.items():
         out[table] = {}
         for p in paths:
             try:
-                out[table][p] = os.stat(p).st_size
+                out[table][os.path.relpath(p, lake_dir)] = os.stat(p).st_size
             except FileNotFoundError:  # compacted away since it was listed: the listing is stale, rebuild
                 out[table][p] = -1
     return out
 
 
-def _added(old: Manifest, current: dict[str, dict[str, int]]) -> dict[str, list[str]] | None:
-    """Files added since `old` per table, or None when any file of `old` is gone or changed (full rebuild)."""
+def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) -> dict[str, list[str]] | None:
+    """Files added since `old` per table (their paths), or None when any file of `old` is gone or changed
+    (full rebuild)."""
     added = {}
     for table in DEPENDS_ON:
         before, now = old.files.get(table, {}), current[table]
         if any(now.get(p) != size for p, size in before.items()) or -1 in now.values():
             return None
-        added[table] = [p for p in now if p not in before]
+        added[table] = [(lake_dir / p).as_posix() for p in now if p not in before]
     return added
 
 
 def _full(con: duckdb.DuckDBPyConnection, folder: Path, current: dict, fp: str) -> Manifest:
-    name = _write_snapshot(con, folder, "select * from order_facts order by placed_at, order_id")
-    return Manifest(name, current, fp, _rows(folder / name))
+    """Every order computed from the whole lake, sorted by placed_at, then split into one file per month."""
+    whole = _write_file(con, folder, "select * from order_facts order by placed_at, order_id")
+    source = f"read_parquet('{_q(whole)}')"
+    try:
+        months = [m for (m,) in con.execute(f"select distinct {MONTH} from {source}").fetchall()]
+        names = {m: _write_file(con, folder, f"select * from {source} where {_in_month(m)}") for m in months}
+        exceptions = _write_file(con, folder, f"{_exception_facts(source)} order by detected_at", "exceptions")
+    finally:
+        whole.unlink()
+    return Manifest({m: p.name for m, p in names.items()}, current, fp, sum(_rows(p) for p in names.values()),
+                    exceptions=exceptions.name, exception_rows=_rows(exceptions))
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
-                 current: dict, fp: str) -> Manifest:
-    """Old rows of untouched orders, then the touched orders recomputed from the lake restricted to them."""
-    _touched(con, added)
-    _restrict(con, current)
+                 current: dict, files: dict[str, list[str]]) -> Manifest:
+    """Recompute the orders the added files touch, reading only the lake months they can be in; rewrite only
+    the snapshot months those orders are in, each as the month's untouched old rows plus the recomputed ones."""
+    _touched(con, added, old.paths(folder))
+    _restrict(con, files)
+    con.execute("create temp table fresh as select * from order_facts")
+    months = [m for (m,) in con.execute(
+        f"select distinct {MONTH} from (select placed_at from touched_placings union all select placed_at from fresh)"
+    ).fetchall()]
     recomputed = con.execute("select count(*) from touched").fetchone()[0]
-    old_path = (folder / old.snapshot).as_posix().replace("'", "''")
-    name = _write_snapshot(con, folder, f"""
-        select * from read_parquet('{old_path}') where order_id not in (select order_id from touched)
-        union all (select * from order_facts order by placed_at, order_id)""")
-    return Manifest(name, current, fp, _rows(folder / name), "incremental", recomputed)
+    names = dict(old.months)
+    for month in months:
+        keep = f"select * from read_parquet('{_q(folder / names[month])}') " \
+               "where order_id not in (select order_id from touched)" if month in names else None
+        new = f"select * from fresh where {_in_month(month)}"
+        query = f"{keep} union all {new}" if keep else new
+        path = _write_file(con, folder, f"select * from ({query}) order by placed_at, order_id")
+        if _rows(path):
+            names[month] = path.name
+        else:  # every order of the month moved out of it (a corrected placing time)
+            path.unlink()
+            names.pop(month, None)
+    rows = sum(_rows(folder / n) for n in names.values())
+    # Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
+    # of a touched order is in touched_exc and is joined again with the recomputed order.
+    exceptions = _write_file(con, folder, f"""
+        select * from read_parquet('{_q(folder / old.exceptions)}')
+        where exception_id not in (select exception_id from touched_exc)
+        union all {_exception_facts("fresh")} order by detected_at""", "exceptions")
+    return Manifest(names, current, old.fingerprint, rows, "incremental", recomputed,
+                    exceptions=exceptions.name, exception_rows=_rows(exceptions))
 
 
-def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]]) -> None:
-    """Temp tables of the orders the added files touch, and of the exception and action keys among them.
+def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], snapshot: list[Path]) -> None:
+    """Temp tables of the orders the added files touch, when each was placed (every placing the old snapshot
+    and the added order rows know), and the exception and action keys among them.
 
     An exception or action row names its order; a new version of it touches every order any version named.
     """
@@ -148,6 +223,9 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]]) -> Non
         return f"select {column} from ({lakedb.files_select(TABLES[table], files)})" if files else \
             f"select null::varchar as {column} where false"
 
+    placed_new = f"select order_id, placed_at from ({lakedb.files_select(TABLES['orders'], added['orders'])})" \
+        if added["orders"] else NO_PLACINGS
+    placed_old = f"select order_id, placed_at from {read_sql(snapshot)}" if snapshot else NO_PLACINGS
     con.execute(f"""create temp table touched_exc as {ids('exceptions', 'exception_id')};
         create temp table touched_act as {ids('actions', 'action_id')};
         create temp table touched as select distinct order_id from (
@@ -155,31 +233,77 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]]) -> Non
             union all select order_id from lake_exceptions where exception_id in (select * from touched_exc)
             union all select order_id from lake_actions where action_id in (select * from touched_act))
         where order_id is not null;
+        create temp table touched_placings as select distinct order_id, placed_at from (
+            {placed_old} union all {placed_new}) where order_id in (select order_id from touched);
         create or replace temp table touched_exc as
             select distinct exception_id from lake_exceptions where order_id in (select order_id from touched);
         create or replace temp table touched_act as
             select distinct action_id from lake_actions where order_id in (select order_id from touched)""")
 
 
-def _restrict(con: duckdb.DuckDBPyConnection, current: dict[str, dict[str, int]]) -> None:
-    """Re-point the lake views at the touched orders' rows only; every view above them follows."""
+def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> None:
+    """Re-point the lake views at the touched orders' rows only; every view above them follows.
+
+    Orders and events are the big tables: only their month partitions from the month before the earliest
+    touched order was placed onward are read (an order's rows and events are not older than its placing;
+    the month before absorbs clocks that disagree at a month's edge). Exceptions and actions are small and
+    read whole.
+    """
+    earliest = con.execute("select min(placed_at) from touched_placings").fetchone()[0]
+    since = _month_before(earliest) if earliest is not None else "9999-12"  # no order row anywhere: no facts
     keys = {"orders": ("order_id", "touched"), "order_events": ("order_id", "touched"),
             "exceptions": ("exception_id", "touched_exc"), "actions": ("action_id", "touched_act")}
     for table, (column, ids) in keys.items():
-        if current[table]:  # a table without files is an empty table already
-            source = lakedb.files_select(TABLES[table], list(current[table]))
-            con.execute(f"create or replace view lake_{table} as {source} "
-                        f"where {column} in (select {column} from {ids})")
+        paths = files.get(table, [])
+        if not paths:  # a table without files is an empty table already
+            continue
+        kept = [p for p in paths if _partition(p) >= since] if table in ("orders", "order_events") else paths
+        source = lakedb.files_select(TABLES[table], kept or paths[:1])  # one file for the columns when none is kept
+        con.execute(f"create or replace view lake_{table} as select * from ({source}) "
+                    f"where {'true' if kept else 'false'} and {column} in (select {column} from {ids})")
 
 
-def _write_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, query: str) -> str:
-    """COPY the query to a hidden temp file, fsync, rename to a unique snapshot name; returns that name."""
-    name = f"facts-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
+def _exception_facts(orders: str) -> str:
+    """The exception_facts view (models/sql/views.sql) with `orders` in place of order_facts."""
+    return f"select e.*, o.channel, o.shop_id, o.warehouse from exceptions e join {orders} o using (order_id)"
+
+
+def _partition(path: str) -> str:
+    """'2026-01' for a lake file under month=2026-01/ (the lake's layout, models.lake)."""
+    return Path(path).parent.name.removeprefix("month=")
+
+
+def _month_before(at: datetime) -> str:
+    first = at.astimezone(UTC).replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def _in_month(month: str) -> str:
+    return f"{MONTH} = '{month}'"
+
+
+def _q(path: Path) -> str:
+    return path.as_posix().replace("'", "''")
+
+
+def _write_file(con: duckdb.DuckDBPyConnection, folder: Path, query: str, kind: str = "facts") -> Path:
+    """COPY the query to a hidden temp file, fsync, rename to a unique snapshot file name; returns its path."""
+    name = f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
     tmp = folder / f".tmp-{name}"
     con.execute(f"copy ({query}) to '{tmp.as_posix()}' (format parquet, compression zstd)")
     _fsync(tmp)
     os.replace(tmp, folder / name)
-    return name
+    return folder / name
+
+
+def _retire(old: Manifest | None, new: Manifest) -> Manifest:
+    """`new` with the files `old` named and `new` does not added to the retired list (kept for GRACE_S)."""
+    retired = dict(old.retired) if old else {}
+    now = time.time()
+    for name in (old.names() if old else ()):
+        if name not in new.names():
+            retired.setdefault(name, now)
+    return replace(new, retired={n: t for n, t in retired.items() if n not in new.names()})
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> None:
@@ -202,13 +326,17 @@ def _rows(path: Path) -> int:
     return pq.read_metadata(path).num_rows
 
 
-def _clean(folder: Path, keep: str) -> None:
-    """Remove replaced snapshots and crashed writers' temp files once no reader can still be loading them."""
+def _clean(folder: Path, manifest: Manifest) -> None:
+    """Remove files retired more than GRACE_S ago, and files no manifest names (a crashed or outpaced writer's)
+    written more than GRACE_S ago: a reader that listed them before may still be reading them until then."""
     cutoff = time.time() - GRACE_S
+    named = manifest.names()
     for path in folder.iterdir():
-        if path.name not in (keep, MANIFEST) and path.suffix in (".parquet", ".json"):
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-            except FileNotFoundError:  # another process cleaned it first
-                pass
+        if path.name in named or path.name == MANIFEST or path.suffix not in (".parquet", ".json"):
+            continue
+        retired_at = manifest.retired.get(path.name)
+        try:
+            if (retired_at if retired_at is not None else path.stat().st_mtime) < cutoff:
+                path.unlink()
+        except FileNotFoundError:  # another process cleaned it first
+            pass

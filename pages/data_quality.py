@@ -54,4 +54,7 @@ if not unmapped.empty:
     st.dataframe(unmapped, hide_index=True, key="dq_unmapped")
     an.drill("quality", "data_quality2", measure="orders", by1="channel", status="unknown")
 st.subheader(t("quality.duplicates"))
-st.dataframe(an.frame("quality_duplicates", scope), hide_index=True, key="dq_duplicates")
+# Counting current rows dedupes every table of the whole lake (seconds at millions of orders): on request only.
+if st.toggle(t("quality.count_duplicates"), key="dq_count_duplicates", help=t("quality.duplicates_help")):
+    with st.spinner(t("quality.counting")):
+        st.dataframe(an.frame("quality_duplicates", scope), hide_index=True, key="dq_duplicates")

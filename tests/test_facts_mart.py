@@ -4,6 +4,7 @@ the orders an ingest touched."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import pandas as pd
@@ -28,14 +29,22 @@ def live(settings: Settings) -> pd.DataFrame:
 def mart(settings: Settings) -> pd.DataFrame:
     db = connect(settings)  # only for a DuckDB to read the snapshot with
     try:
-        return db.con.execute("select * from read_parquet($p) order by order_id",
-                              {"p": refresh(settings).as_posix()}).df()
+        return db.con.execute(f"select * from {facts_mart.read_sql(refresh(settings).facts)} order by order_id").df()
+    finally:
+        db.close()
+
+
+def exception_facts(settings: Settings, materialize: bool) -> pd.DataFrame:
+    db = connect(settings, materialize=materialize)
+    try:
+        return db.con.execute("select * from exception_facts order by exception_id").df()
     finally:
         db.close()
 
 
 def assert_mart_is_live(settings: Settings) -> None:
     pd.testing.assert_frame_equal(mart(settings), live(settings))
+    pd.testing.assert_frame_equal(exception_facts(settings, True), exception_facts(settings, False))
 
 
 def manifest(settings: Settings) -> facts_mart.Manifest:
@@ -89,7 +98,7 @@ def test_an_unchanged_lake_reuses_the_snapshot(handmade_lake):
 def test_incremental_refresh_recomputes_only_the_touched_orders(handmade_lake):
     refresh(handmade_lake)
     ingest_batch(handmade_lake)
-    assert len(pd.read_parquet(refresh(handmade_lake))) == 8
+    assert sum(len(pd.read_parquet(p)) for p in refresh(handmade_lake).facts) == 8
     m = manifest(handmade_lake)
     assert (m.mode, m.recomputed, m.rows) == ("incremental", 6, 8)  # H, C, A, E, B, F; D and G untouched
     assert_mart_is_live(handmade_lake)
@@ -119,14 +128,16 @@ def test_a_crash_before_the_manifest_leaves_the_old_mart_and_recovers(handmade_l
         patch.setattr(facts_mart, "_write_manifest", crash)
         with pytest.raises(OSError):
             refresh(handmade_lake)
-    assert mart_dir(handmade_lake) / manifest(handmade_lake).snapshot == old  # readers still see the old mart
-    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == 2  # the orphan, cleaned after GRACE_S
+    assert manifest(handmade_lake).paths(mart_dir(handmade_lake)) == old.facts  # readers still see the old mart
+    # the batch touches both months (F is February's): the old files plus the crashed refresh's two orphans,
+    # which are cleaned after GRACE_S
+    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == len(old.facts) + 2
     assert_mart_is_live(handmade_lake)
     assert manifest(handmade_lake).mode == "incremental"
 
 
 def test_a_corrupt_snapshot_or_manifest_is_rebuilt(handmade_lake):
-    snapshot = refresh(handmade_lake)
+    snapshot = refresh(handmade_lake).facts[0]
     snapshot.write_bytes(snapshot.read_bytes()[:100])
     ingest_batch(handmade_lake)
     assert_mart_is_live(handmade_lake)
@@ -146,8 +157,9 @@ def test_new_settings_rebuild_the_mart(handmade_lake):
 def test_the_console_connection_reads_the_mart(handmade_lake):
     db = connect(handmade_lake, materialize=True)
     try:
-        table = db.con.execute("select table_name from duckdb_tables() where table_name = 'order_facts'").fetchall()
-        assert table == [("order_facts",)]
+        views = {v for (v,) in db.con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+        assert {"order_facts", "order_facts_live"} <= views  # order_facts reads the mart's files in place
+        assert "order_facts" not in {t for (t,) in db.con.execute("select table_name from duckdb_tables()").fetchall()}
     finally:
         db.close()
     ingest_batch(handmade_lake)
@@ -158,3 +170,61 @@ def test_the_console_connection_reads_the_mart(handmade_lake):
         db.close()
     pd.testing.assert_frame_equal(got, live(handmade_lake))
     assert json.loads((mart_dir(handmade_lake) / "manifest.json").read_text())["mode"] == "incremental"
+
+
+def test_a_refresh_rewrites_only_the_months_its_orders_were_placed_in(handmade_lake):
+    refresh(handmade_lake)
+    before = manifest(handmade_lake).months
+    assert sorted(before) == ["2026-02", "2026-03"]  # F placed 23 Feb, the others in March
+    lake.write(handmade_lake.lake_dir, "order_events", [  # a late event of a February order, stamped in March
+        {"event_id": "EV-F9", "order_id": "OH-F", "event": "delivered", "source": "carrier",
+         "occurred_at": local(3, 10), "ingested_at": local(3, 10)}])
+    assert_mart_is_live(handmade_lake)
+    after = manifest(handmade_lake)
+    assert (after.mode, after.recomputed) == ("incremental", 1)
+    assert after.months["2026-03"] == before["2026-03"]  # untouched month: same file
+    assert after.months["2026-02"] != before["2026-02"]
+    assert before["2026-02"] in after.retired  # kept for readers that listed it, deleted after GRACE_S
+
+
+def test_an_order_whose_placing_time_is_corrected_moves_month_once(handmade_lake):
+    refresh(handmade_lake)
+    moved = {**order_row("C", updated_at=local(5, 9)), "placed_at": local(27, 9, month=2)}
+    lake.write(handmade_lake.lake_dir, "orders", [moved])
+    assert_mart_is_live(handmade_lake)  # C is in February now and no longer in March: not twice, not lost
+    got = mart(handmade_lake).set_index("order_id")
+    assert got.loc["OH-C", "placed_at"] == pd.Timestamp(local(27, 9, month=2))
+    assert len(got) == 7
+
+
+def test_replaced_files_are_deleted_after_the_grace_period(handmade_lake, monkeypatch):
+    refresh(handmade_lake)
+    ingest_batch(handmade_lake)
+    monkeypatch.setattr(facts_mart, "GRACE_S", -1)
+    refresh(handmade_lake)
+    on_disk = {p.name for p in mart_dir(handmade_lake).glob("*.parquet")}
+    assert on_disk == manifest(handmade_lake).names()
+
+
+def test_a_batch_of_rows_for_unknown_orders_changes_nothing(handmade_lake):
+    refresh(handmade_lake)
+    lake.write(handmade_lake.lake_dir, "order_events", [  # an event that arrived before its order
+        {"event_id": "EV-Z1", "order_id": "OH-Z", "event": "paid", "source": "platform",
+         "occurred_at": local(4, 10), "ingested_at": local(4, 10)}])
+    assert_mart_is_live(handmade_lake)
+    assert (manifest(handmade_lake).mode, manifest(handmade_lake).rows) == ("incremental", 7)
+
+
+def test_a_data_dir_copied_whole_keeps_its_mart(handmade_lake, tmp_path):
+    first = manifest_after(handmade_lake)
+    moved = replace(handmade_lake, data_dir=tmp_path / "moved")
+    shutil.copytree(handmade_lake.data_dir, moved.data_dir)
+    assert manifest_after(moved).months == first.months  # same files: no rebuild
+    ingest_batch(moved)
+    assert_mart_is_live(moved)
+    assert manifest(moved).mode == "incremental"
+
+
+def manifest_after(settings: Settings) -> facts_mart.Manifest:
+    refresh(settings)
+    return manifest(settings)

@@ -26,14 +26,14 @@ def ensure_marts(db: LakeConnection) -> None:
     with _lock:
         if _has_mart(db):
             return
-        if not _is_table(db, "order_facts"):  # models.db.connect(materialize=True) already made it a table
+        if not _is_view(db, "order_facts_live"):  # models.db.connect(materialize=True) already read the mart
             db.con.execute(f"create or replace table {MART} as select * from order_facts")
             db.con.execute(f"create or replace view order_facts as select * from {MART}")
         db.con.execute((SQL_DIR / "analytics_views.sql").read_text(encoding="utf-8"))
 
 
-def _is_table(db: LakeConnection, name: str) -> bool:
-    row = db.con.execute("select count(*) from duckdb_tables() where table_name = $n", {"n": name}).fetchone()
+def _is_view(db: LakeConnection, name: str) -> bool:
+    row = db.con.execute("select count(*) from duckdb_views() where view_name = $n", {"n": name}).fetchone()
     return bool(row and row[0])
 
 

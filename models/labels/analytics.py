@@ -108,6 +108,12 @@ LABELS: dict[str, tuple[str, str]] = {
                                                             "所有字段完整率均不低于 95%。"),
     "quality.unmapped": ("Unmapped raw statuses", "未映射的原始状态"),
     "quality.duplicates": ("Duplicates and superseded versions merged", "已合并的重复与旧版本"),
+    "quality.count_duplicates": ("Count them (reads every lake file)", "统计（读取全部数据文件）"),
+    "quality.duplicates_help": ("Compares the rows stored in every table with its current rows; takes seconds on "
+                                "a lake of millions of orders, so it runs only when asked (then cached until "
+                                "the lake changes).",
+                                "比较每张表存储的行数与当前行数；数百万订单时需数秒，因此仅在需要时运行（结果缓存至数据更新）。"),
+    "quality.counting": ("Counting rows in every lake file…", "正在统计全部数据文件的行数…"),
     # explore
     "explore.title": ("Explore", "自助分析"), "explore.measure": ("Measure", "指标"),
     "explore.by": ("Group by", "分组"), "explore.by2": ("Then by", "再分组"),

@@ -1,37 +1,19 @@
 -- Table macros the analytics KPIs (models/sql/kpis/{flow,capacity,...}.sql) share; created by
 -- models/analytics/marts.py on a connection after models/db.py built the foundation views.
 
--- Event occurrences of the scoped orders. Several sources report the same step (wms, carrier and platform
--- each say `shipped`): the k-th report of a step by any source is one occurrence, at the earliest of those
--- reports. A step done twice (re-reviewed, re-allocated) has occurrences k = 1 and k = 2: a loop back.
--- Reads lake_order_events under the order filter, then dedupes by event_id (event_id fixes order_id, so
--- filter-then-dedupe equals the order_events view, at a fraction of the cost of deduping every event).
-create or replace macro scoped_occurrences(start_at, end_at, channels, shops, warehouses) as table
-with events as (
-    select distinct on (event_id) order_id, event, source, occurred_at
-    from lake_order_events
-    where order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses))
-    order by event_id
-), reports as (
-    select *, row_number() over (partition by order_id, event, source order by occurred_at) as k
-    from events
-)
-select
-    order_id, event, k, min(occurred_at) as occurred_at,
-    list_position(['placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped', 'in_transit',
-        'delivered', 'completed', 'cancelled', 'refunded', 'returned'], event) as lifecycle_rank
-from reports
-group by order_id, event, k;
-
--- Each occurrence with the one that directly follows it in the order's trace (time, then lifecycle order).
+-- Each step of the scoped orders' traces (order_facts.trace: the k-th report of a step by one source is
+-- occurrence k, at the earliest of those reports; several sources reporting a step are one occurrence) with
+-- the one that directly follows it. Computed from the events once per order when the mart is refreshed.
 create or replace macro scoped_steps(start_at, end_at, channels, shops, warehouses) as table
-select
-    order_id, event, k, occurred_at,
-    row_number() over w as step_no,
-    lead(event) over w as next_event,
-    date_diff('second', occurred_at, lead(occurred_at) over w) / 3600.0 as next_h
-from scoped_occurrences(start_at, end_at, channels, shops, warehouses)
-window w as (partition by order_id order by occurred_at, lifecycle_rank, k);
+select order_id, trace[i].e as event, trace[i].k as k, trace[i].t as occurred_at, i as step_no,
+    trace[i + 1].e as next_event, date_diff('second', trace[i].t, trace[i + 1].t) / 3600.0 as next_h,
+    loops  -- the order does a step more than once
+from (
+    select order_id, trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops,
+        unnest(range(1, len(trace) + 1)) as i
+    from scoped_orders(start_at, end_at, channels, shops, warehouses)
+    where trace is not null
+);
 
 -- Hours of the steps a warehouse controls, one row per (order, step), impossible (negative) ones left out.
 create or replace macro warehouse_stage_hours(start_at, end_at, channels, shops, warehouses) as table

@@ -32,10 +32,27 @@ with rework as (
         min(occurred_at) filter (where event = 'returned') as returned_at
     from lake_order_events
     group by order_id
+), reports as (
+    -- each event once (its versions share the id), numbered per source: the k-th report of a step by one
+    -- source is occurrence k of the step, at the earliest of those reports (several sources saying
+    -- `shipped` is one step; one source saying `allocated` twice is a loop back)
+    select order_id, event, occurred_at,
+        row_number() over (partition by order_id, event, source order by occurred_at) as k
+    from (select event_id, any_value(order_id) as order_id, any_value(event) as event,
+                 any_value(source) as source, min(occurred_at) as occurred_at
+          from lake_order_events group by event_id)
+), traces as (
+    select order_id, list({'t': occurred_at, 'e': event, 'k': k} order by occurred_at, rank, k) as trace
+    from (select order_id, event, k, min(occurred_at) as occurred_at,
+              list_position(['placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped', 'in_transit',
+                  'delivered', 'completed', 'cancelled', 'refunded', 'returned'], event) as rank
+          from reports group by order_id, event, k)
+    group by order_id
 )
-select firsts.*, coalesce(rework.rework_count, 0) as rework_count
+select firsts.*, coalesce(rework.rework_count, 0) as rework_count, traces.trace
 from firsts
-left join rework using (order_id);
+left join rework using (order_id)
+left join traces using (order_id);
 
 -- One row per order: the KPI layer's only input for order figures.
 create or replace view order_facts as
@@ -71,8 +88,24 @@ select
     date_diff('second', s.packed_at, s.shipped_at) / 3600.0 as h_packed_shipped,
     date_diff('second', s.shipped_at, s.delivered_at) / 3600.0 as h_shipped_delivered,
     date_diff('second', s.delivered_at, s.completed_at) / 3600.0 as h_delivered_completed,
+    -- which fields the current order row fills (not null, not blank), for the Data quality page
+    coalesce(o.platform_order_id <> '', false) as filled_platform_order_id,
+    coalesce(o.buyer_id <> '', false) as filled_buyer_id,
+    coalesce(o.receiver_name <> '', false) as filled_receiver_name,
+    coalesce(o.receiver_phone <> '', false) as filled_receiver_phone,
+    coalesce(o.receiver_province <> '', false) as filled_receiver_province,
+    coalesce(o.receiver_city <> '', false) as filled_receiver_city,
+    coalesce(o.receiver_address <> '', false) as filled_receiver_address,
+    coalesce(o.warehouse <> '', false) as filled_warehouse,
+    coalesce(o.carrier <> '', false) as filled_carrier,
+    coalesce(o.tracking_no <> '', false) as filled_tracking_no,
     -- the raw first event times the coalesced columns above hide, for process-flow variants from this row
-    s.placed_evt_at, s.paid_evt_at, s.in_transit_at
+    s.placed_evt_at, s.paid_evt_at, s.in_transit_at,
+    -- the variant: the steps in the order they first happened (the first occurrences of the trace below)
+    array_to_string(list_transform(list_filter(s.trace, lambda x: x.k = 1), lambda x: x.e), ',') as variant,
+    -- the trace: every occurrence of a step in order (time, lifecycle order, k), as {t, e, k}; the Flow page's
+    -- process map, variants and loop-backs unnest or read it instead of the events
+    s.trace
 from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency
@@ -89,12 +122,18 @@ where placed_at >= start_at and placed_at < end_at
   and (len(shops) = 0 or list_contains(shops, shop_id))
   and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
 
--- Exceptions of the scoped orders, detected in the same range, with each one's current state.
-create or replace macro scoped_exceptions(start_at, end_at, channels, shops, warehouses) as table
+-- Each exception's current row with its order's channel, shop and warehouse (exceptions of orders the lake
+-- does not hold are not counted): what the exception KPIs filter on. Persisted beside order_facts.
+create or replace view exception_facts as
 select e.*, o.channel, o.shop_id, o.warehouse
 from exceptions e
-join order_facts o using (order_id)
-where e.detected_at >= start_at and e.detected_at < end_at
-  and (len(channels) = 0 or list_contains(channels, o.channel))
-  and (len(shops) = 0 or list_contains(shops, o.shop_id))
-  and (len(warehouses) = 0 or list_contains(warehouses, o.warehouse));
+join order_facts o using (order_id);
+
+-- Exceptions of the scoped orders, detected in the same range, with each one's current state.
+create or replace macro scoped_exceptions(start_at, end_at, channels, shops, warehouses) as table
+select *
+from exception_facts
+where detected_at >= start_at and detected_at < end_at
+  and (len(channels) = 0 or list_contains(channels, channel))
+  and (len(shops) = 0 or list_contains(shops, shop_id))
+  and (len(warehouses) = 0 or list_contains(warehouses, warehouse));

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import schedule
 
-from ingest.scheduler import Runner, missed, register_job, registered_jobs
+from ingest.scheduler import Runner, build, missed, register_job, registered_jobs
 from ingest.state import Watermarks, read_json
+from models.facts_mart import mart_dir, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +26,15 @@ def test_a_failing_job_is_logged_and_recorded_not_raised(settings) -> None:
     jobs = read_json(settings.data_dir / "state" / "jobs.json")
     assert "last_failure" in jobs["boom"] and "last_success" not in jobs["boom"]
     assert runner.last_run("fine") is not None and runner.last_run("boom") is None
+
+
+def test_serve_keeps_the_facts_mart_fresh_every_minute(handmade_lake) -> None:
+    jobs = build(handmade_lake, schedule.Scheduler(), Runner(handmade_lake))
+    assert jobs["marts"].interval == 1 and jobs["marts"].unit == "minutes"
+    assert read_manifest(mart_dir(handmade_lake)) is None
+    jobs["marts"].run()
+    manifest = read_manifest(mart_dir(handmade_lake))
+    assert manifest is not None and manifest.rows == 7  # the hand-made lake's seven orders
 
 
 def test_missed_runs_are_detected_for_interval_and_daily_jobs() -> None:

@@ -50,8 +50,9 @@ order by day;
 -- name: flow_transitions
 -- The directly-follows graph: each step and the step right after it in an order's trace, with how many
 -- orders made that move and the median hours it took.
+-- An order that never loops back makes each move at most once, so only looping orders need a distinct count.
 with steps as materialized (
-    select order_id, event, next_event, next_h
+    select order_id, event, next_event, next_h, loops
     from scoped_steps($start_at, $end_at, $channels, $shops, $warehouses)
     where next_event is not null
 )
@@ -59,7 +60,7 @@ select
     event as from_event,
     next_event as to_event,
     count(*) as transitions,
-    count(distinct order_id) as orders,
+    count(*) filter (where not loops) + count(distinct order_id) filter (where loops) as orders,
     median(next_h) as median_h
 from steps
 group by all
@@ -68,9 +69,9 @@ order by transitions desc, from_event, to_event;
 -- name: flow_variants
 -- The ten most common paths (variants) through the lifecycle and whether each loops back.
 with traces as (
-    select order_id, list(event order by step_no) as path, max(k) > 1 as loops
-    from scoped_steps($start_at, $end_at, $channels, $shops, $warehouses)
-    group by order_id
+    select list_transform(trace, lambda x: x.e) as path, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
+    from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where trace is not null
 )
 select
     array_to_string(path, ' → ') as variant,
@@ -85,16 +86,17 @@ limit 10;
 
 -- name: flow_rework
 -- Orders whose trace loops back (a step done more than once: re-reviewed, re-allocated, re-routed).
-with occurrences as materialized (
-    select order_id, event, k from scoped_occurrences($start_at, $end_at, $channels, $shops, $warehouses)
-), traces as (
-    select order_id, max(k) > 1 as loops from occurrences group by order_id
+with traces as materialized (
+    select trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
+    from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where trace is not null
 )
 select
     count(*) as orders,
     count(*) filter (where loops) as rework_orders,
     count(*) filter (where loops) / nullif(count(*), 0) as rework_share,
-    (select list_sort(list(distinct event)) from occurrences where k > 1) as repeated_steps
+    (select list_sort(list(distinct x.e)) from (select unnest(trace) as x from traces where loops) where x.k > 1)
+        as repeated_steps
 from traces;
 
 -- name: flow_bottleneck

@@ -6,26 +6,23 @@
 -- applies: paid_at unless the order is pending payment, cancelled or unknown; carrier/tracking_no once shipped.
 with facts as (
     select
-        o.channel,
-        year(timezone($tz, o.placed_at)) as year,
-        o.platform_order_id is not null and o.platform_order_id <> '' as platform_order_id,
-        o.buyer_id is not null and o.buyer_id <> '' as buyer_id,
-        o.receiver_name is not null and o.receiver_name <> '' as receiver_name,
-        o.receiver_phone is not null and o.receiver_phone <> '' as receiver_phone,
-        o.receiver_province is not null and o.receiver_province <> '' as receiver_province,
-        o.receiver_city is not null and o.receiver_city <> '' as receiver_city,
-        o.receiver_address is not null and o.receiver_address <> '' as receiver_address,
-        o.warehouse is not null and o.warehouse <> '' as warehouse,
-        case when f.shipped_at is not null then o.carrier is not null and o.carrier <> '' end as carrier,
-        case when f.shipped_at is not null then o.tracking_no is not null and o.tracking_no <> '' end
-            as tracking_no,
-        case when o.status not in ('pending_payment', 'cancelled', 'unknown') then f.paid_at is not null end
-            as paid_at
-    from orders o
-    join order_facts f using (order_id)
-    where (len($channels) = 0 or list_contains($channels, o.channel))
-      and (len($shops) = 0 or list_contains($shops, o.shop_id))
-      and (len($warehouses) = 0 or list_contains($warehouses, o.warehouse))
+        channel,
+        year(timezone($tz, placed_at)) as year,
+        filled_platform_order_id as platform_order_id,
+        filled_buyer_id as buyer_id,
+        filled_receiver_name as receiver_name,
+        filled_receiver_phone as receiver_phone,
+        filled_receiver_province as receiver_province,
+        filled_receiver_city as receiver_city,
+        filled_receiver_address as receiver_address,
+        filled_warehouse as warehouse,
+        case when shipped_at is not null then filled_carrier end as carrier,
+        case when shipped_at is not null then filled_tracking_no end as tracking_no,
+        case when status not in ('pending_payment', 'cancelled', 'unknown') then paid_at is not null end as paid_at
+    from order_facts
+    where (len($channels) = 0 or list_contains($channels, channel))
+      and (len($shops) = 0 or list_contains($shops, shop_id))
+      and (len($warehouses) = 0 or list_contains($warehouses, warehouse))
 )
 select year, channel, field, count(filled) as orders, avg(filled::int) as completeness
 from (unpivot facts on columns(* exclude (channel, year)) into name field value filled)
@@ -73,10 +70,13 @@ from (values
 -- name: quality_agreement
 -- Do the sources that report `shipped` (wms, carrier, platform) agree on when? Per scoped order reported by
 -- at least two of them: the spread between the earliest and latest first report. Agrees when ≤ 180 s.
+-- Reports stamped over 31 days before the range cannot be of its orders (an order's events follow its
+-- placing; the margin absorbs clocks that disagree): the bound lets Parquet statistics skip older files.
 with reports as (
     select e.order_id, e.source, min(e.occurred_at) as shipped_at
     from lake_order_events e
     where e.event = 'shipped' and e.source in ('wms', 'carrier', 'platform')
+      and e.occurred_at >= $start_at - interval 31 days
       and e.order_id in (select order_id from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses))
     group by all
 ), spread as (
