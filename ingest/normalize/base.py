@@ -147,10 +147,11 @@ class Reader:
         flat = type(payload) is dict
         for path in paths:
             value = payload.get(path, _MISSING) if flat and "." not in path else _walk(payload, path)
-            if value is not _MISSING and value is not None and not (isinstance(value, str) and not value.strip()):
-                if canonical:
-                    self.explain.setdefault(canonical, self.prefix + path)
-                return value
+            if value is _MISSING or value is None or (isinstance(value, str) and (not value or value.isspace())):
+                continue  # blank: isspace() is strip()'s whitespace, without building a stripped copy
+            if canonical:
+                self.explain.setdefault(canonical, self.prefix + path)
+            return value
         if required:
             raise self.fail(self.prefix + paths[0], "missing")
         return None
