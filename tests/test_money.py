@@ -15,6 +15,17 @@ def test_to_minor(amount, currency, cents):
     assert to_minor(amount, currency) == cents
 
 
+# Either side of the integer fast path: plain amounts it takes, and shapes it must leave to Decimal.
+@pytest.mark.parametrize(("amount", "currency", "cents"), [
+    ("-0.50", "SGD", -50), ("-0.00", "SGD", 0), (" 7 ", "USD", 700), ("12.3", "KWD", 12300), ("5.", "USD", 500),
+    (".5", "USD", 50), ("+3", "USD", 300), ("1e2", "USD", 10000), ("12.5", "JPY", 13), ("12.345", "USD", 1235),
+    ("999999999999999.99", "USD", 99999999999999999), ("9999999999999999", "USD", 999999999999999900),
+    ("١٢", "USD", 1200), ("1_000", "USD", 100000),
+])
+def test_to_minor_plain_and_general_shapes(amount, currency, cents):
+    assert to_minor(amount, currency) == cents
+
+
 @pytest.mark.parametrize("bad", ["abc", "", "NaN", "inf", "1e26", "9" * 40])
 def test_bad_amounts_raise_value_error(bad):
     with pytest.raises(ValueError, match="amount"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.normalize.status_map import SHIPPED_CONFIG_DIR, StatusMapError, load_status_map
+from ingest.normalize.status_map import SHIPPED_CONFIG_DIR, StatusMapError, load_status_map, parse_status_map
 from ingest.sandbox.payloads import STATUS_FOR_STAGE
 from models import lifecycle
 
@@ -132,3 +132,12 @@ def test_unreadable_and_malformed_files(tmp_path: Path):
     (tmp_path / "status_map.toml").write_text("shopee = 3\n", encoding="utf-8")
     with pytest.raises(StatusMapError, match="must be a table"):
         load_status_map(tmp_path)
+
+
+def test_remembered_answers_stay_per_platform():
+    smap = parse_status_map({"shopee": {"READY_TO_SHIP": "to_ship"}, "common": {"待发货": "to_ship"}}, "t")
+    for _ in range(2):  # the second round is answered from what the map remembers
+        assert smap.lookup("shopee", "ready_to_ship") == "to_ship"
+        assert smap.lookup("lazada", "ready_to_ship") is None
+        assert smap.lookup("lazada", " 待发货 ") == "to_ship"
+        assert smap.lookup("shopee", None) is None
