@@ -58,12 +58,14 @@ FLOW_SQL = {
         from (unpivot (select {AGGS} from order_facts) on columns(*) into name stage value s)
         order by stage""".replace("{AGGS}", ", ".join(
             f"{{'orders': count({c}), 'q': quantile_cont({c}, [0.5, 0.9])}} as {c}" for c in STAGE_COLUMNS)),
+    # epoch arithmetic: the exact difference, as the peers take it (3× faster than date_diff on timestamptz)
     "flow_delivery": """
-        select coalesce(channel, '(all)') as channel, count(h) as orders, median(h) as median_h,
-               quantile_cont(h, 0.9) as p90_h
-        from (select channel, date_diff('second', placed_at, delivered_at) / 3600.0 as h
-              from order_facts where delivered_at is not null)
-        group by grouping sets ((), (channel)) order by channel""",
+        select channel, orders, q[1] as median_h, q[2] as p90_h
+        from (select coalesce(channel, '(all)') as channel, count(h) as orders, quantile_cont(h, [0.5, 0.9]) as q
+              from (select channel, (epoch(delivered_at) - epoch(placed_at)) / 3600.0 as h
+                    from order_facts where delivered_at is not null)
+              group by grouping sets ((), (channel)))
+        order by channel""",
     # the variant is a mart column (models/sql/views.sql): first occurrences in time order, ties in lifecycle order
     "flow_variants": """
         select variant, count(*) as orders from order_facts
