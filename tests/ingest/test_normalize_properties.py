@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,7 +169,10 @@ def test_every_fixture_order_fits_the_lake_schemas():
                 lake.conform(EXCEPTIONS, result.exceptions)
 
 
-TAOBAO_PROFILE = Path(__file__).resolve().parents[2] / "docs" / "profiles" / "taobao-orders.toml"
+PROFILES_DIR = Path(__file__).resolve().parents[2] / "docs" / "profiles"
+# Every shipped import profile with a real-shaped sample export (its header row).
+PROFILES = {"taobao": ("taobao-orders.toml", "taobao_orders.csv"),
+            "shopify": ("shopify-orders.toml", "shopify_orders_export.csv")}
 cell = st.one_of(
     st.sampled_from(
         [
@@ -178,10 +182,15 @@ cell = st.one_of(
             "¥1,299.00",
             "-3",
             "2026-03-01 10:15:30",
+            "2026-03-01 10:15:30 -0500",
             "2026/13/45 99:00",
             "交易成功",
             "买家已付款，等待卖家发货",
             "奇怪状态",
+            "paid",
+            "fulfilled",
+            "USD",
+            "#1001",
             '="3912345678901234567"',
             "3912345678901234568",
             "1",
@@ -191,12 +200,15 @@ cell = st.one_of(
 )
 
 
+@pytest.mark.parametrize("name", sorted(PROFILES))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.lists(cell, min_size=17, max_size=17), min_size=1, max_size=6))
-def test_every_file_row_is_imported_or_rejected_with_a_reason(rows: list[list[str]]):
-    profile = load_profile(TAOBAO_PROFILE)
-    sample = (FIXTURES / "files" / "taobao_orders.csv").read_text("utf-8-sig")
+@given(data=st.data())
+def test_every_file_row_is_imported_or_rejected_with_a_reason(name: str, data: st.DataObject):
+    profile_file, sample_file = PROFILES[name]
+    profile = load_profile(PROFILES_DIR / profile_file)
+    sample = (FIXTURES / "files" / sample_file).read_text("utf-8-sig")
     header = next(csv.reader(io.StringIO(sample)))
+    rows = data.draw(st.lists(st.lists(cell, min_size=len(header), max_size=len(header)), min_size=1, max_size=6))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "orders.csv"
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
