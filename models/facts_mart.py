@@ -25,6 +25,8 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -111,16 +113,11 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
         return snapshot(folder, old)
     added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
     folder.mkdir(parents=True, exist_ok=True)
-    lake = lakedb.open_views(settings, files)
-    lake.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-    lake.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
-    try:
-        if old is None or added is None:
-            new = _full(lake.con, folder, current, fp)
-        else:
-            new = _incremental(lake.con, folder, old, added, current, files)
-    finally:
-        lake.close()
+    if old is None or added is None:
+        new = _full(settings, files, folder, current, fp)
+    else:
+        with _opened(settings, files, folder) as con:
+            new = _incremental(con, folder, old, added, current, files)
     new = _retire(old, new)
     _write_manifest(folder, new)
     _clean(folder, new)
@@ -164,17 +161,46 @@ def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) ->
     return added
 
 
-def _full(con: duckdb.DuckDBPyConnection, folder: Path, current: dict, fp: str) -> Manifest:
-    """Every order computed from the whole lake, sorted by placed_at, then split into one file per month."""
-    whole = _write_file(con, folder, "select * from order_facts order by placed_at, order_id")
-    source = f"read_parquet('{_q(whole)}')"
+@contextmanager
+def _opened(settings: Settings, files: dict[str, list[str]], folder: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection over the lake whose memory is capped: beyond it, DuckDB spills under the mart folder."""
+    lake = lakedb.open_views(settings, files)
     try:
-        months = [m for (m,) in con.execute(f"select distinct {MONTH} from {source}").fetchall()]
-        names = {m: _write_file(con, folder, f"select * from {source} where {_in_month(m)}") for m in months}
-        exceptions = _write_file(con, folder, f"{_exception_facts(source)} order by detected_at", "exceptions")
+        lake.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        lake.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
+        yield lake.con
     finally:
-        whole.unlink()
-    return Manifest({m: p.name for m, p in names.items()}, current, fp, sum(_rows(p) for p in names.values()),
+        lake.close()
+
+
+def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str) -> Manifest:
+    """Every order computed from the lake one month placed at a time, so memory follows a month, not the lake:
+    the orders in that month's order files, from their rows and events (the month before on), as a refresh
+    recomputes touched orders. An order whose placing was corrected is in two months' files; it is kept in
+    the month it is placed in now."""
+    months = sorted({_partition(p) for p in files.get("orders", [])})
+    names: dict[str, str] = {}
+    parts: list[Path] = []
+    try:
+        for month in months:
+            added = {**{t: [] for t in DEPENDS_ON}, "orders": [p for p in files["orders"] if _partition(p) == month]}
+            with _opened(settings, files, folder) as con:
+                _touched(con, added, "lake_orders")  # every version's placing, before the views are narrowed
+                _restrict(con, files)
+                con.execute(f"create temp table fresh as select * from order_facts where {_in_month(month)}")
+                path = _write_file(con, folder, "select * from fresh order by placed_at, order_id")
+                parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
+            if _rows(path):
+                names[month] = path.name
+            else:
+                path.unlink()
+        with _opened(settings, files, folder) as con:
+            source = read_sql(parts) if parts else "(select * from exception_facts where false)"
+            exceptions = _write_file(con, folder, f"select * from {source} order by detected_at", "exceptions")
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+    return Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
                     exceptions=exceptions.name, exception_rows=_rows(exceptions))
 
 
@@ -182,7 +208,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
                  current: dict, files: dict[str, list[str]]) -> Manifest:
     """Recompute the orders the added files touch, reading only the lake months they can be in; rewrite only
     the snapshot months those orders are in, each as the month's untouched old rows plus the recomputed ones."""
-    _touched(con, added, old.paths(folder))
+    _touched(con, added, read_sql(old.paths(folder)) if old.months else "")
     _restrict(con, files)
     con.execute("create temp table fresh as select * from order_facts")
     months = [m for (m,) in con.execute(
@@ -212,9 +238,10 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
                     exceptions=exceptions.name, exception_rows=_rows(exceptions))
 
 
-def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], snapshot: list[Path]) -> None:
-    """Temp tables of the orders the added files touch, when each was placed (every placing the old snapshot
-    and the added order rows know), and the exception and action keys among them.
+def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placings: str) -> None:
+    """Temp tables of the orders the added files touch, when each was placed (every placing `placings` — a
+    table of order_id, placed_at: the old snapshot, or every order version — and the added order rows know),
+    and the exception and action keys among them.
 
     An exception or action row names its order; a new version of it touches every order any version named.
     """
@@ -225,7 +252,7 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], snapsh
 
     placed_new = f"select order_id, placed_at from ({lakedb.files_select(TABLES['orders'], added['orders'])})" \
         if added["orders"] else NO_PLACINGS
-    placed_old = f"select order_id, placed_at from {read_sql(snapshot)}" if snapshot else NO_PLACINGS
+    placed_old = f"select order_id, placed_at from {placings}" if placings else NO_PLACINGS
     con.execute(f"""create temp table touched_exc as {ids('exceptions', 'exception_id')};
         create temp table touched_act as {ids('actions', 'action_id')};
         create temp table touched as select distinct order_id from (
