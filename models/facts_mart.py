@@ -9,8 +9,9 @@ JSON manifest of the lake files (path, size) and settings it reflects.
 A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
 (from the month before the earliest one was placed), and rewrites only the snapshot months those orders
 are in: its cost follows the batch and the recent months, not the lake. A removed file (compaction), a
-settings or code change, or a missing or unreadable mart means a full rebuild. The mart is not part of
-the lake: deleting the folder only costs one rebuild.
+settings or code change, or a missing or unreadable mart means a full rebuild, done one month placed at a
+time so that its memory follows a month, not the lake. The mart is not part of the lake: deleting the
+folder only costs one rebuild.
 
 Writes are atomic (temp file, fsync, rename; the manifest last), so a reader sees the old mart or the new
 one, never half of one. Files a manifest stops naming are deleted GRACE_S later (a reader may still be
