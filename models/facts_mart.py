@@ -36,6 +36,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from models import db as lakedb
+from models import lake
 from models.schema import TABLES
 from models.settings import Settings
 
@@ -165,13 +166,13 @@ def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) ->
 @contextmanager
 def _opened(settings: Settings, files: dict[str, list[str]], folder: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection over the lake whose memory is capped: beyond it, DuckDB spills under the mart folder."""
-    lake = lakedb.open_views(settings, files)
+    db = lakedb.open_views(settings, files)
     try:
-        lake.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-        lake.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
-        yield lake.con
+        db.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        db.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
+        yield db.con
     finally:
-        lake.close()
+        db.close()
 
 
 def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str) -> Manifest:
@@ -319,7 +320,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, folder: Path, query: str, kind: 
     name = f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
     tmp = folder / f".tmp-{name}"
     con.execute(f"copy ({query}) to '{tmp.as_posix()}' (format parquet, compression zstd)")
-    _fsync(tmp)
+    lake.fsync_path(tmp)
     os.replace(tmp, folder / name)
     return folder / name
 
@@ -337,17 +338,9 @@ def _retire(old: Manifest | None, new: Manifest) -> Manifest:
 def _write_manifest(folder: Path, manifest: Manifest) -> None:
     tmp = folder / f".tmp-{uuid.uuid4().hex}-{MANIFEST}"
     tmp.write_text(json.dumps(manifest.__dict__), encoding="utf-8")
-    _fsync(tmp)
+    lake.fsync_path(tmp)
     os.replace(tmp, folder / MANIFEST)
-    _fsync(folder)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    lake.fsync_path(folder)
 
 
 def _rows(path: Path) -> int:

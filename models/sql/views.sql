@@ -114,13 +114,16 @@ left join inaccurate i on i.order_id = o.order_id;
 
 -- The shared filters, defined once: orders placed in [start_at, end_at), in the given channels, shops and
 -- warehouses (an empty list means all).
+create or replace macro in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses) as
+    (len(channels) = 0 or list_contains(channels, channel))
+    and (len(shops) = 0 or list_contains(shops, shop_id))
+    and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
+
 create or replace macro scoped_orders(start_at, end_at, channels, shops, warehouses) as table
 select *
 from order_facts
 where placed_at >= start_at and placed_at < end_at
-  and (len(channels) = 0 or list_contains(channels, channel))
-  and (len(shops) = 0 or list_contains(shops, shop_id))
-  and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
+  and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses);
 
 -- Each exception's current row with its order's channel, shop and warehouse (exceptions of orders the lake
 -- does not hold are not counted): what the exception KPIs filter on. Persisted beside order_facts.
@@ -134,6 +137,4 @@ create or replace macro scoped_exceptions(start_at, end_at, channels, shops, war
 select *
 from exception_facts
 where detected_at >= start_at and detected_at < end_at
-  and (len(channels) = 0 or list_contains(channels, channel))
-  and (len(shops) = 0 or list_contains(shops, shop_id))
-  and (len(warehouses) = 0 or list_contains(warehouses, warehouse));
+  and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses);
