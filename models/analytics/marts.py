@@ -1,12 +1,10 @@
-"""Per-order mart for the analytics pages: `order_facts` materialised once per connection, plus the macros.
+"""The analytics macros on a connection, and `order_facts` made cheap to re-read where it is not already.
 
-The console's connection comes materialised (`models.db.connect(materialize=True)`); connections that
-are not (tests, the CLI) get the same table here.
-
-Why: `order_facts` is a view that pivots every lake event on each query (1.5–3 s per KPI on a 90-day
-demo lake of 195 k orders). Materialising it once per lake version (about 5 s, about 80 MB) brings each
-analytics query under 0.1 s. The view is re-pointed at the table in one catalog change, so queries that
-run meanwhile on other cursors see either the old view or the table, both with the same rows.
+The console's connection reads the persisted mart (`models.db.connect(materialize=True)`, which keeps the
+live view as `order_facts_live`); connections that do not (tests, the CLI) get `order_facts` materialised
+into a table here, once per connection, so each analytics query does not pivot every event again. The view
+is re-pointed at the table in one catalog change, so queries that run meanwhile on other cursors see either
+the old view or the table, both with the same rows.
 """
 
 from __future__ import annotations
