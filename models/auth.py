@@ -21,19 +21,20 @@ import re
 import secrets
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from models import actions
+from models.access import DIMENSIONS, Access
 from models.filelock import state_lock
 from models.masking import PII_COLUMNS, mask_address, mask_columns, mask_name, mask_phone
 from models.settings import Settings, load_settings
 
-__all__ = ["PII_COLUMNS", "ROLES", "AuthError", "LoginLocked", "User", "add_user", "can", "mask_address",
-           "mask_frame", "mask_name", "mask_phone", "set_password", "set_role", "users", "verify"]
+__all__ = ["PII_COLUMNS", "ROLES", "Access", "AuthError", "LoginLocked", "User", "add_user", "can", "mask_address",
+           "mask_frame", "mask_name", "mask_phone", "set_access", "set_password", "set_role", "users", "verify"]
 
 ROLES = ("viewer", "ops", "admin")
 # What each role may do. Pages and models/triage.py ask `can(role, action)`; nothing else decides.
@@ -60,10 +61,11 @@ class LoginLocked(AuthError):
 
 @dataclass(frozen=True)
 class User:
-    """A signed-in person: their name and one of ROLES."""
+    """A signed-in person: their name, one of ROLES, and the channels/shops/warehouses they may see."""
 
     name: str
     role: str
+    access: Access = field(default_factory=Access)
 
     def can(self, action: str) -> bool:
         return can(self.role, action)
@@ -122,12 +124,24 @@ def _save(settings: Settings, table: dict[str, dict]) -> None:
     lines = ["# OrderHub users: manage with `python -m models.auth`, never by hand.", ""]
     for name in sorted(table):
         lines.append(f"[users.{json.dumps(name)}]")
-        lines += [f"{key} = {json.dumps(str(value), ensure_ascii=False)}" for key, value in table[name].items()]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in table[name].items()]
         lines.append("")
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
+
+
+def _toml_value(value: object) -> str:
+    """A TOML string or list of strings (JSON's quoting is valid TOML for both)."""
+    if isinstance(value, list | tuple):
+        return json.dumps([str(v) for v in value], ensure_ascii=False)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def user_from_entry(name: str, entry: dict) -> User:
+    """The User a users.toml entry describes: role and access scope."""
+    return User(name, entry["role"], Access.from_entry(entry))
 
 
 def _check_role(role: str) -> None:
@@ -165,7 +179,7 @@ def _update(name: str, settings: Settings | None, **fields: str) -> User:
             raise AuthError(f"no user {name!r}; create it with `python -m models.auth add-user {name} --role ops`")
         table[name].update(fields)
         _save(settings, table)
-        return User(name, table[name]["role"])
+        return user_from_entry(name, table[name])
 
 
 def set_password(name: str, password: str, settings: Settings | None = None) -> User:
@@ -176,6 +190,11 @@ def set_password(name: str, password: str, settings: Settings | None = None) -> 
 def set_role(name: str, role: str, settings: Settings | None = None) -> User:
     _check_role(role)
     return _update(name, settings, role=role)
+
+
+def set_access(name: str, access: Access, settings: Settings | None = None) -> User:
+    """Scope a user to channels, shops and warehouses (all empty: everything)."""
+    return _update(name, settings, **access.as_dict())
 
 
 # -- logging in --------------------------------------------------------------------------------------
@@ -219,7 +238,7 @@ def verify(username: str, password: str, settings: Settings | None = None, now: 
         ok = check_password(password, entry["password"] if entry else hash_password("x" * MIN_PASSWORD))
         if ok and entry:
             _set_failures(settings, name, [])
-            return User(name, entry["role"])
+            return user_from_entry(name, entry)
         _set_failures(settings, name, [*failures, now])
         _record_failure(settings, name, "wrong password" if entry else "unknown user", now)
         return None
@@ -250,6 +269,12 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
+def _describe(access: Access) -> str:
+    if access.unrestricted:
+        return "everything"
+    return "; ".join(f"{dim}: {', '.join(values)}" for dim, values in access.as_dict().items() if values)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models.auth", description="Manage OrderHub console users.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     reset.add_argument("name")
     for p in (add, reset):
         p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    scope = sub.add_parser("set-scope", help="limit a user to channels, shops and warehouses (none given: all)")
+    scope.add_argument("name")
+    for dim in DIMENSIONS:
+        scope.add_argument(f"--{dim[:-1]}", dest=dim, action="append", default=[], metavar=dim[:-1].upper(),
+                           help=f"an allowed {dim[:-1]} (repeat for several)")
     sub.add_parser("ensure-demo-admin", help="create 'admin' with a printed password if no users exist")
     sub.add_parser("list", help="list users and roles")
     args = parser.parse_args(argv)
@@ -270,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reset-password":
             set_password(args.name, _read_password(args))
             print(f"password of {args.name} changed")
+        elif args.command == "set-scope":
+            user = set_access(args.name, Access(*(tuple(getattr(args, dim)) for dim in DIMENSIONS)))
+            print(f"{user.name} may see: {_describe(user.access)}")
         elif args.command == "ensure-demo-admin":
             password = ensure_demo_admin()
             if password:
@@ -277,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                       "`python -m models.auth reset-password admin`)")
         else:
             for name, entry in sorted(users().items()):
-                print(f"{name}\t{entry['role']}")
+                print(f"{name}\t{entry['role']}\t{_describe(Access.from_entry(entry))}")
     except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -48,7 +48,7 @@ def _oidc_user() -> User | None:
         st.error(t("auth.oidc_unknown", email=email))
         st.button(t("auth.logout"), key="oidc_logout", on_click=st.logout)
         st.stop()
-    return User(email, entry["role"])
+    return auth.user_from_entry(email, entry)
 
 
 def _login_form() -> None:

@@ -1,0 +1,59 @@
+"""Least privilege: which channels, shops and warehouses a user may see and edit.
+
+    access = Access(channels=("shopee",), warehouses=("Hangzhou",))
+    access.narrow(scope)                     # the sidebar's filters, cut down to what the user may see
+    access.allows("shopee", "s1", "Hangzhou")  # may this user see or edit that order?
+
+An empty tuple means "every value" for that dimension, like the shared filters. A user with any dimension
+restricted sees only orders whose value is in the list: an order not yet given a warehouse is outside a
+warehouse-scoped user's access until it is routed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from models.kpis import Scope
+
+DIMENSIONS = ("channels", "shops", "warehouses")
+# A dimension value no order carries: the filter that a narrowing which leaves nothing becomes.
+NOTHING = "\x00none"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Lists of allowed channels, shops (shop ids) and warehouses; empty = all."""
+
+    channels: tuple[str, ...] = ()
+    shops: tuple[str, ...] = ()
+    warehouses: tuple[str, ...] = ()
+
+    @property
+    def unrestricted(self) -> bool:
+        return not (self.channels or self.shops or self.warehouses)
+
+    def allows(self, channel: str | None, shop_id: str | None, warehouse: str | None) -> bool:
+        """True when an order with these values is inside this access."""
+        return all(not allowed or value in allowed for allowed, value in
+                   ((self.channels, channel), (self.shops, shop_id), (self.warehouses, warehouse)))
+
+    def narrow(self, scope: Scope) -> Scope:
+        """The filter scope cut down to this access (a choice outside it selects nothing)."""
+        return replace(scope, channels=_meet(scope.channels, self.channels), shops=_meet(scope.shops, self.shops),
+                       warehouses=_meet(scope.warehouses, self.warehouses))
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {name: list(getattr(self, name)) for name in DIMENSIONS}
+
+    @classmethod
+    def from_entry(cls, entry: dict) -> Access:
+        """Read the lists stored in a users.toml entry (absent = all)."""
+        return cls(**{name: tuple(str(v) for v in entry.get(name, ()) or ()) for name in DIMENSIONS})
+
+
+def _meet(picked: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not allowed:
+        return picked
+    if not picked:
+        return allowed
+    return tuple(value for value in picked if value in allowed) or (NOTHING,)
