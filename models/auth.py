@@ -39,9 +39,10 @@ __all__ = ["PII_COLUMNS", "ROLES", "Access", "AuthError", "LoginLocked", "User",
 ROLES = ("viewer", "ops", "admin")
 # What each role may do. Pages and models/triage.py ask `can(role, action)`; nothing else decides.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "viewer": frozenset({"view", "export"}),
-    "ops": frozenset({"view", "export", "view_pii", "view_audit", "triage"}),
-    "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "edit_rules", "manage_users",
+    # query_sql: the Explore SQL box (models/analytics/sandbox.py serves each role only its masked views).
+    "viewer": frozenset({"view", "export", "query_sql"}),
+    "ops": frozenset({"view", "export", "view_pii", "view_audit", "triage", "query_sql"}),
+    "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "query_sql", "edit_rules", "manage_users",
                         "send_snapshot"}),
 }
 MAX_FAILURES = 5
