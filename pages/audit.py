@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from models import triage_queries as tq
+from models.exports import to_csv_bytes
 from models.kpis import Scope
 from ui import data, frame, t
 from ui.auth import require
@@ -26,5 +27,4 @@ users = left.multiselect(t("audit.user"), sorted(df["user"].dropna().unique()), 
 kinds = right.multiselect(t("audit.action"), sorted(df["action"].dropna().unique()), key="audit_actions")
 view = tq.filter_queue(df, {"user": users, "action": kinds})
 st.dataframe(view, hide_index=True, key="audit_table")
-st.download_button(t("audit.export"), view.to_csv(index=False).encode("utf-8"), "orderhub-audit.csv", "text/csv",
-                   key="audit_export")
+st.download_button(t("audit.export"), to_csv_bytes(view), "orderhub-audit.csv", "text/csv", key="audit_export")

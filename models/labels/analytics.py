@@ -122,9 +122,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "explore.empty": ("No orders match these filters.", "没有符合筛选条件的订单。"),
     "explore.orders": ("Orders behind the figures (newest {n})", "数字背后的订单（最新 {n} 个）"),
     "explore.sql": ("SQL (read-only)", "SQL（只读）"),
-    "explore.sql_help": ("One SELECT over the lake views (orders, order_facts, order_events, exceptions, actions, "
-                         "returns, …); at most 10,000 rows and 10 s.",
-                         "仅限一条 SELECT，查询数据湖视图；最多 1 万行、10 秒。"),
+    "explore.sql_help": ("One SELECT over the views your role may see (orders, order_facts, order_events, "
+                         "exceptions, returns, …), masked for your role and limited to your channels, shops and "
+                         "warehouses; at most 10,000 rows, 20 MB and 10 s.",
+                         "仅限一条 SELECT，查询您的角色可见的视图（orders、order_facts、order_events、exceptions、"
+                         "returns 等），按角色脱敏并限于您的渠道、店铺和仓库；最多 1 万行、20 MB、10 秒。"),
+    "explore.sql_error": ("SQL box: {error}", "SQL 查询框：{error}"),
     "explore.sql_cut": ("Showing the first {n} rows only.", "仅显示前 {n} 行。"),
     "explore.csv": ("Download CSV", "下载 CSV"), "explore.parquet": ("Download Parquet", "下载 Parquet"),
     **{f"reason.{code}": pair for code, pair in _REASONS.items()},
