@@ -11,6 +11,7 @@ stays -12.5, still a number once opened), never text a user typed.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -38,6 +39,11 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """The frame as CSV bytes for download (BOM so Excel reads UTF-8 Chinese text), formula-safe."""
+    frame = safe_frame(df).astype(object)
     buffer = io.StringIO()
-    safe_frame(df).to_csv(buffer, index=False)
+    # The csv module with RFC 4180 line ends: then a cell holding a bare '\r' is quoted (pandas' to_csv and
+    # a '\n' terminator leave it bare, and a spreadsheet starts a new row there).
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(c) for c in frame.columns])
+    writer.writerows(frame.where(frame.notna(), "").itertuples(index=False, name=None))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
