@@ -10,6 +10,7 @@ import streamlit as st
 
 from models.analytics import explore as ex
 from models.auth import mask_frame
+from models.exports import to_csv_bytes
 from models.lifecycle import STATUSES
 from models.schema import RETURN_REASONS
 from ui import analytics as an
@@ -53,6 +54,9 @@ else:
     user = current_user()
     role = user.role if user else None
     st.subheader(t("explore.orders", n=len(orders)))
-    st.dataframe(mask_frame(orders, role), hide_index=True, key="ex_orders")
+    shown_orders = mask_frame(orders, role)
+    st.dataframe(shown_orders, hide_index=True, key="ex_orders")
+    if user is not None and user.can("export"):
+        st.download_button(t("explore.csv"), to_csv_bytes(shown_orders), "orders.csv", "text/csv", key="ex_orders_csv")
 
 sql_box(current_user())

@@ -45,3 +45,32 @@ def test_sql_box_bomb_shows_one_line_error(analytics_lake):
 def test_sql_box_hides_raw_and_audit_from_viewers(analytics_lake):
     at = open_app(page=PAGE, role="viewer", ex_sql="select * from actions")
     assert any("'actions' is not a view you can query here" in e.value for e in at.error)
+
+
+
+def test_orders_behind_the_figures_download_goes_through_the_safe_export(analytics_lake, monkeypatch):
+    """The table's own toolbar export is off (config); the page's button serves the shown rows, escaped."""
+    import csv
+    import io
+    import tomllib
+
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from tests.pages.helpers import APP
+
+    config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+    served: list[bytes] = []
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):  # records what the browser would download
+        served.append(bytes(data))
+        return keep(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at = open_app(page=PAGE, role="viewer", ex_by1="channel", ex_measure="orders")
+    assert not at.exception, at.exception
+    assert [b.proto.label for b in at.get("download_button")].count("Download CSV") == 1
+    assert served[-1].startswith(b"\xef\xbb\xbf")  # models.exports' CSV (BOM, formula-safe), not pandas'
+    rows = list(csv.DictReader(io.StringIO(served[-1].decode("utf-8-sig"))))
+    assert [row["order_id"] for row in rows] == frame_with(at, "order_id")["order_id"].tolist()
