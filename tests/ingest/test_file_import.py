@@ -72,7 +72,9 @@ def test_taobao_rejects_name_row_field_and_reason(tmp_path: Path):
         ("7", "order (订单编号)"),
         ("8", "placed (订单创建时间)"),
     ]
-    assert rejects[0]["reason"] == "not an amount: 'abc'"
+    assert rejects[0]["reason"] == (
+        "not an amount: 'abc' (expected decimal '.', thousands ',', no exponent, e.g. 1,299.50)"
+    )
     assert all(r["reason"] for r in rejects)
 
 
@@ -243,7 +245,7 @@ def test_file_errors(tmp_path: Path):
     (tmp_path / "orders.txt").write_text("a,b\n", encoding="utf-8")
     (tmp_path / "wrong.csv").write_text("Name,Total\n#1,2.00\n", encoding="utf-8")
     cases["wrong.csv"] = (
-        "column 'Id' named in shopify-orders.toml is not in the file; columns are: Name, Total"
+        "column 'Id' named in shopify-orders.toml is not in the file; columns are: 'Name', 'Total'"
     )
     for name, message in cases.items():
         proc = cli(str(tmp_path / name), "--profile", str(SHOPIFY[1]), data=tmp_path)
