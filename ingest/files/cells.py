@@ -53,7 +53,7 @@ def quantity(value: Any, cap: int) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text_value = value.strip() if isinstance(value, str) else value
-    if isinstance(text_value, str) and text_value.isascii() and text_value.isdigit() and len(text_value) <= 9:
+    if isinstance(text_value, str) and text_value.isascii() and text_value.isdigit() and len(text_value) <= 18:
         text_value = int(text_value)
     if isinstance(text_value, bool) or not isinstance(text_value, int):
         raise ValueError(f"not a whole number of items: {cut(value)}")

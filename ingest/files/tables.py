@@ -27,9 +27,10 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
             try:
                 yield from reader
             except csv.Error as exc:
-                raise ImportFileError(
-                    f"{path}: line {reader.line_num}: not a readable CSV ({cut(str(exc))})"
-                ) from exc
+                why = cut(str(exc))
+                if "field larger than field limit" in str(exc):
+                    why = f"a cell is longer than {csv.field_size_limit():,} characters"
+                raise ImportFileError(f"{path}: line {reader.line_num}: not a readable CSV ({why})") from exc
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             f"{path}: cannot decode as {encoding} (set [source] encoding, e.g. gb18030)"
