@@ -227,6 +227,16 @@ def _profile(tmp_path: Path, text: str) -> Path:
             'placed = "Created at"=>placed_on = "Created at"',
             "[events] 'placed_on' is not a known lifecycle event",
         ),
+        (
+            'group_by = "Name"=>group_by = "Name"\n[amounts]\ndecimal = ","\nthousands = ","',
+            "[amounts] decimal must be one of ('.', ',') and thousands one of",
+        ),
+        ('group_by = "Name"=>group_by = "Name"\n[amounts]\nrefunds = 1', "[amounts] refunds must be true or false"),
+        (
+            'group_by = "Name"=>group_by = "Name"\n[limits]\nmax_qty = 0',
+            "[limits] max_qty must be a whole number of at least 1",
+        ),
+        ('group_by = "Name"=>group_by = "Name"\n[limits]\nmax_rows = 5', "[limits] 'max_rows' is not a known key"),
     ],
 )
 def test_bad_profiles(tmp_path: Path, edit: str, message: str):
