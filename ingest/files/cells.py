@@ -46,20 +46,28 @@ def amount(value: Any, currency: str, rule: AmountRule = DEFAULT_RULE) -> int | 
     return None if blank(value) else rule.minor(value, currency)
 
 
+def _whole(value: Any) -> int | None:
+    """An int cell, an integral float cell (Excel's 2.0) or plain ASCII digits; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    digits = str(value).strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
+
+
 def quantity(value: Any, cap: int) -> int | None:
     """Items on a line: a whole number 1..cap, written as plain digits (no '1e9', no '2.0' text)."""
     if blank(value):
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text_value = value.strip() if isinstance(value, str) else value
-    if isinstance(text_value, str) and text_value.isascii() and text_value.isdigit() and len(text_value) <= 18:
-        text_value = int(text_value)
-    if isinstance(text_value, bool) or not isinstance(text_value, int):
+    number = _whole(value)
+    if number is None:
         raise ValueError(f"not a whole number of items: {cut(value)}")
-    if not 1 <= text_value <= cap:
+    if not 1 <= number <= cap:
         raise ValueError(f"quantity {cut(value)} is outside 1..{cap:,} ([limits] max_qty)")
-    return text_value
+    return number
 
 
 def flag(value: Any) -> bool:

@@ -44,8 +44,6 @@ ORDER_FIELDS = (
 LINE_FIELDS = ("sku", "title", "qty", "unit_price_cents", "is_gift")
 MONEY_FIELDS = ("total_cents", "shipping_cents", "discount_cents", "unit_price_cents")
 TIME_FIELDS = ("ship_by_at", "updated_at")
-
-
 SECTIONS = {
     "source": {
         "channel",
