@@ -1,21 +1,20 @@
 """Cell values of seller exports → typed values; each failure is a ValueError whose text is the reason.
 
 Exports are messier than APIs: Excel turns long order numbers into floats, Taobao CSVs wrap them as
-="3912…" to stop that, amounts carry currency symbols, and dates come in the seller's own format and
-zone. Every rule for those lives here, once.
+="3912…" to stop that, amounts carry currency symbols (their rule: ingest/files/amounts.py), and dates
+come in the seller's own format and zone. Every rule for those lives here, once.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, tzinfo
-from decimal import Decimal
 from typing import Any
 
+from ingest.files.amounts import AmountRule
+from ingest.files.limits import cut
 from ingest.normalize.base import parse_ts
-from models.money import to_minor
 
-_AMOUNT_JUNK = re.compile(r"[^0-9.,\-]")
+DEFAULT_RULE = AmountRule()
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
 
 
@@ -42,32 +41,33 @@ def order_ref(value: Any) -> str | None:
     return ref.strip("\"'\t ") or None
 
 
-def amount(value: Any, currency: str) -> int | None:
-    """'¥1,299.00', 'RM 12.90', 12.9 → minor units of currency; None when blank."""
-    if blank(value):
-        return None
+def amount(value: Any, currency: str, rule: AmountRule = DEFAULT_RULE) -> int | None:
+    """'¥1,299.00', 'RM 12.90', 12.9 → minor units of currency by the profile's rule; None when blank."""
+    return None if blank(value) else rule.minor(value, currency)
+
+
+def _whole(value: Any) -> int | None:
+    """An int cell, an integral float cell (Excel's 2.0) or plain ASCII digits; None for anything else."""
     if isinstance(value, bool):
-        raise ValueError(f"not an amount: {value!r}")
-    cleaned = value if isinstance(value, int | float | Decimal) else _AMOUNT_JUNK.sub("", str(value))
-    try:
-        cents = to_minor(cleaned, currency)
-    except (ValueError, ArithmeticError) as exc:
-        raise ValueError(f"not an amount: {value!r}") from exc
-    if abs(cents) >= 2**63:
-        raise ValueError(f"amount out of range: {value!r}")
-    return cents
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    digits = str(value).strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
 
 
-def quantity(value: Any) -> int | None:
+def quantity(value: Any, cap: int) -> int | None:
+    """Items on a line: a whole number 1..cap, written as plain digits (no '1e9', no '2.0' text)."""
     if blank(value):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError as exc:
-        raise ValueError(f"not a whole number of items: {value!r}") from exc
-    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number < 2**31:
-        raise ValueError(f"not a whole number of items: {value!r}")
-    return int(number)
+    number = _whole(value)
+    if number is None:
+        raise ValueError(f"not a whole number of items: {cut(value)}")
+    if not 1 <= number <= cap:
+        raise ValueError(f"quantity {cut(value)} is outside 1..{cap:,} ([limits] max_qty)")
+    return number
 
 
 def flag(value: Any) -> bool:
@@ -99,7 +99,7 @@ def timestamp(value: Any, zone: tzinfo, formats: tuple[str, ...]) -> datetime | 
         return parse_ts(raw, naive_tz=zone)
     except ValueError as exc:
         shown = ", ".join(formats) or "ISO 8601"
-        raise ValueError(f"not a date/time in {shown}: {raw!r}") from exc
+        raise ValueError(f"not a date/time in {shown}: {cut(raw)}") from exc
 
 
 def split_address(address: str | None) -> tuple[str | None, str | None]:

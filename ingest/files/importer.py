@@ -18,12 +18,14 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from ingest.files import cells
+from ingest.files.limits import CUT, cut
 from ingest.files.profile import LINE_FIELDS, MONEY_FIELDS, TIME_FIELDS, Profile, ProfileError, load_profile
 from ingest.files.tables import ImportFileError, read_table
 from ingest.normalize.base import Line, NormalizedOrder, Reader
@@ -87,12 +89,20 @@ def _typed(profile: Profile, members: list[Row], canonical: str, currency: str) 
     column = profile.columns.get(canonical) or profile.events.get(canonical)
     try:
         if canonical in MONEY_FIELDS:
-            return cells.amount(value, currency)
+            return cells.amount(value, currency, profile.amounts)
         if canonical in TIME_FIELDS or canonical in profile.events:
             return cells.timestamp(value, profile.timezone, profile.date_formats)
         return cells.text(value)
     except ValueError as exc:
         raise RowError(n, f"{canonical} ({column})", str(exc)) from exc
+
+
+def _cell(n: int, profile: Profile, canonical: str, parse: Callable[[Any], Any], values: dict) -> Any:
+    """One line cell parsed; a failure names the row, the field and its column."""
+    try:
+        return parse(values.get(canonical))
+    except ValueError as exc:
+        raise RowError(n, f"{canonical} ({profile.columns.get(canonical)})", str(exc)) from exc
 
 
 def _lines(profile: Profile, members: list[Row], currency: str) -> list[Line]:
@@ -101,11 +111,8 @@ def _lines(profile: Profile, members: list[Row], currency: str) -> list[Line]:
         values = {f: record.get(profile.columns[f]) for f in LINE_FIELDS if f in profile.columns}
         if all(cells.blank(v) for v in values.values()):
             continue
-        try:
-            price = cells.amount(values.get("unit_price_cents"), currency)
-            qty = cells.quantity(values.get("qty"))
-        except ValueError as exc:
-            raise RowError(n, "line", str(exc)) from exc
+        price = _cell(n, profile, "unit_price_cents", lambda v: cells.amount(v, currency, profile.amounts), values)
+        qty = _cell(n, profile, "qty", lambda v: cells.quantity(v, profile.limits.max_qty), values)
         lines.append(
             Line(
                 sku=cells.text(values.get("sku")),
@@ -126,7 +133,7 @@ def build_order(members: list[Row], profile: Profile, *, now: datetime, batch_id
         raise RowError(first_row, f"platform_order_id ({profile.columns['platform_order_id']})", "missing")
     currency = (cells.text(_first(profile, members, "currency")[1]) or profile.currency or "").upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise RowError(first_row, "currency", f"not an ISO 4217 currency code: {currency!r}")
+        raise RowError(first_row, "currency", f"not an ISO 4217 currency code: {cut(currency)}")
     skip = {*LINE_FIELDS, "currency", "platform_order_id"}
     fields = {f: _typed(profile, members, f, currency) for f in profile.columns if f not in skip}
     times = {event: _typed(profile, members, event, currency) for event in profile.events}
@@ -208,9 +215,10 @@ def import_file(
         try:
             built.append(build_order(members, profile, now=now, batch_id=batch_id))
         except RowError as exc:
-            rejects.append((exc.row, key, exc.field, exc.reason))
+            shown = key[:CUT] + "…" if len(key) > CUT else key
+            rejects.append((exc.row, shown, exc.field, exc.reason))
             why = f"order rejected: row {exc.row} {exc.field}: {exc.reason}"
-            rejects.extend((n, key, "(order)", why) for n, _ in members if n != exc.row)
+            rejects.extend((n, shown, "(order)", why) for n, _ in members if n != exc.row)
         progress.tick(len(members))
     if rejects:
         result.reject_file = _write_rejects(lake_dir.parent / "rejects", path, now, rejects)

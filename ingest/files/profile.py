@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ingest.files.amounts import DECIMALS, THOUSANDS, AmountRule
+from ingest.files.limits import Limits
 from ingest.normalize.status_map import COMMON, StatusMap, default_status_map
 from models import lifecycle
 from models.settings import ConfigError
@@ -57,7 +59,15 @@ SECTIONS = {
     "columns": set(ORDER_FIELDS + LINE_FIELDS),
     "events": set(lifecycle.EVENTS),
     "status": {"column", "map", "values"},
+    "amounts": {"decimal", "thousands", "refunds"},
+    "limits": set(Limits.__dataclass_fields__),
 }
+OPTIONAL_SECTIONS = ("amounts", "limits")
+
+
+def column_key(name: object) -> str:
+    """A column name as matched: runs of spaces are one space, ends trimmed ('Total ' is 'Total')."""
+    return " ".join(str(name).split()) if name is not None else ""
 
 
 class ProfileError(ConfigError):
@@ -81,6 +91,8 @@ class Profile:
     split_address: bool = False
     group_by: str | None = None
     required_columns: tuple[str, ...] = field(default=())
+    amounts: AmountRule = field(default_factory=AmountRule)
+    limits: Limits = field(default_factory=Limits)
 
 
 def _need(path: Path, table: dict, section: str, key: str) -> object:
@@ -103,7 +115,7 @@ def _check_keys(path: Path, doc: dict) -> None:
                 f"{', '.join(sorted(SECTIONS[section]))}"
             )
     for section in SECTIONS:
-        if section not in doc:
+        if section not in doc and section not in OPTIONAL_SECTIONS:
             raise ProfileError(f"{path}: section [{section}] is missing")
 
 
@@ -122,6 +134,27 @@ def _status_map(path: Path, channel: str, status: dict, base: StatusMap) -> Stat
             )
         merged[" ".join(raw.split()).casefold()] = target
     return StatusMap({channel: merged, COMMON: base.sections.get(COMMON, {})}, f"{path} [status]")
+
+
+def _amounts(path: Path, table: dict) -> AmountRule:
+    rule = AmountRule(
+        decimal=table.get("decimal", "."), thousands=table.get("thousands", ","), refunds=table.get("refunds", False)
+    )
+    if rule.decimal not in DECIMALS or rule.thousands not in THOUSANDS or rule.decimal == rule.thousands:
+        raise ProfileError(
+            f"{path}: [amounts] decimal must be one of {DECIMALS} and thousands one of {THOUSANDS}, "
+            f"and they must differ (got {rule.decimal!r}, {rule.thousands!r})"
+        )
+    if not isinstance(rule.refunds, bool):
+        raise ProfileError(f"{path}: [amounts] refunds must be true or false")
+    return rule
+
+
+def _limits(path: Path, table: dict) -> Limits:
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ProfileError(f"{path}: [limits] {key} must be a whole number of at least 1")
+    return Limits(**table)
 
 
 def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Profile:
@@ -146,13 +179,16 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
             f"{path}: [source] is missing required key 'currency' (or map a [columns] currency)"
         )
     status_cols = _need(path, status, "status", "column")
-    status_cols = (status_cols,) if isinstance(status_cols, str) else tuple(map(str, status_cols))  # type: ignore[arg-type]
+    status_cols = (status_cols,) if isinstance(status_cols, str) else tuple(status_cols)  # type: ignore[arg-type]
+    status_cols = tuple(map(column_key, status_cols))
     for section, table in (("columns", columns), ("events", events)):
         for key, column in table.items():
             if not isinstance(column, str) or not column:
                 raise ProfileError(f"{path}: [{section}] {key!r} must name a column (a non-empty string)")
+    columns = {key: column_key(name) for key, name in columns.items()}
+    events = {key: column_key(name) for key, name in events.items()}
     formats = source.get("date_formats", [])
-    group_by = [str(source["group_by"])] if source.get("group_by") else []
+    group_by = [column_key(source["group_by"])] if source.get("group_by") else []
     return Profile(
         path=path,
         channel=channel,
@@ -167,6 +203,8 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
         encoding=str(source.get("encoding", "utf-8-sig")),
         sheet=source.get("sheet"),
         split_address=bool(source.get("split_address", False)),
-        group_by=source.get("group_by"),
+        group_by=group_by[0] if group_by else None,
         required_columns=tuple(dict.fromkeys([*columns.values(), *events.values(), *status_cols, *group_by])),
+        amounts=_amounts(path, doc.get("amounts", {})),
+        limits=_limits(path, doc.get("limits", {})),
     )

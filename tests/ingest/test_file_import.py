@@ -72,7 +72,9 @@ def test_taobao_rejects_name_row_field_and_reason(tmp_path: Path):
         ("7", "order (订单编号)"),
         ("8", "placed (订单创建时间)"),
     ]
-    assert rejects[0]["reason"] == "not an amount: 'abc'"
+    assert rejects[0]["reason"] == (
+        "not an amount: 'abc' (expected decimal '.', thousands ',', no exponent, e.g. 1,299.50)"
+    )
     assert all(r["reason"] for r in rejects)
 
 
@@ -225,6 +227,16 @@ def _profile(tmp_path: Path, text: str) -> Path:
             'placed = "Created at"=>placed_on = "Created at"',
             "[events] 'placed_on' is not a known lifecycle event",
         ),
+        (
+            'group_by = "Name"=>group_by = "Name"\n[amounts]\ndecimal = ","\nthousands = ","',
+            "[amounts] decimal must be one of ('.', ',') and thousands one of",
+        ),
+        ('group_by = "Name"=>group_by = "Name"\n[amounts]\nrefunds = 1', "[amounts] refunds must be true or false"),
+        (
+            'group_by = "Name"=>group_by = "Name"\n[limits]\nmax_qty = 0',
+            "[limits] max_qty must be a whole number of at least 1",
+        ),
+        ('group_by = "Name"=>group_by = "Name"\n[limits]\nmax_rows = 5', "[limits] 'max_rows' is not a known key"),
     ],
 )
 def test_bad_profiles(tmp_path: Path, edit: str, message: str):
@@ -243,10 +255,11 @@ def test_file_errors(tmp_path: Path):
     (tmp_path / "orders.txt").write_text("a,b\n", encoding="utf-8")
     (tmp_path / "wrong.csv").write_text("Name,Total\n#1,2.00\n", encoding="utf-8")
     cases["wrong.csv"] = (
-        "column 'Id' named in shopify-orders.toml is not in the file; columns are: Name, Total"
+        "column 'Id' named in shopify-orders.toml is not in the file; columns are: 'Name', 'Total'"
     )
     for name, message in cases.items():
         proc = cli(str(tmp_path / name), "--profile", str(SHOPIFY[1]), data=tmp_path)
         assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     proc = cli(str(SHOPIFY[0]), "--profile", str(tmp_path / "nope.toml"), data=tmp_path)
     assert proc.returncode == 2 and "cannot read profile" in proc.stderr
+

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ingest.files.importer import import_file
 from ingest.files.profile import load_profile
-from ingest.files.tables import read_table
+from ingest.files.tables import ImportFileError, read_table
 from ingest.normalize import registry
 from ingest.normalize.base import BadRecord, NormalizedOrder
 from ingest.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
@@ -213,6 +213,10 @@ def test_every_file_row_is_imported_or_rejected_with_a_reason(name: str, data: s
         path = Path(tmp) / "orders.csv"
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             csv.writer(fh).writerows([header, *rows])
+        if not any(c.strip() for row in rows for c in row):  # blank rows only: the file is refused whole
+            with pytest.raises(ImportFileError, match="no data rows"):
+                read_table(path, profile)
+            return
         data_rows = {n for n, _ in read_table(path, profile)}
         result = import_file(path, profile, Path(tmp) / "lake", now=FETCHED_AT, stream=io.StringIO())
         rejected: set[int] = set()
