@@ -47,6 +47,7 @@ def _handmade_orders(first: date, last: date, channel: str | None = None) -> int
                if channel in (None, c) and first <= (placed + handmade.LOCAL).date() <= last)
 
 
+
 @pytest.fixture
 def routed(triage_lake):
     route_batch(triage_lake.lake_dir, tf.OPEN_ORDERS, now=tf.NOW)

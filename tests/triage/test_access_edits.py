@@ -18,6 +18,7 @@ from models.rules.apply import route_batch
 from models.triage_queries import queue
 from models.versions import latest
 from tests import triage_fixture as tf
+from tests.triage.test_triage import _order_version, _version
 
 SUZHOU = User("sam", "ops", Access(warehouses=("Suzhou",)))
 SHOPEE = User("sue", "ops", Access(channels=("shopee",)))
@@ -26,22 +27,15 @@ REVIEW = exception_id("OH-T8", "manual_review", "int-campus-risk")  # a Hefei or
 GIFT = exception_id("OH-T10", "gift_missing", "int-gift-check")  # a Hefei order
 
 
+def _action_count(settings) -> int:
+    return connect(settings).con.execute("select count(*) from actions").fetchone()[0]
+
+
+
 @pytest.fixture
 def routed(triage_lake):
     route_batch(triage_lake.lake_dir, tf.OPEN_ORDERS, now=tf.NOW)
     return triage_lake
-
-
-def _version(settings, exc_id):
-    return latest(settings.lake_dir, "exceptions", [exc_id])[exc_id]["updated_at"]
-
-
-def _order_version(settings, order_id):
-    return latest(settings.lake_dir, "orders", [order_id])[order_id]["ingested_at"]
-
-
-def _action_count(settings) -> int:
-    return connect(settings).con.execute("select count(*) from actions").fetchone()[0]
 
 
 OUT_OF_ACCESS = {
