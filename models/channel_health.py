@@ -60,4 +60,5 @@ def recent_errors(con: LakeConnection, limit: int = 20) -> pd.DataFrame:
 
 def visible_feeds(df: pd.DataFrame, access: Access) -> pd.DataFrame:
     """The rows (with channel and shop_id columns) of the feeds this access may see."""
-    return df[[access.sees_feed(c, s) for c, s in zip(df["channel"], df["shop_id"], strict=True)]]
+    keep = [access.sees_feed(c, s) for c, s in zip(df["channel"], df["shop_id"], strict=True)]
+    return df.loc[pd.Series(keep, index=df.index, dtype=bool)]  # a plain empty list would select no columns

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
+from ingest.state import Paused
 from models import actions, auth, lake, triage
 from models.access import NOTHING, Access
 from models.auth import User
@@ -186,6 +187,18 @@ def test_channels_page_lists_only_the_users_feeds(handmade_lake):
     assert not at.exception, at.exception
     health = frame_with(at, "shop_id")
     assert list(zip(health["channel_name"], health["shop_id"], strict=True)) == [("Shopee", "s2")]
+
+
+def test_a_paused_feed_is_shown_and_resumable_only_within_the_access(handmade_lake):
+    paused = Paused(handmade_lake.data_dir)
+    for c, shop in (("shopee", "s1"), ("tmall", "t1")):
+        paused.pause(c, shop, "drift", f"R-{c}", handmade.local(3, 8))
+    shopee = _as(Access(channels=("shopee",)), page="pages/channels.py")
+    assert [w.value.split("**")[1] for w in shopee.warning] == ["Shopee / s1"]
+    assert [b.key for b in shopee.button if b.key.startswith("resume-")] == ["resume-shopee/s1"]
+    # a warehouse-scoped user sees the feed but may not resume it: it brings every warehouse's orders
+    suzhou = _as(Access(channels=("shopee",), warehouses=("Suzhou",)), page="pages/channels.py")
+    assert len(suzhou.warning) == 1 and not [b for b in suzhou.button if b.key.startswith("resume-")]
 
 
 def test_snapshot_preview_is_cut_to_a_scoped_admins_access(handmade_lake):
