@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from models.access import Access
 from models.db import LakeConnection
 
 HEALTH_SQL = """
@@ -55,3 +56,9 @@ def channel_health(con: LakeConnection, now: datetime) -> pd.DataFrame:
 def recent_errors(con: LakeConnection, limit: int = 20) -> pd.DataFrame:
     """The most recent runs that ended with an error, newest first."""
     return con.sql(ERRORS_SQL, {"limit": limit}).df()
+
+
+def visible_feeds(df: pd.DataFrame, access: Access) -> pd.DataFrame:
+    """The rows (with channel and shop_id columns) of the feeds this access may see."""
+    keep = [access.sees_feed(c, s) for c, s in zip(df["channel"], df["shop_id"], strict=True)]
+    return df.loc[pd.Series(keep, index=df.index, dtype=bool)]  # a plain empty list would select no columns

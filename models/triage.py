@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models import actions, lake
+from models.access import AccessDenied
 from models.auth import User
 from models.exceptions import RESOLUTION_CODES, next_version
 from models.filelock import state_lock
 from models.settings import Settings
-from models.triage_queries import stock_problems
+from models.triage_queries import order_dimensions, stock_problems
 from models.versions import latest, next_stamp, same_version
 
 EDITABLE_ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
@@ -39,6 +40,20 @@ def _guard(user: User | None, action: str = "triage") -> User:
         role = user.role if user else "anonymous"
         raise PermissionError(f"role {role!r} cannot {action}; ask an admin for the ops role")
     return user
+
+
+def _order_in_access(settings: Settings, user: User, order_id: str, to_warehouse: str | None = None) -> None:
+    """AccessDenied (a PermissionError) unless the order, and the warehouse an edit moves it to, are inside the
+    user's access (models/access.py); checked before the edit reads or says anything else about the order."""
+    if not user.access.unrestricted:
+        user.access.check_order(order_id, order_dimensions(settings, order_id), to_warehouse)
+
+
+def _exception_in_access(settings: Settings, user: User, exception_id: str) -> None:
+    """The same for an exception: its order decides (an exception of no known order is outside any scope)."""
+    if not user.access.unrestricted:
+        order_id = latest(settings.lake_dir, "exceptions", [exception_id]).get(exception_id, {}).get("order_id")
+        user.access.check_order(exception_id, order_dimensions(settings, order_id))
 
 
 def _current(settings: Settings, table: str, key: str, expected: Any, version_col: str) -> dict[str, Any]:
@@ -60,6 +75,7 @@ def change_exception(settings: Settings, user: User | None, exception_id: str, e
                      reason: str | None = None, **changes: Any) -> dict[str, Any]:
     """The shared path of every exception edit: guard, re-read, compare, write version + audit row."""
     user = _guard(user)
+    _exception_in_access(settings, user, exception_id)
     with state_lock(settings, "triage"):
         current = _current(settings, "exceptions", exception_id, expected, "updated_at")
         new = next_version(current, **changes)
@@ -108,6 +124,7 @@ def add_note(settings: Settings, user: User | None, exception_id: str, expected:
 def review(settings: Settings, user: User | None, exception_id: str, expected: Any, approve: bool,
            note: str = "") -> dict[str, Any]:
     """Approve (ship it) or reject (stop it) a manual review."""
+    _exception_in_access(settings, _guard(user), exception_id)
     current = latest(settings.lake_dir, "exceptions", [exception_id]).get(exception_id, {})
     if current.get("type") != "manual_review":
         raise EditError(f"{exception_id} is not a manual review; use resolve instead")
@@ -120,6 +137,7 @@ def change_order(settings: Settings, user: User | None, order_id: str, expected:
                  reason: str | None, **changes: Any) -> dict[str, Any]:
     """A new order version (same updated_at, later ingested_at) with the changes, and its audit row."""
     user = _guard(user)
+    _order_in_access(settings, user, order_id, changes.get("warehouse"))
     with state_lock(settings, "triage"):
         current = _current(settings, "orders", order_id, expected, "ingested_at")
         new = {**current, **changes, "ingested_at": next_stamp(current["ingested_at"], datetime.now(UTC))}
@@ -137,6 +155,7 @@ def reroute(settings: Settings, user: User | None, order_id: str, expected: Any,
     if not changes:
         raise EditError("choose a warehouse or a carrier to re-route to")
     if warehouse:
+        _order_in_access(settings, _guard(user), order_id, warehouse)  # before saying anything about its stock
         short = stock_problems(settings, order_id, warehouse)
         if short:
             raise EditError(f"{warehouse} lacks stock for {short}; choose a warehouse with stock")
@@ -164,6 +183,6 @@ def bulk(settings: Settings, user: User | None, op: str, items: list[tuple[str, 
         try:
             BULK[op](settings, user, exception_id, expected, **kwargs)
             results.append((exception_id, None))
-        except (ConflictError, EditError, ValueError) as exc:
+        except (ConflictError, EditError, ValueError, AccessDenied) as exc:
             results.append((exception_id, str(exc)))
     return results

@@ -10,6 +10,7 @@ from models import triage_queries as tq
 from models.exports import to_csv_bytes
 from models.kpis import Scope
 from ui import data, frame, t
+from ui.access import current_access, describe
 from ui.auth import require
 
 frame.ensure()
@@ -20,7 +21,10 @@ today = datetime.now(data.settings().zone).date()
 picked = st.date_input(t("audit.dates"), value=(today - timedelta(days=6), today), key="audit_dates")
 scope = Scope(picked[0], picked[-1]) if picked else Scope(today, today)
 start_at, end_at = scope.bounds(data.settings().timezone)
-df = tq.audit(data.db(), start_at, end_at)
+access = current_access()
+df = tq.audit(data.db(), start_at, end_at, access)
+if not access.unrestricted:
+    st.caption(t("access.audit_limited", scope=describe(access)))
 st.caption(t("audit.caption", start=scope.start, end=scope.end, n=len(df)))
 left, right = st.columns(2)
 users = left.multiselect(t("audit.user"), sorted(df["user"].dropna().unique()), key="audit_users")

@@ -8,9 +8,10 @@ import streamlit as st
 
 from ingest.pipeline import resume
 from ingest.state import Paused
-from models.channel_health import channel_health, recent_errors
+from models.channel_health import channel_health, recent_errors, visible_feeds
 from models.channels import channel_name
 from ui import data, frame, lang, t
+from ui.access import current_access
 from ui.auth import current_user
 
 frame.ensure()
@@ -22,8 +23,9 @@ COLUMNS = {"channel_name": "col_channel", "shop_id": "col_shop", "state": "col_s
 
 st.title(t("channels.title"))
 db = data.db()
-health, errors = channel_health(db, datetime.now(UTC)), recent_errors(db)
-paused = Paused(db.settings.data_dir).all()
+access = current_access()  # only the feeds of the user's channels and shops
+health, errors = (visible_feeds(f, access) for f in (channel_health(db, datetime.now(UTC)), recent_errors(db)))
+paused = {k: v for k, v in Paused(db.settings.data_dir).all().items() if access.sees_feed(*k.split("/", 1))}
 user = current_user()
 
 if health.empty and not paused:
@@ -40,8 +42,8 @@ for key, info in sorted(paused.items()):
     with st.container(border=True):
         st.warning(t("channels.paused_since", channel=channel_name(channel, lang()), shop=shop,
                      since=info.get("since", "?"), reason=info.get("reason", "")), icon=":material/pause_circle:")
-        if user and user.can("triage") and st.button(t("channels.resume"), key=f"resume-{key}",
-                                                     icon=":material/play_arrow:"):
+        may_resume = user and user.can("triage") and access.covers_feed(channel, shop)  # a whole feed
+        if may_resume and st.button(t("channels.resume"), key=f"resume-{key}", icon=":material/play_arrow:"):
             resume(channel, shop, user.name, role=user.role, settings=db.settings)
             st.success(t("channels.resumed"))
             st.rerun()

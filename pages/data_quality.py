@@ -9,6 +9,7 @@ from models.formatting import format_ratio
 from ui import analytics as an
 from ui import analytics_charts as ac
 from ui import data, frame, t
+from ui.access import current_access
 from ui.filters import current_scope
 
 frame.ensure()
@@ -55,6 +56,8 @@ if not unmapped.empty:
     an.drill("quality", "data_quality2", measure="orders", by1="channel", status="unknown")
 st.subheader(t("quality.duplicates"))
 # Counting current rows dedupes every table of the whole lake (seconds at millions of orders): on request only.
-if st.toggle(t("quality.count_duplicates"), key="dq_count_duplicates", help=t("quality.duplicates_help")):
+if not current_access().unrestricted:  # the counts are of the whole lake
+    st.caption(t("access.lake_wide"))
+elif st.toggle(t("quality.count_duplicates"), key="dq_count_duplicates", help=t("quality.duplicates_help")):
     with st.spinner(t("quality.counting")):
         st.dataframe(an.frame("quality_duplicates", scope), hide_index=True, key="dq_duplicates")

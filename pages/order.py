@@ -9,6 +9,7 @@ from models import triage
 from models.auth import mask_frame
 from ui import data, frame, t
 from ui import triage as ui
+from ui.access import current_access
 from ui.auth import require
 
 frame.ensure()
@@ -25,7 +26,7 @@ if not order_id:
     st.stop()
 story = ui.order_story(order_id)
 if story["order"].empty:
-    st.warning(t("order.missing", order_id=order_id))
+    st.warning(t("access.order_missing", order_id=order_id))  # unknown and out of access read the same
     st.stop()
 order = mask_frame(story["order"], user.role).iloc[0]
 seen = ui.seen_versions("order")
@@ -71,7 +72,7 @@ if user.can("triage"):
     left, right = st.columns(2)
     with left, st.form("reroute"):
         st.subheader(t("order.reroute"))
-        warehouses = ["", *data.dimensions()["warehouses"]]
+        warehouses = ["", *current_access().visible("warehouses", data.dimensions()["warehouses"])]
         warehouse = st.selectbox(t("order.warehouse"), warehouses, key="rr_warehouse")
         carrier = st.text_input(t("order.carrier"), key="rr_carrier")
         reason = st.text_input(t("order.reason"), key="rr_reason")

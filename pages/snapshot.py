@@ -12,6 +12,7 @@ from reports.mailer import SmtpConfig
 from reports.static_charts import ChartError
 from reports.weekly import last_complete_week, week_name
 from ui import data, frame, lang, reports, t
+from ui.access import current_access, describe
 from ui.auth import current_user, require
 
 frame.ensure()
@@ -42,7 +43,10 @@ if smtp is None:
     st.info(t("snapshot.no_smtp", outbox=settings.data_dir / "outbox"))
 
 user = current_user()
-if user is not None and can(user.role, "send_snapshot"):
+access = current_access()
+if not access.unrestricted:  # the preview is theirs; the e-mail and the lists below are the whole lake's
+    st.info(t("access.snapshot_limited", scope=describe(access)))
+elif user is not None and can(user.role, "send_snapshot"):
     force = st.checkbox(t("snapshot.force"), key="snapshot_force")
     if st.button(t("snapshot.send"), key="snapshot_send", type="primary", icon=":material/send:"):
         require("send_snapshot")
@@ -62,6 +66,9 @@ else:
         st.html(page)
 
 st.subheader(t("snapshot.alerts"))
+if not access.unrestricted:
+    st.caption(t("access.lake_wide"))
+    st.stop()
 alerts = reports.recent_alerts()
 if alerts.empty:
     st.caption(t("snapshot.no_alerts"))

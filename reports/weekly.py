@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from models import kpis
+from models.access import Access
 from models.db import LakeConnection, connect
 from models.filelock import state_lock
 from models.formatting import format_change, format_ts, format_value
@@ -28,6 +29,8 @@ from models.kpis import Kpi, Scope, headline_kpis
 from models.settings import Settings, load_settings
 from reports import mailer
 from reports.config import load_email_config
+
+EVERYTHING = Access()  # the e-mail's scope: every channel, shop and warehouse
 
 log = logging.getLogger(__name__)
 EXCEPTION_KPIS = (Kpi("open_exceptions", "count", higher_is_better=False),
@@ -90,10 +93,12 @@ def last_complete_week(settings: Settings, now: datetime | None = None) -> date:
     return today - timedelta(days=today.weekday() + 7)
 
 
-def build(db: LakeConnection, monday: date, lang: str = "en", as_of: datetime | None = None) -> Snapshot:
-    """Every figure of the week's snapshot, computed by the KPI layer the console uses."""
+def build(db: LakeConnection, monday: date, lang: str = "en", as_of: datetime | None = None,
+          access: Access = EVERYTHING) -> Snapshot:
+    """Every figure of the week's snapshot, computed by the KPI layer the console uses; `access` narrows it
+    (the console's preview for a scoped user; the e-mail itself covers everything)."""
     settings, as_of = db.settings, as_of or datetime.now(UTC).replace(second=0, microsecond=0)
-    scope = Scope(monday, monday + timedelta(days=6))
+    scope = access.narrow(Scope(monday, monday + timedelta(days=6)))
     frames = {name: kpis.run(db, name, scope, as_of) for name in
               ("daily_orders", "daily_lead_time", "exceptions_by_type", "capacity_hourly")}
     now, before = kpis.summary(db, scope, as_of), kpis.summary(db, scope.previous(), as_of)
@@ -174,12 +179,13 @@ class Message:
     chart_seconds: list[float]
 
 
-def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: datetime | None = None) -> Message:
+def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: datetime | None = None,
+            access: Access = EVERYTHING) -> Message:
     """Build, render the charts through one browser, and assemble the multipart message."""
     from reports import render
     from reports.static_charts import render_all
 
-    snap = build(db, monday, lang, as_of)
+    snap = build(db, monday, lang, as_of, access)
     pngs, timings = render_all(figures(snap))
     cids = {name: mailer.new_cid(name) for name in pngs}
     page = render.html(snap, {name: f"cid:{cid}" for name, cid in cids.items()})
@@ -189,11 +195,12 @@ def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: dat
     return Message(email, mailer.inline_images(page, images), snap, timings)
 
 
-def preview_html(settings: Settings, monday: date, lang: str) -> str:
-    """The week's snapshot as a self-contained HTML page (what the console's Admin page shows)."""
+def preview_html(settings: Settings, monday: date, lang: str, access: Access) -> str:
+    """The week's snapshot as a self-contained HTML page (what the console's Admin page shows), narrowed to
+    the viewer's access."""
     db = connect(settings)
     try:
-        return compose(db, monday, lang, "OrderHub <orderhub@localhost>").html_file
+        return compose(db, monday, lang, "OrderHub <orderhub@localhost>", access=access).html_file
     finally:
         db.close()
 

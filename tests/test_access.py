@@ -53,3 +53,22 @@ def test_cli_sets_and_lists_scope(data_dir, capsys) -> None:
     assert auth.users(settings)["bob"]["channels"] == ["shopee"]
     assert auth.main(["list"]) == 0
     assert "channels: shopee; warehouses: Hefei" in capsys.readouterr().out
+
+
+def test_quarantined_payloads_count_only_the_users_shops(handmade_lake) -> None:
+    from models import analytics, lake
+    from models.db import connect
+    from tests.handmade import local
+
+    quarantined = {"s1": 3, "s2": 5}
+    lake.write(handmade_lake.lake_dir, "channel_runs", [
+        {"run_id": f"R-{shop}", "channel": "shopee", "shop_id": shop, "started_at": local(2, 8),
+         "finished_at": local(2, 8, 1), "quarantined": n, "outcome": "ok"} for shop, n in quarantined.items()])
+    db = connect(handmade_lake)
+    day = Scope(date(2026, 3, 2), date(2026, 3, 2))
+
+    def count(access: Access) -> int:
+        return int(analytics.run(db, "quality_issues", access.narrow(day)).iloc[0]["quarantined_payloads"])
+
+    assert count(Access()) == sum(quarantined.values())
+    assert count(Access(shops=("s2",))) == quarantined["s2"]

@@ -1,7 +1,9 @@
 """The shared sidebar: language switch, date range, channel and warehouse filters, data freshness.
 
 Widgets live in app.py's sidebar on every page, with explicit keys, so the choices persist across
-pages. Pages read the result with `current_scope()`.
+pages. Pages read the result with `current_scope()`: the choices cut down to the signed-in user's access
+(models/access.py), so every page that reads it shows only what the user may see. The lists offer only
+the channels and warehouses of that access; the URL keeps what the user picked.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from models.demo import read_demo_marker
 from models.formatting import format_ts
 from models.kpis import Scope
 from ui import data, lang, t
+from ui.access import current_access, describe
 
 SCOPE_KEY = "scope"
 
@@ -38,18 +41,30 @@ def sidebar() -> None:
         # Wide fixed bounds: a remembered range must never fall outside them when the lake changes.
         picked = st.date_input(t("sidebar.dates"), key="dates", min_value=date(2000, 1, 1),
                                max_value=today + timedelta(days=366))
-        channels = st.multiselect(t("sidebar.channels"), dims["channels"], key="channels",
+        channels = st.multiselect(t("sidebar.channels"), _options("channels", dims), key="channels",
                                   format_func=lambda c: channel_name(c, lang()), placeholder=t("sidebar.all"))
-        warehouses = st.multiselect(t("sidebar.warehouses"), dims["warehouses"], key="warehouses",
+        warehouses = st.multiselect(t("sidebar.warehouses"), _options("warehouses", dims), key="warehouses",
                                     placeholder=t("sidebar.all"))
         start, end = _range(picked, last)
         if end < start:
             st.error(t("sidebar.bad_range"))
             start, end = end, start
         scope = Scope(start, end, tuple(channels), (), tuple(warehouses))
-        st.session_state[SCOPE_KEY] = scope
+        access = current_access()
+        st.session_state[SCOPE_KEY] = access.narrow(scope)
+        if not access.unrestricted:
+            st.caption(t("access.limited", scope=describe(access)))
         _write_url(scope)
         _freshness(dims, settings.timezone)
+
+
+def _options(key: str, dims: dict) -> list[str]:
+    """The lake's values of a dimension that the user may see; a remembered or linked choice outside them is
+    dropped (a multiselect refuses a value it does not offer)."""
+    options = current_access().visible(key, dims[key])
+    if any(v not in options for v in st.session_state.get(key) or []):
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    return options
 
 
 def _seed_from_url(default: tuple[date, date]) -> None:

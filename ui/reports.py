@@ -7,18 +7,21 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from models.access import Access
 from reports import alerts, sent_log, weekly
 from ui import data
+from ui.access import current_access
 
 
 @st.cache_data(max_entries=8, show_spinner=False, ttl=600)
-def _preview(monday: date, lang: str, version: str) -> str:
-    return weekly.preview_html(data.settings(), monday, lang)
+def _preview(monday: date, lang: str, access: Access, version: str) -> str:
+    return weekly.preview_html(data.settings(), monday, lang, access)
 
 
 def preview(monday: date, lang: str) -> str:
-    """The snapshot page for a week (charts rendered once, then cached until the lake changes)."""
-    return _preview(monday, lang, data.current_version())
+    """The snapshot page for a week as the signed-in user may see it (a scoped user: their access only;
+    charts rendered once, then cached until the lake changes)."""
+    return _preview(monday, lang, current_access(), data.current_version())
 
 
 @data.relisting
@@ -40,7 +43,11 @@ def _local(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def send(monday: date, lang: str, force: bool) -> weekly.Outcome:
-    """Send now (or write the outbox when no SMTP is configured); the delivery record keeps it idempotent."""
+    """Send now (or write the outbox when no SMTP is configured); the delivery record keeps it idempotent.
+    The e-mail covers everything, so a user with an access limit may not send it (PermissionError)."""
+    if not current_access().unrestricted:
+        raise PermissionError("the snapshot e-mail covers every channel and warehouse; a user with an access "
+                              "limit cannot send it. Ask an admin without one.")
     return weekly.run(data.settings(), monday, "auto", force, lang)
 
 

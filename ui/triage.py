@@ -10,28 +10,31 @@ import pandas as pd
 import streamlit as st
 
 from models import triage_queries as tq
+from models.access import Access
 from ui import data
+from ui.access import current_access
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 @data.relisting
-def _queue(version: str, minute: datetime) -> pd.DataFrame:
-    return tq.queue(data.db(), minute)
+def _queue(access: Access, version: str, minute: datetime) -> pd.DataFrame:
+    return tq.queue(data.db(), access, minute)
 
 
 def queue() -> pd.DataFrame:
-    """The exception queue, fresh whenever the lake changes (an edit writes a file, so at once)."""
-    return _queue(data.current_version(), datetime.now(UTC).replace(second=0, microsecond=0))
+    """The exception queue in the user's access, fresh whenever the lake changes (an edit writes a file)."""
+    return _queue(current_access(), data.current_version(), datetime.now(UTC).replace(second=0, microsecond=0))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 @data.relisting
-def _story(order_id: str, version: str) -> dict[str, pd.DataFrame]:
-    return tq.order_story(data.db(), order_id)
+def _story(order_id: str, access: Access, version: str) -> dict[str, pd.DataFrame]:
+    return tq.order_story(data.db(), order_id, access)
 
 
 def order_story(order_id: str) -> dict[str, pd.DataFrame]:
-    return _story(order_id, data.current_version())
+    """The order's sections, all empty when it is unknown or outside the user's access."""
+    return _story(order_id, current_access(), data.current_version())
 
 
 def seen_versions(key: str) -> dict[str, str]:

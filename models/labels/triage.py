@@ -60,7 +60,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "order.title": ("Order detail", "订单详情"),
     "order.id": ("Order id", "订单号"),
     "order.pick": ("Enter an order id (from the queue) to see its story.", "输入订单号（见异常队列）查看详情。"),
-    "order.missing": ("No order {order_id} in the lake.", "数据湖中没有订单 {order_id}。"),
     "order.status": ("Status", "状态"),
     "order.channel": ("Channel", "渠道"),
     "order.warehouse": ("Warehouse", "仓库"),

@@ -40,7 +40,8 @@ select
         where type = 'sync_failure') as sync_failures,
     (select coalesce(sum(quarantined), 0) from channel_runs
         where started_at >= $start_at and started_at < $end_at
-          and (len($channels) = 0 or list_contains($channels, channel))) as quarantined_payloads,
+          and (len($channels) = 0 or list_contains($channels, channel))
+          and (len($shops) = 0 or list_contains($shops, shop_id))) as quarantined_payloads,
     (select count(*) from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
         where least(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
             h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours) < 0)

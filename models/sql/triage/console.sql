@@ -1,18 +1,27 @@
 -- Reads of the triage console (queue, order detail, audit). Parameters: $as_of (UTC now), $order_id, ...
+-- $channels, $shops, $warehouses: the signed-in user's access (empty = all; a row outside it is left out,
+-- and so is a row whose order the lake does not hold when any of them is restricted).
 
 -- name: queue
 select
-    e.exception_id, e.type, e.severity, e.status, e.assignee, e.order_id, o.channel, o.warehouse, o.carrier,
+    e.exception_id, e.type, e.severity, e.status, e.assignee, e.order_id, o.channel, o.shop_id, o.warehouse,
+    o.carrier,
     e.rule_id, e.source, e.detected_at, e.due_at, e.updated_at, e.note,
     date_diff('second', e.detected_at, $as_of) / 3600.0 as age_h,
     e.status in ('open', 'in_progress') and e.due_at < $as_of as overdue
 from exceptions e
 left join orders o using (order_id)
+where in_dimensions(o.channel, o.shop_id, o.warehouse, $channels, $shops, $warehouses)
 order by overdue desc, case e.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end,
     e.due_at;
 
 -- name: order
-select * from orders where order_id = $order_id;
+select * from orders
+where order_id = $order_id and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses);
+
+-- name: order_dimensions
+-- What an edit's access check compares: the order's current channel, shop and (sticky) warehouse.
+select channel, shop_id, warehouse from orders where order_id = $order_id;
 
 -- name: timeline
 select event, source, actor, occurred_at, detail,
@@ -47,10 +56,14 @@ select occurred_at, "user", role, action, target_type, target_id, before, after,
 from actions where order_id = $order_id order by occurred_at desc;
 
 -- name: audit
-select occurred_at, "user", role, action, target_type, target_id, order_id, before, after, reason
-from actions
-where occurred_at >= $start_at and occurred_at < $end_at
-order by occurred_at desc;
+-- A restricted user sees only the actions on orders inside their access (not logins, users or rules).
+select a.occurred_at, a."user", a.role, a.action, a.target_type, a.target_id, a.order_id, a.before, a.after,
+    a.reason
+from actions a
+left join orders o using (order_id)
+where a.occurred_at >= $start_at and a.occurred_at < $end_at
+  and in_dimensions(o.channel, o.shop_id, o.warehouse, $channels, $shops, $warehouses)
+order by a.occurred_at desc;
 
 -- name: stock_short
 with need as (
