@@ -44,7 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view", "export"}),
     "ops": frozenset({"view", "export", "view_pii", "view_audit", "triage"}),
     "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "edit_rules", "manage_users",
-                        "send_snapshot"}),
+                        "send_snapshot", "view_recipients"}),
 }
 MAX_FAILURES = login_guard.PAIR_LIMIT
 FAILURE_WINDOW = login_guard.FAILURE_WINDOW

@@ -15,6 +15,7 @@ from ui import data, frame, lang, reports, t
 from ui.auth import current_user, require
 
 frame.ensure()
+require("view_recipients")  # recipients' addresses and delivery errors: admins only
 
 settings = data.settings()
 st.title(t("snapshot.title"))
