@@ -62,10 +62,11 @@ def _oidc_user() -> User | None:
 def client_address() -> str | None:
     """The browser's address for sign-in limits: the proxy's X-Forwarded-For only when trusted."""
     if data.settings().trust_forwarded_for:
-        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[-1].strip():
+            return forwarded.split(",")[-1].strip()
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # None: a local browser (or AppTest's stand-in)
 
 
 def _login_form() -> None:

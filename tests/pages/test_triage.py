@@ -10,7 +10,7 @@ from models import auth
 from models.exceptions import exception_id
 from models.rules.apply import route_batch
 from tests import triage_fixture as tf
-from tests.pages.helpers import APP, open_app
+from tests.pages.helpers import APP, open_app, signed_in
 from ui import frame
 
 REVIEW = exception_id("OH-T8", "manual_review", "int-campus-risk")
@@ -108,7 +108,8 @@ def test_pages_check_the_role_again(routed):
     # The navigation does not offer these pages to a viewer; run each file alone to see it refuse by itself.
     for page, what in (("rules", "edit the rules"), ("users", "manage users"), ("audit", "open the audit trail")):
         alone = AppTest.from_file(str(APP.parent / "pages" / f"{page}.py"), default_timeout=60)
-        alone.session_state["user"] = auth.User("test.viewer", "viewer")
+        for key, value in signed_in("viewer").items():
+            alone.session_state[key] = value
         alone.session_state[frame.FRAMED] = True  # as if app.py had run (ui.frame.ensure would rerun it)
         alone.run()
         assert alone.error[0].value == f"Your role (viewer) cannot {what}. Ask an admin if you need it."
