@@ -4,6 +4,8 @@ PIP     := .venv/bin/pip
 PORT    ?= 8501
 DATA    ?= data
 export ORDERHUB_DATA ?= $(DATA)
+# The console's listening address: this machine only unless overridden (docs/security.md).
+export ORDERHUB_BIND ?= 127.0.0.1
 
 .PHONY: install install-dev system-deps run console demo test lint unit bench bench-peers screenshots clean-lake
 
@@ -37,7 +39,7 @@ run: install $(DATA)/lake/orders
 	@bash scripts/run.sh $(PORT)
 
 console: install
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ORDERHUB_BIND) --server.headless true
 
 lint: install-dev
 	.venv/bin/ruff check .

@@ -7,6 +7,7 @@
     python -m ingest normalize --platform P FILE.json [--explain]
     python -m ingest sandbox --port 8765     # local marketplace speaking the platforms' APIs
     python -m ingest compact                 # merge small lake files
+    python -m ingest redact-errors           # mask secrets in stored errors (compact does it too)
 
 Each command lives in its own module; this file only dispatches, so `--help` stays fast.
 """
@@ -17,6 +18,8 @@ import importlib
 import logging
 import sys
 
+from models.redact import install_log_redaction
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("ingest.demo", "build a deterministic demo history in the lake"),
     "run": ("ingest.scheduler", "pull every channel once (or --channel C)"),
@@ -25,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),
     "sandbox": ("ingest.sandbox.server", "serve the platforms' APIs locally over generated orders"),
     "compact": ("ingest.maintenance", "merge small lake files; no query result changes"),
+    "redact-errors": ("ingest.maintenance", "mask secrets in errors stored before redaction (idempotent)"),
 }
 
 
@@ -36,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m ingest <command> [options]\n\ncommands:\n" + "\n".join(lines))
         return 0 if argv and argv[0] in {"-h", "--help"} else 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     module = importlib.import_module(COMMANDS[argv[0]][0])
     return int(module.main(argv) or 0)
 

@@ -12,44 +12,25 @@ Failures fall into a small tree, as in the Singer SDK:
 - one bad record is not an HTTP matter: the normalizer raises `BadRecord` and the pipeline quarantines it.
 
 Credentials never reach a log line or an error message: every URL and message is passed through
-`Redactor`, which knows the secret values and the names of the parameters that carry them.
+`models.redact.Redactor`, which knows the secret values and the names of the parameters that carry them.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-log = logging.getLogger(__name__)
+from models.redact import Redactor
 
-SENSITIVE_PARAMS = frozenset(
-    {
-        "access_token",
-        "sign",
-        "signature",
-        "consumer_key",
-        "consumer_secret",
-        "partner_key",
-        "app_secret",
-        "client_secret",
-        "token",
-        "password",
-        "x-shopify-access-token",
-        "x-tts-access-token",
-        "authorization",
-    }
-)
-MASK = "***"
+log = logging.getLogger(__name__)
 
 
 class IngestError(Exception):
@@ -71,26 +52,6 @@ class FatalError(IngestError):
     def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
         self.status = status
-
-
-@dataclass
-class Redactor:
-    """Masks secret values anywhere in a text, and the values of sensitive query parameters in URLs."""
-
-    secrets: set[str] = field(default_factory=set)
-
-    def add(self, *values: str | None) -> None:
-        self.secrets.update(v for v in values if v and len(v) >= 4)
-
-    def url(self, url: str) -> str:
-        parts = urlsplit(url)
-        query = [(k, MASK if k.lower() in SENSITIVE_PARAMS else v) for k, v in parse_qsl(parts.query, True)]
-        return self.text(urlunsplit(parts._replace(query=urlencode(query, safe="*,"))))
-
-    def text(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return re.sub(r"((?:access_token|sign|consumer_secret|partner_key)=)[^&\s\"']+", r"\1" + MASK, text)
 
 
 class TokenBucket:

@@ -31,6 +31,7 @@ from ingest.connectors.base import Connector, Payload
 from ingest.http import FatalError, HttpClient, IngestError, RetriableError
 from ingest.state import Paused, Watermarks, locked, state_dir
 from models import ids, lake
+from models.redact import redact
 from models.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -275,7 +276,7 @@ def _run_locked(
         _pause(cfg, settings, result, now)
     except IngestError as exc:
         result.outcome = "failed" if isinstance(exc, RetriableError) else "fatal"
-        result.error = str(exc)
+        result.error = redact(str(exc))
         _flush_quietly(batch, result)
         log.error("%s: run %s %s: %s", cfg.key, result.run_id, result.outcome, exc)
     if connector is not None:

@@ -1,4 +1,4 @@
-"""The one writer of the audit trail: every human edit (and every failed login) becomes an `actions` row.
+"""The one writer of the audit trail: every human edit (and every sign-in lockout) becomes an `actions` row.
 
     record(lake_dir, user, "resolve", "exception", "EX-1", order_id="OH-1", before={...}, after={...})
 

@@ -4,14 +4,17 @@
     echo secret | python -m models.auth reset-password alice --password-stdin
     python -m models.auth ensure-demo-admin                   # `make run` calls this
 
-Users live in `$ORDERHUB_DATA/config/users.toml` (git-ignored) with salted scrypt hashes. Failed logins
-are rate-limited per user (5 per 15 minutes, counted in `state/login_failures.json`) and each one is
-recorded as an `actions` row with action 'login_failed'.
+Users live in `$ORDERHUB_DATA/config/users.toml` (git-ignored) with salted scrypt hashes (N = 2^17, r = 8,
+p = 1, OWASP's figure; a weaker stored hash is replaced at the next successful sign-in). Failed sign-ins
+are counted in a small state file, never in the lake (models/login_guard.py: per user and client address,
+per address, per user); each lockout, not each attempt, becomes one `actions` row 'login_locked'. An
+admin's password reset ends the user's lock.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import hashlib
 import hmac
@@ -22,12 +25,12 @@ import secrets
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from models import actions
+from models import actions, login_guard
 from models.access import DIMENSIONS, Access
 from models.filelock import state_lock
 from models.masking import PII_COLUMNS, mask_address, mask_columns, mask_name, mask_phone
@@ -43,13 +46,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view", "export", "query_sql"}),
     "ops": frozenset({"view", "export", "view_pii", "view_audit", "triage", "query_sql"}),
     "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "query_sql", "edit_rules", "manage_users",
-                        "send_snapshot"}),
+                        "send_snapshot", "view_recipients"}),
 }
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = login_guard.PAIR_LIMIT
+FAILURE_WINDOW = login_guard.FAILURE_WINDOW
 MIN_PASSWORD = 8
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+SCRYPT_N = 2**17
+# Tests only: a cheaper N keeps hundreds of test sign-ins fast. Never set it on a real installation.
+TEST_SCRYPT_N_ENV = "ORDERHUB_TEST_SCRYPT_N"
+_SCRYPT_R, _SCRYPT_P = 8, 1
+_MAXMEM = 256 * 1024 * 1024  # scrypt needs 128·N·r bytes (128 MiB at N = 2^17); hashlib's default cap is 32 MiB
 
 
 class AuthError(ValueError):
@@ -57,7 +64,20 @@ class AuthError(ValueError):
 
 
 class LoginLocked(AuthError):
-    """Too many failed logins for this user in the window; the message says when to try again."""
+    """Too many failed sign-ins; `minutes` says when to try again, `scope` whether a reset ends it."""
+
+    def __init__(self, message: str, minutes: int = 0, scope: str = "user"):
+        super().__init__(message)
+        self.minutes, self.scope = minutes, scope
+
+    @classmethod
+    def of(cls, lock: login_guard.Lock, now: datetime) -> LoginLocked:
+        minutes = lock.minutes_left(now)
+        if lock.scope == "client":
+            return cls(f"too many failed sign-ins from this address: try again in {minutes} minute(s)",
+                       minutes, lock.scope)
+        return cls(f"too many failed sign-ins for {lock.name!r}: try again in {minutes} minute(s) "
+                   "or ask an admin to reset the password", minutes, lock.scope)
 
 
 @dataclass(frozen=True)
@@ -84,21 +104,36 @@ def mask_frame(df: pd.DataFrame, role: str | None) -> pd.DataFrame:
 
 # -- passwords ---------------------------------------------------------------------------------------
 
+def scrypt_n() -> int:
+    """The cost new hashes get: SCRYPT_N, unless a test lowered it through TEST_SCRYPT_N_ENV."""
+    return int(os.environ.get(TEST_SCRYPT_N_ENV) or SCRYPT_N)
+
+
 def hash_password(password: str, salt: bytes | None = None) -> str:
     """'scrypt$n$r$p$salt$hash' with a fresh 16-byte salt."""
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+    salt, n = salt or secrets.token_bytes(16), scrypt_n()
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32,
+                            maxmem=_MAXMEM)
+    return f"scrypt${n}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
 def check_password(password: str, stored: str) -> bool:
     try:
         _, n, r, p, salt, digest = stored.split("$")
         got = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(digest) // 2)
+                             dklen=len(digest) // 2, maxmem=_MAXMEM)
     except ValueError:
         return False
     return hmac.compare_digest(got.hex(), digest)
+
+
+def needs_rehash(stored: str) -> bool:
+    """Was this hash made with less work than new hashes get (an older default)?"""
+    try:
+        _, n, r, p, _, _ = stored.split("$")
+        return int(n) < scrypt_n() or int(r) < _SCRYPT_R or int(p) < _SCRYPT_P
+    except ValueError:
+        return True
 
 
 # -- the users file ----------------------------------------------------------------------------------
@@ -107,15 +142,41 @@ def users_path(settings: Settings) -> Path:
     return settings.config_dir / "users.toml"
 
 
+_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, dict]]] = {}
+
+
 def users(settings: Settings | None = None) -> dict[str, dict]:
-    """name → {role, password, created_at}; an empty dict when there is no users file yet."""
+    """name → {role, password, password_id, created_at}; an empty dict when there is no users file yet.
+
+    Every console run re-reads its user (sessions follow role changes and resets), so the parsed file is
+    cached until it is replaced (a write renames a new file into place: new inode and mtime).
+    """
     path = users_path(settings or load_settings())
-    if not path.exists():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return {}
+    stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    cached = _CACHE.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _CACHE[path] = (stamp, _read(path))
+    return {name: dict(entry) for name, entry in cached[1].items()}
+
+
+def _read(path: Path) -> dict[str, dict]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise AuthError(f"{path}: cannot read the users file ({exc}); fix it or restore a backup") from exc
+
+
+def password_fingerprint(entry: dict) -> str:
+    """Changes when the password is set again (not when it is only rehashed): sessions end on a reset."""
+    return entry.get("password_id") or hashlib.sha256(entry["password"].encode()).hexdigest()[:16]
+
+
+def _new_password(password: str) -> dict[str, str]:
+    return {"password": hash_password(password), "password_id": secrets.token_hex(8)}
 
 
 def _save(settings: Settings, table: dict[str, dict]) -> None:
@@ -141,7 +202,8 @@ def _toml_value(value: object) -> str:
 
 
 def user_from_entry(name: str, entry: dict) -> User:
-    """The User a users.toml entry describes: role and access scope."""
+    """The signed-in form of a users.toml entry: role and access scope (one place, so a new field reaches
+    every session)."""
     return User(name, entry["role"], Access.from_entry(entry))
 
 
@@ -166,7 +228,7 @@ def add_user(name: str, role: str, password: str, settings: Settings | None = No
         table = users(settings)
         if name in table:
             raise AuthError(f"user {name!r} already exists; use reset-password or the Users page")
-        table[name] = {"role": role, "password": hash_password(password),
+        table[name] = {"role": role, **_new_password(password),
                        "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
         _save(settings, table)
     return User(name, role)
@@ -184,8 +246,13 @@ def _update(name: str, settings: Settings | None, **fields: str) -> User:
 
 
 def set_password(name: str, password: str, settings: Settings | None = None) -> User:
+    """A new password: open sessions of the user end, and so does any sign-in lock on them."""
     _check_password_rules(password)
-    return _update(name, settings, password=hash_password(password))
+    settings = settings or load_settings()
+    user = _update(name, settings, **_new_password(password))
+    with state_lock(settings, "auth"):
+        login_guard.clear(settings, name)
+    return user
 
 
 def set_role(name: str, role: str, settings: Settings | None = None) -> User:
@@ -198,55 +265,58 @@ def set_access(name: str, access: Access, settings: Settings | None = None) -> U
     return _update(name, settings, **access.as_dict())
 
 
-# -- logging in --------------------------------------------------------------------------------------
+# -- signing in --------------------------------------------------------------------------------------
 
-def _failures_path(settings: Settings) -> Path:
-    return settings.data_dir / "state" / "login_failures.json"
+def verify(username: str, password: str, settings: Settings | None = None, now: datetime | None = None,
+           client: str | None = None) -> User | None:
+    """The user when the password matches; None otherwise. `client` is the caller's address, if known.
 
-
-def _recent_failures(settings: Settings, name: str, now: datetime) -> list[datetime]:
-    path = _failures_path(settings)
-    stamps = json.loads(path.read_text()).get(name, []) if path.exists() else []
-    return [t for t in map(datetime.fromisoformat, stamps) if now - t < FAILURE_WINDOW]
-
-
-def _set_failures(settings: Settings, name: str, stamps: list[datetime]) -> None:
-    path = _failures_path(settings)
-    data = json.loads(path.read_text()) if path.exists() else {}
-    data[name] = [t.isoformat() for t in stamps]
-    data = {k: v for k, v in data.items() if v}
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)
-
-
-def verify(username: str, password: str, settings: Settings | None = None, now: datetime | None = None) -> User | None:
-    """The user when the password matches; None otherwise (recorded as 'login_failed').
-
-    Raises LoginLocked after MAX_FAILURES failures within FAILURE_WINDOW, even for the right password.
+    Raises LoginLocked while a limit of models/login_guard holds, even for the right password; the failure
+    that starts a lock is recorded as one 'login_locked' audit row. A hash weaker than today's cost is
+    replaced by a new one of the same password.
     """
-    settings = settings or load_settings()
-    now = now or datetime.now(UTC)
-    name = username.strip().lower()
+    settings, now = settings or load_settings(), now or datetime.now(UTC)
+    name, client = username.strip().lower(), client or login_guard.LOCAL_CLIENT
     with state_lock(settings, "auth"):
-        failures = _recent_failures(settings, name, now)
-        if len(failures) >= MAX_FAILURES:
-            _record_failure(settings, name, "rate limited", now)
-            wait = int((min(failures) + FAILURE_WINDOW - now).total_seconds() // 60) + 1
-            raise LoginLocked(f"too many failed logins for {name!r}: try again in {wait} minute(s) "
-                              "or ask an admin to reset the password")
+        lock = login_guard.locked(settings, name, client, now)
         entry = users(settings).get(name)
-        ok = check_password(password, entry["password"] if entry else hash_password("x" * MIN_PASSWORD))
+    if lock:
+        raise LoginLocked.of(lock, now)
+    ok = check_password(password, entry["password"] if entry else _dummy_hash(scrypt_n()))
+    with state_lock(settings, "auth"):
         if ok and entry:
-            _set_failures(settings, name, [])
+            login_guard.clear(settings, name, now)
+            _rehash(settings, name, entry, password)
             return user_from_entry(name, entry)
-        _set_failures(settings, name, [*failures, now])
-        _record_failure(settings, name, "wrong password" if entry else "unknown user", now)
-        return None
+        started = login_guard.failed(settings, name if entry else "", client, now)
+    if started:
+        actions.record(settings.lake_dir, None, "login_locked", "client" if started.scope == "client" else "user",
+                       client if started.scope == "client" else name, reason=_lock_reason(started), occurred_at=now)
+    return None
 
 
-def _record_failure(settings: Settings, name: str, reason: str, now: datetime) -> None:
-    actions.record(settings.lake_dir, None, "login_failed", "user", name, reason=reason, occurred_at=now)
+@functools.lru_cache(maxsize=2)
+def _dummy_hash(n: int) -> str:
+    """Checked against when the name is unknown, so that a wrong name costs as long as a wrong password."""
+    return hash_password(secrets.token_urlsafe(12))
+
+
+def _rehash(settings: Settings, name: str, entry: dict, password: str) -> None:
+    """Store a hash of today's cost for a password just proven right (the caller holds the auth lock)."""
+    if not needs_rehash(entry["password"]):
+        return
+    table = users(settings)
+    if name in table and table[name]["password"] == entry["password"]:  # not changed meanwhile
+        table[name].update(password=hash_password(password), password_id=password_fingerprint(entry))
+        _save(settings, table)
+
+
+def _lock_reason(lock: login_guard.Lock) -> str:
+    limits = {"user_client": login_guard.PAIR_LIMIT, "client": login_guard.CLIENT_LIMIT, "user": login_guard.USER_LIMIT}
+    where = "from any address" if lock.scope == "user" else f"from {lock.client}"
+    who = "any name" if lock.scope == "client" else repr(lock.name)
+    return (f"{limits[lock.scope]} failed sign-ins for {who} {where} within {FAILURE_WINDOW.seconds // 60} minutes; "
+            f"locked until {lock.until:%H:%M} UTC")
 
 
 def ensure_demo_admin(settings: Settings | None = None) -> str | None:

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,6 +171,28 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
     finally:
         con.close()
     return CompactionReport(table_name, partitions, len(files), files_after, rows_before, rows_after)
+
+
+def rewrite_column(lake_dir: Path, table_name: str, column: str, fix: Callable[[str | None], str | None]) -> int:
+    """Apply `fix` to one text column of every file; a file whose values change is replaced. Returns how many.
+
+    For one-off repairs of rows that must not stay as written (a secret in an error message). The fixed
+    file appears before the old one goes, like compaction; a file `fix` leaves alone is not touched, so
+    running it again changes nothing.
+    """
+    table = TABLES[table_name]
+    replaced = 0
+    for path in data_files(lake_dir, table_name):
+        data = pq.read_table(path)
+        before = data.column(column).to_pylist()
+        after = [fix(v) for v in before]
+        if after == before:
+            continue
+        fixed = data.set_column(data.schema.get_field_index(column), column, pa.array(after, pa.string()))
+        _atomic_write(conform(table, fixed), path.parent)
+        path.unlink(missing_ok=True)
+        replaced += 1
+    return replaced
 
 
 def clean_temp_files(lake_dir: Path, older_than_s: float = 3600) -> int:

@@ -46,6 +46,12 @@ class Settings:
         metadata={"help": "Exception types that make a shipped order count as not accurate."},
     )
     console_url: str = field(default="http://localhost:8501", metadata={"help": "Link used in e-mails."})
+    session_idle_minutes: int = field(
+        default=480, metadata={"help": "A console session unused this long is signed out (minutes)."})
+    trust_forwarded_for: bool = field(
+        default=False,
+        metadata={"help": "Take the client address for sign-in limits from X-Forwarded-For (last entry); only "
+                          "behind a reverse proxy that sets it, or anyone can claim any address."})
 
     @property
     def lake_dir(self) -> Path:

@@ -16,6 +16,7 @@ from ui.access import current_access, describe
 from ui.auth import current_user, require
 
 frame.ensure()
+require("view_recipients")  # recipients' addresses and delivery errors: admins only
 
 settings = data.settings()
 st.title(t("snapshot.title"))

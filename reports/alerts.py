@@ -25,6 +25,7 @@ from models.formatting import format_ts
 from models.i18n import label
 from models.ids import stable_hash
 from models.kpis import Scope
+from models.redact import install_log_redaction
 from models.settings import Settings, load_settings
 from reports import mailer, sent_log, webhooks
 from reports.config import EmailConfig, load_email_config
@@ -193,6 +194,7 @@ def _email(body: dict, sender: str, lang: str) -> EmailMessage:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     result = check_and_deliver()
     print(f"raised {result.raised or '-'}; cleared {result.cleared or '-'}")
     for what, outcome in result.deliveries.items():

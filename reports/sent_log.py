@@ -16,6 +16,7 @@ from models import lake
 from models.db import LakeConnection
 from models.ids import stable_hash
 from models.kpis import named_queries
+from models.redact import redact
 from models.settings import Settings
 
 T = TypeVar("T")
@@ -32,12 +33,12 @@ class DeliveryError(RuntimeError):
 
 def record(settings: Settings, kind: str, ref: str, channel: str, target: str, outcome: str,
            attempts: int = 1, error: str | None = None, at: datetime | None = None) -> None:
-    """Append one delivery outcome (written atomically by the lake writer)."""
+    """Append one delivery outcome (written atomically by the lake writer); the error is stored redacted."""
     at = at or datetime.now(UTC)
     lake.write(settings.lake_dir, "deliveries", [{
         "delivery_id": stable_hash(kind, ref, channel, target, outcome, at.isoformat(), length=16),
         "kind": kind, "ref": ref, "channel": channel, "target": target, "outcome": outcome,
-        "attempts": attempts, "error": error, "occurred_at": at,
+        "attempts": attempts, "error": redact(error), "occurred_at": at,
     }])
 
 

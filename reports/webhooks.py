@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from models.i18n import label
+from models.redact import Redactor
 from reports.config import Webhook
 from reports.sent_log import DeliveryError
 
@@ -33,21 +34,28 @@ def payload(preset: str, alert: dict[str, str], lang: str = "en") -> dict[str, A
 
 
 def post(hook: Webhook, body: dict[str, Any], timeout_s: float = 10) -> None:
-    """POST the body; DeliveryError on failure (network, 429 and 5xx retriable; other 4xx and errcode not)."""
+    """POST the body; DeliveryError on failure (network, 429 and 5xx retriable; other 4xx and errcode not).
+
+    The URL carries the robot's token (in its path or query), so every message is redacted with the URL's
+    token-like parts as known secrets, and the exception chain is cut: a traceback would print the URL.
+    """
     url = hook.url
     if not url:
         raise DeliveryError(f"webhook {hook.name}: environment variable {hook.url_env} is not set", retriable=False)
+    shown = Redactor()
+    shown.add_url(url)
     try:
         response = requests.post(url, json=body, timeout=timeout_s)
     except requests.RequestException as exc:
-        raise DeliveryError(f"webhook {hook.name}: {exc.__class__.__name__}: {exc}") from exc
+        raise DeliveryError(shown.text(f"webhook {hook.name}: {exc.__class__.__name__}: {exc}")) from None
     if response.status_code >= 400:
         retriable = response.status_code == 429 or response.status_code >= 500
-        raise DeliveryError(f"webhook {hook.name}: HTTP {response.status_code} {response.text[:200]}", retriable)
+        raise DeliveryError(shown.text(f"webhook {hook.name}: HTTP {response.status_code} {response.text[:200]}"),
+                            retriable)
     errcode = _errcode(response)
     if errcode:  # WeCom and DingTalk answer 200 with a non-zero errcode when they refuse a message
-        raise DeliveryError(f"webhook {hook.name}: refused with errcode {errcode}: {response.text[:200]}",
-                            retriable=False)
+        raise DeliveryError(shown.text(f"webhook {hook.name}: refused with errcode {errcode}: "
+                                       f"{response.text[:200]}"), retriable=False)
 
 
 def _errcode(response: requests.Response) -> int:

@@ -26,6 +26,7 @@ from models.db import LakeConnection, connect
 from models.filelock import state_lock
 from models.formatting import format_change, format_ts, format_value
 from models.kpis import Kpi, Scope, headline_kpis
+from models.redact import install_log_redaction
 from models.settings import Settings, load_settings
 from reports import mailer
 from reports.config import load_email_config
@@ -295,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("en", "zh"), help="language (default: [snapshot] lang in email.toml)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     for noisy in ("choreographer", "kaleido", "logistro"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

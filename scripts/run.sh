@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the sandbox marketplace, the ingest scheduler and the console, together on one machine.
 # Usage: bash scripts/run.sh [PORT]   (console port, default 8501; the sandbox listens on 8765)
+# The console listens on ORDERHUB_BIND (default 127.0.0.1, this machine only; see docs/security.md).
 # The sandbox and scheduler run in the background with logs under $ORDERHUB_DATA/logs/; both are stopped
 # when the console exits (Ctrl-C) or this script is killed.
 set -euo pipefail
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 PORT="${1:-8501}"
 SANDBOX_PORT="${SANDBOX_PORT:-8765}"
 DATA="${ORDERHUB_DATA:-data}"
+BIND="${ORDERHUB_BIND:-127.0.0.1}"
 export ORDERHUB_DATA="$DATA"
 PY=.venv/bin/python
 mkdir -p "$DATA/logs"
@@ -35,8 +37,8 @@ done
 "$PY" -m ingest serve >>"$DATA/logs/ingest.log" 2>&1 &
 children+=($!)
 
-echo "OrderHub console: http://localhost:$PORT  (sandbox http://127.0.0.1:$SANDBOX_PORT, logs in $DATA/logs/)"
-"$PY" -m streamlit run app.py --server.port "$PORT" --server.headless true &
+echo "OrderHub console: http://localhost:$PORT on $BIND  (sandbox http://127.0.0.1:$SANDBOX_PORT, logs in $DATA/logs/)"
+"$PY" -m streamlit run app.py --server.port "$PORT" --server.address "$BIND" --server.headless true &
 console=$!
 children+=("$console")
 wait "$console"  # interruptible, unlike a foreground child: a SIGTERM reaches the trap at once

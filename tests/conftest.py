@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ import pytest
 from models.db import LakeConnection, connect
 from models.settings import Settings
 from tests import handmade
+
+# Test users sign in hundreds of times: a cheap scrypt cost (models.auth.TEST_SCRYPT_N_ENV, tests only).
+# tests/triage/test_login_guard.py checks the real default and the rehash to it.
+os.environ.setdefault("ORDERHUB_TEST_SCRYPT_N", str(2**10))
 
 
 @pytest.fixture

@@ -8,10 +8,14 @@ OIDC: put an `[auth]` section in `.streamlit/secrets.toml` (redirect_uri, cookie
 client_secret, server_metadata_url: see Streamlit's `st.login` docs). The provider proves who someone is;
 their role still comes from users.toml, where the user name is their e-mail address
 (`python -m models.auth add-user alice@example.com --role ops`). Without `[auth]`, the password form is used.
+
+Every run re-reads the signed-in user from users.toml (cached by file identity): a role change applies at
+once; a password reset, a deleted user or `session_idle_minutes` without a click signs the session out.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
@@ -21,14 +25,18 @@ from models.auth import User
 from ui import data, t
 
 SESSION_KEY = "user"
-# Pages (by url path) that need more than "view"; every page re-checks with require() too.
-PAGE_PERMISSIONS = {"rules": "edit_rules", "users": "manage_users", "audit": "view_audit"}
+SEEN_KEY = "user_session"  # {"fp": password fingerprint at sign-in, "seen": epoch seconds of the last run}
+NOTICE_KEY = "auth_notice"  # why the last session ended, shown once on the sign-in form
 
 
 def current_user() -> User | None:
-    """The signed-in user of this session, or None."""
+    """The signed-in user of this session as users.toml has them now, or None (see `_recheck`).
+
+    Checked on every call, not only in app.py's gate: a page may run without app.py (Streamlit's legacy
+    pages/ mode, AppTest's switch_page), and its require() must still see today's role.
+    """
     user = st.session_state.get(SESSION_KEY)
-    return user if isinstance(user, User) else None
+    return _recheck(user) if isinstance(user, User) else None
 
 
 def _oidc_configured() -> bool:
@@ -51,8 +59,20 @@ def _oidc_user() -> User | None:
     return auth.user_from_entry(email, entry)
 
 
+def client_address() -> str | None:
+    """The browser's address for sign-in limits: the proxy's X-Forwarded-For only when trusted."""
+    if data.settings().trust_forwarded_for:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[-1].strip():
+            return forwarded.split(",")[-1].strip()
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # None: a local browser (or AppTest's stand-in)
+
+
 def _login_form() -> None:
     st.title(t("auth.title"))
+    if st.session_state.get(NOTICE_KEY):
+        st.info(t(st.session_state[NOTICE_KEY]))
     if _oidc_configured():
         st.button(t("auth.oidc"), key="oidc_login", on_click=st.login)
     with st.form("login"):
@@ -62,22 +82,47 @@ def _login_form() -> None:
     if not submitted:
         return
     try:
-        user = auth.verify(name, password, data.settings())
+        user = auth.verify(name, password, data.settings(), client=client_address())
     except auth.LoginLocked as exc:
-        st.error(str(exc))
+        st.error(t("auth.throttled" if exc.scope == "client" else "auth.locked", minutes=exc.minutes))
         return
     if user is None:
         st.error(t("auth.failed"))
         return
-    st.session_state[SESSION_KEY] = user
+    _start_session(user)
     st.rerun()
+
+
+def _start_session(user: User) -> None:
+    entry = auth.users(data.settings()).get(user.name)
+    st.session_state[SESSION_KEY] = user
+    st.session_state[SEEN_KEY] = {"fp": auth.password_fingerprint(entry) if entry else None, "seen": time.time()}
+    st.session_state.pop(NOTICE_KEY, None)
+
+
+def _recheck(user: User) -> User | None:
+    """The session's user as users.toml has it now; None (signed out, with a notice) if it must end."""
+    settings, seen = data.settings(), st.session_state.get(SEEN_KEY) or {}
+    entry = auth.users(settings).get(user.name)
+    if entry is None or seen.get("fp") != auth.password_fingerprint(entry):
+        notice = "auth.changed"
+    elif time.time() - seen.get("seen", 0) > settings.session_idle_minutes * 60:
+        notice = "auth.expired"
+    else:
+        seen["seen"] = time.time()
+        st.session_state[SESSION_KEY] = fresh = auth.user_from_entry(user.name, entry)
+        return fresh
+    logout()
+    st.session_state[NOTICE_KEY] = notice
+    return None
 
 
 def login_gate() -> User:
     """Return the signed-in user; otherwise draw the login form and stop the script."""
-    user = current_user() or (_oidc_user() if _oidc_configured() else None)
+    user = current_user()
+    if user is None and _oidc_configured() and (user := _oidc_user()):
+        _start_session(user)
     if user:
-        st.session_state[SESSION_KEY] = user
         return user
     # The sign-in form as the only, hidden page: it also replaces any page list an earlier run showed
     # (Streamlit's legacy pages/ mode draws one on a fresh server), so nothing is listed before sign-in.
@@ -88,6 +133,7 @@ def login_gate() -> User:
 
 def logout() -> None:
     st.session_state.pop(SESSION_KEY, None)
+    st.session_state.pop(SEEN_KEY, None)
     if _oidc_configured() and st.user.is_logged_in:
         st.logout()
 
@@ -109,11 +155,16 @@ def require(action: str) -> User:
     return user
 
 
-def allowed_pages(pages: dict[str, list[Any]], user: User) -> dict[str, list[Any]]:
-    """Sections → the pages this user's role may open, translated; empty sections left out."""
+def allowed_pages(pages: dict[str, list[tuple[Any, str]]], user: User) -> dict[str, list[Any]]:
+    """Sections → the pages this user's role may open, translated; empty sections left out.
+
+    Each page comes with the permission it needs, declared beside it in app.py; a page is offered only when
+    the role has that permission, so a misspelt or missing one refuses the page to everyone (fail closed).
+    Streamlit serves only the offered pages, also to a URL typed by hand.
+    """
     out = {}
     for section, entries in pages.items():
-        visible = [p for p in entries if user.can(PAGE_PERMISSIONS.get(p.url_path, "view"))]
+        visible = [page for page, permission in entries if user.can(permission)]
         if visible:
             out[t(section)] = visible
     return out

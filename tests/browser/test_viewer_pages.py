@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import login
-from tests.browser.ui import assert_no_error, grid_text, metric, nav, nav_names
+from tests.browser.ui import assert_no_error, grid_text, metric, nav, nav_names, settle
 
 pytestmark = pytest.mark.browser
 CHART = ".js-plotly-plot"
@@ -80,8 +80,9 @@ def snapshot(page: Page) -> None:
 CHECKS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Channels": channels, "Exception queue": queue, "Order detail": order,
     "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual, "Capacity": capacity,
-    "Returns": returns, "Data quality": data_quality, "Explore": explore, "Snapshot & alerts": snapshot,
+    "Returns": returns, "Data quality": data_quality, "Explore": explore,
 }
+ADMIN_ONLY = {"snapshot": "Snapshot & alerts", "rules": "Rules", "users": "Users", "audit": "Audit trail"}
 
 
 def test_viewer_sees_figures_on_every_page(page: Page, console_url: str, shoot):
@@ -93,3 +94,24 @@ def test_viewer_sees_figures_on_every_page(page: Page, console_url: str, shoot):
         CHECKS[name](page)
         assert_no_error(page)
         shoot(page, "viewer-" + name.lower().replace(" & ", "-").replace(" ", "-"))
+
+
+@pytest.mark.parametrize("path", sorted(ADMIN_ONLY))
+def test_viewer_cannot_open_admin_pages_by_url(page: Page, console_url: str, path: str):
+    page.goto(f"{console_url}/{path}")
+    page.get_by_role("textbox", name="User name").wait_for()
+    page.wait_for_timeout(500)
+    if page.get_by_role("dialog").count():  # Streamlit's "Page not found": the page is not served
+        page.keyboard.press("Escape")
+    login(page, page.url, "viewer")
+    settle(page)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()  # the default page instead
+    expect(page.get_by_role("heading", name=ADMIN_ONLY[path], exact=True)).to_have_count(0)
+    assert "@example.com" not in page.content()
+
+
+def test_admin_sees_the_snapshot(page: Page, console_url: str):
+    login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "admin")
+    nav(page, "Snapshot & alerts")
+    snapshot(page)
+    assert_no_error(page)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from models import auth
 from models.auth import User
+from models.settings import load_settings
+from ui.auth import SEEN_KEY, SESSION_KEY
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -18,7 +23,8 @@ def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 
     session state, then switch to `page` if given."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     if role is not None:
-        at.session_state["user"] = User(f"test.{role}", role)
+        for key, value in signed_in(role).items():
+            at.session_state[key] = value
     if dates is not None:
         at.session_state["dates"] = dates
     for key, value in state.items():
@@ -27,3 +33,15 @@ def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 
     if page:
         at.switch_page(page).run()
     return at
+
+
+def signed_in(role: str) -> dict[str, object]:
+    """Session state of `test.<role>` just signed in; the user exists in the test's users.toml, because the
+    console re-reads the signed-in user on every run (needs the data_dir fixture's ORDERHUB_DATA)."""
+    assert os.environ.get("ORDERHUB_DATA"), "sign-in needs a data dir: use the data_dir fixture (or one built on it)"
+    settings, name = load_settings(), f"test.{role}"
+    if name not in auth.users(settings):
+        auth.add_user(name, role, "test password", settings)
+    entry = auth.users(settings)[name]
+    return {SESSION_KEY: User(name, entry["role"]),
+            SEEN_KEY: {"fp": auth.password_fingerprint(entry), "seen": time.time()}}

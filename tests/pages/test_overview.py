@@ -48,11 +48,11 @@ def test_empty_lake_explains_how_to_get_data(data_dir):
 def test_a_link_opens_on_its_scope(handmade_lake):
     from streamlit.testing.v1 import AppTest
 
-    from models.auth import User
-    from tests.pages.helpers import APP
+    from tests.pages.helpers import APP, signed_in
 
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["user"] = User("test.viewer", "viewer")  # the login gate (branch triage)
+    for key, value in signed_in("viewer").items():  # the login gate
+        at.session_state[key] = value
     at.query_params.update({"from": "2026-03-02", "to": "2026-03-02", "channel": ["shopee"]})
     at.run()
     assert not at.exception

@@ -10,7 +10,7 @@ from models import auth
 from models.exceptions import exception_id
 from models.rules.apply import route_batch
 from tests import triage_fixture as tf
-from tests.pages.helpers import APP, open_app
+from tests.pages.helpers import APP, open_app, signed_in
 from ui import frame
 
 REVIEW = exception_id("OH-T8", "manual_review", "int-campus-risk")
@@ -95,10 +95,10 @@ def _pages(role):
 
 def test_navigation_shows_only_the_pages_a_role_may_open(routed):
     everyone = ["capacity.py", "channels.py", "data_quality.py", "exceptions.py", "explore.py", "flow.py",
-                "manual.py", "order.py", "overview.py", "queue.py", "returns.py", "snapshot.py"]
-    assert _pages("viewer") == everyone  # no audit trail, rules or users
+                "manual.py", "order.py", "overview.py", "queue.py", "returns.py"]
+    assert _pages("viewer") == everyone  # no audit trail, rules, users or snapshot recipients
     assert _pages("ops") == sorted([*everyone, "audit.py"])
-    assert _pages("admin") == sorted([*everyone, "audit.py", "rules.py", "users.py"])
+    assert _pages("admin") == sorted([*everyone, "audit.py", "rules.py", "snapshot.py", "users.py"])
 
 
 def test_pages_check_the_role_again(routed):
@@ -108,7 +108,8 @@ def test_pages_check_the_role_again(routed):
     # The navigation does not offer these pages to a viewer; run each file alone to see it refuse by itself.
     for page, what in (("rules", "edit the rules"), ("users", "manage users"), ("audit", "open the audit trail")):
         alone = AppTest.from_file(str(APP.parent / "pages" / f"{page}.py"), default_timeout=60)
-        alone.session_state["user"] = auth.User("test.viewer", "viewer")
+        for key, value in signed_in("viewer").items():
+            alone.session_state[key] = value
         alone.session_state[frame.FRAMED] = True  # as if app.py had run (ui.frame.ensure would rerun it)
         alone.run()
         assert alone.error[0].value == f"Your role (viewer) cannot {what}. Ask an admin if you need it."
