@@ -40,6 +40,22 @@ def latest(lake_dir: Path, table_name: str, ids: list[str]) -> dict[str, dict[st
     return {row[key]: _plain_row(row) for row in df.to_dict("records")}
 
 
+def last_action(lake_dir: Path, target_id: str) -> dict[str, Any] | None:
+    """The newest audit row about `target_id` (who last changed it by hand, and when), None if none."""
+    files = [p.as_posix() for p in lake.data_files(lake_dir, "actions")]
+    if not files:
+        return None
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        df = con.execute(
+            "select \"user\", occurred_at from read_parquet($files, hive_partitioning=false, union_by_name=true) "
+            "where target_id = $id order by occurred_at desc limit 1", {"files": files, "id": target_id}).df()
+    finally:
+        con.close()
+    return None if df.empty else _plain_row(df.iloc[0].to_dict())
+
+
 def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
     """NaN/NaT → None and Timestamps → datetime, so rows can be written back and compared."""
     out = {}
@@ -66,3 +82,9 @@ def same_version(a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return pd.Timestamp(a) == pd.Timestamp(b)
+
+
+def as_utc(stamp: object) -> pd.Timestamp:
+    """A version stamp as an aware UTC Timestamp (naive stamps are UTC, as the lake writes them)."""
+    ts = pd.Timestamp(stamp)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -27,3 +28,9 @@ def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 
     if page:
         at.switch_page(page).run()
     return at
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown text whose data was backslash-escaped (CommonMark: a backslash before
+    ASCII punctuation shows that character)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
