@@ -21,20 +21,10 @@ from models.exceptions import RESOLUTION_CODES, next_version
 from models.filelock import state_lock
 from models.settings import Settings
 from models.triage_queries import stock_problems
-from models.versions import as_utc, last_action, latest, next_stamp, same_version
+from models.versions import ConflictError as ConflictError  # raised here; shared with the other editors
+from models.versions import conflict, latest, next_stamp, same_version
 
 EDITABLE_ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
-
-
-class ConflictError(RuntimeError):
-    """The record changed since the form was loaded; nothing was written. Says who changed it and when
-    (`changed_by` None: no person, e.g. a new platform version or the rules), so the page can tell the user."""
-
-    def __init__(self, subject: str, changed_by: str | None, changed_at: datetime, status: str | None = None):
-        self.subject, self.changed_by, self.changed_at, self.status = subject, changed_by, changed_at, status
-        who, now = changed_by or "an automatic process", f" (now {status})" if status else ""
-        super().__init__(f"{subject} was changed by {who} at {changed_at:%Y-%m-%d %H:%M:%S} UTC{now} after you "
-                         "loaded it; nothing was saved. Reload and check before editing.")
 
 
 class EditError(ValueError):
@@ -58,16 +48,8 @@ def _current(settings: Settings, table: str, key: str, expected: Any, version_co
     if row is None:
         raise EditError(f"{table[:-1]} {key} does not exist (any more); reload the page")
     if not same_version(row[version_col], expected):
-        raise _conflict(settings, key, row[version_col], row.get("status"), expected)
+        raise conflict(settings.lake_dir, key, row[version_col], expected, row.get("status"))
     return row
-
-
-def _conflict(settings: Settings, key: str, stamp: Any, status: str | None, expected: Any) -> ConflictError:
-    """Who changed `key` after the version the form showed: the newest audit row on it, if a person did."""
-    last = last_action(settings.lake_dir, key)
-    by_person = last is not None and as_utc(last["occurred_at"]) > as_utc(expected)
-    at = as_utc(last["occurred_at"] if by_person else stamp)
-    return ConflictError(key, last["user"] if by_person else None, at, status)
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any], fields: tuple[str, ...]) -> tuple[dict, dict]:

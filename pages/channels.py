@@ -12,6 +12,7 @@ from models.channel_health import channel_health, recent_errors
 from models.channels import channel_name
 from ui import data, frame, lang, t
 from ui.auth import current_user
+from ui.text import plain
 
 frame.ensure()
 
@@ -38,8 +39,9 @@ else:
 for key, info in sorted(paused.items()):
     channel, _, shop = key.partition("/")
     with st.container(border=True):
-        st.warning(t("channels.paused_since", channel=channel_name(channel, lang()), shop=shop,
-                     since=info.get("since", "?"), reason=info.get("reason", "")), icon=":material/pause_circle:")
+        st.warning(t("channels.paused_since", channel=plain(channel_name(channel, lang())), shop=plain(shop),
+                     since=plain(info.get("since", "?")), reason=plain(info.get("reason", ""))),
+                   icon=":material/pause_circle:")
         if user and user.can("triage") and st.button(t("channels.resume"), key=f"resume-{key}",
                                                      icon=":material/play_arrow:"):
             resume(channel, shop, user.name, role=user.role, settings=db.settings)

@@ -13,6 +13,7 @@ from reports.static_charts import ChartError
 from reports.weekly import last_complete_week, week_name
 from ui import data, frame, lang, reports, t
 from ui.auth import current_user, require
+from ui.text import plain
 
 frame.ensure()
 
@@ -35,11 +36,11 @@ mail_lang = middle.radio(t("snapshot.lang"), ["en", "zh"], key="snapshot_lang", 
 config = load_email_config(settings)
 smtp = SmtpConfig.from_env()
 if config.snapshot_recipients:
-    st.caption(t("snapshot.recipients", names=", ".join(config.snapshot_recipients)))
+    st.caption(t("snapshot.recipients", names=plain(", ".join(config.snapshot_recipients))))
 else:
-    st.caption(t("snapshot.no_recipients", path=config_path(settings)))
+    st.caption(t("snapshot.no_recipients", path=plain(config_path(settings))))
 if smtp is None:
-    st.info(t("snapshot.no_smtp", outbox=settings.data_dir / "outbox"))
+    st.info(t("snapshot.no_smtp", outbox=plain(settings.data_dir / "outbox")))
 
 user = current_user()
 if user is not None and can(user.role, "send_snapshot"):
@@ -48,7 +49,7 @@ if user is not None and can(user.role, "send_snapshot"):
         require("send_snapshot")
         with st.spinner(t("snapshot.send")):
             outcome = reports.send(monday, mail_lang, force)
-        st.success(t("snapshot.sent", week=outcome.week, summary=outcome.summary()))
+        st.success(t("snapshot.sent", week=outcome.week, summary=plain(outcome.summary(), limit=None)))
 else:
     st.caption(t("snapshot.admin_only"))
 
@@ -56,7 +57,7 @@ try:
     with st.spinner(t("snapshot.preview")):
         page = reports.preview(monday, mail_lang)
 except ChartError as exc:
-    st.error(t("snapshot.render_failed", error=exc))
+    st.error(t("snapshot.render_failed", error=plain(exc, limit=None)))
 else:
     with st.container(border=True):
         st.html(page)

@@ -7,6 +7,7 @@ import streamlit as st
 from models import actions, auth
 from ui import data, frame, t
 from ui.auth import require
+from ui.text import plain
 
 frame.ensure()
 
@@ -23,10 +24,10 @@ def _apply(action: str, target: str, change: object, after: dict) -> None:
     try:
         change()
     except auth.AuthError as exc:
-        st.error(str(exc))
+        st.error(plain(exc, limit=None))
         return
     actions.record(settings.lake_dir, user, action, "user", target, after=after)
-    st.success(t("users.saved", name=target))
+    st.success(t("users.saved", name=plain(target)))
 
 
 left, right = st.columns(2)
