@@ -24,11 +24,16 @@ HOSTILE = {
 }
 
 
-def make_hostile(lake_dir: Path, order_id: str) -> dict:
-    """Write a newer version of `order_id` carrying HOSTILE (same updated_at, later ingested_at, as a console
+def new_version(lake_dir: Path, order_id: str, **fields: object) -> dict:
+    """Write a newer version of `order_id` with `fields` (same updated_at, later ingested_at, as a console
     edit would) and return it."""
     row = latest(lake_dir, "orders", [order_id])[order_id]
     stamp = max(datetime.now(UTC), row["ingested_at"] + timedelta(seconds=1))
-    new = {**row, **HOSTILE, "ingested_at": stamp}
+    new = {**row, **fields, "ingested_at": stamp}
     lake.write(lake_dir, "orders", [new])
     return new
+
+
+def make_hostile(lake_dir: Path, order_id: str) -> dict:
+    """A newer version of `order_id` carrying HOSTILE in every field."""
+    return new_version(lake_dir, order_id, **HOSTILE)

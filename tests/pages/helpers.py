@@ -32,5 +32,5 @@ def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 
 
 def shown(markdown: str) -> str:
     """What a reader sees of Markdown text whose data was backslash-escaped (CommonMark: a backslash before
-    ASCII punctuation shows that character)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    ASCII punctuation shows that character); word joiners (U+2060) are invisible."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

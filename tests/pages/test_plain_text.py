@@ -53,7 +53,8 @@ def test_order_detail_shows_the_hostile_values_literally_and_cuts_the_long_one(h
 
 
 def test_plain_leaves_no_markdown_and_cuts():
-    assert plain("![x](http://h/x.png)") == r"\!\[x\]\(http\:\/\/h\/x\.png\)"
+    assert plain("![x](http://h/x.png)") == "\\!\\[x\\]\\(http\u2060\\:\\/\\/h\\/x\\.png\\)"
+    assert plain("www.h.cn a@b.co") == "www\u2060\\.h\\.cn a\\@\u2060b\\.co"  # GFM would link them
     assert plain(":red[boom] $x$ <b>") == r"\:red\[boom\] \$x\$ \<b\>"
     assert plain("a\nb") == "a b" and plain(None) == "" and plain(float("nan")) == ""
     assert plain("x" * 300) == "x" * 199 + "…" and len(plain("y" * 300, limit=None)) == 300
