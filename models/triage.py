@@ -22,13 +22,10 @@ from models.exceptions import RESOLUTION_CODES, next_version
 from models.filelock import state_lock
 from models.settings import Settings
 from models.triage_queries import order_dimensions, stock_problems
-from models.versions import latest, next_stamp, same_version
+from models.versions import ConflictError as ConflictError  # raised here; shared with the other editors
+from models.versions import conflict, latest, next_stamp, same_version
 
 EDITABLE_ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
-
-
-class ConflictError(RuntimeError):
-    """The record changed since the form was loaded; nothing was written."""
 
 
 class EditError(ValueError):
@@ -57,13 +54,16 @@ def _exception_in_access(settings: Settings, user: User, exception_id: str) -> N
 
 
 def _current(settings: Settings, table: str, key: str, expected: Any, version_col: str) -> dict[str, Any]:
+    """The current row of `key`, or a refusal if the form did not carry the version it showed or that version
+    is no longer the current one (a form loaded for one version is never saved onto another)."""
+    if expected is None:
+        raise EditError(f"the form did not say which version of {table[:-1]} {key} it showed; "
+                        "reload the page and edit again")
     row = latest(settings.lake_dir, table, [key]).get(key)
     if row is None:
         raise EditError(f"{table[:-1]} {key} does not exist (any more); reload the page")
     if not same_version(row[version_col], expected):
-        who = row.get("assignee") or "another process"
-        raise ConflictError(f"{key} was changed at {row[version_col]} (now {row.get('status', 'updated')}, "
-                            f"{who}) after you loaded it; nothing was saved. Reload and check before editing.")
+        raise conflict(settings.lake_dir, key, row[version_col], expected, row.get("status"))
     return row
 
 

@@ -17,6 +17,26 @@ from models import lake
 from models.schema import TABLES
 
 
+class ConflictError(RuntimeError):
+    """The record changed since the form was loaded; nothing was written. Says who changed it and when
+    (`changed_by` None: no person, e.g. a new platform version or the rules), so the page can tell the user."""
+
+    def __init__(self, subject: str, changed_by: str | None, changed_at: datetime, status: str | None = None):
+        self.subject, self.changed_by, self.changed_at, self.status = subject, changed_by, changed_at, status
+        who, now = changed_by or "an automatic process", f" (now {status})" if status else ""
+        super().__init__(f"{subject} was changed by {who} at {changed_at:%Y-%m-%d %H:%M:%S} UTC{now} after you "
+                         "loaded it; nothing was saved. Reload and check before editing.")
+
+
+def conflict(lake_dir: Path, key: str, stamp: Any, expected: Any, status: str | None = None) -> ConflictError:
+    """The refusal for `key`, now at version `stamp` while the form showed `expected`: names the person of the
+    newest audit row on it if that row is newer than what the form showed, else an automatic process."""
+    last = last_action(lake_dir, key)
+    by_person = last is not None and (expected is None or as_utc(last["occurred_at"]) > as_utc(expected))
+    at = as_utc(last["occurred_at"] if by_person else stamp)
+    return ConflictError(key, last["user"] if by_person else None, at, status)
+
+
 def latest(lake_dir: Path, table_name: str, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Key → current row (as a dict) of a single-key table, for the given keys that exist."""
     table = TABLES[table_name]
@@ -38,6 +58,22 @@ def latest(lake_dir: Path, table_name: str, ids: list[str]) -> dict[str, dict[st
     finally:
         con.close()
     return {row[key]: _plain_row(row) for row in df.to_dict("records")}
+
+
+def last_action(lake_dir: Path, target_id: str) -> dict[str, Any] | None:
+    """The newest audit row about `target_id` (who last changed it by hand, and when), None if none."""
+    files = [p.as_posix() for p in lake.data_files(lake_dir, "actions")]
+    if not files:
+        return None
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        df = con.execute(
+            "select \"user\", occurred_at from read_parquet($files, hive_partitioning=false, union_by_name=true) "
+            "where target_id = $id order by occurred_at desc limit 1", {"files": files, "id": target_id}).df()
+    finally:
+        con.close()
+    return None if df.empty else _plain_row(df.iloc[0].to_dict())
 
 
 def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -66,3 +102,9 @@ def same_version(a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return pd.Timestamp(a) == pd.Timestamp(b)
+
+
+def as_utc(stamp: object) -> pd.Timestamp:
+    """A version stamp as an aware UTC Timestamp (naive stamps are UTC, as the lake writes them)."""
+    ts = pd.Timestamp(stamp)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

@@ -12,6 +12,7 @@ from ui import analytics_charts as ac
 from ui import data, frame, lang, t
 from ui.auth import current_user
 from ui.filters import current_scope
+from ui.text import plain
 
 frame.ensure()
 
@@ -30,7 +31,7 @@ st.caption(t("capacity.rule", ratio=settings.capacity_alert_ratio))
 try:
     capacity = load_capacity(settings.config_dir)
 except ConfigError as exc:  # a broken capacity.toml must not take the page down: say so, use the defaults
-    st.error(t("config.unreadable", error=exc))
+    st.error(t("config.unreadable", error=plain(exc, limit=None)))
     capacity = Capacity({}, DEFAULT_RATE)
 backlog = backlog_vs_capacity(an.frame("capacity_backlog", scope), capacity)
 st.subheader(t("capacity.backlog"))

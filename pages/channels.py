@@ -13,6 +13,7 @@ from models.channels import channel_name
 from ui import data, frame, lang, t
 from ui.access import current_access
 from ui.auth import current_user
+from ui.text import plain
 
 frame.ensure()
 
@@ -40,8 +41,9 @@ else:
 for key, info in sorted(paused.items()):
     channel, _, shop = key.partition("/")
     with st.container(border=True):
-        st.warning(t("channels.paused_since", channel=channel_name(channel, lang()), shop=shop,
-                     since=info.get("since", "?"), reason=info.get("reason", "")), icon=":material/pause_circle:")
+        st.warning(t("channels.paused_since", channel=plain(channel_name(channel, lang())), shop=plain(shop),
+                     since=plain(info.get("since", "?")), reason=plain(info.get("reason", ""))),
+                   icon=":material/pause_circle:")
         may_resume = user and user.can("triage") and access.covers_feed(channel, shop)  # a whole feed
         if may_resume and st.button(t("channels.resume"), key=f"resume-{key}", icon=":material/play_arrow:"):
             resume(channel, shop, user.name, role=user.role, settings=db.settings)

@@ -11,6 +11,7 @@ from ui import analytics_charts as ac
 from ui import data, frame, t
 from ui.access import current_access
 from ui.filters import current_scope
+from ui.text import plain
 
 frame.ensure()
 
@@ -30,7 +31,7 @@ cols[1].metric(t("quality.quarantined"), int(issues["quarantined_payloads"]), bo
 problems = data.db().problems
 cols[2].metric(t("quality.unreadable"), len(problems), border=True)
 for problem in problems:
-    st.error(problem)
+    st.error(plain(problem, limit=None))
 
 st.subheader(t("quality.completeness"))
 completeness = an.frame("quality_completeness", scope)

@@ -9,6 +9,7 @@ from ui import analytics as an
 from ui import analytics_charts as ac
 from ui import charts, data, frame, lang, t
 from ui.filters import current_scope
+from ui.text import plain
 
 frame.ensure()
 
@@ -34,7 +35,7 @@ if not bottleneck.empty:
     top = bottleneck.iloc[0]
     change = top["change"]
     trend = t("flow.change", pct=f"{change * 100:+.0f}") if change == change and change is not None else ""
-    st.warning(t("flow.bottleneck", warehouse=top["warehouse"], stage=top["stage"],
+    st.warning(t("flow.bottleneck", warehouse=plain(top["warehouse"]), stage=plain(top["stage"]),
                  hours=format_hours(top["median_h"], lang()), trend=trend), icon=":material/hourglass_top:")
 
 left, right = st.columns(2)

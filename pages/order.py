@@ -11,6 +11,7 @@ from ui import data, frame, t
 from ui import triage as ui
 from ui.access import current_access
 from ui.auth import require
+from ui.text import cut, plain
 
 frame.ensure()
 
@@ -26,16 +27,14 @@ if not order_id:
     st.stop()
 story = ui.order_story(order_id)
 if story["order"].empty:
-    st.warning(t("access.order_missing", order_id=order_id))  # unknown and out of access read the same
+    st.warning(t("access.order_missing", order_id=plain(order_id)))  # unknown and out of access read the same
     st.stop()
 order = mask_frame(story["order"], user.role).iloc[0]
-seen = ui.seen_versions("order")
 
 cols = st.columns(5)
 for col, field in zip(cols, ("status", "channel", "warehouse", "carrier", "total_cents"), strict=True):
-    col.metric(t(f"order.{field}"), str(order[field]))
-st.caption(f"{order['receiver_name']} · {order['receiver_phone']} · {order['receiver_province']} "
-           f"{order['receiver_city']} {order['receiver_address']}")
+    col.metric(t(f"order.{field}"), plain(order[field]) or "–")
+st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
 
 st.subheader(t("order.timeline"))
 st.dataframe(story["timeline"], hide_index=True, key="order_timeline",
@@ -53,37 +52,53 @@ with right:
     st.dataframe(story["order_actions"], hide_index=True, key="order_actions")
 with st.expander(t("order.raw")):
     for payload in story["raw"].itertuples():
-        st.caption(f"{payload.fetched_at} · {payload.kind} · {payload.sha256[:12]}")
+        st.caption(plain(f"{payload.fetched_at} · {payload.kind} · {payload.sha256[:12]}"))
         st.code(payload.payload if user.can("view_pii") else t("order.raw_hidden"), language="json")
 
 
-def _submit(edit: object) -> None:
-    """Run an edit with the version this page was loaded with; report and rerun."""
+def _save(edit: object, order_id: str, version: str) -> None:
+    """on_click of an edit form: save onto the order and version the form was loaded for (bound when it
+    was drawn), whatever the order id field says now; the model refuses if that version is not current."""
     try:
-        edit(seen.get(order_id))
-    except (triage.ConflictError, triage.EditError, PermissionError) as exc:
-        st.error(str(exc))
-        return
-    ui.flash("success", t("order.saved"))
-    st.rerun()
+        edit(order_id, version)
+    except triage.ConflictError as exc:
+        ui.flash("warning", ui.conflict_text([exc]))
+    except (triage.EditError, PermissionError) as exc:
+        ui.flash("error", plain(exc, limit=None))
+    else:
+        ui.flash("success", t("order.saved"))
+
+
+def _reroute(key: str) -> object:
+    def edit(order_id: str, version: str) -> None:
+        warehouse, carrier, reason = ui.submitted(key, "warehouse", "carrier", "reason")
+        triage.reroute(settings, user, order_id, version, warehouse or None, carrier or None, reason or "")
+    return edit
+
+
+def _correct(key: str) -> object:
+    def edit(order_id: str, version: str) -> None:
+        province, city, address, reason = ui.submitted(key, "province", "city", "address", "reason")
+        triage.correct_address(settings, user, order_id, version, province or "", city or "", address or "",
+                               reason or "")
+    return edit
 
 
 if user.can("triage"):
+    version = ui.stamp(story["order"].iloc[0]["ingested_at"])
     left, right = st.columns(2)
-    with left, st.form("reroute"):
+    key = ui.form_key("reroute", order_id, version)
+    with left, st.form(key):
         st.subheader(t("order.reroute"))
-        warehouses = ["", *current_access().visible("warehouses", data.dimensions()["warehouses"])]
-        warehouse = st.selectbox(t("order.warehouse"), warehouses, key="rr_warehouse")
-        carrier = st.text_input(t("order.carrier"), key="rr_carrier")
-        reason = st.text_input(t("order.reason"), key="rr_reason")
-        if st.form_submit_button(t("order.reroute")):
-            _submit(lambda v: triage.reroute(settings, user, order_id, v, warehouse or None, carrier or None, reason))
-    with right, st.form("address"):
+        warehouses = current_access().visible("warehouses", data.dimensions()["warehouses"])
+        st.selectbox(t("order.warehouse"), ["", *warehouses], key=ui.field(key, "warehouse"))
+        st.text_input(t("order.carrier"), key=ui.field(key, "carrier"))
+        st.text_input(t("order.reason"), key=ui.field(key, "reason"))
+        st.form_submit_button(t("order.reroute"), on_click=_save, args=(_reroute(key), order_id, version))
+    key = ui.form_key("address", order_id, version)
+    with right, st.form(key):
         st.subheader(t("order.address"))
-        province = st.text_input(t("order.province"), value=order["receiver_province"] or "", key="ad_province")
-        city = st.text_input(t("order.city"), value=order["receiver_city"] or "", key="ad_city")
-        address = st.text_input(t("order.street"), value=order["receiver_address"] or "", key="ad_address")
-        reason = st.text_input(t("order.reason"), key="ad_reason")
-        if st.form_submit_button(t("order.address")):
-            _submit(lambda v: triage.correct_address(settings, user, order_id, v, province, city, address, reason))
-ui.remember_versions("order", [order_id], [story["order"].iloc[0]["ingested_at"]])
+        for name, column in (("province", "province"), ("city", "city"), ("street", "address")):
+            st.text_input(t(f"order.{name}"), value=cut(order[f"receiver_{column}"], None), key=ui.field(key, column))
+        st.text_input(t("order.reason"), key=ui.field(key, "reason"))
+        st.form_submit_button(t("order.address"), on_click=_save, args=(_correct(key), order_id, version))

@@ -11,6 +11,7 @@ from models.triage_queries import QUEUE_FILTERS, counts_by_type, filter_queue
 from ui import data, frame, lang, t
 from ui import triage as ui
 from ui.auth import require
+from ui.text import plain
 
 frame.ensure()
 
@@ -19,7 +20,6 @@ settings = data.settings()
 st.title(t("queue.title"))
 ui.show_flash()
 df = ui.queue()
-seen = ui.seen_versions("queue")
 
 with st.expander(t("queue.filters"), expanded=True):
     cols = st.columns(3)
@@ -43,31 +43,46 @@ shown = view[["exception_id", "type", "severity", "status", "assignee", "order_i
 st.dataframe(shown.style.apply(lambda r: ["background-color: #fde2e1" if r["overdue"] else "" for _ in r], axis=1),
              hide_index=True, key="queue_table", column_config={"age_h": st.column_config.NumberColumn(format="%.1f")})
 
+
+
+def _edit(kind: str, exc_id: str, version: str | None, code: str, assignee: str, note: str) -> None:
+    edits = {"take": lambda: triage.take(settings, user, exc_id, version),
+             "resolve": lambda: triage.resolve(settings, user, exc_id, version, code, note),
+             "dismiss": lambda: triage.dismiss(settings, user, exc_id, version, note),
+             "assign": lambda: triage.assign(settings, user, exc_id, version, assignee),
+             "note": lambda: triage.add_note(settings, user, exc_id, version, note),
+             "approve": lambda: triage.review(settings, user, exc_id, version, True, note),
+             "reject": lambda: triage.review(settings, user, exc_id, version, False, note)}
+    edits[kind]()
+
+
+def _apply(shown: dict[str, str]) -> None:
+    """on_click of the form: each picked exception is saved with the version the table showed when the form
+    was drawn (bound then); one changed by someone else since is refused and the user told by whom."""
+    picked, kind, code, assignee, note = (st.session_state.get(f"act_{k}") for k in
+                                          ("ids", "kind", "code", "assignee", "note"))
+    done, conflicts, errors = 0, [], []
+    for exc_id in picked or []:
+        try:
+            _edit(kind, exc_id, shown.get(exc_id), code, assignee or "", note or "")
+            done += 1
+        except triage.ConflictError as exc:
+            conflicts.append(exc)
+        except (triage.EditError, ValueError, PermissionError) as exc:
+            errors.append(f"{plain(exc_id)}: {plain(exc, limit=None)}")
+    for level, text in (("success", done and t("queue.done", n=done)), ("info", not picked and t("queue.none_picked")),
+                        ("warning", conflicts and ui.conflict_text(conflicts)), ("error", "\n\n".join(errors))):
+        if text:
+            ui.flash(level, text)
+
+
 if user.can("triage") and len(view):
     with st.form("queue_action"):
-        picked = st.multiselect(t("queue.pick"), list(view["exception_id"]), key="act_ids")
-        kind = st.radio(t("queue.action"), ["take", "resolve", "dismiss", "assign", "note", "approve", "reject"],
-                        key="act_kind", horizontal=True, format_func=lambda k: t(f"queue.do.{k}"))
-        code = st.selectbox(t("queue.code"), RESOLUTION_CODES[:-1], key="act_code")
-        assignee = st.text_input(t("queue.assignee"), key="act_assignee")
-        note = st.text_input(t("queue.note"), key="act_note")
-        submitted = st.form_submit_button(t("queue.submit"))
-    if submitted:
-        edits = {"take": lambda i, v: triage.take(settings, user, i, v),
-                 "resolve": lambda i, v: triage.resolve(settings, user, i, v, code, note),
-                 "dismiss": lambda i, v: triage.dismiss(settings, user, i, v, note),
-                 "assign": lambda i, v: triage.assign(settings, user, i, v, assignee),
-                 "note": lambda i, v: triage.add_note(settings, user, i, v, note),
-                 "approve": lambda i, v: triage.review(settings, user, i, v, True, note),
-                 "reject": lambda i, v: triage.review(settings, user, i, v, False, note)}
-        errors = []
-        for exc_id in picked:
-            try:
-                edits[kind](exc_id, seen.get(exc_id))
-            except (triage.ConflictError, triage.EditError, ValueError, PermissionError) as exc:
-                errors.append(f"{exc_id}: {exc}")
-        done = len(picked) - len(errors)
-        ui.flash("error" if errors else "success", t("queue.done", n=done) + ("\n\n" + "\n\n".join(errors)
-                                                                             if errors else ""))
-        st.rerun()
-ui.remember_versions("queue", df["exception_id"], df["updated_at"])
+        st.multiselect(t("queue.pick"), list(view["exception_id"]), key="act_ids")
+        st.radio(t("queue.action"), ["take", "resolve", "dismiss", "assign", "note", "approve", "reject"],
+                 key="act_kind", horizontal=True, format_func=lambda k: t(f"queue.do.{k}"))
+        st.selectbox(t("queue.code"), RESOLUTION_CODES[:-1], key="act_code")
+        st.text_input(t("queue.assignee"), key="act_assignee")
+        st.text_input(t("queue.note"), key="act_note")
+        st.form_submit_button(t("queue.submit"), on_click=_apply,
+                              args=(dict(zip(view["exception_id"], map(ui.stamp, view["updated_at"]), strict=True)),))

@@ -8,6 +8,7 @@ from ui import analytics as an
 from ui import analytics_charts as ac
 from ui import frame, lang, t
 from ui.filters import current_scope
+from ui.text import plain
 
 frame.ensure()
 
@@ -34,7 +35,7 @@ st.subheader(t("returns.movers"))
 top = movers.head(5)
 cols = st.columns(len(top))
 for col, row in zip(cols, top.itertuples(), strict=True):
-    col.metric(row.reason, f"{(row.share or 0) * 100:.1f}%", delta=f"{row.share_change * 100:+.1f} pt",
+    col.metric(plain(row.reason), f"{(row.share or 0) * 100:.1f}%", delta=f"{row.share_change * 100:+.1f} pt",
                delta_color="inverse", border=True)
 st.plotly_chart(ac.bars(movers.sort_values("share_change"), "reason", "share_change", t("returns.movers"),
                         lang=lang()), key="returns_movers_chart")

@@ -14,6 +14,7 @@ from reports.weekly import last_complete_week, week_name
 from ui import data, frame, lang, reports, t
 from ui.access import current_access, describe
 from ui.auth import current_user, require
+from ui.text import plain
 
 frame.ensure()
 require("view_recipients")  # recipients' addresses and delivery errors: admins only
@@ -37,11 +38,11 @@ mail_lang = middle.radio(t("snapshot.lang"), ["en", "zh"], key="snapshot_lang", 
 config = load_email_config(settings)
 smtp = SmtpConfig.from_env()
 if config.snapshot_recipients:
-    st.caption(t("snapshot.recipients", names=", ".join(config.snapshot_recipients)))
+    st.caption(t("snapshot.recipients", names=plain(", ".join(config.snapshot_recipients))))
 else:
-    st.caption(t("snapshot.no_recipients", path=config_path(settings)))
+    st.caption(t("snapshot.no_recipients", path=plain(config_path(settings))))
 if smtp is None:
-    st.info(t("snapshot.no_smtp", outbox=settings.data_dir / "outbox"))
+    st.info(t("snapshot.no_smtp", outbox=plain(settings.data_dir / "outbox")))
 
 user = current_user()
 access = current_access()
@@ -53,7 +54,7 @@ elif user is not None and can(user.role, "send_snapshot"):
         require("send_snapshot")
         with st.spinner(t("snapshot.send")):
             outcome = reports.send(monday, mail_lang, force)
-        st.success(t("snapshot.sent", week=outcome.week, summary=outcome.summary()))
+        st.success(t("snapshot.sent", week=outcome.week, summary=plain(outcome.summary(), limit=None)))
 else:
     st.caption(t("snapshot.admin_only"))
 
@@ -61,7 +62,7 @@ try:
     with st.spinner(t("snapshot.preview")):
         page = reports.preview(monday, mail_lang)
 except ChartError as exc:
-    st.error(t("snapshot.render_failed", error=exc))
+    st.error(t("snapshot.render_failed", error=plain(exc, limit=None)))
 else:
     with st.container(border=True):
         st.html(page)

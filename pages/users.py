@@ -10,6 +10,7 @@ from models.access import DIMENSIONS, Access
 from ui import data, frame, t
 from ui.access import describe
 from ui.auth import require
+from ui.text import plain
 
 frame.ensure()
 
@@ -27,10 +28,10 @@ def _apply(action: str, target: str, change: object, after: dict, before: dict |
     try:
         change()
     except auth.AuthError as exc:
-        st.error(str(exc))
+        st.error(plain(exc, limit=None))
         return
     actions.record(settings.lake_dir, user, action, "user", target, before=before, after=after)
-    st.success(t("users.saved", name=target))
+    st.success(t("users.saved", name=plain(target)))
 
 
 left, right = st.columns(2)

@@ -8,9 +8,10 @@ import plotly.graph_objects as go
 from models.channels import channel_color, channel_name
 from models.i18n import exception_label, label
 from models.lifecycle import EVENTS
-from ui.charts import LAYOUT
+from ui.charts import LAYOUT, as_text
 
 
+@as_text
 def heatmap(df: pd.DataFrame, x: str, y: str, z: str, title: str, percent: bool = False) -> go.Figure:
     """A y × x grid of z (e.g. stage × warehouse median hours, reason × week units)."""
     grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum")
@@ -20,6 +21,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, z: str, title: str, percent: bool 
     return fig
 
 
+@as_text
 def process_map(edges: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Sankey of the forward moves between lifecycle steps (width = orders; hover: median hours)."""
     rank = {e: i for i, e in enumerate(EVENTS)}
@@ -37,6 +39,7 @@ def process_map(edges: pd.DataFrame, lang: str = "en") -> go.Figure:
     return fig
 
 
+@as_text
 def pareto(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Figure:
     """Bars of the top causes with the cumulative share line on a second axis."""
     part = df.head(top)
@@ -50,6 +53,7 @@ def pareto(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Figure:
     return fig
 
 
+@as_text
 def bars(df: pd.DataFrame, x: str, y: str, title: str, color: str | None = None, lang: str = "en",
          target: float | None = None) -> go.Figure:
     """Bars of y by x, one trace per channel (channel colours) or per `color` value, with an optional target."""
@@ -66,6 +70,7 @@ def bars(df: pd.DataFrame, x: str, y: str, title: str, color: str | None = None,
     return fig
 
 
+@as_text
 def intake(df: pd.DataFrame, ratio: float, lang: str = "en") -> go.Figure:
     """Hourly intake bars (alerts red) against the trailing baseline and the alert threshold."""
     fig = go.Figure()

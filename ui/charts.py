@@ -5,6 +5,9 @@ Pure plotly (no Streamlit), so reports render the same figures as static PNGs.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,6 +19,38 @@ LAYOUT = {"margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "height": 360, "templa
 
 
 DAY_MS = 86_400_000
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_TRACE_TEXT = ("x", "y", "text", "name", "hovertext", "labels")
+
+
+def _entity(value: object) -> object:
+    """A string with plotly's pseudo-HTML (<a href>, <b>, <br>) neutralised: shown as the characters."""
+    return "".join(_ENTITIES.get(c, c) for c in value) if isinstance(value, str) else value
+
+
+def _texts(values: object) -> object:
+    if isinstance(values, str):
+        return _entity(values)
+    if hasattr(values, "tolist"):  # numpy arrays and pandas series
+        values = values.tolist()
+    if isinstance(values, list | tuple) and any(isinstance(v, str) for v in values):
+        return [_entity(v) for v in values]
+    return values
+
+
+def as_text(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Decorate a figure builder so data in its traces (categories, names, labels) is shown as text: plotly
+    renders <a href=…> in labels as a link, so a warehouse named '<a href=http://host>' would be one."""
+    @functools.wraps(build)
+    def built(*args: object, **kwargs: object) -> go.Figure:
+        fig = build(*args, **kwargs)
+        for trace in fig.data:
+            for prop in (p for p in _TRACE_TEXT if p in trace):
+                trace[prop] = _texts(trace[prop])
+            if "node" in trace:
+                trace.node.label = _texts(trace.node.label)
+        return fig
+    return built
 
 
 def _days_axis(fig: go.Figure, days: pd.Series) -> None:
@@ -25,6 +60,7 @@ def _days_axis(fig: go.Figure, days: pd.Series) -> None:
         fig.update_xaxes(dtick=DAY_MS)
 
 
+@as_text
 def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Stacked bars of orders per day, one colour per channel."""
     fig = go.Figure()
@@ -37,6 +73,7 @@ def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     return fig
 
 
+@as_text
 def lead_time(df: pd.DataFrame, target_hours: float, lang: str = "en") -> go.Figure:
     """Median and p90 paid→shipped hours per day against the target line."""
     fig = go.Figure()
@@ -52,6 +89,7 @@ def lead_time(df: pd.DataFrame, target_hours: float, lang: str = "en") -> go.Fig
     return fig
 
 
+@as_text
 def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Figure:
     """Horizontal bars of exceptions raised by type, open ones highlighted."""
     part = df.head(top).iloc[::-1]
@@ -64,6 +102,7 @@ def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Fig
     return fig
 
 
+@as_text
 def stage_durations(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Median and p90 hours of each consecutive lifecycle step."""
     fig = go.Figure()

@@ -11,8 +11,11 @@ import streamlit as st
 
 from models import triage_queries as tq
 from models.access import Access
-from ui import data
+from models.formatting import format_ts
+from models.triage import ConflictError
+from ui import data, lang, t
 from ui.access import current_access
+from ui.text import plain
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -37,21 +40,44 @@ def order_story(order_id: str) -> dict[str, pd.DataFrame]:
     return _story(order_id, current_access(), data.current_version())
 
 
-def seen_versions(key: str) -> dict[str, str]:
-    """The versions the user saw on the previous run: what a submitted form was loaded with."""
-    return dict(st.session_state.get(f"{key}_seen", {}))
+def stamp(version: Any) -> str:
+    """A version stamp as ISO text: what a form carries back to the edit function."""
+    return pd.Timestamp(version).isoformat()
 
 
-def remember_versions(key: str, ids: Any, versions: Any) -> None:
-    st.session_state[f"{key}_seen"] = {i: pd.Timestamp(v).isoformat() for i, v in zip(ids, versions, strict=True)}
+def form_key(form: str, subject: str, version: Any) -> str:
+    """A form key naming the subject and version the form shows. Widgets keyed under it are new for every
+    order (or version), so their `value=` is what that order holds, never what the previous one held."""
+    return f"{form}:{subject}:{stamp(version)}"
+
+
+def field(key: str, name: str) -> str:
+    """The key of one widget of the form `key`."""
+    return f"{key}:{name}"
+
+
+def submitted(key: str, *names: str) -> list[Any]:
+    """The values the form `key` was submitted with (read in its on_click callback)."""
+    return [st.session_state.get(field(key, name)) for name in names]
+
+
+def conflict_text(conflicts: list[ConflictError]) -> str:
+    """'2 not saved: changed by ana at 2026-03-02 10:42 CST, after you loaded the page (EX-1, EX-2) …',
+    one paragraph per person and minute, so a refused edit never reads like a success."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for exc in conflicts:
+        who = plain(exc.changed_by) if exc.changed_by else t("triage.automatic")
+        groups.setdefault((who, format_ts(exc.changed_at, data.settings().timezone, lang())), []).append(
+            plain(exc.subject))
+    return "\n\n".join(t("triage.conflict", n=len(ids), ids=", ".join(ids), who=who, when=when)
+                        for (who, when), ids in groups.items())
 
 
 def flash(kind: str, text: str) -> None:
-    """Show a message on the next run (edits rerun the page to show fresh data)."""
-    st.session_state["triage_flash"] = (kind, text)
+    """Show a message on the next run (or, from an on_click callback, on this one). Several may queue."""
+    st.session_state.setdefault("triage_flash", []).append((kind, text))
 
 
 def show_flash() -> None:
-    kind, text = st.session_state.pop("triage_flash", (None, None))
-    if kind:
+    for kind, text in st.session_state.pop("triage_flash", []):
         getattr(st, kind)(text)

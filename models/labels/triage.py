@@ -49,6 +49,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "queue.note": ("Note / reason", "备注 / 原因"),
     "queue.submit": ("Apply", "提交"),
     "queue.done": ("{n} exception(s) updated.", "已更新 {n} 条异常。"),
+    "queue.none_picked": ("Pick at least one exception to act on.", "请至少选择一条异常。"),
+    "triage.conflict": ("{n} not saved: changed by {who} at {when}, after you loaded the page ({ids}). "
+                        "Check the change, then act again.",
+                        "{n} 条未保存：{who} 于 {when} 在您加载页面之后修改了它（{ids}）。请查看修改后再操作。"),
+    "triage.automatic": ("an automatic process (new platform data or the rules)", "自动流程（平台新数据或规则）"),
     "queue.do.take": ("Take", "认领"),
     "queue.do.resolve": ("Resolve", "解决"),
     "queue.do.dismiss": ("Dismiss", "忽略"),

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from models.exceptions import SEVERITIES, TYPES
+from models.filelock import state_lock
 from models.settings import Settings
+from models.versions import conflict
 
 KINDS = ("interception", "routing", "carrier", "sla")  # evaluation order: flags first, then routing
 FLAGS = ("is_urgent", "is_vip")
 SHIPPED_DEFAULT = Path(__file__).resolve().parents[2] / "data" / "config" / "rules.toml"
 HISTORY_DIR = "rules-history"
+RULES_SUBJECT = "rules.toml"  # the audit trail's target_id for rule saves
 
 
 class RulesError(ValueError):
@@ -141,8 +144,23 @@ def read_text(settings: Settings) -> str:
     return rules_path(settings).read_text(encoding="utf-8")
 
 
-def save_text(settings: Settings, text: str) -> Path:
-    """Write the new TOML atomically (temp + rename), keeping the previous file in rules-history/."""
+def text_version(text: str) -> str:
+    """The version of a rule text that an editor shows and its save carries: the file has no other stamp."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def save_text(settings: Settings, text: str, expected: str | None = None) -> Path:
+    """Write the new TOML atomically, keeping the previous file in rules-history/. With `expected` (the
+    `text_version` the editor was loaded with), refuse with ConflictError if someone saved since."""
+    with state_lock(settings, "rules"):
+        current = rules_path(settings)
+        if expected is not None and text_version(current.read_text(encoding="utf-8")) != expected:
+            changed_at = datetime.fromtimestamp(current.stat().st_mtime, UTC)
+            raise conflict(settings.lake_dir, RULES_SUBJECT, changed_at, None)
+        return _write(settings, text)
+
+
+def _write(settings: Settings, text: str) -> Path:
     target = settings.config_dir / "rules.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     previous = rules_path(settings)

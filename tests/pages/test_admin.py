@@ -4,25 +4,44 @@ from __future__ import annotations
 
 import json
 
-from models import auth
+from models import actions, auth
 from models.db import connect
 from models.rules import config
-from tests.pages.helpers import open_app
+from tests.pages.helpers import open_app, shown
 
 
 def _actions(settings):
     return connect(settings).con.execute('select "user", action, target_id, before, after from actions').fetchall()
 
 
+def _editor(at):
+    """The rule editor (keyed by the version of the rules it was loaded with)."""
+    return next(a for a in at.text_area if a.key.startswith("rules_text:"))
+
+
+def test_a_rules_save_over_someone_elses_save_is_refused_with_who(triage_lake):
+    at = open_app(role="admin", page="pages/rules.py")
+    saved = config.read_text(triage_lake)
+    _editor(at).input(saved.replace("amount > 500", "amount > 800")).run()
+    at.button(key="rules_replay").click().run()
+    theirs = saved.replace("amount > 500", "amount > 900")
+    config.save_text(triage_lake, theirs, expected=config.text_version(saved))  # bob, meanwhile
+    actions.record(triage_lake.lake_dir, auth.User("bob", "admin"), "rules_saved", "rules", "rules.toml")
+    at.button(key="rules_save").click().run()
+    assert not at.success and "1 not saved: changed by bob at " in shown(at.warning[0].value)
+    assert config.read_text(triage_lake) == theirs
+    assert _editor(at).value == theirs  # the editor now shows what is in force
+
+
 def test_rules_are_checked_replayed_then_saved_with_an_audit_row(triage_lake):
     at = open_app(role="admin", page="pages/rules.py")
     saved = config.read_text(triage_lake)
-    at.text_area(key="rules_text").input(saved.replace("amount > 500", "amount >")).run()
+    _editor(at).input(saved.replace("amount > 500", "amount >")).run()
     at.button(key="rules_replay").click().run()
-    assert at.error[0].value.startswith("rule int-vip (interception): syntax error")
+    assert shown(at.error[0].value).startswith("rule int-vip (interception): syntax error")
     assert at.button(key="rules_save").disabled
     edited = saved.replace("amount > 500", "amount > 800")
-    at.text_area(key="rules_text").input(edited).run()
+    _editor(at).input(edited).run()
     at.button(key="rules_replay").click().run()
     assert "orders replayed" in at.success[0].value
     assert not at.button(key="rules_save").disabled

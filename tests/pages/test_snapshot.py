@@ -6,7 +6,7 @@ import pytest
 
 from reports import alerts
 from tests.handmade import add_rush_hour, local
-from tests.pages.helpers import open_app
+from tests.pages.helpers import open_app, shown
 
 PAGE = "pages/snapshot.py"
 
@@ -25,7 +25,7 @@ def test_admin_previews_and_sends_to_the_outbox(handmade_lake, monkeypatch):
     assert at.dataframe[0].value["title"].tolist() == ["Capacity spike"]
     at.button(key="snapshot_send").click().run()
     assert not at.exception, at.exception
-    assert "Snapshot 2026-W10: outbox: written" in at.success[0].value
+    assert "Snapshot 2026-W10: outbox: written" in shown(at.success[0].value)
     assert (handmade_lake.data_dir / "outbox" / "weekly-2026-W10.eml").exists()
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 
-from models import triage
+from models import lake, triage
 from models.auth import User
 from models.db import connect
 from models.exceptions import TransitionError, exception_id
@@ -86,6 +88,42 @@ def test_a_stale_form_writes_nothing(routed):
     current = latest(routed.lake_dir, "exceptions", [GIFT])[GIFT]
     assert (current["status"], current["assignee"]) == ("in_progress", "oscar")
     assert [r[0] for r in _actions(routed)] == ["oscar"]
+
+
+def test_a_conflict_names_who_changed_it_and_when(routed):
+    loaded = _version(routed, GIFT)
+    new = triage.take(routed, OPS2, GIFT, loaded)
+    with pytest.raises(ConflictError) as err:
+        triage.resolve(routed, OPS, GIFT, loaded, "fixed")
+    [when] = [r["occurred_at"] for r in _action_rows(routed)]  # oscar's audit row: he changed it then
+    assert (err.value.subject, err.value.changed_by, err.value.status) == (GIFT, "oscar", "in_progress")
+    assert err.value.changed_at == when and when >= new["updated_at"]
+    assert f"{GIFT} was changed by oscar at {when:%Y-%m-%d %H:%M:%S} UTC (now in_progress)" in str(err.value)
+
+
+def test_a_change_by_no_person_is_named_as_automatic(routed):
+    """A new order version from the platform (no audit row) since the form was loaded."""
+    loaded = _order_version(routed, "OH-T1")
+    row = latest(routed.lake_dir, "orders", ["OH-T1"])["OH-T1"]
+    newer = {**row, "updated_at": row["updated_at"] + timedelta(hours=1), "ingested_at": datetime.now(UTC)}
+    lake.write(routed.lake_dir, "orders", [newer])
+    with pytest.raises(ConflictError) as err:
+        triage.correct_address(routed, OPS, "OH-T1", loaded, "浙江", "杭州", "文一路", "x")
+    assert err.value.changed_by is None and err.value.changed_at == pd.Timestamp(newer["ingested_at"])
+    assert "changed by an automatic process" in str(err.value)
+
+
+def test_a_form_that_carries_no_version_is_refused(routed):
+    with pytest.raises(EditError, match="the form did not say which version of order OH-T1 it showed"):
+        triage.correct_address(routed, OPS, "OH-T1", None, "浙江", "杭州", "文一路", "x")
+    with pytest.raises(EditError, match="which version of exception"):
+        triage.take(routed, OPS, GIFT, None)
+    assert _actions(routed) == []
+
+
+def _action_rows(settings):
+    db = connect(settings)
+    return db.con.execute("select * from actions order by occurred_at").df().to_dict("records")
 
 
 def test_closed_exceptions_stay_closed(routed):
