@@ -84,7 +84,7 @@ class ChannelConfig:
         if name in self.secrets:
             return str(self.secrets[name])
         if self.sandbox:
-            from ingest.sandbox.credentials import DEMO_CREDENTIALS
+            from ingest.sandbox_credentials import DEMO_CREDENTIALS
 
             if name in DEMO_CREDENTIALS.get(self.channel, {}):
                 return DEMO_CREDENTIALS[self.channel][name]

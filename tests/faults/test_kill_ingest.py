@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import run_all
-from ingest.sandbox.market import PLATFORMS, Clock
-from ingest.sandbox.server import Sandbox
 from models.settings import Settings
+from sim.sandbox.market import PLATFORMS, Clock
+from sim.sandbox.server import Sandbox
 from tests.ingest.test_crash import ingest_run, state, write_channels
 
 KILLS = 8

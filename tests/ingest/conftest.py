@@ -18,9 +18,9 @@ from ingest.connectors.base import make_client
 from ingest.http import HttpClient
 from ingest.normalize import registry
 from ingest.normalize.base import NormalizedOrder
-from ingest.sandbox.market import SHOP_IDS, Clock
-from ingest.sandbox.server import Sandbox
 from models.settings import Settings
+from sim.sandbox.market import SHOP_IDS, Clock
+from sim.sandbox.server import Sandbox
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FETCHED_AT = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)

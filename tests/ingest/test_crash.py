@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import run_all
-from ingest.sandbox.market import PLATFORMS, SHOP_IDS, Clock
-from ingest.sandbox.server import Sandbox
 from models.db import connect
 from models.settings import Settings
+from sim.sandbox.market import PLATFORMS, SHOP_IDS, Clock
+from sim.sandbox.server import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = {

@@ -19,7 +19,7 @@ from ingest.files.profile import load_profile
 from ingest.files.tables import ImportFileError, read_table
 from ingest.normalize import registry
 from ingest.normalize.base import BadRecord, NormalizedOrder
-from ingest.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
+from sim.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
 from tests.ingest.conftest import FETCHED_AT, FIXTURES, load
 
 PLATFORMS = sorted(registry.PLATFORMS)

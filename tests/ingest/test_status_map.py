@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingest.normalize.status_map import SHIPPED_CONFIG_DIR, StatusMapError, load_status_map, parse_status_map
-from ingest.sandbox.payloads import STATUS_FOR_STAGE
 from models import lifecycle
+from sim.sandbox.payloads import STATUS_FOR_STAGE
 
 DOCUMENTED = {
     "shopee": [

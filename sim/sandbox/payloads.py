@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ingest.sandbox import shapes
-from ingest.sandbox.sim import STAGES, STATUS_FOR_STAGE, SimLine, SimOrder, raw_status
+from sim.sandbox import shapes
+from sim.sandbox.sim import STAGES, STATUS_FOR_STAGE, SimLine, SimOrder, raw_status
 
 __all__ = ["STAGES", "STATUS_FOR_STAGE", "SimLine", "SimOrder", "make_order", "raw_status", "wrap_response"]
 

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from ingest.sandbox.payloads import SimLine, SimOrder, make_order
 from models.channels import CHANNELS
+from sim.sandbox.payloads import SimLine, SimOrder, make_order
 
 PLATFORMS = ("shopify", "woocommerce", "shopee", "lazada", "tiktok")
 SHOP_IDS = {
@@ -28,7 +28,7 @@ SHOP_IDS = {
 def _catalogue() -> list[tuple[str, str, str]]:
     """(sku, title, price) of the demo catalogue's ambient goods: the sandbox sells what the demo lake's
     warehouses stock, so live orders in `make run` route like the history instead of all going out of stock."""
-    from ingest.demo.basket import SKUS as DEMO_SKUS
+    from sim.demo.basket import SKUS as DEMO_SKUS
 
     sellable = DEMO_SKUS[(DEMO_SKUS["category"] != "gift") & ~DEMO_SKUS["is_cold"]]
     return [(r.sku, r.title, f"{r.price_cny:.2f}") for r in sellable.itertuples()]

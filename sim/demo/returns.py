@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.demo.basket import SKUS
-from ingest.demo.sqlbits import ts_array, with_stable_hash
 from models.schema import RETURN_REASONS
+from sim.demo.basket import SKUS
+from sim.demo.sqlbits import ts_array, with_stable_hash
 
 
 def returns_table(con, rng: np.random.Generator, t: dict[str, np.ndarray], lines: pd.DataFrame) -> pa.Table:

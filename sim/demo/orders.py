@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from ingest.demo import catalog as cat
+from sim.demo import catalog as cat
 
 DAY = 86_400.0
 HOUR = 3_600.0

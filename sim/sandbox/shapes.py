@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from ingest.sandbox.sim import SHOP_TZ, SimLine, SimOrder, raw_status
+from sim.sandbox.sim import SHOP_TZ, SimLine, SimOrder, raw_status
 
 
 def _numeric_id(text: str) -> int | str:

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.demo import catalog as cat
-from ingest.demo.orders import DAY, HOUR, Window
-from ingest.demo.sqlbits import ts_array, with_stable_hash
+from sim.demo import catalog as cat
+from sim.demo.orders import DAY, HOUR, Window
+from sim.demo.sqlbits import ts_array, with_stable_hash
 
 MIN = 60.0
 DUE_HOURS = {"high": 2.0, "medium": 8.0, "low": 24.0}

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ingest.connectors import signing
-from ingest.sandbox.credentials import DEMO_CREDENTIALS as CREDS
-from ingest.sandbox.faults import DRIFT_FIELDS, Fault
-from ingest.sandbox.market import SHOP_IDS, Market, wall_seconds
-from ingest.sandbox.sim import SimOrder
+from ingest.sandbox_credentials import DEMO_CREDENTIALS as CREDS
+from sim.sandbox.faults import DRIFT_FIELDS, Fault
+from sim.sandbox.market import SHOP_IDS, Market, wall_seconds
+from sim.sandbox.sim import SimOrder
 
 
 @dataclass

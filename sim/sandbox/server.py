@@ -26,9 +26,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ingest.sandbox.apis import THROTTLED, Api, Refused, Reply, Req
-from ingest.sandbox.faults import Faults, parse_cli
-from ingest.sandbox.market import Clock, Market
+from sim.sandbox.apis import THROTTLED, Api, Refused, Reply, Req
+from sim.sandbox.faults import Faults, parse_cli
+from sim.sandbox.market import Clock, Market
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.demo import catalog as cat
-from ingest.demo.basket import SKUS
-from ingest.demo.orders import DAY, Window
-from ingest.demo.sqlbits import ts_array
+from sim.demo import catalog as cat
+from sim.demo.basket import SKUS
+from sim.demo.orders import DAY, Window
+from sim.demo.sqlbits import ts_array
 
 _LOCAL = "strftime(timezone('Asia/Shanghai', {c}), '%Y-%m-%d %H:%M:%S')"
 _UNIX = "epoch({c})::bigint"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingest.demo import catalog as cat
-from ingest.demo.orders import CURRENCY, FREE_SHIPPING_FROM, FX, SHIPPING_FEE
 from models.money import exponent
+from sim.demo import catalog as cat
+from sim.demo.orders import CURRENCY, FREE_SHIPPING_FROM, FX, SHIPPING_FEE
 
 SKUS = pd.DataFrame(
     [

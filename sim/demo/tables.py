@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.demo import catalog as cat
-from ingest.demo.basket import SKUS
-from ingest.demo.orders import Window
-from ingest.demo.sqlbits import iso_sql, ts_array, with_stable_hash
 from models.lifecycle import EVENTS, STATUS_AFTER_EVENT
+from sim.demo import catalog as cat
+from sim.demo.basket import SKUS
+from sim.demo.orders import Window
+from sim.demo.sqlbits import iso_sql, ts_array, with_stable_hash
 
 PULL_S = 600  # channels are pulled every 10 minutes; a change lands in the next pull
 SOURCES = ("platform", "oms", "wms", "carrier", "console")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingest.demo import catalog as cat
-from ingest.demo.orders import DAY, HOUR, Window
 from models.lifecycle import EVENTS
+from sim.demo import catalog as cat
+from sim.demo.orders import DAY, HOUR, Window
 
 MIN = 60.0
 CUTOFF_H = 16.0
