@@ -22,10 +22,10 @@ import pyarrow as pa
 
 from bench import peak_mib
 from ingest.normalize.registry import normalize
+from ingest.platforms.sample import SimLine, SimOrder
 from models import lake
 from models.schema import TABLES
 from sim.sandbox.payloads import make_order
-from sim.sandbox.sim import SimLine, SimOrder
 
 BATCH = 5_000  # orders per lake.write, as a pull of 50 pages of 100 would write
 

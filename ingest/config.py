@@ -84,10 +84,11 @@ class ChannelConfig:
         if name in self.secrets:
             return str(self.secrets[name])
         if self.sandbox:
-            from ingest.sandbox_credentials import DEMO_CREDENTIALS
+            from ingest.platforms import PLATFORMS
 
-            if name in DEMO_CREDENTIALS.get(self.channel, {}):
-                return DEMO_CREDENTIALS[self.channel][name]
+            declared = PLATFORMS.get(self.channel)
+            if declared is not None and name in declared.sandbox.credentials:
+                return declared.sandbox.credentials[name]
         where = f"environment variable {env}" if env else "no environment variable configured"
         raise FatalError(
             f"{self.key}: credential {name!r} missing ({where}; or secrets.toml "

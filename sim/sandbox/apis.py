@@ -1,6 +1,6 @@
 """The five platforms' order endpoints as the sandbox speaks them: paths, auth and signature checks,
 filters, page limits, pagination and envelopes, each as the platform documents it (see the docstrings
-of `ingest/connectors/<platform>.py` for the sources).
+of `ingest/platforms/<code>/connector.py` for the sources).
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.connectors import signing
-from ingest.sandbox_credentials import DEMO_CREDENTIALS as CREDS
+from ingest.connectors.signing import same
+from ingest.platforms import PLATFORMS
+from ingest.platforms.lazada.connector import sign_request as lazada_sign
+from ingest.platforms.sample import SimOrder
+from ingest.platforms.shopee.connector import sign_request as shopee_sign
+from ingest.platforms.tiktok.connector import sign_request as tiktok_sign
 from sim.sandbox.faults import DRIFT_FIELDS, Fault
 from sim.sandbox.market import SHOP_IDS, Market, wall_seconds
-from sim.sandbox.sim import SimOrder
 
 
 @dataclass
@@ -43,13 +46,8 @@ class Refused(Exception):
         self.reply = reply
 
 
-THROTTLED = {
-    "shopify": {"errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume."},
-    "woocommerce": {"code": "too_many_requests", "message": "Too many requests.", "data": {"status": 429}},
-    "shopee": {"error": "error_rate_limit", "message": "Request too frequently.", "request_id": "sbx"},
-    "lazada": {"code": "ApiCallLimit", "type": "ISV", "message": "Too many calls", "request_id": "sbx"},
-    "tiktok": {"code": 36009002, "message": "Too many requests, please retry later.", "data": {}},
-}
+CREDS = {code: p.sandbox.credentials for code, p in PLATFORMS.items()}
+THROTTLED = {code: p.sandbox.throttled for code, p in PLATFORMS.items()}
 
 
 def _token(value: dict) -> str:
@@ -185,10 +183,10 @@ class Api:
         if q.get("shop_id") != SHOP_IDS["shopee"]:
             raise err("error_param", f"shop_id {q.get('shop_id')} is not authorized.")
         ts = _int(q.get("timestamp"), 0)
-        expected = signing.shopee_sign(
+        expected = shopee_sign(
             c["partner_key"], c["partner_id"], req.path, ts, c["access_token"], q["shop_id"]
         )
-        if not signing.same(q.get("sign", ""), expected):
+        if not same(q.get("sign", ""), expected):
             raise err("error_sign", "Wrong sign.")
         if abs(wall_seconds() - ts) > 300:
             raise err("error_param", "Invalid timestamp: expired.")
@@ -240,7 +238,7 @@ class Api:
 
         if q.get("app_key") != c["app_key"]:
             raise err("InvalidAppKey", "Invalid app key")
-        if not signing.same(q.get("sign", ""), signing.lazada_sign(c["app_secret"], api_path, q)):
+        if not same(q.get("sign", ""), lazada_sign(c["app_secret"], api_path, q)):
             raise err("IncompleteSignature", "The request signature does not conform to lazada standards")
         if q.get("access_token") != c["access_token"]:
             raise err("IllegalAccessToken", "The specified access token is invalid or expired")
@@ -284,7 +282,7 @@ class Api:
             raise err(106010, "Invalid app_key", 401)
         if req.headers.get("x-tts-access-token") != c["access_token"]:
             raise err(105002, "Expired or invalid access token", 401)
-        if not signing.same(q.get("sign", ""), signing.tiktok_sign(c["app_secret"], req.path, q, req.body)):
+        if not same(q.get("sign", ""), tiktok_sign(c["app_secret"], req.path, q, req.body)):
             raise err(106001, "Invalid signature", 401)
         size = _int(q.get("page_size"), 10)
         if not 1 <= size <= 100:

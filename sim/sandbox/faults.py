@@ -14,15 +14,11 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 
+from ingest.platforms import PLATFORMS
+
 KINDS = ("429", "503", "slow", "malformed", "drift", "duplicate_pages", "repeat_token")
 # The field each platform's normalizer requires that `drift` renames (placed time everywhere).
-DRIFT_FIELDS = {
-    "shopify": "created_at",
-    "woocommerce": "date_created_gmt",
-    "shopee": "create_time",
-    "lazada": "created_at",
-    "tiktok": "create_time",
-}
+DRIFT_FIELDS = {code: p.sandbox.drift_field for code, p in PLATFORMS.items()}
 
 
 @dataclass

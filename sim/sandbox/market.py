@@ -14,17 +14,14 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from ingest.platforms import PLATFORMS as DECLARED
+from ingest.platforms.sample import SimLine, SimOrder
 from models.channels import CHANNELS
-from sim.sandbox.payloads import SimLine, SimOrder, make_order
+from sim.sandbox.payloads import make_order
 
-PLATFORMS = ("shopify", "woocommerce", "shopee", "lazada", "tiktok")
-SHOP_IDS = {
-    "shopify": "orderhub-demo",
-    "woocommerce": "orderhub-demo-woo",
-    "shopee": "220001",
-    "lazada": "MY1000001",
-    "tiktok": "7000001",
-}
+PLATFORMS = tuple(DECLARED)
+SHOP_IDS = {code: p.sandbox.shop_id for code, p in DECLARED.items()}
+
 def _catalogue() -> list[tuple[str, str, str]]:
     """(sku, title, price) of the demo catalogue's ambient goods: the sandbox sells what the demo lake's
     warehouses stock, so live orders in `make run` route like the history instead of all going out of stock."""
@@ -113,15 +110,8 @@ def _timeline(rng: random.Random, platform: str, n: int, placed: datetime) -> Ti
     shipped = paid + timedelta(hours=rng.randint(2, 30))
     delivered = shipped + timedelta(hours=rng.randint(24, 96))
     cancelled = placed + timedelta(minutes=rng.randint(20, 180)) if rng.random() < 0.08 else None
-    pid = {
-        "shopee": f"{placed:%y%m%d}{n:06d}SB",
-        "tiktok": f"57{n:016d}",
-        "lazada": f"{300000000 + n}",
-        "shopify": f"{5100000000 + n}",
-        "woocommerce": f"{1000 + n}",
-    }[platform]
     sim = SimOrder(
-        pid,
+        DECLARED[platform].sandbox.order_id(placed, n),
         SHOP_IDS[platform],
         CHANNELS[platform].currency,
         f"{total:.2f}",

@@ -1,7 +1,8 @@
 """Render a platform-neutral simulated order in each platform's real API JSON shape.
 
 The sandbox marketplace serves these, so connectors and normalizers meet the same shapes as in
-production (the per-platform docstrings in ingest/normalize/ name the documentation behind each shape):
+production. Each platform's renderer is its `ingest/platforms/<code>/sandbox.py` (beside the normalizer
+it inverts); this module only looks them up in the platform registry:
 
     sim = SimOrder("240301ABC", "sg-main", "SGD", total="25.80", created=t0, stage="to_ship", paid=t1, ...)
     make_order("shopee", sim)   # {"order_sn": "240301ABC", "order_status": "READY_TO_SHIP", ...}
@@ -15,53 +16,31 @@ as its "to ship" status, a stage past its vocabulary as the nearest earlier one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from sim.sandbox import shapes
-from sim.sandbox.sim import STAGES, STATUS_FOR_STAGE, SimLine, SimOrder, raw_status
+from ingest.platforms import PLATFORMS, UnknownPlatform, platform
+from ingest.platforms.base import Platform
+from ingest.platforms.sample import SimLine, SimOrder
 
-__all__ = ["STAGES", "STATUS_FOR_STAGE", "SimLine", "SimOrder", "make_order", "raw_status", "wrap_response"]
+__all__ = ["STAGES", "STATUS_FOR_STAGE", "SimLine", "SimOrder", "make_order", "wrap_response"]
 
-
-RENDERERS: dict[str, Callable[[SimOrder], dict[str, Any]]] = {
-    "shopify": shapes.shopify,
-    "woocommerce": shapes.woocommerce,
-    "shopee": shapes.shopee,
-    "lazada": shapes.lazada,
-    "tiktok": shapes.tiktok,
-}
+# Canonical stage → the platform's raw status, and the stages each platform can express.
+STATUS_FOR_STAGE: dict[str, dict[str, str]] = {code: dict(p.statuses) for code, p in PLATFORMS.items()}
+STAGES: dict[str, tuple[str, ...]] = {code: p.stages for code, p in PLATFORMS.items()}
 
 
-def make_order(platform: str, sim: SimOrder) -> dict[str, Any]:
-    """One order object exactly as `platform`'s order API returns it (Lazada: with `items` merged)."""
+def _declared(code: str) -> Platform:
     try:
-        render = RENDERERS[platform]
-    except KeyError:
-        raise ValueError(f"unknown platform {platform!r}; known: {', '.join(sorted(RENDERERS))}") from None
-    return render(sim)
+        return platform(code)
+    except UnknownPlatform as exc:
+        raise ValueError(str(exc)) from None
 
 
-def wrap_response(platform: str, orders: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+def make_order(code: str, sim: SimOrder) -> dict[str, Any]:
+    """One order object exactly as the platform's order API returns it (Lazada: with `items` merged)."""
+    return _declared(code).render(sim)
+
+
+def wrap_response(code: str, orders: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
     """A list response body around orders, as the platform's list endpoint returns it."""
-    if platform == "shopify":
-        return {"orders": orders}
-    if platform == "woocommerce":
-        return orders
-    if platform == "shopee":
-        return {"error": "", "message": "", "request_id": "sandbox", "response": {"order_list": orders}}
-    if platform == "lazada":
-        bare = [{k: v for k, v in o.items() if k != "items"} for o in orders]
-        return {
-            "code": "0",
-            "request_id": "sandbox",
-            "data": {"count": len(bare), "countTotal": len(bare), "orders": bare},
-        }
-    if platform == "tiktok":
-        return {
-            "code": 0,
-            "message": "Success",
-            "request_id": "sandbox",
-            "data": {"orders": orders, "total_count": len(orders)},
-        }
-    raise ValueError(f"unknown platform {platform!r}; known: {', '.join(sorted(RENDERERS))}")
+    return _declared(code).sandbox.list_body(orders)

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from ingest.config import ChannelConfig
-from ingest.connectors import connector_class
 from ingest.connectors.base import make_client
 from ingest.http import HttpClient
 from ingest.normalize import registry
 from ingest.normalize.base import NormalizedOrder
+from ingest.platforms import connector_class
 from models.settings import Settings
 from sim.sandbox.market import SHOP_IDS, Clock
 from sim.sandbox.server import Sandbox

@@ -19,7 +19,7 @@ import requests
 
 from ingest.connectors.base import Connector, Page, epoch, throttled
 from ingest.connectors.paginators import CursorPaginator, Token
-from ingest.connectors.signing import shopee_sign
+from ingest.connectors.signing import hmac_hex
 from ingest.http import FatalError
 
 LIST_PATH = "/api/v2/order/get_order_list"
@@ -33,6 +33,18 @@ DETAIL_FIELDS = (
 RETRIABLE_ERRORS = frozenset({"error_rate_limit", "error_busy", "error_server", "error_inner"})
 
 
+def base_string(partner_id: str | int, path: str, timestamp: int, access_token: str, shop_id: str | int) -> str:
+    return f"{partner_id}{path}{timestamp}{access_token}{shop_id}"
+
+
+def sign_request(
+    partner_key: str, partner_id: str | int, path: str, timestamp: int, access_token: str, shop_id: str | int
+) -> str:
+    """Shop-level API signature (open.shopee.com, "Signature"): HMAC-SHA256 keyed by the partner key over
+    `partner_id + api_path + timestamp + access_token + shop_id`, lower-case hex, sent as `sign`."""
+    return hmac_hex(partner_key, base_string(partner_id, path, timestamp, access_token, shop_id))
+
+
 class ShopeeConnector(Connector):
     platform = "shopee"
     rate_per_s = 10.0
@@ -44,7 +56,7 @@ class ShopeeConnector(Connector):
     def common(self, path: str) -> dict[str, Any]:
         ts = int(self.wall_clock())
         c = self.creds
-        sign = shopee_sign(c["partner_key"], c["partner_id"], path, ts, c["access_token"], self.cfg.shop_id)
+        sign = sign_request(c["partner_key"], c["partner_id"], path, ts, c["access_token"], self.cfg.shop_id)
         self.client.redactor.add(sign)
         return {
             "partner_id": c["partner_id"],

@@ -8,13 +8,13 @@ access_token, sign`; `update_after`/`update_before` ISO 8601, `sort_by=updated_a
 with `ApiCallLimit` (throttled) retriable. Items come from `/orders/items/get?order_ids=[...]`.
 
 The payload handed to the normalizer is the order object with its items merged under `items`
-(`ingest.normalize.lazada.with_items`): Lazada keeps status, currency and SKUs on the items.
+(`normalize.with_items`): Lazada keeps status, currency and SKUs on the items.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,15 +22,25 @@ import requests
 
 from ingest.connectors.base import Connector, Page, iso_utc, throttled
 from ingest.connectors.paginators import OffsetPaginator, Token
-from ingest.connectors.signing import lazada_sign
+from ingest.connectors.signing import hmac_hex
 from ingest.http import FatalError
-from ingest.normalize.lazada import with_items
+from ingest.platforms.lazada.normalize import with_items
 
 ORDERS_PATH = "/orders/get"
 ITEMS_PATH = "/orders/items/get"
 MAX_OFFSET = 5000
 ITEMS_BATCH = 50
 RETRIABLE_CODES = frozenset({"ApiCallLimit", "ServiceTimeout", "ServiceUnavailable", "SystemBusy"})
+
+
+def base_string(api_path: str, params: Mapping[str, object]) -> str:
+    return api_path + "".join(f"{k}{params[k]}" for k in sorted(params) if k != "sign")
+
+
+def sign_request(app_secret: str, api_path: str, params: Mapping[str, object]) -> str:
+    """"Sign the API request" (open.lazada.com): every parameter but `sign`, sorted by name, as
+    `key + value` after the API path; HMAC-SHA256 keyed by the app secret, upper-case hex."""
+    return hmac_hex(app_secret, base_string(api_path, params)).upper()
 
 
 class LazadaConnector(Connector):
@@ -49,7 +59,7 @@ class LazadaConnector(Connector):
             "sign_method": "sha256",
             "access_token": c["access_token"],
         }
-        full["sign"] = lazada_sign(c["app_secret"], path, full)
+        full["sign"] = sign_request(c["app_secret"], path, full)
         self.client.redactor.add(full["sign"])
         return full
 
