@@ -18,17 +18,24 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-import requests
-
 from ingest.connectors.base import Connector, Page, iso_utc, throttled
 from ingest.connectors.paginators import OffsetPaginator, Token
 from ingest.connectors.signing import hmac_hex
-from ingest.http import FatalError
+from ingest.connectors.stream import Stream
+from ingest.http import FatalError, Response
 from ingest.platforms.lazada.normalize import with_items
 
-ORDERS_PATH = "/orders/get"
-ITEMS_PATH = "/orders/items/get"
 MAX_OFFSET = 5000
+ORDERS = Stream(
+    "lazada.orders",
+    "/orders/get",
+    records_path="data.orders",
+    paginator=lambda size: OffsetPaginator(size, MAX_OFFSET),
+    primary_key="order_id",
+    replication_key="updated_at",
+)
+ITEMS = Stream("lazada.orders.items", "/orders/items/get", records_path="data")
+KIND = "lazada.orders+items"  # the payloads kept: each order with its items merged
 ITEMS_BATCH = 50
 RETRIABLE_CODES = frozenset({"ApiCallLimit", "ServiceTimeout", "ServiceUnavailable", "SystemBusy"})
 
@@ -47,7 +54,7 @@ class LazadaConnector(Connector):
     platform = "lazada"
     rate_per_s = 10.0
     max_page_size = 100
-    id_field = "order_id"
+    stream = ORDERS
     credential_names = ("app_key", "app_secret", "access_token")
 
     def signed(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -63,8 +70,8 @@ class LazadaConnector(Connector):
         self.client.redactor.add(full["sign"])
         return full
 
-    def check(self, resp: requests.Response) -> None:
-        body = resp.parsed  # type: ignore[attr-defined]
+    def check(self, resp: Response) -> None:
+        body = resp.body
         code = str(body.get("code")) if isinstance(body, dict) else "not_an_object"
         if code == "0":
             return
@@ -73,27 +80,21 @@ class LazadaConnector(Connector):
             raise throttled(message, resp)
         raise FatalError(message)
 
-    def get(self, path: str, params: dict[str, Any]) -> Any:
-        body, _ = self.client.get_json(
-            "GET", self.base_url + path, params=self.signed(path, params), check=self.check
+    def get(self, stream: Stream, params: dict[str, Any]) -> Response:
+        return self.client.get_json(
+            stream.method, self.base_url + stream.path, params=self.signed(stream.path, params), check=self.check
         )
-        return body
 
     def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
+        """Past the offset cap, the window restarts from the last `updated_at` seen."""
         after = start
         while True:
             paginator = OffsetPaginator(self.page_size, MAX_OFFSET)
             last_seen = after
-            for orders, _ in self.paginate(
-                paginator,
-                lambda token, a=after: self.list_page(a, end, token),
-                lambda body: list((body.get("data") or {}).get("orders") or []),
-            ):
+            for orders, _ in self.pages(ORDERS, after, end, paginator):
                 if orders:
-                    yield Page(self.with_items(orders), "lazada.orders+items")
-                    last_seen = max(
-                        [last_seen, *filter(None, (parse_lazada_time(o.get("updated_at")) for o in orders))]
-                    )
+                    yield Page(self.with_items(orders), KIND)
+                    last_seen = max([last_seen, *filter(None, map(last_update, orders))])
             if not paginator.exhausted:
                 return
             if last_seen <= after:
@@ -103,9 +104,9 @@ class LazadaConnector(Connector):
                 )
             after = last_seen
 
-    def list_page(self, after: datetime, end: datetime, token: Token | None) -> tuple[Any, requests.Response]:
+    def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
         params = {
-            "update_after": iso_utc(after),
+            "update_after": iso_utc(start),
             "update_before": iso_utc(end),
             "sort_by": "updated_at",
             "sort_direction": "ASC",
@@ -113,9 +114,7 @@ class LazadaConnector(Connector):
             "offset": token or 0,
             "limit": self.page_size,
         }
-        return self.client.get_json(
-            "GET", self.base_url + ORDERS_PATH, params=self.signed(ORDERS_PATH, params), check=self.check
-        )
+        return self.get(stream, params)
 
     def with_items(self, orders: list[dict]) -> list[dict]:
         """Each order with its items merged in (the normalizer's `with_items`: key `items`)."""
@@ -123,9 +122,13 @@ class LazadaConnector(Connector):
         for i in range(0, len(orders), ITEMS_BATCH):
             chunk = orders[i : i + ITEMS_BATCH]
             ids = [o["order_id"] for o in chunk if o.get("order_id") is not None]
-            body = self.get(ITEMS_PATH, {"order_ids": json.dumps(ids, separators=(",", ":"))}) if ids else {}
+            body = self.get(ITEMS, {"order_ids": json.dumps(ids, separators=(",", ":"))}).body if ids else {}
             out.extend(with_items(o, body) for o in chunk)
         return out
+
+
+def last_update(order: dict) -> datetime | None:
+    return parse_lazada_time(order.get(ORDERS.replication_key or ""))
 
 
 def parse_lazada_time(value: Any) -> datetime | None:

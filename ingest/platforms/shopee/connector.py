@@ -15,15 +15,28 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
-
 from ingest.connectors.base import Connector, Page, epoch, throttled
 from ingest.connectors.paginators import CursorPaginator, Token
 from ingest.connectors.signing import hmac_hex
-from ingest.http import FatalError
+from ingest.connectors.stream import Payload, Stream
+from ingest.http import FatalError, Response
 
-LIST_PATH = "/api/v2/order/get_order_list"
-DETAIL_PATH = "/api/v2/order/get_order_detail"
+LIST = Stream(
+    "shopee.get_order_list",
+    "/api/v2/order/get_order_list",
+    records_path="response.order_list",
+    paginator=lambda size: CursorPaginator(
+        cursor=lambda b: b["response"].get("next_cursor"), more=lambda b: bool(b["response"].get("more"))
+    ),
+    primary_key="order_sn",
+    replication_key="update_time",
+)
+DETAIL = Stream(
+    "shopee.get_order_detail",
+    "/api/v2/order/get_order_detail",
+    records_path="response.order_list",
+    primary_key="order_sn",
+)
 DETAIL_BATCH = 50
 DETAIL_FIELDS = (
     "buyer_user_id,buyer_username,estimated_shipping_fee,recipient_address,actual_shipping_fee,"
@@ -50,7 +63,7 @@ class ShopeeConnector(Connector):
     rate_per_s = 10.0
     max_page_size = 100
     max_window = timedelta(days=15)
-    id_field = "order_sn"
+    stream = LIST
     credential_names = ("partner_id", "partner_key", "access_token")
 
     def common(self, path: str) -> dict[str, Any]:
@@ -66,8 +79,8 @@ class ShopeeConnector(Connector):
             "sign": sign,
         }
 
-    def check(self, resp: requests.Response) -> None:
-        body = resp.parsed  # type: ignore[attr-defined]
+    def check(self, resp: Response) -> None:
+        body = resp.body
         error = body.get("error") if isinstance(body, dict) else "not_an_object"
         if not error:
             if not isinstance(body.get("response"), dict):
@@ -78,34 +91,22 @@ class ShopeeConnector(Connector):
             raise throttled(message, resp)
         raise FatalError(message)
 
-    def get(self, path: str, params: dict[str, Any]) -> tuple[Any, requests.Response]:
+    def get(self, stream: Stream, params: dict[str, Any]) -> Response:
         return self.client.get_json(
-            "GET", self.base_url + path, params={**self.common(path), **params}, check=self.check
+            stream.method,
+            self.base_url + stream.path,
+            params={**self.common(stream.path), **params},
+            check=self.check,
         )
 
-    def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
-        def send(token: Token | None) -> tuple[Any, requests.Response]:
-            return self.get(
-                LIST_PATH,
-                {
-                    "time_range_field": "update_time",
-                    "time_from": epoch(start),
-                    "time_to": epoch(end),
-                    "page_size": self.page_size,
-                    "cursor": token or "",
-                },
-            )
+    def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
+        window = {"time_range_field": "update_time", "time_from": epoch(start), "time_to": epoch(end)}
+        return self.get(stream, {**window, "page_size": self.page_size, "cursor": token or ""})
 
-        paginator = CursorPaginator(
-            cursor=lambda b: b["response"].get("next_cursor"), more=lambda b: bool(b["response"].get("more"))
-        )
-        for listed, _ in self.paginate(
-            paginator, send, lambda b: list(b["response"].get("order_list") or [])
-        ):
-            numbers = [str(o["order_sn"]) for o in listed]
-            for i in range(0, len(numbers), DETAIL_BATCH):
-                batch = numbers[i : i + DETAIL_BATCH]
-                body, _ = self.get(
-                    DETAIL_PATH, {"order_sn_list": ",".join(batch), "response_optional_fields": DETAIL_FIELDS}
-                )
-                yield Page(list(body["response"].get("order_list") or []), "shopee.get_order_detail")
+    def orders(self, records: list[Payload]) -> Iterator[Page]:
+        """The list names orders; their details come 50 at a time."""
+        numbers = [str(o["order_sn"]) for o in records]
+        for i in range(0, len(numbers), DETAIL_BATCH):
+            batch = numbers[i : i + DETAIL_BATCH]
+            resp = self.get(DETAIL, {"order_sn_list": ",".join(batch), "response_optional_fields": DETAIL_FIELDS})
+            yield Page(DETAIL.records(resp.body, self.cfg.key), DETAIL.name)

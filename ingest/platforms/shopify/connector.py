@@ -9,43 +9,46 @@ auth header `X-Shopify-Access-Token`; the REST bucket leaks 2 requests/s (429 + 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
-import requests
-
-from ingest.connectors.base import Connector, Page, iso_utc
+from ingest.connectors.base import Connector, iso_utc
 from ingest.connectors.paginators import LinkHeaderPaginator, Token
+from ingest.connectors.stream import Stream
+from ingest.http import Response
+
+ORDERS = Stream(
+    "shopify.orders",
+    "/admin/api/{api_version}/orders.json",
+    records_path="orders",
+    paginator=lambda size: LinkHeaderPaginator(),
+    replication_key="updated_at",
+)
 
 
 class ShopifyConnector(Connector):
     platform = "shopify"
     rate_per_s = 2.0
     max_page_size = 250
+    stream = ORDERS
     credential_names = ("access_token",)
 
-    @property
-    def url(self) -> str:
+    def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
+        """The first page carries the window; the next ones only their `page_info` (and `limit`)."""
+        params = (
+            {
+                "status": "any",
+                "updated_at_min": iso_utc(start),
+                "updated_at_max": iso_utc(end),
+                "order": "updated_at asc",
+                "limit": self.page_size,
+            }
+            if token is None
+            else {"page_info": token, "limit": self.page_size}
+        )
         version = self.cfg.options.get("api_version", "2024-10")
-        return f"{self.base_url}/admin/api/{version}/orders.json"
-
-    def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
-        first = {
-            "status": "any",
-            "updated_at_min": iso_utc(start),
-            "updated_at_max": iso_utc(end),
-            "order": "updated_at asc",
-            "limit": self.page_size,
-        }
-
-        def send(token: Token | None) -> tuple[Any, requests.Response]:
-            params = first if token is None else {"page_info": token, "limit": self.page_size}
-            return self.client.get_json(
-                "GET", self.url, params=params, headers={"X-Shopify-Access-Token": self.creds["access_token"]}
-            )
-
-        for records, _ in self.paginate(
-            LinkHeaderPaginator(), send, lambda body: list(body.get("orders", []))
-        ):
-            yield Page(records, "shopify.orders")
+        return self.client.get_json(
+            stream.method,
+            self.base_url + stream.path.format(api_version=version),
+            params=params,
+            headers={"X-Shopify-Access-Token": self.creds["access_token"]},
+        )

@@ -11,18 +11,24 @@ as HTTP 429 or code 36009002. The body is serialized once and the same text is s
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import requests
-
-from ingest.connectors.base import Connector, Page, epoch, throttled
+from ingest.connectors.base import Connector, epoch, throttled
 from ingest.connectors.paginators import CursorPaginator, Token
 from ingest.connectors.signing import hmac_hex
-from ingest.http import FatalError
+from ingest.connectors.stream import Stream
+from ingest.http import FatalError, Response
 
-SEARCH_PATH = "/order/202309/orders/search"
+SEARCH = Stream(
+    "tiktok.orders.search",
+    "/order/202309/orders/search",
+    records_path="data.orders",
+    paginator=lambda size: CursorPaginator(cursor=lambda b: b["data"].get("next_page_token") or None),
+    replication_key="update_time",
+    method="POST",
+)
 THROTTLED = 36009002
 UNSIGNED = frozenset({"sign", "access_token"})
 
@@ -43,10 +49,11 @@ class TikTokConnector(Connector):
     platform = "tiktok"
     rate_per_s = 10.0
     max_page_size = 100
+    stream = SEARCH
     credential_names = ("app_key", "app_secret", "access_token", "shop_cipher")
 
-    def check(self, resp: requests.Response) -> None:
-        body = resp.parsed  # type: ignore[attr-defined]
+    def check(self, resp: Response) -> None:
+        body = resp.body
         code = body.get("code") if isinstance(body, dict) else "not_an_object"
         if code == 0:
             if not isinstance(body.get("data"), dict):
@@ -57,34 +64,29 @@ class TikTokConnector(Connector):
             raise throttled(message, resp)
         raise FatalError(message)
 
-    def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
+    def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
+        """The window goes in the JSON body, serialized once: the same text is signed and sent."""
         body_text = json.dumps(
             {"update_time_ge": epoch(start), "update_time_lt": epoch(end)}, separators=(",", ":")
         )
-
-        def send(token: Token | None) -> tuple[Any, requests.Response]:
-            c = self.creds
-            params: dict[str, Any] = {
-                "app_key": c["app_key"],
-                "timestamp": int(self.wall_clock()),
-                "shop_cipher": c["shop_cipher"],
-                "page_size": self.page_size,
-                "sort_field": "update_time",
-                "sort_order": "ASC",
-            }
-            if token:
-                params["page_token"] = token
-            params["sign"] = sign_request(c["app_secret"], SEARCH_PATH, params, body_text)
-            self.client.redactor.add(params["sign"])
-            return self.client.get_json(
-                "POST",
-                self.base_url + SEARCH_PATH,
-                params=params,
-                data=body_text,
-                headers={"x-tts-access-token": c["access_token"], "Content-Type": "application/json"},
-                check=self.check,
-            )
-
-        paginator = CursorPaginator(cursor=lambda b: b["data"].get("next_page_token") or None)
-        for orders, _ in self.paginate(paginator, send, lambda b: list(b["data"].get("orders") or [])):
-            yield Page(orders, "tiktok.orders.search")
+        c = self.creds
+        params: dict[str, Any] = {
+            "app_key": c["app_key"],
+            "timestamp": int(self.wall_clock()),
+            "shop_cipher": c["shop_cipher"],
+            "page_size": self.page_size,
+            "sort_field": "update_time",
+            "sort_order": "ASC",
+        }
+        if token:
+            params["page_token"] = token
+        params["sign"] = sign_request(c["app_secret"], stream.path, params, body_text)
+        self.client.redactor.add(params["sign"])
+        return self.client.get_json(
+            stream.method,
+            self.base_url + stream.path,
+            params=params,
+            data=body_text,
+            headers={"x-tts-access-token": c["access_token"], "Content-Type": "application/json"},
+            check=self.check,
+        )

@@ -9,43 +9,38 @@ matching HTTP status. Sorted by `modified` ascending so a page boundary moves fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
-import requests
-
-from ingest.connectors.base import Connector, Page, iso_utc
+from ingest.connectors.base import Connector, iso_utc
 from ingest.connectors.paginators import PageNumberPaginator, Token
-from ingest.http import FatalError
+from ingest.connectors.stream import Stream
+from ingest.http import Response
+
+ORDERS = Stream(
+    "woocommerce.orders",
+    "/wp-json/wc/v3/orders",
+    records_path="",  # the reply is the JSON list of orders
+    paginator=lambda size: PageNumberPaginator(),
+    replication_key="date_modified_gmt",
+)
 
 
 class WooCommerceConnector(Connector):
     platform = "woocommerce"
     rate_per_s = 5.0
     max_page_size = 100
+    stream = ORDERS
     credential_names = ("consumer_key", "consumer_secret")
 
-    def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
-        url = f"{self.base_url}/wp-json/wc/v3/orders"
+    def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
+        params = {
+            "modified_after": iso_utc(start),
+            "modified_before": iso_utc(end),
+            "dates_are_gmt": "true",
+            "orderby": "modified",
+            "order": "asc",
+            "per_page": self.page_size,
+            "page": token or 1,
+        }
         auth = (self.creds["consumer_key"], self.creds["consumer_secret"])
-
-        def send(token: Token | None) -> tuple[Any, requests.Response]:
-            params = {
-                "modified_after": iso_utc(start),
-                "modified_before": iso_utc(end),
-                "dates_are_gmt": "true",
-                "orderby": "modified",
-                "order": "asc",
-                "per_page": self.page_size,
-                "page": token or 1,
-            }
-            return self.client.get_json("GET", url, params=params, auth=auth)
-
-        def records(body: Any) -> list[dict]:
-            if not isinstance(body, list):
-                raise FatalError(f"{self.cfg.key}: orders response is not a JSON list: {str(body)[:120]!r}")
-            return body
-
-        for page, _ in self.paginate(PageNumberPaginator(), send, records):
-            yield Page(page, "woocommerce.orders")
+        return self.client.get_json(stream.method, self.base_url + stream.path, params=params, auth=auth)
