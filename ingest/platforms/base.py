@@ -32,6 +32,7 @@ class SandboxShape:
     list_body: Callable[[list[dict[str, Any]]], Any]  # orders → the list endpoint's response body
     throttled: Any  # the body of the platform's rate-limit reply
     drift_field: str  # a field the normalizer requires (the placed time)
+    api_root: str = ""  # where the API root sits under the sandbox's URL (Lazada's is `/rest`)
 
 
 @dataclass(frozen=True)

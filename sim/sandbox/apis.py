@@ -231,7 +231,7 @@ class Api:
     # -- Lazada -------------------------------------------------------------------------------------
     def lazada(self, req: Req, active: dict[str, Fault]) -> Reply:
         c, q = CREDS["lazada"], req.query
-        api_path = req.path.removeprefix("/rest")
+        api_path = req.path.removeprefix(PLATFORMS["lazada"].sandbox.api_root)
 
         def err(code: str, message: str) -> Refused:
             return Refused(Reply(200, {"code": code, "type": "ISV", "message": message, "request_id": "sbx"}))

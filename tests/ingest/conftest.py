@@ -17,6 +17,7 @@ from ingest.connectors.base import make_client
 from ingest.http import HttpClient
 from ingest.normalize import registry
 from ingest.normalize.base import NormalizedOrder
+from ingest.platforms import PLATFORMS as DECLARED
 from ingest.platforms import connector_class
 from models.settings import Settings
 from sim.sandbox.market import SHOP_IDS, Clock
@@ -56,7 +57,7 @@ def fetched_at() -> datetime:
 
 # -- transport: the sandbox and channel configs --------------------------------------------------
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-PLATFORMS = ("shopify", "woocommerce", "shopee", "lazada", "tiktok")
+PLATFORMS = tuple(DECLARED)
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def channel(sb: Sandbox, platform: str, **overrides: object) -> ChannelConfig:
     """A sandbox channel tuned for tests: small pages (several per run), fast rate, short timeouts."""
-    base = sb.url + ("/rest" if platform == "lazada" else "")
+    base = sb.url + DECLARED[platform].sandbox.api_root
     cfg = ChannelConfig(
         platform,
         SHOP_IDS[platform],

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import run_all
+from ingest.platforms import PLATFORMS as DECLARED
 from models.db import connect
 from models.settings import Settings
 from sim.sandbox.market import PLATFORMS, SHOP_IDS, Clock
@@ -42,7 +43,7 @@ def write_channels(data_dir: Path, url: str) -> None:
         "",
     ]
     for p in PLATFORMS:
-        base = url + ("/rest" if p == "lazada" else "")
+        base = url + DECLARED[p].sandbox.api_root
         lines += [
             "[[channel]]",
             f'channel = "{p}"',

@@ -80,4 +80,5 @@ SANDBOX = SandboxShape(
     list_body=list_body,
     throttled={"code": "ApiCallLimit", "type": "ISV", "message": "Too many calls", "request_id": "sbx"},
     drift_field="created_at",
+    api_root="/rest",
 )
