@@ -38,6 +38,7 @@ class Connector(ABC):
     max_page_size: ClassVar[int] = 100
     max_window: ClassVar[timedelta | None] = None  # the longest span one query may cover
     stream: ClassVar[Stream]  # the paged endpoint that lists the window's orders
+    side_streams: ClassVar[tuple[Stream, ...]] = ()  # endpoints it also calls (details, items)
     credential_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
@@ -53,6 +54,11 @@ class Connector(ABC):
         self.wall_clock = wall_clock
         self.base_url = cfg.base_url.rstrip("/")
         self.page_size = min(cfg.page_size or self.max_page_size, self.max_page_size)
+
+    @classmethod
+    def endpoints(cls) -> tuple[Stream, ...]:
+        """Every endpoint this connector calls (the sandbox serves exactly these)."""
+        return (cls.stream, *cls.side_streams)
 
     # -- the window ------------------------------------------------------------------------------
     def windows(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -310,16 +311,16 @@ class Api:
         )
 
     def route(self, req: Req) -> tuple[str, Callable[[Req, dict[str, Fault]], Reply]] | None:
-        """(channel, handler) for a path, or None."""
-        p = req.path
-        if p.startswith("/admin/api/") and p.endswith("/orders.json") and req.method == "GET":
-            return "shopify", self.shopify
-        if p == "/wp-json/wc/v3/orders" and req.method == "GET":
-            return "woocommerce", self.woocommerce
-        if p in ("/api/v2/order/get_order_list", "/api/v2/order/get_order_detail") and req.method == "GET":
-            return "shopee", self.shopee
-        if p in ("/rest/orders/get", "/rest/orders/items/get") and req.method == "GET":
-            return "lazada", self.lazada
-        if p == "/order/202309/orders/search" and req.method == "POST":
-            return "tiktok", self.tiktok
+        """(channel, handler) for a request: the endpoints each platform's connector declares, under the
+        platform's sandbox API root, answered by the method named after the platform; else None."""
+        for code, declared in PLATFORMS.items():
+            for stream in declared.connector.endpoints():
+                if req.method == stream.method and _path_matches(declared.sandbox.api_root + stream.path, req.path):
+                    return code, getattr(self, code)
         return None
+
+
+def _path_matches(template: str, path: str) -> bool:
+    """'/admin/api/{api_version}/orders.json' matches '/admin/api/2024-10/orders.json'."""
+    pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template))
+    return re.fullmatch(pattern, path) is not None

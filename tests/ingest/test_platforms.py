@@ -147,3 +147,18 @@ def _imports(path: Path) -> set[str]:
 def test_no_module_of_ingest_or_models_imports_the_simulators(package: str) -> None:
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / package).rglob("*.py") if "sim" in _imports(p)]
     assert offenders == []
+
+
+def test_the_sandbox_serves_exactly_the_endpoints_each_connector_declares() -> None:
+    from sim.sandbox.apis import Api, Req
+    from sim.sandbox.market import Clock, Market
+
+    api = Api(Market(Clock(FETCHED_AT), orders_per_platform=1))
+    for code, declared in PLATFORMS.items():
+        for stream in declared.connector.endpoints():
+            path = declared.sandbox.api_root + stream.path.format(api_version="2024-10")
+            routed = api.route(Req(stream.method, path, {}, {}))
+            assert routed is not None and routed[0] == code, (code, path)
+            other = "POST" if stream.method == "GET" else "GET"
+            assert api.route(Req(other, path, {}, {})) is None
+    assert api.route(Req("GET", "/admin/api/2024-10/customers.json", {}, {})) is None

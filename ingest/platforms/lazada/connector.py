@@ -55,6 +55,7 @@ class LazadaConnector(Connector):
     rate_per_s = 10.0
     max_page_size = 100
     stream = ORDERS
+    side_streams = (ITEMS,)
     credential_names = ("app_key", "app_secret", "access_token")
 
     def signed(self, path: str, params: dict[str, Any]) -> dict[str, Any]:

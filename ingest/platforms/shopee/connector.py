@@ -64,6 +64,7 @@ class ShopeeConnector(Connector):
     max_page_size = 100
     max_window = timedelta(days=15)
     stream = LIST
+    side_streams = (DETAIL,)
     credential_names = ("partner_id", "partner_key", "access_token")
 
     def common(self, path: str) -> dict[str, Any]:
