@@ -29,7 +29,7 @@ from models.settings import ConfigError, Settings
 
 @dataclass(frozen=True)
 class ChannelConfig:
-    channel: str = field(metadata={"help": "Platform code: shopify, woocommerce, shopee, lazada, tiktok."})
+    channel: str = field(metadata={"help": "Platform code, one of the folders of ingest/platforms (e.g. shopee)."})
     shop_id: str = field(metadata={"help": "The shop's id on the platform (also OrderHub's shop id)."})
     base_url: str = field(
         metadata={"help": "API root, e.g. https://api.lazada.com.my/rest or the sandbox URL."}

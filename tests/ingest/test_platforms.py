@@ -55,9 +55,10 @@ def test_every_declared_status_is_in_the_shipped_status_map(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_recorded_fixtures_exist_and_normalize(code: str) -> None:
+def test_recorded_fixtures_and_normalizer_tests_exist(code: str) -> None:
     files = sorted((FIXTURES / code).glob("*.json"))
     assert files, f"tests/fixtures/{code}/ holds no recorded response"
+    assert (ROOT / "tests" / "ingest" / f"test_normalize_{code}.py").exists()
     normalizer = PLATFORMS[code].normalizer
     orders = normalizer.orders_in_response(json.loads(files[-1].read_text(encoding="utf-8")))
     rows = [normalizer.normalize(o, shop_id="s", fetched_at=FETCHED_AT, batch_id="b") for o in orders]
