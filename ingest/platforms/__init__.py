@@ -14,6 +14,7 @@ faults, and the demo credentials in ingest/config.py are read from here.
 
 from __future__ import annotations
 
+from ingest.connectors.base import Connector
 from ingest.http import FatalError
 from ingest.platforms import lazada, shopee, shopify, tiktok, woocommerce
 from ingest.platforms.base import Platform
@@ -38,7 +39,7 @@ def platform(code: str) -> Platform:
         raise UnknownPlatform(f"unknown platform {code!r}; known: {', '.join(sorted(PLATFORMS))}") from None
 
 
-def connector_class(channel: str) -> type:
+def connector_class(channel: str) -> type[Connector]:
     """The connector of a configured channel; FatalError (the run's kind of error) for an unknown one."""
     try:
         return PLATFORMS[channel].connector

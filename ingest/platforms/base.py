@@ -10,13 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ingest.connectors.base import Connector
 from ingest.platforms.sample import SimOrder, raw_status
 from models.channels import CHANNELS, Channel
-
-if TYPE_CHECKING:
-    from ingest.connectors.base import Connector
 
 
 @dataclass(frozen=True)
