@@ -60,7 +60,7 @@ def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         _, err = final.communicate(timeout=120)
         assert final.returncode == 0, err.decode()[-2000:]
         got = state(crashed)
-        assert len(got["orders"]) == len(expected["orders"]) == 5 * 200
+        assert len(got["orders"]) == len(expected["orders"]) == len(PLATFORMS) * 200
         assert got == expected
     finally:
         sb.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -28,7 +29,7 @@ CODES = sorted(PLATFORMS)
 def test_the_registry_lists_every_platform_folder_once() -> None:
     folders = sorted(p.name for p in FOLDER.iterdir() if (p / "__init__.py").exists())
     assert folders == CODES
-    assert sorted({"shopify", "woocommerce", "shopee", "lazada", "tiktok"}) == CODES
+    assert {"shopify", "woocommerce", "shopee", "lazada", "tiktok"} <= set(CODES)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -88,7 +89,7 @@ def test_the_sandbox_renders_an_order_the_normalizer_reads_back(code: str) -> No
 
 
 def test_unknown_codes_name_the_known_ones() -> None:
-    with pytest.raises(UnknownPlatform, match="known: lazada, shopee, shopify, tiktok, woocommerce"):
+    with pytest.raises(UnknownPlatform, match=re.escape("known: " + ", ".join(CODES))):
         platform("tmall")
     assert platform("Shopee") is PLATFORMS["shopee"]
     with pytest.raises(Exception, match="no API connector for channel 'tmall'"):
