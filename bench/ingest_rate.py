@@ -2,7 +2,7 @@
 
     python -m bench.ingest_rate LAKE PLATFORM N [WORKERS]
 
-Payloads are rendered by the sandbox (`ingest.sandbox.payloads.make_order`) before the clock starts;
+Payloads are rendered by the sandbox (`sim.sandbox.payloads.make_order`) before the clock starts;
 the timed part is what a pull does with a page of responses: normalize each, write the batch.
 WORKERS > 1 (an experiment, not how a pull runs: a pull is one sequential, rate-limited stream) spreads
 normalizing over forked processes that hand back Arrow tables; this process only writes. The pool is
@@ -22,10 +22,10 @@ import pyarrow as pa
 
 from bench import peak_mib
 from ingest.normalize.registry import normalize
-from ingest.sandbox.payloads import make_order
-from ingest.sandbox.sim import SimLine, SimOrder
+from ingest.platforms.sample import SimLine, SimOrder
 from models import lake
 from models.schema import TABLES
+from sim.sandbox.payloads import make_order
 
 BATCH = 5_000  # orders per lake.write, as a pull of 50 pages of 100 would write
 

@@ -9,7 +9,8 @@
     python -m ingest compact                 # merge small lake files
     python -m ingest redact-errors           # mask secrets in stored errors (compact does it too)
 
-Each command lives in its own module; this file only dispatches, so `--help` stays fast.
+Each command lives in its own module; this file only dispatches, so `--help` stays fast. `demo` and
+`sandbox` are the simulators of the top-level `sim` package: named here by module, never imported by ingest.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ import sys
 from models.redact import install_log_redaction
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("ingest.demo", "build a deterministic demo history in the lake"),
+    "demo": ("sim.demo", "build a deterministic demo history in the lake"),
     "run": ("ingest.scheduler", "pull every channel once (or --channel C)"),
     "serve": ("ingest.scheduler", "run the scheduler until SIGTERM"),
     "import": ("ingest.files.importer", "import a CSV/XLSX file with a column profile"),
     "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),
-    "sandbox": ("ingest.sandbox.server", "serve the platforms' APIs locally over generated orders"),
+    "sandbox": ("sim.sandbox.server", "serve the platforms' APIs locally over generated orders"),
     "compact": ("ingest.maintenance", "merge small lake files; no query result changes"),
     "redact-errors": ("ingest.maintenance", "mask secrets in errors stored before redaction (idempotent)"),
 }

@@ -29,7 +29,7 @@ from models.settings import ConfigError, Settings
 
 @dataclass(frozen=True)
 class ChannelConfig:
-    channel: str = field(metadata={"help": "Platform code: shopify, woocommerce, shopee, lazada, tiktok."})
+    channel: str = field(metadata={"help": "Platform code, one of the folders of ingest/platforms (e.g. shopee)."})
     shop_id: str = field(metadata={"help": "The shop's id on the platform (also OrderHub's shop id)."})
     base_url: str = field(
         metadata={"help": "API root, e.g. https://api.lazada.com.my/rest or the sandbox URL."}
@@ -84,10 +84,11 @@ class ChannelConfig:
         if name in self.secrets:
             return str(self.secrets[name])
         if self.sandbox:
-            from ingest.sandbox.credentials import DEMO_CREDENTIALS
+            from ingest.platforms import PLATFORMS
 
-            if name in DEMO_CREDENTIALS.get(self.channel, {}):
-                return DEMO_CREDENTIALS[self.channel][name]
+            declared = PLATFORMS.get(self.channel)
+            if declared is not None and name in declared.sandbox.credentials:
+                return declared.sandbox.credentials[name]
         where = f"environment variable {env}" if env else "no environment variable configured"
         raise FatalError(
             f"{self.key}: credential {name!r} missing ({where}; or secrets.toml "

@@ -104,6 +104,18 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 Check = Callable[[requests.Response], None]
 
 
+@dataclass(frozen=True)
+class Response:
+    """A reply whose JSON body was parsed once and passed the connector's check: what connectors read."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: Any
+
+
+JsonCheck = Callable[[Response], None]
+
+
 @dataclass
 class RequestStats:
     requests: int = 0
@@ -249,18 +261,18 @@ class HttpClient:
                 status=resp.status_code,
             ) from None
 
-    def get_json(
-        self, method: str, url: str, *, check: Check | None = None, **kwargs: Any
-    ) -> tuple[Any, requests.Response]:
+    def get_json(self, method: str, url: str, *, check: JsonCheck | None = None, **kwargs: Any) -> Response:
         """`request` + `json`, with a garbled body retried like any other transient failure."""
+        passed: list[Response] = []
 
-        def checked(resp: requests.Response) -> None:
-            resp.parsed = self.json(resp)  # type: ignore[attr-defined]
+        def checked(raw: requests.Response) -> None:
+            reply = Response(raw.status_code, raw.headers, self.json(raw))
             if check is not None:
-                check(resp)
+                check(reply)
+            passed.append(reply)
 
-        resp = self.request(method, url, check=checked, **kwargs)
-        return resp.parsed, resp  # type: ignore[attr-defined]
+        self.request(method, url, check=checked, **kwargs)
+        return passed[-1]
 
     def close(self) -> None:
         self.session.close()

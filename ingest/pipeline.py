@@ -26,9 +26,9 @@ from typing import Any
 import duckdb
 
 from ingest.config import ChannelConfig, load_channels
-from ingest.connectors import connector_class
 from ingest.connectors.base import Connector, Payload
 from ingest.http import FatalError, HttpClient, IngestError, RetriableError
+from ingest.platforms import connector_class
 from ingest.state import Paused, Watermarks, locked, state_dir
 from models import ids, lake
 from models.redact import redact

@@ -52,7 +52,7 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A small realistic demo lake (21 days × ~150 orders/day), generated once per test session."""
     from datetime import date
 
-    from ingest.demo import generate
+    from sim.demo import generate
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
     generate(settings.lake_dir, days=21, seed=11, orders_per_day=150, end=date(2026, 3, 8))

@@ -1,30 +1,3 @@
-"""One connector per platform on a shared base; `connector_for(cfg)` picks the class by `cfg.channel`."""
-
-from __future__ import annotations
-
-from ingest.connectors.base import Connector
-from ingest.connectors.lazada import LazadaConnector
-from ingest.connectors.shopee import ShopeeConnector
-from ingest.connectors.shopify import ShopifyConnector
-from ingest.connectors.tiktok import TikTokConnector
-from ingest.connectors.woocommerce import WooCommerceConnector
-from ingest.http import FatalError
-
-CONNECTORS: dict[str, type[Connector]] = {
-    c.platform: c
-    for c in (
-        ShopifyConnector,
-        WooCommerceConnector,
-        ShopeeConnector,
-        LazadaConnector,
-        TikTokConnector,
-    )
-}
-
-
-def connector_class(channel: str) -> type[Connector]:
-    try:
-        return CONNECTORS[channel]
-    except KeyError:
-        known = ", ".join(sorted(CONNECTORS))
-        raise FatalError(f"no API connector for channel {channel!r}; known: {known}") from None
+"""The connector kit every platform builds on: `base` (the Connector, its window and paging loop),
+`paginators`, `signing`. Each platform's connector is in `ingest/platforms/<code>/connector.py`;
+`ingest.platforms.connector_class(channel)` picks one."""

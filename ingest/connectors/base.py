@@ -1,8 +1,10 @@
 """The Connector base: what every platform shares, so each platform module only declares its differences.
 
 A connector owns one shared `HttpClient` (rate limit, retries, redaction), cuts the incremental window
-[start, end) into the platform's allowed spans, pages through each span with a separate paginator, and
-yields pages of order payloads. It does not write anything: the pipeline does, then moves the watermark.
+[start, end) into the platform's allowed spans, pages through each span of its declared `stream` with a
+fresh paginator (one generic loop, `pages`), and yields pages of order payloads. A platform declares its
+streams and says how to send one page (`request_page`: auth, signing, the window's parameters). It does
+not write anything: the pipeline does, then moves the watermark.
 """
 
 from __future__ import annotations
@@ -14,13 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-import requests
-
 from ingest.config import ChannelConfig
 from ingest.connectors.paginators import Paginator, Token
-from ingest.http import HttpClient, RetriableError, parse_retry_after
-
-Payload = dict[str, Any]
+from ingest.connectors.stream import Payload, Stream
+from ingest.http import HttpClient, Response, RetriableError, parse_retry_after
 
 
 @dataclass
@@ -38,7 +37,8 @@ class Connector(ABC):
     rate_per_s: ClassVar[float] = 5.0  # the declared request-rate limit; a channel may lower it
     max_page_size: ClassVar[int] = 100
     max_window: ClassVar[timedelta | None] = None  # the longest span one query may cover
-    id_field: ClassVar[str] = "id"  # the platform order id inside one payload
+    stream: ClassVar[Stream]  # the paged endpoint that lists the window's orders
+    side_streams: ClassVar[tuple[Stream, ...]] = ()  # endpoints it also calls (details, items)
     credential_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
@@ -55,6 +55,11 @@ class Connector(ABC):
         self.base_url = cfg.base_url.rstrip("/")
         self.page_size = min(cfg.page_size or self.max_page_size, self.max_page_size)
 
+    @classmethod
+    def endpoints(cls) -> tuple[Stream, ...]:
+        """Every endpoint this connector calls (the sandbox serves exactly these)."""
+        return (cls.stream, *cls.side_streams)
+
     # -- the window ------------------------------------------------------------------------------
     def windows(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
         """[start, end) in spans no longer than the platform allows, oldest first."""
@@ -69,28 +74,42 @@ class Connector(ABC):
         for lo, hi in self.windows(start, end):
             yield from self.fetch_window(lo, hi)
 
-    @abstractmethod
     def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
         """Pages of order payloads updated in [start, end)."""
+        for records, _ in self.pages(self.stream, start, end):
+            yield from self.orders(records)
+
+    def orders(self, records: list[Payload]) -> Iterator[Page]:
+        """The order payloads one page of stream records stands for; by default the records themselves."""
+        yield Page(records, self.stream.name)
 
     # -- paging ----------------------------------------------------------------------------------
-    def paginate(
-        self,
-        paginator: Paginator,
-        send: Callable[[Token | None], tuple[Any, requests.Response]],
-        records: Callable[[Any], list[Payload]],
-    ) -> Iterator[tuple[list[Payload], Any]]:
-        """Follow `paginator` from its start token: `send(token)` fetches a page, `records` reads it."""
-        token = paginator.token
+    @abstractmethod
+    def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
+        """Send the request for one page of `stream` in [start, end): its auth, signature and parameters."""
+
+    def pages(
+        self, stream: Stream, start: datetime, end: datetime, paginator: Paginator | None = None
+    ) -> Iterator[tuple[list[Payload], Response]]:
+        """Every page of `stream` in [start, end), following a fresh paginator (or the one given) from its
+        start token until it says there is no next page; it refuses a token it already followed."""
+        if paginator is None:
+            paginator = stream.paginator(self.page_size) if stream.paginator else None
+        token = paginator.token if paginator else None
         while True:
-            body, resp = send(token)
-            page = records(body)
-            yield page, body
-            token = paginator.advance(body, resp.headers, len(page))
+            resp = self.request_page(stream, start, end, token)
+            records = stream.records(resp.body, self.cfg.key)
+            yield records, resp
+            token = paginator.advance(resp.body, resp.headers, len(records)) if paginator else None
             if token is None:
                 return
 
     # -- per record ------------------------------------------------------------------------------
+    @property
+    def id_field(self) -> str:
+        """The platform order id inside one payload: the primary key of the listing stream."""
+        return self.stream.primary_key
+
     def platform_order_id(self, payload: Payload) -> str | None:
         value = payload.get(self.id_field) if isinstance(payload, dict) else None
         return None if value in (None, "") else str(value)
@@ -103,7 +122,7 @@ class Connector(ABC):
             self.platform, payload, shop_id=self.cfg.shop_id, fetched_at=fetched_at, batch_id=batch_id
         )
 
-    def check(self, resp: requests.Response) -> None:  # noqa: B027 - optional hook, most platforms have none
+    def check(self, resp: Response) -> None:  # noqa: B027 - optional hook, most platforms have none
         """Platform envelope check after a 2xx (error codes inside a 200); the default has none."""
 
 
@@ -130,8 +149,8 @@ def iso_utc(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def throttled(message: str, resp: requests.Response) -> RetriableError:
+def throttled(message: str, resp: Response) -> RetriableError:
     """A platform's "slow down" envelope (inside any HTTP status), honouring its Retry-After if sent."""
     return RetriableError(
-        message, status=resp.status_code, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+        message, status=resp.status, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
     )

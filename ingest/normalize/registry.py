@@ -1,4 +1,4 @@
-"""Platform code → normalizer module, and one entry point that dispatches on it.
+"""Platform code → its normalizer module, read from the platform registry, and one entry point.
 
 registry.normalize("shopee", order, shop_id="sg-main", fetched_at=now, batch_id="b1")
 """
@@ -8,27 +8,18 @@ from __future__ import annotations
 from datetime import datetime
 from types import ModuleType
 
-from ingest.normalize import lazada, shopee, shopify, tiktok, woocommerce
 from ingest.normalize.base import NormalizedOrder
 from ingest.normalize.status_map import StatusMap
+from ingest.platforms import PLATFORMS as DECLARED
+from ingest.platforms import UnknownPlatform, platform
 
-PLATFORMS: dict[str, ModuleType] = {m.PLATFORM: m for m in (shopify, woocommerce, shopee, lazada, tiktok)}
+__all__ = ["PLATFORMS", "UnknownPlatform", "module_for", "normalize", "orders_in_response"]
 
-
-class UnknownPlatform(KeyError):
-    """A platform code no normalizer exists for; the message lists the known ones."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+PLATFORMS: dict[str, ModuleType] = {code: p.normalizer for code, p in DECLARED.items()}
 
 
-def module_for(platform: str) -> ModuleType:
-    try:
-        return PLATFORMS[platform.lower()]
-    except KeyError:
-        raise UnknownPlatform(
-            f"unknown platform {platform!r}; known: {', '.join(sorted(PLATFORMS))}"
-        ) from None
+def module_for(code: str) -> ModuleType:
+    return platform(code).normalizer
 
 
 def normalize(

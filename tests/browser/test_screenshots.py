@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from ingest.demo import generate
 from models.auth import add_user
 from models.settings import Settings
+from sim.demo import generate
 from tests.browser.conftest import PASSWORD, USERS, login
 from tests.browser.server import console
 from tests.browser.ui import assert_no_error, grid_rows, grid_text, metric, nav

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import run_all
-from ingest.sandbox.market import PLATFORMS, Clock
-from ingest.sandbox.server import Sandbox
 from models.settings import Settings
+from sim.sandbox.market import PLATFORMS, Clock
+from sim.sandbox.server import Sandbox
 from tests.ingest.test_crash import ingest_run, state, write_channels
 
 KILLS = 8
@@ -60,7 +60,7 @@ def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         _, err = final.communicate(timeout=120)
         assert final.returncode == 0, err.decode()[-2000:]
         got = state(crashed)
-        assert len(got["orders"]) == len(expected["orders"]) == 5 * 200
+        assert len(got["orders"]) == len(expected["orders"]) == len(PLATFORMS) * 200
         assert got == expected
     finally:
         sb.stop()

@@ -13,14 +13,15 @@ from typing import Any
 import pytest
 
 from ingest.config import ChannelConfig
-from ingest.connectors import connector_class
 from ingest.connectors.base import make_client
 from ingest.http import HttpClient
 from ingest.normalize import registry
 from ingest.normalize.base import NormalizedOrder
-from ingest.sandbox.market import SHOP_IDS, Clock
-from ingest.sandbox.server import Sandbox
+from ingest.platforms import PLATFORMS as DECLARED
+from ingest.platforms import connector_class
 from models.settings import Settings
+from sim.sandbox.market import SHOP_IDS, Clock
+from sim.sandbox.server import Sandbox
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FETCHED_AT = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
@@ -56,7 +57,7 @@ def fetched_at() -> datetime:
 
 # -- transport: the sandbox and channel configs --------------------------------------------------
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-PLATFORMS = ("shopify", "woocommerce", "shopee", "lazada", "tiktok")
+PLATFORMS = tuple(DECLARED)
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def channel(sb: Sandbox, platform: str, **overrides: object) -> ChannelConfig:
     """A sandbox channel tuned for tests: small pages (several per run), fast rate, short timeouts."""
-    base = sb.url + ("/rest" if platform == "lazada" else "")
+    base = sb.url + DECLARED[platform].sandbox.api_root
     cfg = ChannelConfig(
         platform,
         SHOP_IDS[platform],

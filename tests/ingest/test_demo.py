@@ -9,13 +9,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ingest import demo
 from models import kpis, lake
 from models.db import connect
 from models.demo import DEMO_MARKER, read_demo_marker
 from models.ids import event_id, order_id
 from models.schema import TABLES
 from models.settings import Settings
+from sim import demo
 
 # The history the generator owns; rule_hits, alerts and deliveries come from the rules, alert and e-mail jobs.
 DEMO_TABLES = {name: TABLES[name] for name in ("orders", "order_lines", "order_events", "exceptions", "actions",

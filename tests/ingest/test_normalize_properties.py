@@ -19,17 +19,24 @@ from ingest.files.profile import load_profile
 from ingest.files.tables import ImportFileError, read_table
 from ingest.normalize import registry
 from ingest.normalize.base import BadRecord, NormalizedOrder
-from ingest.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
+from sim.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
 from tests.ingest.conftest import FETCHED_AT, FIXTURES, load
 
 PLATFORMS = sorted(registry.PLATFORMS)
-SAMPLES = {
-    "shopify": load("shopify", "order.json")["order"],
-    "woocommerce": load("woocommerce", "order.json"),
-    "shopee": load("shopee", "order_detail_single.json")["response"]["order_list"][0],
-    "lazada": load("lazada", "order_get.json")["data"],
-    "tiktok": load("tiktok", "order_detail.json")["data"]["orders"][0],
-}
+
+
+def _sample(platform: str) -> dict:
+    """The order of the platform's one-order recorded response (the first fixture, by name, holding
+    exactly one order that normalizes): a realistic payload to corrupt."""
+    for path in sorted((FIXTURES / platform).glob("*.json")):
+        orders = registry.orders_in_response(platform, load(platform, path.name))
+        if len(orders) == 1:
+            registry.normalize(platform, orders[0], shop_id="s", fetched_at=FETCHED_AT, batch_id="b")
+            return orders[0]
+    raise AssertionError(f"tests/fixtures/{platform}/ holds no one-order response")
+
+
+SAMPLES = {platform: _sample(platform) for platform in PLATFORMS}
 scalars = st.one_of(
     st.none(),
     st.booleans(),

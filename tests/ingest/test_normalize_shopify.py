@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from ingest.normalize import shopify
 from ingest.normalize.base import BadRecord
+from ingest.platforms.shopify import normalize as shopify
 from models import ids
 from tests.ingest.conftest import FETCHED_AT, events, load, normalize_all, utc
 

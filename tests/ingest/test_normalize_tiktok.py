@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalize import tiktok
+from ingest.platforms.tiktok import normalize as tiktok
 from tests.ingest.conftest import FETCHED_AT, events, load, normalize_all, utc
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalize import woocommerce
 from ingest.normalize.base import BadRecord
+from ingest.platforms.woocommerce import normalize as woocommerce
 from tests.ingest.conftest import FETCHED_AT, events, load, normalize_all, utc
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from ingest.normalize import registry
-from ingest.sandbox.payloads import STAGES, SimLine, SimOrder, make_order, wrap_response
 from models import ids
+from sim.sandbox.payloads import STAGES, SimLine, SimOrder, make_order, wrap_response
 
 T = {h: datetime(2026, 3, 1, h, 0, 0, tzinfo=UTC) for h in range(24)}
 PAIRS = [(p, s) for p, stages in STAGES.items() for s in stages]
@@ -74,5 +74,5 @@ def test_inexpressible_stage_falls_back_to_what_the_platform_shows():
 
 
 def test_unknown_platform():
-    with pytest.raises(ValueError, match="known: lazada"):
+    with pytest.raises(ValueError, match=r"unknown platform 'ebay'; known: .*shopee"):
         make_order("ebay", sim_for("to_ship"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.normalize.status_map import SHIPPED_CONFIG_DIR, StatusMapError, load_status_map, parse_status_map
-from ingest.sandbox.payloads import STATUS_FOR_STAGE
+from ingest.platforms import PLATFORMS
 from models import lifecycle
 
 DOCUMENTED = {
@@ -111,10 +111,10 @@ def test_every_target_is_canonical(smap):
         assert set(table.values()) <= set(lifecycle.STATUSES)
 
 
-def test_sandbox_statuses_map_back_to_their_stage(smap):
-    for platform, table in STATUS_FOR_STAGE.items():
-        for stage, raw in table.items():
-            assert smap.lookup(platform, raw) == stage, (platform, raw)
+def test_each_platforms_declared_statuses_map_back_to_their_stage(smap):
+    for code, declared in PLATFORMS.items():
+        for stage, raw in declared.statuses.items():
+            assert smap.lookup(code, raw) == stage, (code, raw)
 
 
 def test_bad_target_names_file_platform_and_status(tmp_path: Path):

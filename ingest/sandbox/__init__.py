@@ -1,1 +1,0 @@
-"""The local sandbox marketplace: simulated orders rendered in each platform's API shapes."""
