@@ -1,15 +1,15 @@
-"""SIGKILL `python -m ingest compact` and `python -m ingest import` mid-way, many times: no query result
-changes while compaction dies at any point, and a killed import run again leaves exactly one copy."""
+"""SIGKILL `python -m ingest compact` and `python -m ingest import` mid-way, many times, each time at a point
+the test observes in the lake (the n-th file written or removed): no query result changes while compaction
+dies at any point, and a killed import run again leaves exactly one copy."""
 
 from __future__ import annotations
 
 import os
-import random
-import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,15 +32,38 @@ def cli(data_dir: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def kill_at_random(data_dir: Path, args: tuple[str, ...], rng: random.Random, lo: float, hi: float) -> bool:
-    """Start the command, SIGKILL it after a random delay; True when it was still running."""
-    proc = cli(data_dir, *args)
-    time.sleep(rng.uniform(lo, hi))
+def lake_files(lake_dir: Path) -> int:
+    return sum(1 for _ in lake_dir.rglob("*.parquet")) if lake_dir.exists() else 0
+
+
+def lake_file_set(lake_dir: Path) -> set[Path]:
+    return set(lake_dir.rglob("*.parquet")) if lake_dir.exists() else set()
+
+
+def kill_when(lake_dir: Path, args: tuple[str, ...], reached: Callable[[], bool]) -> bool:
+    """Start the command and SIGKILL it as soon as `reached()` holds (checked every 2 ms). True when it was
+    still running: the kill lands at a point the test saw, not after a guessed delay."""
+    proc = cli(lake_dir.parent, *args)
+    while proc.poll() is None and not reached():
+        time.sleep(0.002)
     alive = proc.poll() is None
     if alive:
         proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     return alive
+
+
+def kill_when_files(lake_dir: Path, args: tuple[str, ...], k: int) -> bool:
+    """Kill once the command has added `k` Parquet files (an import writes one table after another, orders
+    last: k = 0 kills it before any write)."""
+    start = lake_files(lake_dir)
+    return kill_when(lake_dir, args, lambda: lake_files(lake_dir) >= start + k)
+
+
+def kill_when_changed(lake_dir: Path, args: tuple[str, ...], k: int) -> bool:
+    """Kill once `k` Parquet files have appeared or gone since the command started."""
+    start = lake_file_set(lake_dir)
+    return kill_when(lake_dir, args, lambda: len(start ^ lake_file_set(lake_dir)) >= k)
 
 
 def many_small_files(settings: Settings, n: int = 150) -> None:
@@ -60,16 +83,11 @@ def test_compaction_killed_anywhere_changes_no_result(data_dir: Path):
     settings = Settings(data_dir=data_dir)
     many_small_files(settings)
     before, files_before = snapshot(settings), len(lake.data_files(settings.lake_dir, "orders"))
-    spare = data_dir.parent / "timing"  # how long a whole compaction takes on this machine right now
-    shutil.copytree(settings.lake_dir, spare / "lake")
-    started = time.monotonic()
-    assert cli(spare, "compact").wait(timeout=120) == 0
-    took = time.monotonic() - started
-    rng, kills = random.Random(7), 0
-    for _ in range(6):
-        kills += kill_at_random(data_dir, ("compact",), rng, 0.3 * took, 0.95 * took)
+    kills = 0
+    for changes in (0, 1, 2, 5, 20, 60):  # kill at the n-th file compaction adds or removes, as observed
+        kills += kill_when_changed(settings.lake_dir, ("compact",), changes)
         assert_same(before, snapshot(settings))  # whatever state the kill left
-    assert kills >= 3, "compaction finished before it could be killed"
+    assert kills >= 4, "compaction finished before it could be killed"
     done = cli(data_dir, "compact")
     _, err = done.communicate(timeout=120)
     assert done.returncode == 0, err.decode()[-2000:]
@@ -108,18 +126,14 @@ def test_import_killed_mid_way_then_rerun_gives_one_copy(tmp_path: Path):
     big_taobao_csv(csv, orders=3000)
     args = ("import", str(csv), "--profile", str(TAOBAO_PROFILE))
     clean, crashed = Settings(data_dir=tmp_path / "clean"), Settings(data_dir=tmp_path / "crashed")
-    started = time.monotonic()
     ok = cli(clean.data_dir, *args)
     _, err = ok.communicate(timeout=300)
-    took = time.monotonic() - started
     assert ok.returncode in (0, 1), err.decode()[-2000:]  # 1: some fixture rows are rejected on purpose
     expected = imported(clean)
     assert len(expected["orders"]) == 3000 * 4  # the fixture imports 4 of its orders, rejects 2
 
-    rng, kills = random.Random(11), 0
-    for _ in range(4):
-        kills += kill_at_random(crashed.data_dir, args, rng, 0.3 * took, 0.95 * took)
-    assert kills >= 2, "the import finished before it could be killed: make the file bigger"
+    kills = [kill_when_files(crashed.lake_dir, args, k) for k in (0, 1, 2, 3)]
+    assert sum(kills) >= 3, f"the import finished before it could be killed ({kills}): make the file bigger"
     final = cli(crashed.data_dir, *args)
     _, err = final.communicate(timeout=300)
     assert final.returncode == ok.returncode, err.decode()[-2000:]
