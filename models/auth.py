@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import actions, login_guard
+from models import actions, atomic, login_guard
 from models.access import DIMENSIONS, Access
 from models.filelock import state_lock
 from models.masking import PII_COLUMNS, mask_address, mask_columns, mask_name, mask_phone
@@ -180,18 +180,14 @@ def _new_password(password: str) -> dict[str, str]:
 
 
 def _save(settings: Settings, table: dict[str, dict]) -> None:
-    """Write users.toml atomically (temp + rename), readable by its owner only."""
+    """Write users.toml atomically (models/atomic.py), readable by its owner only."""
     path = users_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["# OrderHub users: manage with `python -m models.auth`, never by hand.", ""]
     for name in sorted(table):
         lines.append(f"[users.{json.dumps(name)}]")
         lines += [f"{key} = {_toml_value(value)}" for key, value in table[name].items()]
         lines.append("")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    atomic.write_text(path, "\n".join(lines), mode=0o600)
 
 
 def _toml_value(value: object) -> str:

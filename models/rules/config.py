@@ -7,13 +7,13 @@ everything that needs no database: known kinds, unique ids, the fields each kind
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models import atomic
 from models.exceptions import SEVERITIES, TYPES
 from models.filelock import state_lock
 from models.settings import Settings
@@ -161,20 +161,11 @@ def save_text(settings: Settings, text: str, expected: str | None = None) -> Pat
 
 
 def _write(settings: Settings, text: str) -> Path:
-    target = settings.config_dir / "rules.toml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = rules_path(settings)
-    history = settings.config_dir / HISTORY_DIR
-    history.mkdir(exist_ok=True)
+    """Keep the rules in force in rules-history/, then put `text` in their place (both atomic)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    (history / f"rules-{stamp}.toml").write_text(previous.read_text(encoding="utf-8"), encoding="utf-8")
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return target
+    previous = rules_path(settings).read_text(encoding="utf-8")
+    atomic.write_text(settings.config_dir / HISTORY_DIR / f"rules-{stamp}.toml", previous)
+    return atomic.write_text(settings.config_dir / "rules.toml", text)
 
 
 def history(settings: Settings) -> list[Path]:
