@@ -1,4 +1,4 @@
-"""One connector per platform on a shared base; `connector_for(cfg)` picks the class by `cfg.channel`."""
+"""One connector per platform on a shared base; `connector_class(channel)` picks the class (FatalError if none)."""
 
 from __future__ import annotations
 
