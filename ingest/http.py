@@ -1,7 +1,7 @@
 """The one HTTP client every connector shares: timeouts, retry with back-off, a rate limit, typed errors.
 
     client = HttpClient(rate_per_s=2, secrets=[token])
-    resp = client.request("GET", url, params={...}, check=connector.check_envelope)
+    resp = client.request("GET", url, params={...}, check=connector.check)
 
 Failures fall into a small tree, as in the Singer SDK:
 

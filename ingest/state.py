@@ -1,21 +1,19 @@
 """Small JSON state files under `<data>/state/`: watermarks, paused channels, job run times.
 
-Each file is replaced atomically (temp file, fsync, `os.replace`), so a crash leaves the old or the new
+Each file is replaced atomically (`models.atomic`: temp file, fsync, rename), so a crash leaves the old or the new
 version, never half of one. Read-modify-write happens under an exclusive `flock` on a sibling lock file,
 so `ingest run` and `ingest serve` on one machine do not lose each other's updates.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from models import atomic
 from models.filelock import locked
 
 
@@ -32,23 +30,7 @@ def read_json(path: Path) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, value: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh, indent=2, sort_keys=True, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    atomic.write_text(path, json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 def update_json(path: Path, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:

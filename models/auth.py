@@ -30,14 +30,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import actions, login_guard
+from models import actions, atomic, login_guard
 from models.access import DIMENSIONS, Access
 from models.filelock import state_lock
 from models.masking import PII_COLUMNS, mask_address, mask_columns, mask_name, mask_phone
 from models.settings import Settings, load_settings
 
-__all__ = ["PII_COLUMNS", "ROLES", "Access", "AuthError", "LoginLocked", "User", "add_user", "can", "mask_address",
-           "mask_frame", "mask_name", "mask_phone", "set_access", "set_password", "set_role", "users", "verify"]
+__all__ = ["PII_COLUMNS", "ROLES", "Access", "AuthError", "LoginLocked", "User", "UserChanged", "add_user", "can",
+           "entry_fingerprint", "mask_address", "mask_frame", "mask_name", "mask_phone", "require", "set_access",
+           "set_password", "set_role", "users", "verify"]
 
 ROLES = ("viewer", "ops", "admin")
 # What each role may do. Pages and models/triage.py ask `can(role, action)`; nothing else decides.
@@ -61,6 +62,15 @@ _MAXMEM = 256 * 1024 * 1024  # scrypt needs 128·N·r bytes (128 MiB at N = 2^17
 
 class AuthError(ValueError):
     """A user-management request was refused; the message says why and what to do."""
+
+
+class UserChanged(AuthError):
+    """The user's entry changed since the form was loaded (`changed`: which of its fields); nothing was saved."""
+
+    def __init__(self, name: str, changed: list[str]):
+        super().__init__(f"user {name!r} was changed since you loaded the form ({', '.join(changed)}); nothing was "
+                         "saved. Reload the page and check before changing it.")
+        self.name, self.changed = name, changed
 
 
 class LoginLocked(AuthError):
@@ -95,6 +105,16 @@ class User:
 def can(role: str | None, action: str) -> bool:
     """May this role do this action? Unknown roles may do nothing."""
     return action in PERMISSIONS.get(role or "", frozenset())
+
+
+def require(user: User | None, action: str) -> User:
+    """The user, if their role may do `action`; else PermissionError (no user, unknown role: refused too).
+    Every model function that writes on a person's behalf starts here."""
+    if user is None or not user.can(action):
+        needed = next((role for role in ROLES if can(role, action)), "admin")
+        raise PermissionError(f"role {user.role if user else 'anonymous'!r} cannot {action}; "
+                              f"ask an admin for the {needed} role")
+    return user
 
 
 def mask_frame(df: pd.DataFrame, role: str | None) -> pd.DataFrame:
@@ -175,23 +195,26 @@ def password_fingerprint(entry: dict) -> str:
     return entry.get("password_id") or hashlib.sha256(entry["password"].encode()).hexdigest()[:16]
 
 
+def entry_fingerprint(entry: dict) -> dict[str, object]:
+    """What a form showed of a users.toml entry (role, access lists, which password, when created): the form
+    carries it back, and a change is refused if any of it differs by then."""
+    return {"role": entry["role"], **Access.from_entry(entry).as_dict(),
+            "password": password_fingerprint(entry), "created_at": entry.get("created_at")}
+
+
 def _new_password(password: str) -> dict[str, str]:
     return {"password": hash_password(password), "password_id": secrets.token_hex(8)}
 
 
 def _save(settings: Settings, table: dict[str, dict]) -> None:
-    """Write users.toml atomically (temp + rename), readable by its owner only."""
+    """Write users.toml atomically (models/atomic.py), readable by its owner only."""
     path = users_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["# OrderHub users: manage with `python -m models.auth`, never by hand.", ""]
     for name in sorted(table):
         lines.append(f"[users.{json.dumps(name)}]")
         lines += [f"{key} = {_toml_value(value)}" for key, value in table[name].items()]
         lines.append("")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    atomic.write_text(path, "\n".join(lines), mode=0o600)
 
 
 def _toml_value(value: object) -> str:
@@ -234,35 +257,40 @@ def add_user(name: str, role: str, password: str, settings: Settings | None = No
     return User(name, role)
 
 
-def _update(name: str, settings: Settings | None, **fields: str) -> User:
+def _update(name: str, settings: Settings | None, expected: dict | None = None, **fields: object) -> User:
+    """Change fields of a user under the lock; with `expected` (an entry_fingerprint the form showed), refuse
+    with UserChanged if the entry differs from it now."""
     settings = settings or load_settings()
     with state_lock(settings, "auth"):
         table = users(settings)
         if name not in table:
             raise AuthError(f"no user {name!r}; create it with `python -m models.auth add-user {name} --role ops`")
+        now = entry_fingerprint(table[name])
+        if expected is not None and now != expected:
+            raise UserChanged(name, [key for key in now if now[key] != expected.get(key)])
         table[name].update(fields)
         _save(settings, table)
         return user_from_entry(name, table[name])
 
 
-def set_password(name: str, password: str, settings: Settings | None = None) -> User:
+def set_password(name: str, password: str, settings: Settings | None = None, expected: dict | None = None) -> User:
     """A new password: open sessions of the user end, and so does any sign-in lock on them."""
     _check_password_rules(password)
     settings = settings or load_settings()
-    user = _update(name, settings, **_new_password(password))
+    user = _update(name, settings, expected, **_new_password(password))
     with state_lock(settings, "auth"):
         login_guard.clear(settings, name)
     return user
 
 
-def set_role(name: str, role: str, settings: Settings | None = None) -> User:
+def set_role(name: str, role: str, settings: Settings | None = None, expected: dict | None = None) -> User:
     _check_role(role)
-    return _update(name, settings, role=role)
+    return _update(name, settings, expected, role=role)
 
 
-def set_access(name: str, access: Access, settings: Settings | None = None) -> User:
+def set_access(name: str, access: Access, settings: Settings | None = None, expected: dict | None = None) -> User:
     """Scope a user to channels, shops and warehouses (all empty: everything)."""
-    return _update(name, settings, **access.as_dict())
+    return _update(name, settings, expected, **access.as_dict())
 
 
 # -- signing in --------------------------------------------------------------------------------------

@@ -5,8 +5,11 @@ holds a lock another process needs. Views are layered:
 
 1. `lake_<table>`: every visible file of a table, all row versions (`read_parquet` over a file list);
 2. `<table>`: the current row per natural key (generated from `models.schema`);
-3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read
-   (`materialize=True` points it and `exception_facts` at the persisted mart of `models/facts_mart.py`).
+3. `sql/views.sql`: `order_stages`, `order_facts` (the one row per order that the KPIs read),
+   `exception_facts`, and the shared filters as table macros (`scoped_orders`, `scoped_exceptions`,
+   `in_dimensions`); `materialize=True` points `order_facts` and `exception_facts` at the persisted mart of
+   `models/facts_mart.py`. The Analyze pages' views (`sql/analytics_views.sql`) are added on top by
+   `models/analytics/marts.py`.
 
 A file whose Parquet footer cannot be read is left out and reported in `LakeConnection.problems`, so
 one corrupt file never takes the console down.

@@ -11,21 +11,17 @@ marker is a complete demo lake.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from models import atomic
 
 DEMO_MARKER = "DEMO.json"
 
 
 def write_demo_marker(lake_dir: Path, info: dict[str, Any]) -> Path:
-    """Write the marker atomically (temp file + os.replace), so a reader never sees half of it."""
-    lake_dir.mkdir(parents=True, exist_ok=True)
-    final = lake_dir / DEMO_MARKER
-    tmp = lake_dir / f".tmp-{DEMO_MARKER}"
-    tmp.write_text(json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, final)
-    return final
+    """Write the marker atomically (models/atomic.py), so a reader never sees half of it."""
+    return atomic.write_text(lake_dir / DEMO_MARKER, json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True))
 
 
 def read_demo_marker(lake_dir: Path) -> dict[str, Any] | None:

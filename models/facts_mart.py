@@ -35,8 +35,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from models import atomic
 from models import db as lakedb
-from models import lake
 from models.schema import TABLES
 from models.settings import Settings
 
@@ -318,10 +318,8 @@ def _q(path: Path) -> str:
 def _write_file(con: duckdb.DuckDBPyConnection, folder: Path, query: str, kind: str = "facts") -> Path:
     """COPY the query to a hidden temp file, fsync, rename to a unique snapshot file name; returns its path."""
     name = f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
-    tmp = folder / f".tmp-{name}"
-    con.execute(f"copy ({query}) to '{tmp.as_posix()}' (format parquet, compression zstd)")
-    lake.fsync_path(tmp)
-    os.replace(tmp, folder / name)
+    with atomic.replacing(folder / name) as tmp:
+        con.execute(f"copy ({query}) to '{_q(tmp)}' (format parquet, compression zstd)")
     return folder / name
 
 
@@ -336,11 +334,7 @@ def _retire(old: Manifest | None, new: Manifest) -> Manifest:
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> None:
-    tmp = folder / f".tmp-{uuid.uuid4().hex}-{MANIFEST}"
-    tmp.write_text(json.dumps(manifest.__dict__), encoding="utf-8")
-    lake.fsync_path(tmp)
-    os.replace(tmp, folder / MANIFEST)
-    lake.fsync_path(folder)
+    atomic.write_text(folder / MANIFEST, json.dumps(manifest.__dict__))
 
 
 def _rows(path: Path) -> int:

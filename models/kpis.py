@@ -1,4 +1,5 @@
-"""The KPI layer: named SQL queries from `sql/kpis.sql`, run under one `Scope` (dates and filters).
+"""The KPI layer: named SQL queries from `sql/kpis/*.sql` (one file per area), run under one `Scope`
+(dates and filters).
 
 Pages, the weekly e-mail, the CLI and the tests call these functions; none of them writes KPI SQL.
 

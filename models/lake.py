@@ -10,7 +10,6 @@ duplicates they form are exactly the ones the views already remove.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -24,10 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from models import atomic
+from models.atomic import TEMP_PREFIX  # readers skip these names; compact removes old ones
 from models.schema import TABLES, Table
 
 log = logging.getLogger(__name__)
-TEMP_PREFIX = ".tmp-"
 
 
 class LakeWriteError(RuntimeError):
@@ -95,30 +95,10 @@ def _from_records(table: Table, records: list[Mapping[str, Any]]) -> pa.Table:
 
 
 def _atomic_write(data: pa.Table, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"part-{uuid.uuid4().hex}.parquet"
-    tmp = folder / f"{TEMP_PREFIX}{name}"
-    try:
-        with open(tmp, "wb") as fh:
-            pq.write_table(data, fh, compression="zstd", row_group_size=256_000)
-            fh.flush()
-            os.fsync(fh.fileno())
-        final = folder / name
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_path(folder)
+    final = folder / f"part-{uuid.uuid4().hex}.parquet"
+    with atomic.replacing(final) as tmp, open(tmp, "wb") as fh:
+        pq.write_table(data, fh, compression="zstd", row_group_size=256_000)
     return final
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file's or a folder's entry to disk (a rename is durable only once its folder is synced)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write(lake_dir: Path, table_name: str, rows: pa.Table | pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[Path]:

@@ -18,11 +18,11 @@ window are dropped on every write. Callers hold `state_lock(settings, "auth")`.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from models import atomic
 from models.settings import Settings
 
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -65,11 +65,8 @@ def _load(settings: Settings, now: datetime) -> list[Entry]:
 
 def _save(settings: Settings, entries: list[Entry]) -> None:
     path = state_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     rows = [[at.isoformat(), client, name] for at, client, name in entries[-MAX_ENTRIES:]]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps({"failures": rows}), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps({"failures": rows}))
 
 
 def _lock(entries: list[Entry], name: str, client: str) -> Lock | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from models import actions, lake
 from models.access import AccessDenied
-from models.auth import User
+from models.auth import User, require
 from models.exceptions import RESOLUTION_CODES, next_version
 from models.filelock import state_lock
 from models.settings import Settings
@@ -32,11 +32,8 @@ class EditError(ValueError):
     """The edit is not valid (unknown code, no stock at that warehouse …); the message says what to do."""
 
 
-def _guard(user: User | None, action: str = "triage") -> User:
-    if user is None or not user.can(action):
-        role = user.role if user else "anonymous"
-        raise PermissionError(f"role {role!r} cannot {action}; ask an admin for the ops role")
-    return user
+def _guard(user: User | None) -> User:
+    return require(user, "triage")
 
 
 def _order_in_access(settings: Settings, user: User, order_id: str, to_warehouse: str | None = None) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models import actions
+from models import alert_acks
 from models.analytics.capacity import DEFAULT_RATE, Capacity, alerts, backlog_vs_capacity, load_capacity
+from models.auth import User
+from models.formatting import format_ts
 from models.settings import ConfigError
 from ui import analytics as an
 from ui import analytics_charts as ac
@@ -13,12 +15,14 @@ from ui import data, frame, lang, t
 from ui.auth import current_user
 from ui.filters import current_scope
 from ui.text import plain
+from ui.triage import flash, show_flash
 
 frame.ensure()
 
 scope = current_scope()
 settings = data.settings()
 st.title(t("capacity.title"))
+show_flash()
 hourly = an.frame("capacity_hourly", scope)
 if not hourly["orders"].sum():
     st.info(t("analytics.empty"))
@@ -43,6 +47,24 @@ else:
     an.drill("backlog", "capacity2", measure="orders", by1="warehouse", by2="status")
     st.dataframe(backlog, hide_index=True, key="capacity_backlog_table")
 
+
+def _acknowledge(user: User, chosen: list[str]) -> None:
+    """on_click of Acknowledge: the alerts the page showed as open; one already acknowledged is said, not redone.
+    (Runs before the page: reading nothing through ui.data here keeps this run's lake version after the write.)"""
+    done = 0
+    for alert_id in chosen:
+        try:
+            alert_acks.acknowledge(settings, user, alert_id)
+            done += 1
+        except alert_acks.AlreadyAcknowledged as exc:
+            flash("warning", t("capacity.already_acked", alert=plain(alert_id), who=plain(exc.by),
+                               when=format_ts(exc.at, settings.timezone, lang())))
+        except PermissionError as exc:
+            flash("error", plain(exc, limit=None))
+    if done:
+        flash("success", t("capacity.acked", n=done))
+
+
 alert_list = alerts(hourly, backlog, settings.lead_time_target_hours)
 acked = an.frame("capacity_acknowledged", scope)
 alert_list = alert_list.merge(acked, on="alert_id", how="left")
@@ -55,11 +77,8 @@ else:
     open_ids = alert_list.loc[alert_list["user"].isna(), "alert_id"].tolist()
     if user is not None and user.can("triage") and open_ids:
         chosen = st.multiselect(t("capacity.to_ack"), open_ids, key="capacity_ack_ids")
-        if st.button(t("capacity.ack"), key="capacity_ack", disabled=not chosen):
-            for alert_id in chosen:
-                actions.record(settings.lake_dir, user, "acknowledge_alert", "capacity_alert", alert_id,
-                               reason="acknowledged on the Capacity page")
-            st.rerun()
+        st.button(t("capacity.ack"), key="capacity_ack", disabled=not chosen, on_click=_acknowledge,
+                  args=(user, chosen))
     elif open_ids:
         st.caption(t("capacity.ack_needs_ops"))
 

@@ -7,7 +7,7 @@ import streamlit as st
 from models.kpis import headline_kpis
 from ui import charts, data, frame, lang, t
 from ui.analytics import drill
-from ui.cards import kpi_card
+from ui.cards import kpi_grid
 from ui.filters import current_scope
 
 frame.ensure()
@@ -24,11 +24,7 @@ if not now["orders"]:
     st.stop()
 before = data.summary(scope.previous())
 
-cards = headline_kpis(settings)
-for row in (cards[:4], cards[4:]):
-    for column, kpi in zip(st.columns(4), row, strict=False):
-        with column:
-            kpi_card(kpi, now, before, settings.reporting_currency)
+kpi_grid(headline_kpis(settings), now, before, settings.reporting_currency)
 if now["orders_with_negative_durations"]:
     st.caption(t("kpi.negative_durations", n=now["orders_with_negative_durations"]))
 if now["gmv_unconverted_orders"]:

@@ -6,7 +6,6 @@ import hashlib
 
 import streamlit as st
 
-from models import actions
 from models.i18n import exception_label
 from models.rules import config
 from models.rules.config import RulesError
@@ -62,7 +61,7 @@ ready = replayed is not None and replayed[0] == digest and text != saved_text
 st.text_input(t("rules.reason"), key="rules_reason")
 
 
-def _save(loaded: str, editor: str, before: str, replayed: tuple[str, str]) -> None:
+def _save(loaded: str, editor: str, replayed: tuple[str, str]) -> None:
     """on_click of Save: the text of the editor drawn for version `loaded`, refused if someone saved since
     or if it is not the text that was replayed (edited in the same click)."""
     text = st.session_state[editor]
@@ -70,15 +69,16 @@ def _save(loaded: str, editor: str, before: str, replayed: tuple[str, str]) -> N
         ui.flash("error", t("rules.save_help"))
         return
     try:
-        config.save_text(settings, text, expected=loaded)
+        config.save(settings, user, text, loaded, st.session_state.get("rules_reason") or replayed[1])
     except ConflictError as exc:
         ui.flash("warning", ui.conflict_text([exc]))
         return
-    actions.record(settings.lake_dir, user, "rules_saved", "rules", config.RULES_SUBJECT, before={"toml": before},
-                   after={"toml": text}, reason=st.session_state.get("rules_reason") or replayed[1])
+    except PermissionError as exc:
+        ui.flash("error", plain(exc, limit=None))
+        return
     st.session_state.pop("rules_replayed", None)
     ui.flash("success", t("rules.saved"))
 
 
 st.button(t("rules.save"), key="rules_save", disabled=not ready, help=None if ready else t("rules.save_help"),
-          on_click=_save, args=(version, editor, saved_text, replayed if ready else ("", "")))
+          on_click=_save, args=(version, editor, replayed if ready else ("", "")))

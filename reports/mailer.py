@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from models import atomic
 from models.settings import ConfigError
 from reports.sent_log import DeliveryError
 
@@ -130,6 +131,4 @@ def write_files(folder: Path, stem: str, msg: EmailMessage, html: str) -> tuple[
 
 
 def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, data)

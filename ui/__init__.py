@@ -9,10 +9,12 @@ import streamlit as st
 
 from models.i18n import label
 
+LANG_KEY = "lang"  # session state: the sidebar's language switch (ui/filters.py draws it)
+
 
 def lang() -> str:
     """The user's language from the sidebar switch ('en' until they choose)."""
-    return st.session_state.get("lang", "en")
+    return st.session_state.get(LANG_KEY, "en")
 
 
 def t(key: str, **values: object) -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from models.formatting import format_change, format_value
 from models.kpis import Kpi
 from ui import lang, t
+
+PER_ROW = 4
+T = TypeVar("T")
 
 
 def target_badge(kpi: Kpi, value: Any, currency: str) -> str:
@@ -36,3 +40,16 @@ def kpi_card(kpi: Kpi, now: dict[str, Any], before: dict[str, Any], currency: st
     badge = target_badge(kpi, value, currency)
     if badge:
         st.markdown(badge)
+
+
+def rows(items: Sequence[T], per_row: int = PER_ROW) -> list[Sequence[T]]:
+    """Items in rows of `per_row`, the last one shorter: every card gets a place, however many there are."""
+    return [items[i:i + per_row] for i in range(0, len(items), per_row)]
+
+
+def kpi_grid(kpis: Sequence[Kpi], now: dict[str, Any], before: dict[str, Any], currency: str) -> None:
+    """All the cards, PER_ROW to a row (a fixed grid of 8 silently dropped a ninth)."""
+    for row in rows(kpis):
+        for column, kpi in zip(st.columns(PER_ROW), row, strict=False):
+            with column:
+                kpi_card(kpi, now, before, currency)

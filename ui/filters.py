@@ -16,7 +16,7 @@ from models.channels import channel_name
 from models.demo import read_demo_marker
 from models.formatting import format_ts
 from models.kpis import Scope
-from ui import data, lang, t
+from ui import LANG_KEY, data, lang, t
 from ui.access import current_access, describe
 
 SCOPE_KEY = "scope"
@@ -30,7 +30,7 @@ def _default_range(last: date) -> tuple[date, date]:
 def sidebar() -> None:
     """Draw the shared sidebar and store the resulting Scope in session state."""
     with st.sidebar:
-        st.radio(t("sidebar.language"), ["en", "zh"], key="lang", horizontal=True,
+        st.radio(t("sidebar.language"), ["en", "zh"], key=LANG_KEY, horizontal=True,
                  format_func=lambda code: {"en": "English", "zh": "中文"}[code])
         dims = data.dimensions()
         settings = data.settings()

@@ -15,7 +15,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from ingest.files.profile import LINE_FIELDS, MONEY_FIELDS, TIME_FIELDS, Profile
 from ingest.files.tables import ImportFileError, read_table
 from ingest.normalize.base import Line, NormalizedOrder, Reader
 from ingest.normalize.rows import finish
-from models import lake
+from models import atomic, lake
 from models.settings import ConfigError, load_settings
 
 Row = tuple[int, dict[str, Any]]
@@ -180,14 +179,11 @@ def _raw_row(profile: Profile, ref: str | None, record: dict[str, Any], now: dat
 def _write_rejects(
     folder: Path, source: Path, now: datetime, rejects: list[tuple[int, str, str, str]]
 ) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{source.stem}-{now:%Y%m%dT%H%M%SZ}.csv"
-    tmp = folder / f".tmp-{final.name}"
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    with atomic.replacing(final) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", "platform_order_id", "field", "reason"])
         writer.writerows(sorted(rejects))
-    os.replace(tmp, final)
     return final
 
 

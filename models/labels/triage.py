@@ -112,4 +112,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "users.role": ("Role", "角色"),
     "users.new_password": ("New password (blank: keep)", "新密码（留空则不变）"),
     "users.saved": ("{name} saved.", "已保存 {name}。"),
+    "users.changed": ("Not saved: {name} was changed since you loaded the page ({fields}). Check the table and "
+                      "change again.", "未保存：加载页面后 {name} 已被修改（{fields}）。请查看表格后重新修改。"),
+    "users.field_password": ("password", "密码"),
+    "users.field_created_at": ("created", "创建时间"),
+    # capacity alerts
+    "capacity.acked": ("{n} alert(s) acknowledged.", "已确认 {n} 条预警。"),
+    "capacity.already_acked": ("{alert} was already acknowledged by {who} at {when}; not recorded again.",
+                               "{alert} 已由 {who} 于 {when} 确认，不再重复记录。"),
 }

@@ -7,13 +7,15 @@ everything that needs no database: known kinds, unique ids, the fields each kind
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models import actions, atomic
+from models.access import AccessDenied
+from models.auth import User, require
 from models.exceptions import SEVERITIES, TYPES
 from models.filelock import state_lock
 from models.settings import Settings
@@ -153,28 +155,41 @@ def save_text(settings: Settings, text: str, expected: str | None = None) -> Pat
     """Write the new TOML atomically, keeping the previous file in rules-history/. With `expected` (the
     `text_version` the editor was loaded with), refuse with ConflictError if someone saved since."""
     with state_lock(settings, "rules"):
-        current = rules_path(settings)
-        if expected is not None and text_version(current.read_text(encoding="utf-8")) != expected:
-            changed_at = datetime.fromtimestamp(current.stat().st_mtime, UTC)
-            raise conflict(settings.lake_dir, RULES_SUBJECT, changed_at, None)
+        _unchanged(settings, expected)
         return _write(settings, text)
 
 
+def save(settings: Settings, user: User | None, text: str, expected: str, reason: str | None) -> Path:
+    """The console's save: PermissionError unless the role may edit rules and the user has no access limit
+    (rules act on every channel); ConflictError if someone saved since `expected`; one audit row."""
+    user = require(user, "edit_rules")
+    if not user.access.unrestricted:
+        raise AccessDenied("rules act on every channel and warehouse: an admin with an access limit cannot save "
+                           "them; ask an admin without one")
+    with state_lock(settings, "rules"):
+        before = _unchanged(settings, expected)
+        path = _write(settings, text)
+        actions.record(settings.lake_dir, user, "rules_saved", "rules", RULES_SUBJECT, before={"toml": before},
+                       after={"toml": text}, reason=reason)
+    return path
+
+
+def _unchanged(settings: Settings, expected: str | None) -> str:
+    """The text in force; ConflictError if `expected` is given and is not its version (caller holds the lock)."""
+    current = rules_path(settings)
+    text = current.read_text(encoding="utf-8")
+    if expected is not None and text_version(text) != expected:
+        changed_at = datetime.fromtimestamp(current.stat().st_mtime, UTC)
+        raise conflict(settings.lake_dir, RULES_SUBJECT, changed_at, None)
+    return text
+
+
 def _write(settings: Settings, text: str) -> Path:
-    target = settings.config_dir / "rules.toml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = rules_path(settings)
-    history = settings.config_dir / HISTORY_DIR
-    history.mkdir(exist_ok=True)
+    """Keep the rules in force in rules-history/, then put `text` in their place (both atomic)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    (history / f"rules-{stamp}.toml").write_text(previous.read_text(encoding="utf-8"), encoding="utf-8")
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return target
+    previous = rules_path(settings).read_text(encoding="utf-8")
+    atomic.write_text(settings.config_dir / HISTORY_DIR / f"rules-{stamp}.toml", previous)
+    return atomic.write_text(settings.config_dir / "rules.toml", text)
 
 
 def history(settings: Settings) -> list[Path]:

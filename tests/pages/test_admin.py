@@ -66,3 +66,55 @@ def test_users_page_adds_a_user_and_records_it(data_dir):
     rows = _actions(load_settings())
     assert [(r[1], r[2], json.loads(r[4])) for r in rows] == [("user_added", "nina", {"role": "ops"})]
     assert "nina's password" not in str(rows)
+
+
+def _users_page(settings, **state):
+    """The Users page as test.admin, with ops user amy (on a lake of its own: an empty lake's version is the
+    same in every test, and the console's cached connection would carry another test's data dir)."""
+    auth.add_user("amy", "ops", "amy's password", settings)
+    return open_app(role="admin", page="pages/users.py", dates=None, **state)
+
+
+def test_a_role_change_onto_an_entry_changed_since_loading_is_refused_naming_what_changed(handmade_lake):
+    from models.access import Access
+    settings = handmade_lake
+    at = _users_page(settings)
+    at.selectbox(key="uc_name").set_value("amy")
+    at.selectbox(key="uc_role").set_value("admin")
+    auth.set_access("amy", Access(warehouses=("Suzhou",)), settings)  # another admin, meanwhile
+    next(b for b in at.button if b.form_id == "user_change").click().run()
+    assert not at.exception, at.exception
+    assert not at.success
+    assert shown(at.warning[0].value) == ("Not saved: amy was changed since you loaded the page (Warehouses). "
+                                          "Check the table and change again.")
+    assert auth.users(settings)["amy"]["role"] == "ops"
+    assert not [r for r in _actions(settings) if r[1] == "role_changed"]
+    next(b for b in at.button if b.form_id == "user_change").click().run()  # reloaded: now it goes through
+    assert auth.users(settings)["amy"]["role"] == "admin"
+    assert [(r[1], json.loads(r[3]), json.loads(r[4])) for r in _actions(settings) if r[2] == "amy"] == [
+        ("role_changed", {"role": "ops"}, {"role": "admin"})]
+
+
+def test_an_access_change_onto_an_entry_changed_since_loading_is_refused(handmade_lake):
+    at = _users_page(handmade_lake)
+    at.selectbox(key="us_name").set_value("amy").run()
+    at.multiselect(key="us_channels_amy").set_value(["shopee"])
+    auth.set_role("amy", "admin", handmade_lake)  # another admin, meanwhile
+    auth.set_password("amy", "a new password", handmade_lake)
+    next(b for b in at.button if b.form_id == "user_scope_amy").click().run()
+    warning = shown(at.warning[0].value)
+    assert warning.startswith("Not saved: amy was changed since you loaded the page (Role, password)")
+    assert auth.users(handmade_lake)["amy"].get("channels", []) == []
+    assert [r for r in _actions(handmade_lake) if r[2] == "amy"] == []
+
+
+def test_role_and_password_in_one_submit_both_apply(handmade_lake):
+    settings = handmade_lake
+    at = _users_page(settings)
+    at.selectbox(key="uc_name").set_value("amy")
+    at.selectbox(key="uc_role").set_value("viewer")
+    at.text_input(key="uc_password").input("amy's new password")
+    next(b for b in at.button if b.form_id == "user_change").click().run()
+    assert not at.warning and not at.error
+    assert auth.verify("amy", "amy's new password", settings) == auth.User("amy", "viewer")
+    assert sorted(r[1] for r in _actions(settings) if r[2] == "amy") == ["password_reset", "role_changed"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pyarrow.parquet as pq
+import pytest
 
 from models import lake
 from tests.pages.analytics_helpers import frame_with
-from tests.pages.helpers import open_app
+from tests.pages.helpers import open_app, shown
 
 PAGE = "pages/capacity.py"
 
@@ -39,3 +40,40 @@ def test_viewer_cannot_acknowledge(analytics_lake):
 def test_capacity_empty(analytics_lake):
     at = open_app(dates=(date(2025, 1, 1), date(2025, 1, 1)), page=PAGE)
     assert not at.exception and any("No orders match" in i.value for i in at.info)
+
+
+def _acks(settings):
+    rows = [r for f in lake.data_files(settings.lake_dir, "actions") for r in pq.read_table(f).to_pylist()]
+    return [(r["target_id"], r["user"]) for r in rows if r["action"] == "acknowledge_alert"]
+
+
+def test_a_second_acknowledgement_from_a_stale_page_is_refused_and_not_recorded(analytics_lake):
+    alert = "intake:2026-03-02T11"
+    mine, theirs = open_app(page=PAGE, role="ops"), open_app(page=PAGE, role="ops", name="ana.ops")
+    for at in (mine, theirs):  # both pages show the alert open
+        at.multiselect(key="capacity_ack_ids").set_value([alert]).run()
+    theirs.button(key="capacity_ack").click().run()
+    assert [s.value for s in theirs.success] == ["1 alert(s) acknowledged."]
+    mine.button(key="capacity_ack").click().run()
+    assert not mine.exception, mine.exception
+    assert not mine.success
+    assert shown(mine.warning[0].value).startswith(f"{alert} was already acknowledged by ana.ops at 2")
+    assert _acks(analytics_lake) == [(alert, "ana.ops")]
+
+
+def test_a_warehouse_limited_user_may_acknowledge_its_backlog_alert_only(analytics_lake):
+    from models import alert_acks
+    from models.access import Access, AccessDenied
+    from models.auth import User
+
+    suzhou = User("wh.ops", "ops", Access(warehouses=("Suzhou",)))
+    with pytest.raises(AccessDenied, match="outside your access"):
+        alert_acks.acknowledge(analytics_lake, suzhou, "intake:2026-03-02T11")  # every warehouse's intake
+    with pytest.raises(AccessDenied):
+        alert_acks.acknowledge(analytics_lake, suzhou, "backlog:Hangzhou:pick")
+    with pytest.raises(PermissionError, match="role 'viewer' cannot triage; ask an admin for the ops role"):
+        alert_acks.acknowledge(analytics_lake, User("v", "viewer"), "backlog:Suzhou:pick")
+    with pytest.raises(AccessDenied):  # a channel-limited user sees its slice of the backlog, not the alert
+        alert_acks.acknowledge(analytics_lake, User("c", "ops", Access(channels=("tmall",))), "backlog:Suzhou:pick")
+    alert_acks.acknowledge(analytics_lake, suzhou, "backlog:Suzhou:pick")
+    assert _acks(analytics_lake) == [("backlog:Suzhou:pick", "wh.ops")]

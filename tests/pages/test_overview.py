@@ -66,3 +66,23 @@ def test_scope_url_round_trips():
 
     assert scope_url(Scope(date(2026, 3, 2), date(2026, 3, 8), ("shopee", "jd"), (), ("Hefei",))) == (
         "?from=2026-03-02&to=2026-03-08&channel=shopee&channel=jd&warehouse=Hefei")
+
+
+def test_a_ninth_headline_kpi_gets_a_card(handmade_lake, monkeypatch):
+    from models import kpis
+
+    real = kpis.headline_kpis
+    monkeypatch.setattr(kpis, "headline_kpis", lambda s: [*real(s), kpis.Kpi("orders", "count"),
+                                                          kpis.Kpi("gmv_cents", "money")])
+    at = open_app()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert len(real(handmade_lake)) == 7 and len(labels) == 9  # rows of four: 4 + 4 + 1
+    assert labels[7:] == ["Orders", "GMV"]
+
+
+def test_cards_are_laid_out_in_rows_of_four():
+    from ui.cards import rows
+
+    assert rows(list(range(9))) == [[0, 1, 2, 3], [4, 5, 6, 7], [8]]
+    assert rows([]) == [] and rows(list(range(4))) == [[0, 1, 2, 3]]
