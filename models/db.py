@@ -211,7 +211,8 @@ def open_views(settings: Settings, files: dict[str, list[str]], problems: list[s
 
 
 def lake_version(settings: Settings | None = None) -> str:
-    """Changes whenever a file appears or disappears: the cache key that makes new data show up."""
+    """Changes whenever a file appears or disappears: the cache key that makes new data show up. It names
+    the lake's folder too, so two lakes never share a cached connection (two empty lakes looked equal)."""
     settings = settings or load_settings()
     count = newest = size = 0
     for table in TABLES:
@@ -223,4 +224,4 @@ def lake_version(settings: Settings | None = None) -> str:
             count += 1
             size += st.st_size
             newest = max(newest, st.st_mtime_ns)
-    return f"{count}-{size}-{newest}"
+    return f"{settings.lake_dir.resolve()}:{count}-{size}-{newest}"

@@ -12,6 +12,7 @@ from models import kpis, lake
 from models.db import connect
 from models.kpis import Scope
 from models.schema import TABLES
+from models.settings import Settings
 from tests import handmade
 from tests.handmade import local
 
@@ -158,3 +159,12 @@ def test_a_platform_update_does_not_erase_routing_or_rule_flags(handmade_lake):
     lake.write(handmade_lake.lake_dir, "orders", [rerouted])
     db = connect(handmade_lake)
     assert db.con.execute("select warehouse from orders where order_id = 'OH-G'").fetchone() == ("Hefei",)
+
+
+def test_two_empty_lakes_have_different_versions(tmp_path):
+    """The console caches its connection by lake version: two lakes must never share one."""
+    from models.db import lake_version
+
+    first, second = Settings(data_dir=tmp_path / "a"), Settings(data_dir=tmp_path / "b")
+    assert lake_version(first) != lake_version(second)
+    assert lake_version(first) == lake_version(Settings(data_dir=tmp_path / "a"))
