@@ -35,8 +35,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from models import db as lakedb
 from models import lake
+from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
 

@@ -199,7 +199,7 @@ def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: dat
 def preview_html(settings: Settings, monday: date, lang: str, access: Access) -> str:
     """The week's snapshot as a self-contained HTML page (what the console's Admin page shows), narrowed to
     the viewer's access."""
-    db = connect(settings)
+    db = connect(settings, materialize=True)  # the mart the console reads
     try:
         return compose(db, monday, lang, "OrderHub <orderhub@localhost>", access=access).html_file
     finally:
@@ -219,7 +219,7 @@ def run(settings: Settings, monday: date, mode: str = "auto", force: bool = Fals
     mode = ("send" if smtp else "outbox") if mode == "auto" else mode
     outcome = Outcome(week_name(monday))
     with state_lock(settings, "weekly"):
-        db = connect(settings)
+        db = connect(settings, materialize=True)  # the mart the console reads
         try:
             targets = _pending(db, outcome, config.snapshot_recipients, mode, force)
             if targets or mode == "preview":
