@@ -13,8 +13,9 @@ create or replace macro lead_time_median_h(lead_hours) as median(lead_hours) fil
 create or replace macro lead_time_p90_h(lead_hours) as quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0);
 create or replace macro lead_time_orders(lead_hours) as count(*) filter (where lead_hours >= 0);
 
--- Manual-intervention rate: orders with at least one human action (an `actions` row) over all orders.
-create or replace macro manual_rate(has_action) as count(*) filter (where has_action) / nullif(count(*), 0);
+-- Manual intervention: orders with at least one human action (an `actions` row), and their share of all orders.
+create or replace macro manual_orders(has_action) as count(*) filter (where has_action);
+create or replace macro manual_rate(has_action) as manual_orders(has_action) / nullif(count(*), 0);
 
 -- Does an order have an impossible (negative) duration anywhere? Left out of figures, counted beside them.
 create or replace macro has_negative_duration(placed_paid, paid_reviewed, reviewed_allocated, allocated_picked,

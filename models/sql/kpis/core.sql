@@ -15,7 +15,7 @@ select
     count(*) filter (where shipped_at is not null and not has_accuracy_exception)
         / nullif(count(*) filter (where shipped_at is not null), 0) as fulfillment_accuracy,
     manual_rate(has_action) as manual_rate,
-    count(*) filter (where has_action) as manual_orders,
+    manual_orders(has_action) as manual_orders,
     count(*) filter (where paid_at is not null and gmv_cents is null) as gmv_unconverted_orders,
     count(*) filter (where has_negative_duration(h_placed_paid, h_paid_reviewed, h_reviewed_allocated,
         h_allocated_picked, h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed,

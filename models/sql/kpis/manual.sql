@@ -7,7 +7,7 @@ select
     cast(date_trunc('week', timezone($tz, placed_at)) as date) as week,
     channel,
     count(*) as orders,
-    count(*) filter (where has_action) as manual_orders,
+    manual_orders(has_action) as manual_orders,
     manual_rate(has_action) as manual_rate
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 group by all
