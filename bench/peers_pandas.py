@@ -4,7 +4,7 @@
 
 Shares nothing with models/db.py or the SQL: events are read with pyarrow, deduped by event_id, and the
 first time of each event per order pivoted in pandas (what the stage mart replaces). The summary is the
-independent implementation of tests/pandas_kpis.py.
+independent implementation of bench/pandas_kpis.py.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from bench import peak_mib
+from bench import pandas_kpis, peak_mib
 from bench.queries import STAGE_ORDER, uncode
 from models.lifecycle import STAGES
 from models.settings import Settings
-from tests import pandas_kpis
 
 
 def read(lake_dir: Path, table: str, columns: list[str]) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from bench import peak_mib, workdir
-from models import analytics, facts_mart, kpis
+from models import facts_mart, kpis
 from models.analytics.explore import Query
 from models.db import LakeConnection, connect
 from models.kpis import Scope
@@ -90,10 +90,10 @@ def runner(db: LakeConnection, set_name: str, name: str, scope: Scope) -> Callab
     if set_name == "flow_stats":  # its names are the peers' (flow_variants is also a Flow page query)
         return lambda: db.con.execute(FLOW_SQL[name]).df()
     if name == "summary:previous":
-        return lambda: analytics.run(db, "summary", scope.previous(), AS_OF)
+        return lambda: kpis.run(db, "summary", scope.previous(), AS_OF)
     if name in UNSCOPED:
         return lambda: db.con.execute(kpis.named_queries()[name]).df()
-    return lambda: analytics.run(db, name, scope, AS_OF, PAGE_DEFAULTS)
+    return lambda: kpis.run(db, name, scope, AS_OF, PAGE_DEFAULTS)
 
 
 def scope_of(db: LakeConnection, days: int) -> Scope:

@@ -9,7 +9,7 @@ clean run. The watermark moves last, only after a run that fetched its whole win
 A payload the normalizer refuses (`BadRecord`: schema drift, a missing field) is quarantined: its raw
 row stays and a `sync_failure` exception says which field and why. After `max_failures` of them in one
 run the channel is paused (`<data>/state/paused.json`) with a `channel_paused` alert; other channels go
-on, and only `resume()` restarts it.
+on, and only `models.channel_state.resume()` (a person, from the Channels page) restarts it.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ import duckdb
 from ingest.config import ChannelConfig, load_channels
 from ingest.connectors.base import Connector, Payload
 from ingest.http import FatalError, HttpClient, IngestError, RetriableError
+from ingest.normalize.registry import normalize
 from ingest.platforms import connector_class
-from ingest.state import Paused, Watermarks, locked, state_dir
-from models import ids, lake
+from ingest.state import Watermarks, locked, state_dir
+from models import channel_state, ids, lake
 from models.redact import redact
 from models.settings import Settings
 
@@ -139,7 +140,8 @@ class Batch:
         try:
             if pid is None:
                 raise BadRecord(self.cfg.channel, self.connector.id_field, "no platform order id")
-            out = self.connector.normalize(rec, fetched_at=fetched_at, batch_id=r.run_id)
+            out = normalize(self.connector.platform, rec, shop_id=self.cfg.shop_id, fetched_at=fetched_at,
+                            batch_id=r.run_id)
         except BadRecord as exc:
             r.quarantined += 1
             what = f"field {getattr(exc, 'field', '?')!r}: {getattr(exc, 'reason', exc)}"
@@ -231,8 +233,7 @@ def run_channel(
     result = RunResult(
         f"{cfg.channel}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", cfg.channel, cfg.shop_id, started
     )
-    paused = Paused(settings.data_dir)
-    if paused.get(cfg.channel, cfg.shop_id):
+    if channel_state.pause_of(settings, cfg.channel, cfg.shop_id):
         result.outcome = "skipped_paused"
         log.info("%s is paused; resume it to pull again", cfg.key)
         return result
@@ -316,7 +317,7 @@ def _pause(cfg: ChannelConfig, settings: Settings, result: RunResult, now: Calla
         "the platform's schema may have changed"
     )
     result.outcome, result.error = "paused", reason
-    Paused(settings.data_dir).pause(cfg.channel, cfg.shop_id, reason, result.run_id, at)
+    channel_state.pause(settings, cfg.channel, cfg.shop_id, reason, result.run_id, at)
     lake.write(
         settings.lake_dir,
         "exceptions",
@@ -340,46 +341,6 @@ def _pause(cfg: ChannelConfig, settings: Settings, result: RunResult, now: Calla
     log.error("%s paused: %s", cfg.key, reason)
 
 
-def resume(
-    channel: str,
-    shop_id: str,
-    user: str,
-    *,
-    settings: Settings | None = None,
-    role: str = "ops",
-    reason: str = "resumed from the console",
-) -> bool:
-    """Un-pause a channel (an explicit human action, recorded in `actions`); False if it was not paused."""
-    from models.settings import load_settings
-
-    settings = settings or load_settings()
-    before = Paused(settings.data_dir).resume(channel, shop_id)
-    if before is None:
-        return False
-    at = utcnow()
-    lake.write(
-        settings.lake_dir,
-        "actions",
-        [
-            {
-                "action_id": ids.stable_hash(
-                    "resume_channel", channel, shop_id, at.isoformat(), user, length=16
-                ),
-                "occurred_at": at,
-                "user": user,
-                "role": role,
-                "action": "resume_channel",
-                "target_type": "channel",
-                "target_id": f"{channel}/{shop_id}",
-                "before": json.dumps(before, ensure_ascii=False),
-                "after": json.dumps({"paused": False}),
-                "reason": reason,
-            }
-        ],
-    )
-    return True
-
-
 def run_all(
     settings: Settings,
     *,
@@ -400,4 +361,4 @@ def run_all(
     return results
 
 
-__all__ = ["FatalError", "RunResult", "resume", "run_all", "run_channel"]
+__all__ = ["FatalError", "RunResult", "run_all", "run_channel"]

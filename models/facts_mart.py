@@ -36,7 +36,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from models import atomic
-from models import db as lakedb
+from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
 

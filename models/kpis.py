@@ -1,7 +1,8 @@
-"""The KPI layer: named SQL queries from `sql/kpis/*.sql` (one file per area), run under one `Scope`
-(dates and filters).
+"""The KPI layer: the named queries of `sql/kpis/*.sql`, run under one `Scope` (dates and filters).
 
-Pages, the weekly e-mail, the CLI and the tests call these functions; none of them writes KPI SQL.
+Each formula is a macro in `sql/macros.sql`, created with the views on every connection, so `run` works on
+any connection. Pages (through `ui.analytics.frame`), the weekly e-mail, the CLI, the bench and the tests
+call `run`; none of them writes KPI SQL.
 
     python -m models.kpis --json --from 2026-11-09 --to 2026-11-15 --channel shopee
 """

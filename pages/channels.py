@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from ingest.pipeline import resume
-from ingest.state import Paused
+from models import channel_state
 from models.channel_health import channel_health, recent_errors, visible_feeds
 from models.channels import channel_name
 from ui import data, frame, lang, t
@@ -21,12 +20,25 @@ COLUMNS = {"channel_name": "col_channel", "shop_id": "col_shop", "state": "col_s
            "last_success_at": "col_last_ok", "lag_minutes": "col_lag", "fetched": "col_fetched", "new": "col_new",
            "updated": "col_updated", "rejected": "col_rejected", "quarantined": "col_quarantined",
            "failed_runs_24h": "col_failed_24h", "http_errors_24h": "col_http_24h"}
+RESUMED = "channels_resumed"  # (label key, channel, shop) of the last Resume click, shown once
+
+
+def resume(channel: str, shop: str) -> None:
+    """The Resume button's callback: it runs before the rerun, so a feed someone else resumed meanwhile (gone
+    from the list by then) is reported as such instead of vanishing without a word."""
+    done = channel_state.resume(data.settings(), current_user(), channel, shop)
+    st.session_state[RESUMED] = ("channels.resumed" if done else "channels.not_paused", channel, shop)
+
 
 st.title(t("channels.title"))
+if note := st.session_state.pop(RESUMED, None):
+    key, channel, shop = note
+    (st.success if key == "channels.resumed" else st.info)(
+        t(key, channel=plain(channel_name(channel, lang())), shop=plain(shop)))
 db = data.db()
 access = current_access()  # only the feeds of the user's channels and shops
 health, errors = (visible_feeds(f, access) for f in (channel_health(db, datetime.now(UTC)), recent_errors(db)))
-paused = {k: v for k, v in Paused(db.settings.data_dir).all().items() if access.sees_feed(*k.split("/", 1))}
+paused = {k: v for k, v in channel_state.paused(db.settings).items() if access.sees_feed(*k.split("/", 1))}
 user = current_user()
 
 if health.empty and not paused:
@@ -44,11 +56,9 @@ for key, info in sorted(paused.items()):
         st.warning(t("channels.paused_since", channel=plain(channel_name(channel, lang())), shop=plain(shop),
                      since=plain(info.get("since", "?")), reason=plain(info.get("reason", ""))),
                    icon=":material/pause_circle:")
-        may_resume = user and user.can("triage") and access.covers_feed(channel, shop)  # a whole feed
-        if may_resume and st.button(t("channels.resume"), key=f"resume-{key}", icon=":material/play_arrow:"):
-            resume(channel, shop, user.name, role=user.role, settings=db.settings)
-            st.success(t("channels.resumed"))
-            st.rerun()
+        if channel_state.may_resume(user, channel, shop):
+            st.button(t("channels.resume"), key=f"resume-{key}", icon=":material/play_arrow:", on_click=resume,
+                      args=(channel, shop))
 
 st.subheader(t("channels.errors"))
 if errors.empty:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from models.kpis import headline_kpis
+from ui import analytics as an
 from ui import charts, data, frame, lang, t
-from ui.analytics import drill
 from ui.cards import kpi_grid
 from ui.filters import current_scope
 
@@ -32,21 +32,21 @@ if now["gmv_unconverted_orders"]:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.daily_orders(data.kpi_frame("daily_orders", scope), lang()), key="daily_orders")
-    drill("orders", "overview1", measure="orders", by1="day", by2="channel")
+    st.plotly_chart(charts.daily_orders(an.frame("daily_orders", scope), lang()), key="daily_orders")
+    an.drill("orders", "overview1", measure="orders", by1="day", by2="channel")
 with right:
-    st.plotly_chart(charts.lead_time(data.kpi_frame("daily_lead_time", scope), settings.lead_time_target_hours,
+    st.plotly_chart(charts.lead_time(an.frame("daily_lead_time", scope), settings.lead_time_target_hours,
                                      lang()), key="lead_time")
-    drill("lead_time", "overview2", measure="lead_time_median_h", by1="day")
+    an.drill("lead_time", "overview2", measure="lead_time_median_h", by1="day")
 left, right = st.columns(2)
 with left:
-    exceptions = data.kpi_frame("exceptions_by_type", scope)
+    exceptions = an.frame("exceptions_by_type", scope)
     if exceptions.empty:
         st.caption(t("overview.top_exceptions") + ": –")
     else:
         st.plotly_chart(charts.exception_types(exceptions, lang()), key="exception_types")
         top_types = ",".join(exceptions["type"].head(10))
-        drill("exceptions", "overview3", measure="orders", by1="channel", exc=top_types)
+        an.drill("exceptions", "overview3", measure="orders", by1="channel", exc=top_types)
 with right:
     st.plotly_chart(charts.stage_durations(data.stage_durations(scope), lang()), key="stages")
-    drill("stages", "overview4", measure="lead_time_median_h", by1="warehouse")
+    an.drill("stages", "overview4", measure="lead_time_median_h", by1="warehouse")

@@ -7,10 +7,6 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from models.auth import can
-from reports.config import config_path, load_email_config
-from reports.mailer import SmtpConfig
-from reports.static_charts import ChartError
-from reports.weekly import last_complete_week, week_name
 from ui import data, frame, lang, reports, t
 from ui.access import current_access, describe
 from ui.auth import current_user, require
@@ -27,21 +23,20 @@ dims = data.dimensions()
 today = datetime.now(settings.zone).date()
 last = dims["last_placed_at"].astimezone(settings.zone).date() if dims["last_placed_at"] else today
 weeks = reports.week_choices(min(last, today))
-complete = last_complete_week(settings)
+complete = reports.last_complete_week()
 left, middle = st.columns([2, 1])
 monday = left.selectbox(t("snapshot.week"), weeks, key="snapshot_week",
                         index=weeks.index(complete) if complete in weeks else 0,
-                        format_func=lambda d: f"{week_name(d)} ({d:%m-%d} – {d + timedelta(days=6):%m-%d})")
+                        format_func=lambda d: f"{reports.week_name(d)} ({d:%m-%d} – {d + timedelta(days=6):%m-%d})")
 mail_lang = middle.radio(t("snapshot.lang"), ["en", "zh"], key="snapshot_lang", horizontal=True,
                          index=["en", "zh"].index(lang()), format_func=lambda c: {"en": "English", "zh": "中文"}[c])
 
-config = load_email_config(settings)
-smtp = SmtpConfig.from_env()
-if config.snapshot_recipients:
-    st.caption(t("snapshot.recipients", names=plain(", ".join(config.snapshot_recipients))))
+recipients = reports.recipients()
+if recipients:
+    st.caption(t("snapshot.recipients", names=plain(", ".join(recipients))))
 else:
-    st.caption(t("snapshot.no_recipients", path=plain(config_path(settings))))
-if smtp is None:
+    st.caption(t("snapshot.no_recipients", path=plain(reports.config_file())))
+if not reports.smtp_configured():
     st.info(t("snapshot.no_smtp", outbox=plain(settings.data_dir / "outbox")))
 
 user = current_user()
@@ -61,7 +56,7 @@ else:
 try:
     with st.spinner(t("snapshot.preview")):
         page = reports.preview(monday, mail_lang)
-except ChartError as exc:
+except reports.ChartError as exc:
     st.error(t("snapshot.render_failed", error=plain(exc, limit=None)))
 else:
     with st.container(border=True):

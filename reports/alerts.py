@@ -18,7 +18,7 @@ from email.message import EmailMessage
 
 import pandas as pd
 
-from models import kpis, lake
+from models import kpis, lake, records
 from models.db import LakeConnection, connect
 from models.filelock import state_lock
 from models.formatting import format_ts
@@ -104,7 +104,7 @@ def check_and_deliver(settings: Settings | None = None, now: datetime | None = N
     settings, now = settings or load_settings(), now or datetime.now(UTC)
     cfg, result = load_email_config(settings), CheckResult()
     with state_lock(settings, "alerts"):
-        db = connect(settings)
+        db = connect(settings, materialize=True)  # the mart the console reads
         try:
             current = {c.key: c for c in conditions(db, cfg, now, cfg.lang)}
             open_alerts = _sync(settings, db, current, now, result, cfg.lang)
@@ -116,14 +116,13 @@ def check_and_deliver(settings: Settings | None = None, now: datetime | None = N
 
 def recent(db: LakeConnection, limit: int = 50) -> pd.DataFrame:
     """The newest alerts with how their deliveries went, for the console."""
-    return db.con.execute(kpis.named_queries()["recent_alerts"], {"limit": limit}).df()
+    return records.frame(db, "recent_alerts", limit=limit)
 
 
 def _sync(settings: Settings, db: LakeConnection, current: dict[str, Condition], now: datetime,
           result: CheckResult, lang: str) -> list[dict]:
     """Write raise/clear versions to the `alerts` table; return the alerts open after this check."""
-    open_rows = {r["condition_key"]: r for r in db.con.execute(kpis.named_queries()["open_alerts"]).df()
-                 .to_dict("records")}
+    open_rows = {r["condition_key"]: r for r in records.frame(db, "open_alerts").to_dict("records")}
     rows = []
     for key, row in open_rows.items():
         if key not in current:
@@ -147,8 +146,7 @@ def _deliver_all(settings: Settings, db: LakeConnection, cfg: EmailConfig, alert
     smtp = mailer.SmtpConfig.from_env()
     targets = [("email", a) for a in (cfg.alert_recipients if smtp else [])]
     targets += [("webhook", h.name) for h in cfg.webhooks if h.url]
-    since = {"since": now - timedelta(hours=1)}
-    sent = dict(db.con.execute(kpis.named_queries()["alert_sends_since"], since).fetchall())
+    sent = dict(records.rows(db, "alert_sends_since", since=now - timedelta(hours=1)))
     for alert in alerts:
         done = sent_log.delivered(db, "alert", alert["alert_id"])
         for channel, target in targets:

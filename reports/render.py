@@ -14,7 +14,7 @@ import pandas as pd
 
 from models.formatting import format_count
 from models.i18n import exception_label, label
-from reports.weekly import KpiRow, Snapshot, footer_times
+from reports.snapshot import KpiRow, Snapshot, footer_times
 
 GOOD, BAD, NEUTRAL = "#E6F4EA", "#FCE8E6", "#FFFFFF"
 FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif"

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from models import lake
+from models import lake, records
 from models.db import LakeConnection
 from models.ids import stable_hash
-from models.kpis import named_queries
 from models.redact import redact
 from models.settings import Settings
 
@@ -44,13 +43,13 @@ def record(settings: Settings, kind: str, ref: str, channel: str, target: str, o
 
 def delivered(db: LakeConnection, kind: str, ref: str) -> set[tuple[str, str]]:
     """(channel, target) pairs that already have this message."""
-    rows = db.con.execute(named_queries()["delivered_targets"], {"kind": kind, "ref": ref}).fetchall()
+    rows = records.rows(db, "delivered_targets", kind=kind, ref=ref)
     return {(channel, target) for channel, target in rows}
 
 
 def recent(db: LakeConnection, limit: int = 50) -> Any:
     """The newest delivery outcomes (snapshot and alerts), for the console."""
-    return db.con.execute(named_queries()["recent_deliveries"], {"limit": limit}).df()
+    return records.frame(db, "recent_deliveries", limit=limit)
 
 
 def with_retries(send: Callable[[], T], tries: int = 3, base_delay_s: float | None = None,

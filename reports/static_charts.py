@@ -98,20 +98,3 @@ def render_all(figures: dict[str, go.Figure], timeout_s: float = 30.0) -> tuple[
     """Every figure as PNG bytes through one browser; also the seconds each render took."""
     with ChartRenderer(timeout_s) as render:
         return {name: render(fig) for name, fig in figures.items()}, render.timings
-
-
-def capacity(df: Any, ratio: float, lang: str = "en") -> go.Figure:
-    """Orders per hour against the capacity line (ratio × the same hour's 4-week mean); spikes in red."""
-    from models.i18n import label
-    from ui.charts import LAYOUT
-
-    over = df["is_alert"]
-    fig = go.Figure()
-    fig.add_bar(x=df["hour"], y=df["orders"], name=label("chart.orders", lang),
-                marker_color=["#D62728" if o else "#9DB4CF" for o in over])
-    fig.add_scatter(x=df["hour"], y=ratio * df["baseline"], mode="lines", line={"color": "#333", "dash": "dot"},
-                    line_shape="hv", name=label("report.capacity_line", lang, ratio=f"{ratio:g}"))
-    fig.update_layout(title=label("report.chart_capacity", lang), xaxis_title=label("report.col_hour", lang),
-                      yaxis_title=label("chart.orders", lang), **LAYOUT)
-    return fig
-

@@ -24,54 +24,19 @@ from models import kpis
 from models.access import Access
 from models.db import LakeConnection, connect
 from models.filelock import state_lock
-from models.formatting import format_change, format_ts, format_value
+from models.formatting import format_change, format_value
 from models.kpis import Kpi, Scope, headline_kpis
 from models.redact import install_log_redaction
 from models.settings import Settings, load_settings
 from reports import mailer
 from reports.config import load_email_config
+from reports.snapshot import KpiRow, Snapshot
 
 EVERYTHING = Access()  # the e-mail's scope: every channel, shop and warehouse
 
 log = logging.getLogger(__name__)
 EXCEPTION_KPIS = (Kpi("open_exceptions", "count", higher_is_better=False),
                   Kpi("overdue_exceptions", "count", higher_is_better=False))
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    """One line of the KPI table, raw and as shown (the shown text is what the console shows)."""
-
-    key: str
-    unit: str
-    target: str
-    now: str
-    before: str
-    change: str
-    status: bool | None  # met the target, missed it, or has none
-    now_value: Any
-    before_value: Any
-
-
-@dataclass
-class Snapshot:
-    week: str
-    scope: Scope
-    lang: str
-    timezone: str
-    currency: str
-    console_url: str
-    capacity_ratio: float
-    lead_target_hours: float
-    rows: list[KpiRow]
-    frames: dict[str, pd.DataFrame]
-    generated_at: datetime
-    data_as_of: datetime | None
-    incidents: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def row(self) -> dict[str, KpiRow]:
-        return {r.key: r for r in self.rows}
 
 
 def parse_week(text: str) -> date:
@@ -131,8 +96,7 @@ def _row(kpi: Kpi, now: dict[str, Any], before: dict[str, Any], lang: str, curre
 
 def figures(snapshot: Snapshot) -> dict[str, Any]:
     """The snapshot's charts: the console's figure builders, plus hourly intake against capacity."""
-    from reports.static_charts import capacity
-    from ui import charts
+    from charts import kpis as charts
 
     f, lang = snapshot.frames, snapshot.lang
     out = {"daily_orders": charts.daily_orders(f["daily_orders"], lang),
@@ -140,7 +104,7 @@ def figures(snapshot: Snapshot) -> dict[str, Any]:
     if not f["exceptions_by_type"].empty:
         out["exceptions"] = charts.exception_types(f["exceptions_by_type"], lang)
     if not f["capacity_hourly"].empty:
-        out["capacity"] = capacity(f["capacity_hourly"], snapshot.capacity_ratio, lang)
+        out["capacity"] = charts.capacity(f["capacity_hourly"], snapshot.capacity_ratio, lang)
     lo, hi = pd.Timestamp(snapshot.scope.start), pd.Timestamp(snapshot.scope.end + timedelta(days=1))
     for name in ("daily_orders", "lead_time"):  # the whole week on the axis, even on a quiet week
         out[name].update_xaxes(range=[lo - pd.Timedelta(hours=12), hi - pd.Timedelta(hours=12)], dtick=86_400_000,
@@ -148,11 +112,6 @@ def figures(snapshot: Snapshot) -> dict[str, Any]:
     if "capacity" in out:
         out["capacity"].update_xaxes(range=[lo, hi], dtick=86_400_000, tickformat="%a %m-%d")
     return out
-
-
-def footer_times(snapshot: Snapshot) -> tuple[str, str]:
-    return (format_ts(snapshot.generated_at, snapshot.timezone, snapshot.lang),
-            format_ts(snapshot.data_as_of, snapshot.timezone, snapshot.lang))
 
 
 @dataclass
@@ -199,7 +158,7 @@ def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: dat
 def preview_html(settings: Settings, monday: date, lang: str, access: Access) -> str:
     """The week's snapshot as a self-contained HTML page (what the console's Admin page shows), narrowed to
     the viewer's access."""
-    db = connect(settings)
+    db = connect(settings, materialize=True)  # the mart the console reads
     try:
         return compose(db, monday, lang, "OrderHub <orderhub@localhost>", access=access).html_file
     finally:
@@ -219,7 +178,7 @@ def run(settings: Settings, monday: date, mode: str = "auto", force: bool = Fals
     mode = ("send" if smtp else "outbox") if mode == "auto" else mode
     outcome = Outcome(week_name(monday))
     with state_lock(settings, "weekly"):
-        db = connect(settings)
+        db = connect(settings, materialize=True)  # the mart the console reads
         try:
             targets = _pending(db, outcome, config.snapshot_recipients, mode, force)
             if targets or mode == "preview":

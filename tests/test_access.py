@@ -56,7 +56,7 @@ def test_cli_sets_and_lists_scope(data_dir, capsys) -> None:
 
 
 def test_quarantined_payloads_count_only_the_users_shops(handmade_lake) -> None:
-    from models import analytics, lake
+    from models import kpis, lake
     from models.db import connect
     from tests.handmade import local
 
@@ -68,7 +68,7 @@ def test_quarantined_payloads_count_only_the_users_shops(handmade_lake) -> None:
     day = Scope(date(2026, 3, 2), date(2026, 3, 2))
 
     def count(access: Access) -> int:
-        return int(analytics.run(db, "quality_issues", access.narrow(day)).iloc[0]["quarantined_payloads"])
+        return int(kpis.run(db, "quality_issues", access.narrow(day)).iloc[0]["quarantined_payloads"])
 
     assert count(Access()) == sum(quarantined.values())
     assert count(Access(shops=("s2",))) == quarantined["s2"]

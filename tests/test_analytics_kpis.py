@@ -7,9 +7,8 @@ from datetime import date
 
 import pytest
 
-from models.analytics import run
 from models.db import connect
-from models.kpis import Scope
+from models.kpis import Scope, run
 from tests.analytics_fixture import AS_OF
 
 DAY = Scope(date(2026, 3, 2), date(2026, 3, 2))

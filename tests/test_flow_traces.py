@@ -12,9 +12,8 @@ import pytest
 
 from bench import synth, workdir
 from models import facts_mart
-from models.analytics import run
 from models.db import connect
-from models.kpis import Scope
+from models.kpis import Scope, run
 from models.settings import Settings
 
 # The definition, straight from the events: dedupe by event id; the k-th report of a step by one source is

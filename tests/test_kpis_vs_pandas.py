@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from bench import pandas_kpis
 from models import kpis
 from models.kpis import Scope
-from tests import pandas_kpis
 from tests.handmade import local
 
 FIGURES = ("orders", "gmv_cents", "lead_time_median_h", "lead_time_p90_h", "on_time_rate", "fulfillment_accuracy",

@@ -1,18 +1,18 @@
-"""Cached access to the analytics KPIs for the Analyze pages, and the drill-down links under charts.
+"""The pages' one way to a named KPI query (`frame`), Explore's cached reads, and the drill-down links.
 
 Results are cached on (query, scope, extras, lake version, minute), like ui.data, so new data shows on the
-next rerun without a restart. The first query after a new lake version builds the order mart (see
-models/analytics/marts.py); every later one reads it.
+next rerun without a restart. Every page that shows a named KPI (Overview and the Analyze pages) calls
+`frame`, which runs `models.kpis.run` on the console's connection (the persisted mart, macros loaded).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from models import analytics
+from models import kpis
 from models.analytics import explore as ex
 from models.kpis import Scope
 from ui import data, t
@@ -21,19 +21,15 @@ EXPLORE_PAGE = "pages/explore.py"
 DRILL_KEY = "explore_drill"
 
 
-def _minute() -> datetime:
-    return datetime.now(UTC).replace(second=0, microsecond=0)
-
-
 @st.cache_data(max_entries=512, show_spinner=False)
 @data.relisting
 def _run(name: str, scope: Scope, version: str, as_of: datetime) -> pd.DataFrame:
-    return analytics.run(data.db(), name, scope, as_of)
+    return kpis.run(data.db(), name, scope, as_of)
 
 
 def frame(name: str, scope: Scope) -> pd.DataFrame:
-    """A named analytics KPI query under the scope (cached until the lake changes or the minute turns)."""
-    return _run(name, scope, data.current_version(), _minute())
+    """A named KPI query under the scope (cached until the lake changes or the minute turns)."""
+    return _run(name, scope, data.current_version(), data.minute())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -45,7 +41,7 @@ def _explore(scope: Scope, query: ex.Query, version: str, as_of: datetime) -> tu
 
 def explore(scope: Scope, query: ex.Query) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The Explore page's grouped measures and the orders behind them."""
-    return _explore(scope, query, data.current_version(), _minute())
+    return _explore(scope, query, data.current_version(), data.minute())
 
 
 def drill(what: str, key: str, **params: str) -> None:

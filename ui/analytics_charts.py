@@ -1,14 +1,14 @@
-"""Plotly figures of the Analyze pages (pure plotly, no Streamlit), in the layout of ui.charts."""
+"""Plotly figures of the Analyze pages (pure plotly, no Streamlit), in the layout of the `charts` package."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.base import LAYOUT, as_text
 from models.channels import channel_color, channel_name
 from models.i18n import exception_label, label
 from models.lifecycle import EVENTS
-from ui.charts import LAYOUT, as_text
 
 
 @as_text

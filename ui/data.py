@@ -88,17 +88,6 @@ def settings() -> Settings:
     return _connection(current_version()).settings
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-@relisting
-def _run(name: str, scope: Scope, version: str, as_of_minute: datetime | None) -> pd.DataFrame:
-    return kpis.run(db(), name, scope, as_of_minute)
-
-
-def kpi_frame(name: str, scope: Scope) -> pd.DataFrame:
-    """A named KPI query under the scope (cached until the lake changes or the minute turns)."""
-    return _run(name, scope, current_version(), _minute())
-
-
 @st.cache_data(max_entries=128, show_spinner=False)
 @relisting
 def _summary(scope: Scope, version: str, as_of_minute: datetime) -> dict[str, Any]:
@@ -106,7 +95,7 @@ def _summary(scope: Scope, version: str, as_of_minute: datetime) -> dict[str, An
 
 
 def summary(scope: Scope) -> dict[str, Any]:
-    return _summary(scope, current_version(), _minute())
+    return _summary(scope, current_version(), minute())
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -130,6 +119,6 @@ def dimensions() -> dict[str, Any]:
     return _dimensions(current_version())
 
 
-def _minute() -> datetime:
+def minute() -> datetime:
     """'Now' rounded down to the minute: overdue figures stay fresh without defeating the cache."""
     return datetime.now(UTC).replace(second=0, microsecond=0)

@@ -1,16 +1,27 @@
-"""Cached access to the weekly snapshot and the alert record for the Admin page."""
+"""The Admin page's one way into reports/: the snapshot preview, sending, the e-mail set-up, alerts, deliveries.
+
+Pages import ui and models only; everything the Snapshot page needs from reports/ is here.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from models.access import Access
 from reports import alerts, sent_log, weekly
+from reports.config import config_path, load_email_config
+from reports.mailer import SmtpConfig
+from reports.static_charts import ChartError
 from ui import data
 from ui.access import current_access
+
+__all__ = ["ChartError", "config_file", "last_complete_week", "preview", "recent_alerts", "recent_deliveries",
+           "recipients", "send", "smtp_configured", "week_choices", "week_name"]
+week_name = weekly.week_name
 
 
 @st.cache_data(max_entries=8, show_spinner=False, ttl=600)
@@ -55,3 +66,22 @@ def week_choices(last_day: date, weeks: int = 8) -> list[date]:
     """Mondays of the `weeks` ISO weeks up to the one holding `last_day`, newest first."""
     monday = last_day - timedelta(days=last_day.weekday())
     return [monday - timedelta(weeks=i) for i in range(weeks)]
+
+
+def last_complete_week() -> date:
+    """Monday of the last week that has ended in the configured zone."""
+    return weekly.last_complete_week(data.settings())
+
+
+def recipients() -> list[str]:
+    """Who receives the snapshot (reports' config file)."""
+    return load_email_config(data.settings()).snapshot_recipients
+
+
+def config_file() -> Path:
+    return config_path(data.settings())
+
+
+def smtp_configured() -> bool:
+    """Is an SMTP server set (else the snapshot goes to the outbox folder)?"""
+    return SmtpConfig.from_env() is not None

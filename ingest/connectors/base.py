@@ -14,12 +14,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from ingest.config import ChannelConfig
 from ingest.connectors.paginators import Paginator, Token
 from ingest.connectors.stream import Payload, Stream
 from ingest.http import HttpClient, Response, RetriableError, parse_retry_after
+
+if TYPE_CHECKING:  # annotations only: ingest.config reads the platform registry, which imports this module
+    from ingest.config import ChannelConfig
 
 
 @dataclass
@@ -113,14 +115,6 @@ class Connector(ABC):
     def platform_order_id(self, payload: Payload) -> str | None:
         value = payload.get(self.id_field) if isinstance(payload, dict) else None
         return None if value in (None, "") else str(value)
-
-    def normalize(self, payload: Payload, *, fetched_at: datetime, batch_id: str) -> Any:
-        """The normalizer's canonical rows for one payload; raises its BadRecord for a bad one."""
-        from ingest.normalize.registry import normalize
-
-        return normalize(
-            self.platform, payload, shop_id=self.cfg.shop_id, fetched_at=fetched_at, batch_id=batch_id
-        )
 
     def check(self, resp: Response) -> None:  # noqa: B027 - optional hook, most platforms have none
         """Platform envelope check after a 2xx (error codes inside a 200); the default has none."""

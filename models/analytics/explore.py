@@ -13,7 +13,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from models import analytics
+from models import kpis
 from models.db import LakeConnection
 from models.i18n import CATALOGUE
 from models.kpis import Scope
@@ -50,9 +50,9 @@ class Query:
 
 def explore(db: LakeConnection, scope: Scope, query: Query, as_of: datetime | None = None) -> pd.DataFrame:
     """Every measure per (g1, g2) group of the filtered orders."""
-    return analytics.run(db, "explore", scope, as_of, extra=query.params())
+    return kpis.run(db, "explore", scope, as_of, extra=query.params())
 
 
 def orders(db: LakeConnection, scope: Scope, query: Query, limit: int = ORDER_LIMIT) -> pd.DataFrame:
     """The newest `limit` orders behind the figures."""
-    return analytics.run(db, "explore_orders", scope, extra={**query.params(), "row_limit": limit})
+    return kpis.run(db, "explore_orders", scope, extra={**query.params(), "row_limit": limit})

@@ -9,6 +9,9 @@ LABELS: dict[str, tuple[str, str]] = {
                               "**{channel} / {shop}** 自 {since} 起暂停。{reason}"),
     "channels.resume": ("Resume", "恢复"),
     "channels.resumed": ("Resumed; the next scheduled pull will run it.", "已恢复，下一次定时拉取会继续。"),
+    "channels.not_paused": ("{channel} / {shop} was no longer paused (someone resumed it already): nothing changed. "
+                            "Reload the page to see its state.",
+                            "{channel} / {shop} 已不再暂停（已有人恢复）：未做任何更改。请刷新页面查看其状态。"),
     "channels.errors": ("Recent errors", "最近错误"),
     "channels.none": ("No errors recorded.", "没有错误记录。"),
     "channels.col_channel": ("Channel", "渠道"),

@@ -19,7 +19,7 @@ from models.settings import Settings
 from tests.browser.server import ROOT
 from tests.browser.test_concurrent import ingest_writing
 from tests.faults.test_kill_compact_import import many_small_files
-from ui import data
+from ui import analytics, data
 
 SCOPE = Scope(date(2026, 3, 2), date(2026, 3, 8))
 SECONDS = 20
@@ -30,7 +30,7 @@ def overview_queries() -> int:
     now = data.summary(SCOPE)
     data.summary(SCOPE.previous())
     for name in ("daily_orders", "daily_lead_time", "exceptions_by_type"):
-        data.kpi_frame(name, SCOPE)
+        analytics.frame(name, SCOPE)
     data.stage_durations(SCOPE)
     data.dimensions()
     return int(now["orders"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.pipeline import run_channel
-from ingest.state import Paused
+from models import channel_state
 from models.db import connect
 from tests.ingest.conftest import T0, Sleeps, channel, client_for
 from tests.pages.helpers import open_app
@@ -25,7 +25,26 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     assert "paused" in set(table["state"]) and "ok" in set(table["state"])
     assert len(at.warning) == 1 and "TikTok" in at.warning[0].value
     at.button(key="resume-tiktok/7000001").click().run()
-    assert Paused(settings.data_dir).all() == {}
+    assert channel_state.paused(settings) == {}
+    assert [s.value for s in at.success] == ["Resumed; the next scheduled pull will run it."]
     db = connect(settings)
     row = db.con.execute("select user, role, action, target_id from actions where action = 'resume_channel'").fetchall()
     assert row == [("test.ops", "ops", "resume_channel", "tiktok/7000001")]
+
+
+def test_resume_of_a_feed_someone_else_resumed_says_it_was_no_longer_paused(handmade_lake) -> None:
+    from datetime import UTC, datetime
+
+    from models.auth import User
+
+    channel_state.pause(handmade_lake, "shopee", "s1", "drift", "RUN-1", datetime(2026, 3, 8, tzinfo=UTC))
+    at = open_app(dates=None, page="pages/channels.py", role="ops")
+    assert [b.key for b in at.button if b.key.startswith("resume-")] == ["resume-shopee/s1"]
+    assert channel_state.resume(handmade_lake, User("other", "admin"), "shopee", "s1")  # meanwhile, elsewhere
+    at.button(key="resume-shopee/s1").click().run()
+    assert not at.exception, at.exception
+    assert not at.success
+    assert at.info[0].value == ("Shopee / s1 was no longer paused (someone resumed it already): nothing changed. "
+                                "Reload the page to see its state.")
+    db = connect(handmade_lake)
+    assert db.con.execute("select count(*) from actions where action = 'resume_channel'").fetchone()[0] == 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import resume, run_channel
-from ingest.state import Paused, Watermarks
+from ingest.pipeline import run_channel
+from ingest.state import Watermarks
+from models import channel_state
+from models.auth import User
 from models.db import connect
 from tests.ingest.conftest import PLATFORMS, T0, Sleeps, channel, client_for
 
@@ -21,7 +23,7 @@ def test_drift_quarantines_then_pauses_and_resume_recovers(sandbox, settings, pl
     sandbox.faults.add(platform, "drift")
     result = run(sandbox, settings, platform, max_failures=5)
     assert result.outcome == "paused" and result.quarantined >= 5
-    assert Paused(settings.data_dir).get(platform, shop)["run_id"] == result.run_id
+    assert channel_state.pause_of(settings, platform, shop)["run_id"] == result.run_id
     assert Watermarks(settings.data_dir).get(platform, shop) is None
     con = connect(settings)
     failures = con.sql(
@@ -39,8 +41,9 @@ def test_drift_quarantines_then_pauses_and_resume_recovers(sandbox, settings, pl
     assert run(sandbox, settings, other).outcome == "ok"  # other channels go on
     assert run(sandbox, settings, platform).outcome == "skipped_paused"
     sandbox.faults.clear(platform)
-    assert resume(platform, shop, "alice", settings=settings)
-    assert not resume(platform, shop, "alice", settings=settings)
+    alice = User("alice", "ops")
+    assert channel_state.resume(settings, alice, platform, shop)
+    assert not channel_state.resume(settings, alice, platform, shop)
     assert run(sandbox, settings, platform).outcome == "ok"
     con = connect(settings)
     actions = con.sql("select user, action, target_id from actions").fetchall()
@@ -55,4 +58,4 @@ def test_a_few_bad_payloads_are_quarantined_without_pausing(sandbox, settings) -
     result = run(sandbox, settings, "shopify", max_failures=100)
     assert result.outcome == "ok" and result.quarantined == 25
     assert result.new == len(sandbox.market.order_ids("shopify")) - 25
-    assert Paused(settings.data_dir).get("shopify", channel(sandbox, "shopify").shop_id) is None
+    assert channel_state.pause_of(settings, "shopify", channel(sandbox, "shopify").shop_id) is None

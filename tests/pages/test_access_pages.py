@@ -12,8 +12,7 @@ from datetime import date
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from ingest.state import Paused
-from models import actions, auth, lake, triage
+from models import actions, auth, channel_state, lake, triage
 from models.access import NOTHING, Access
 from models.auth import User
 from models.db import connect
@@ -196,9 +195,8 @@ def test_channels_page_lists_only_the_users_feeds(handmade_lake):
 
 
 def test_a_paused_feed_is_shown_and_resumable_only_within_the_access(handmade_lake):
-    paused = Paused(handmade_lake.data_dir)
     for c, shop in (("shopee", "s1"), ("tmall", "t1")):
-        paused.pause(c, shop, "drift", f"R-{c}", handmade.local(3, 8))
+        channel_state.pause(handmade_lake, c, shop, "drift", f"R-{c}", handmade.local(3, 8))
     shopee = _as(Access(channels=("shopee",)), page="pages/channels.py")
     assert [w.value.split("**")[1] for w in shopee.warning] == ["Shopee / s1"]
     assert [b.key for b in shopee.button if b.key.startswith("resume-")] == ["resume-shopee/s1"]

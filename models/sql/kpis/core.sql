@@ -6,22 +6,20 @@
 -- name: summary
 select
     count(*) as orders,
-    cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint) as gmv_cents,
-    median(lead_hours) filter (where lead_hours >= 0) as lead_time_median_h,
-    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as lead_time_p90_h,
-    count(*) filter (where lead_hours >= 0) as lead_time_orders,
+    paid_gmv_cents(gmv_cents, paid_at) as gmv_cents,
+    lead_time_median_h(lead_hours) as lead_time_median_h,
+    lead_time_p90_h(lead_hours) as lead_time_p90_h,
+    lead_time_orders(lead_hours) as lead_time_orders,
     count(*) filter (where shipped_at is not null) as shipped,
-    count(*) filter (where shipped_at is not null and shipped_at <= ship_by_at)
-        / nullif(count(*) filter (where ship_by_at is not null
-            and (shipped_at is not null or (ship_by_at < $as_of and cancelled_at is null))), 0) as on_time_rate,
+    on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate,
     count(*) filter (where shipped_at is not null and not has_accuracy_exception)
         / nullif(count(*) filter (where shipped_at is not null), 0) as fulfillment_accuracy,
-    count(*) filter (where has_action) / nullif(count(*), 0) as manual_rate,
-    count(*) filter (where has_action) as manual_orders,
+    manual_rate(has_action) as manual_rate,
+    manual_orders(has_action) as manual_orders,
     count(*) filter (where paid_at is not null and gmv_cents is null) as gmv_unconverted_orders,
-    count(*) filter (where least(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked,
-        h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours) < 0)
-        as orders_with_negative_durations
+    count(*) filter (where has_negative_duration(h_placed_paid, h_paid_reviewed, h_reviewed_allocated,
+        h_allocated_picked, h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed,
+        lead_hours)) as orders_with_negative_durations
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses);
 
 -- name: stage_durations
@@ -45,7 +43,7 @@ select
     cast(timezone($tz, placed_at) as date) as day,
     channel,
     count(*) as orders,
-    cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint) as gmv_cents
+    paid_gmv_cents(gmv_cents, paid_at) as gmv_cents
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 group by all
 order by day, channel;
@@ -53,9 +51,9 @@ order by day, channel;
 -- name: daily_lead_time
 select
     cast(timezone($tz, paid_at) as date) as day,
-    median(lead_hours) filter (where lead_hours >= 0) as median_h,
-    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as p90_h,
-    count(*) filter (where lead_hours >= 0) as orders
+    lead_time_median_h(lead_hours) as median_h,
+    lead_time_p90_h(lead_hours) as p90_h,
+    lead_time_orders(lead_hours) as orders
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 where paid_at is not null
 group by all

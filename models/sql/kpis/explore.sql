@@ -7,11 +7,11 @@ select
     explore_key($by1, $tz, placed_at, channel, shop_id, warehouse, carrier, status, receiver_province) as g1,
     explore_key($by2, $tz, placed_at, channel, shop_id, warehouse, carrier, status, receiver_province) as g2,
     count(*) as orders,
-    cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint) as gmv_cents,
-    median(lead_hours) filter (where lead_hours >= 0) as lead_time_median_h,
-    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as lead_time_p90_h,
+    paid_gmv_cents(gmv_cents, paid_at) as gmv_cents,
+    lead_time_median_h(lead_hours) as lead_time_median_h,
+    lead_time_p90_h(lead_hours) as lead_time_p90_h,
     on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate,
-    count(*) filter (where has_action) / count(*) as manual_rate,
+    manual_rate(has_action) as manual_rate,
     count(*) filter (where cancelled_at is not null) / count(*) as cancel_rate
 from explore_rows($start_at, $end_at, $channels, $shops, $warehouses, $statuses, $exc_types, $reasons)
 group by all

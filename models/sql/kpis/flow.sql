@@ -1,5 +1,5 @@
 -- Flow efficiency: how long each step takes, where orders go, and where they wait.
--- Reads order_facts (first occurrence of each step) and the analytics macros in models/sql/analytics_views.sql.
+-- Reads order_facts (first occurrence of each step) and the shared macros in models/sql/macros.sql.
 -- Durations in hours; negative (impossible) durations are left out here and counted on the Data quality page.
 
 -- name: flow_stage_breakdown
@@ -36,11 +36,11 @@ order by dim, key, stage;
 -- and the on-time ship rate (the `summary` definition: shipped by ship-by, over orders shipped or overdue).
 select
     cast(timezone($tz, paid_at) as date) as day,
-    count(*) filter (where lead_hours >= 0) as shipped_orders,
-    median(lead_hours) filter (where lead_hours >= 0) as median_h,
-    quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0) as p90_h,
+    lead_time_orders(lead_hours) as shipped_orders,
+    lead_time_median_h(lead_hours) as median_h,
+    lead_time_p90_h(lead_hours) as p90_h,
     count(*) filter (where lead_hours >= 0 and lead_hours <= $lead_target_h)
-        / nullif(count(*) filter (where lead_hours >= 0), 0) as within_target_rate,
+        / nullif(lead_time_orders(lead_hours), 0) as within_target_rate,
     on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 where paid_at is not null

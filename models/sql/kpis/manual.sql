@@ -7,8 +7,8 @@ select
     cast(date_trunc('week', timezone($tz, placed_at)) as date) as week,
     channel,
     count(*) as orders,
-    count(*) filter (where has_action) as manual_orders,
-    count(*) filter (where has_action) / count(*) as manual_rate
+    manual_orders(has_action) as manual_orders,
+    manual_rate(has_action) as manual_rate
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 group by all
 order by week, channel;

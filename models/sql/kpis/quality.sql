@@ -43,8 +43,8 @@ select
           and (len($channels) = 0 or list_contains($channels, channel))
           and (len($shops) = 0 or list_contains($shops, shop_id))) as quarantined_payloads,
     (select count(*) from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
-        where least(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
-            h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours) < 0)
+        where has_negative_duration(h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked,
+            h_picked_packed, h_packed_shipped, h_shipped_delivered, h_delivered_completed, lead_hours))
         as negative_duration_orders;
 
 -- name: quality_unmapped

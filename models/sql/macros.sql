@@ -1,5 +1,28 @@
--- Table macros the analytics KPIs (models/sql/kpis/{flow,capacity,...}.sql) share; created by
--- models/analytics/marts.py on a connection after models/db.py built the foundation views.
+-- The KPI formulas and table macros the named queries (models/sql/kpis/*.sql) share: each formula is written
+-- here once and every query that shows it calls the macro. Created on every connection right after views.sql
+-- (models/db.py), so any named query runs on any connection. tests/test_kpi_definitions.py fails when a
+-- formula is spelled out anywhere else.
+
+-- Paid orders' value in the reporting currency (GMV): orders not paid (yet) count nothing.
+create or replace macro paid_gmv_cents(gmv_cents, paid_at) as
+cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint);
+
+-- Paid→shipped lead time: median and p90 (linear interpolation) over the orders that have one; a negative
+-- duration is a data error, left out here and counted by `lead_time_orders`' complement.
+create or replace macro lead_time_median_h(lead_hours) as median(lead_hours) filter (where lead_hours >= 0);
+create or replace macro lead_time_p90_h(lead_hours) as quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0);
+create or replace macro lead_time_orders(lead_hours) as count(*) filter (where lead_hours >= 0);
+
+-- Manual intervention: orders with at least one human action (an `actions` row), and their share of all orders.
+create or replace macro manual_orders(has_action) as count(*) filter (where has_action);
+create or replace macro manual_rate(has_action) as manual_orders(has_action) / nullif(count(*), 0);
+
+-- Does an order have an impossible (negative) duration anywhere? Left out of figures, counted beside them.
+create or replace macro has_negative_duration(placed_paid, paid_reviewed, reviewed_allocated, allocated_picked,
+                                              picked_packed, packed_shipped, shipped_delivered,
+                                              delivered_completed, lead) as
+least(placed_paid, paid_reviewed, reviewed_allocated, allocated_picked, picked_packed, packed_shipped,
+      shipped_delivered, delivered_completed, lead) < 0;
 
 -- Each step of the scoped orders' traces (order_facts.trace: the k-th report of a step by one source is
 -- occurrence k, at the earliest of those reports; several sources reporting a step are one occurrence) with
@@ -75,8 +98,8 @@ case dim
     else 'all'
 end;
 
--- The on-time ship rate of a group of orders (the `summary` KPI's definition, for grouped queries): shipped by
--- their ship-by time, over the orders that shipped or are overdue and not cancelled at `as_of`.
+-- On-time ship rate: shipped by their ship-by time, over the orders with a ship-by time that shipped or are
+-- overdue and not cancelled at `as_of`.
 create or replace macro on_time_rate(shipped_at, ship_by_at, cancelled_at, as_of) as
 count(*) filter (where shipped_at is not null and shipped_at <= ship_by_at)
     / nullif(count(*) filter (where ship_by_at is not null

@@ -1,0 +1,142 @@
+"""The views every reader shares, over an exact list of lake files: the bottom of the read path.
+
+1. `lake_<table>`: every listed file of a table, all row versions (`read_parquet` over a file list);
+2. `<table>`: the current row per natural key (generated from `models.schema`);
+3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read;
+4. `sql/macros.sql`: every KPI formula and table macro the named queries share, so each is defined once and
+   any named query runs on any connection.
+
+`models.db.connect` lists the lake and opens these; `models.facts_mart` opens them over the files it
+recomputes. Keeping them here lets both use them without importing each other.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from models import lake
+from models.schema import TABLES, Table
+from models.settings import Settings
+
+SQL_DIR = Path(__file__).parent / "sql"
+VIEW_FILES = ("views.sql", "macros.sql")
+
+
+@dataclass
+class LakeConnection:
+    """A DuckDB connection plus what was left out while building its views."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    problems: list[str] = field(default_factory=list)
+
+    def sql(self, query: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
+        return self.con.execute(query, params or {})
+
+    def cursor(self) -> LakeConnection:
+        """Another handle on the same database, safe to use from another thread."""
+        return LakeConnection(self.con.cursor(), self.settings, self.problems)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+@lru_cache(maxsize=100_000)
+def _footer_error(path: str, size: int, mtime_ns: int) -> str | None:
+    """Why a file cannot be read, or None; cached per (path, size, mtime): lake files never change."""
+    try:
+        pq.read_metadata(path)
+    except Exception as exc:
+        return f"{path}: unreadable Parquet ({exc.__class__.__name__}: {exc})"
+    return None
+
+
+def readable_files(lake_dir: Path, table: str, problems: list[str]) -> list[str]:
+    """The table's files whose footers read; the others are reported in `problems`."""
+    good = []
+    for path in lake.data_files(lake_dir, table):
+        try:
+            st = path.stat()
+        except FileNotFoundError:  # removed by a compaction since listing
+            continue
+        error = _footer_error(str(path), st.st_size, st.st_mtime_ns)
+        if error:
+            problems.append(error)
+        else:
+            good.append(path.as_posix())
+    return good
+
+
+def files_select(table: Table, files: list[str]) -> str:
+    """`select <the table's columns> from <these Parquet files>` (files must not be empty)."""
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    return f"select {cols} from read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
+
+
+def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    if files:
+        con.execute(f"create or replace view lake_{table.name} as {files_select(table, files)}")
+    else:
+        # A real (empty) table, not a registered Arrow object: registrations are invisible to cursors.
+        con.register("empty_src", pa.Table.from_pylist([], schema=table.schema))
+        con.execute(f"create or replace table lake_{table.name} as select {cols} from empty_src")
+        con.unregister("empty_src")
+    con.execute(f"create or replace view {table.name} as {current_rows_sql(table)}")
+
+
+def current_rows_sql(table: Table) -> str:
+    """The current row per natural key; sticky columns keep their latest non-null value across versions."""
+    key = ", ".join(f'"{k}"' for k in table.key)
+    order = ", ".join(f'"{c}" desc nulls last' for c in table.version_by)
+    every_version = f"(partition by {key} order by {order} rows between unbounded preceding and unbounded following)"
+    picked = []
+    for c in table.columns:
+        if c in table.sticky:
+            picked.append(f'first_value("{c}" ignore nulls) over {every_version} as "{c}"')
+        elif c in table.sticky_flags:
+            picked.append(f'coalesce(bool_or("{c}") over (partition by {key}), false) as "{c}"')
+        else:
+            picked.append(f'"{c}"')
+    return (f"select * exclude (_rank) from (select {', '.join(picked)}, "
+            f"row_number() over (partition by {key} order by {order}) as _rank from lake_{table.name}) "
+            f"where _rank = 1")
+
+
+def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    from models.money import exponent
+
+    rows = [{"currency": c, "rate": str(r), "exponent": exponent(c)} for c, r in settings.fx_rates.items()]
+    con.register("fx_rates_src", pa.Table.from_pylist(
+        rows, schema=pa.schema([("currency", pa.string()), ("rate", pa.string()), ("exponent", pa.int32())])))
+    # Exact decimals: converted money must not depend on float rounding.
+    con.execute("create or replace table fx_rates as select currency, rate::decimal(18, 8) as rate, "
+                "(100 / pow(10, exponent))::decimal(18, 8) as to_cents from fx_rates_src")
+    con.unregister("fx_rates_src")
+    types = list(settings.accuracy_exception_types)
+    con.execute("create or replace table accuracy_exception_types as select unnest($t::varchar[]) as type",
+                {"t": types})
+
+
+def open_views(settings: Settings, files: dict[str, list[str]], problems: list[str] | None = None) -> LakeConnection:
+    """An in-memory DuckDB with every view over exactly these files (table name → readable Parquet files)."""
+    con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        for table in TABLES.values():
+            _base_view(con, table, files.get(table.name, []))
+        _config_tables(con, settings)
+        for name in VIEW_FILES:
+            con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+    except BaseException:  # a file that vanished since listing: the caller lists again
+        con.close()
+        raise
+    return LakeConnection(con, settings, problems if problems is not None else [])
