@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 from ingest.config import ChannelConfig
 from ingest.connectors.paginators import Paginator, Token
 from ingest.connectors.stream import Payload, Stream
-from ingest.http import HttpClient, Response, RetriableError, parse_retry_after
+from ingest.connectors.windows import WindowStats, complete_windows
+from ingest.http import FatalError, HttpClient, Response, RetriableError, parse_retry_after
 
 
 @dataclass
@@ -40,6 +41,10 @@ class Connector(ABC):
     stream: ClassVar[Stream]  # the paged endpoint that lists the window's orders
     side_streams: ClassVar[tuple[Stream, ...]] = ()  # endpoints it also calls (details, items)
     credential_names: ClassVar[tuple[str, ...]] = ()
+    # Platforms whose access tokens expire: the class that refreshes and exchanges them (ingest/tokens.py),
+    # and the error markers (code or envelope text) with which the platform refuses an expired token.
+    auth_class: ClassVar[type | None] = None
+    token_errors: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -48,12 +53,23 @@ class Connector(ABC):
         wall_clock: Callable[[], float] = time.time,
     ):
         self.cfg = cfg
-        self.creds = {name: cfg.credential(name) for name in self.credential_names}
         self.client = client or make_client(cfg, rate_per_s=self.rate_per_s)
-        self.client.redactor.add(*self.creds.values())
         self.wall_clock = wall_clock
         self.base_url = cfg.base_url.rstrip("/")
         self.page_size = min(cfg.page_size or self.max_page_size, self.max_page_size)
+        self.window_stats = WindowStats()
+        self.tokens = None
+        if self.auth_class is not None:
+            from ingest.tokens import Keeper
+
+            self.tokens = Keeper(self)
+        self.creds = {name: self.credential(name) for name in self.credential_names}
+        self.client.redactor.add(*self.creds.values())
+
+    def credential(self, name: str) -> str:
+        """A configured credential; the access token comes from the stored grant when there is one."""
+        stored = self.tokens.stored_access_token() if self.tokens and name == "access_token" else None
+        return stored or self.cfg.credential(name)
 
     @classmethod
     def endpoints(cls) -> tuple[Stream, ...]:
@@ -75,9 +91,36 @@ class Connector(ABC):
             yield from self.fetch_window(lo, hi)
 
     def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
-        """Pages of order payloads updated in [start, end)."""
-        for records, _ in self.pages(self.stream, start, end):
-            yield from self.orders(records)
+        """Pages of order payloads updated in [start, end), complete even while orders change: each
+        sub-window is read in one request (ingest/connectors/windows.py)."""
+        windows = complete_windows(
+            self.first_page,
+            self.every_page,
+            self.platform_order_id,
+            start,
+            end,
+            target=max(1, self.page_size * 7 // 10),
+            stats=self.window_stats,
+        )
+        for records in windows:
+            if records:
+                yield from self.orders(records)
+
+    def first_page(self, start: datetime, end: datetime) -> tuple[list[Payload], bool]:
+        """The first page of [start, end) and whether the platform says more pages follow."""
+        paginator = self.stream.paginator(self.page_size) if self.stream.paginator else None
+        resp = self.send(lambda: self.request_page(self.stream, start, end, paginator.token if paginator else None))
+        records = self.stream.records(resp.body, self.cfg.key)
+        more = paginator is not None and paginator.advance(resp.body, resp.headers, len(records)) is not None
+        return records, more
+
+    def every_page(self, start: datetime, end: datetime) -> list[Payload]:
+        """Every record of [start, end), paging through (only for a window too narrow to split)."""
+        paginator = self.stream.paginator(self.page_size) if self.stream.paginator else None
+        out = [r for records, _ in self.pages(self.stream, start, end, paginator) for r in records]
+        if getattr(paginator, "exhausted", False):
+            raise FatalError(f"{self.cfg.key}: more orders share one second than the API lets a client page through")
+        return out
 
     def orders(self, records: list[Payload]) -> Iterator[Page]:
         """The order payloads one page of stream records stands for; by default the records themselves."""
@@ -97,12 +140,26 @@ class Connector(ABC):
             paginator = stream.paginator(self.page_size) if stream.paginator else None
         token = paginator.token if paginator else None
         while True:
-            resp = self.request_page(stream, start, end, token)
+            resp = self.send(lambda t=token: self.request_page(stream, start, end, t))
             records = stream.records(resp.body, self.cfg.key)
             yield records, resp
             token = paginator.advance(resp.body, resp.headers, len(records)) if paginator else None
             if token is None:
                 return
+
+    def send(self, request: Callable[[], Response]) -> Response:
+        """One request with a fresh access token where tokens expire: refreshed ahead of expiry, and once
+        more (then the request again) when the platform refuses the token anyway (clock skew, revocation)."""
+        if self.tokens is None:
+            return request()
+        self.creds["access_token"] = self.tokens.fresh(self.creds["access_token"])
+        try:
+            return request()
+        except FatalError as exc:
+            if not any(marker in str(exc) for marker in self.token_errors):
+                raise
+            self.creds["access_token"] = self.tokens.after_refusal(self.creds["access_token"], str(exc))
+            return request()
 
     # -- per record ------------------------------------------------------------------------------
     @property

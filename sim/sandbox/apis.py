@@ -87,13 +87,19 @@ class Api:
         self.market = market
 
     # -- shared -------------------------------------------------------------------------------------
-    def page(self, items: list, offset: int, size: int, active: dict[str, Fault]) -> tuple[list, int | None]:
-        """One page from `offset`; with `duplicate_pages` it also repeats half of the previous page."""
+    def page(
+        self, platform: str, items: list[SimOrder], offset: int, size: int, active: dict[str, Fault]
+    ) -> tuple[list[SimOrder], int | None]:
+        """One page from `offset` of a list computed for this request; with `duplicate_pages` it also
+        repeats half of the previous page; with `churn` the first orders served are edited afterwards."""
         lo = max(0, offset - size // 2) if "duplicate_pages" in active and offset > 0 else offset
         nxt = offset + size if offset + size < len(items) else None
         if nxt is not None and "repeat_token" in active and offset > 0:
             nxt = offset  # the server "forgets" to advance
-        return items[lo : offset + size], nxt
+        chunk = items[lo : offset + size]
+        if "churn" in active:
+            self.market.touch(platform, [s.platform_order_id for s in chunk[: active["churn"].orders]])
+        return chunk, nxt
 
     def render(self, platform: str, sims: list[SimOrder], active: dict[str, Fault]) -> list[dict]:
         orders = self.market.render(platform, sims)
@@ -123,7 +129,7 @@ class Api:
         sims = self.market.visible(
             "shopify", updated_from=_when(state["min"]), updated_to=_when(state["max"]), inclusive_to=True
         )
-        chunk, nxt = self.page(sims, state["offset"], limit, active)
+        chunk, nxt = self.page("shopify", sims, state["offset"], limit, active)
         headers = {}
         if nxt is not None:
             info = _token({**state, "offset": nxt})
@@ -164,7 +170,7 @@ class Api:
             updated_from=_when(req.query.get("modified_after")),
             updated_to=_when(req.query.get("modified_before")),
         )
-        chunk, _ = self.page(sims, (page - 1) * per_page, per_page, active)
+        chunk, _ = self.page("woocommerce", sims, (page - 1) * per_page, per_page, active)
         pages = max(1, -(-len(sims) // per_page))
         return Reply(
             200,
@@ -199,7 +205,7 @@ class Api:
                     "error_param", "time_from/time_to must be at most 15 days apart; page_size 1..100.", 400
                 )
             sims = self.market.visible("shopee", updated_from=lo, updated_to=hi, inclusive_to=True)
-            chunk, nxt = self.page(sims, _int(q.get("cursor"), 0), size, active)
+            chunk, nxt = self.page("shopee", sims, _int(q.get("cursor"), 0), size, active)
             listed = [{"order_sn": s.platform_order_id} for s in chunk]
             return Reply(
                 200,
@@ -261,7 +267,7 @@ class Api:
         sims = self.market.visible(
             "lazada", updated_from=_when(q.get("update_after")), updated_to=_when(q.get("update_before"))
         )
-        chunk, _ = self.page(sims, offset, limit, active)
+        chunk, _ = self.page("lazada", sims, offset, limit, active)
         orders = [{k: v for k, v in o.items() if k != "items"} for o in self.render("lazada", chunk, active)]
         return Reply(
             200,
@@ -295,7 +301,7 @@ class Api:
             updated_to=_epoch(body.get("update_time_lt")),
         )
         offset = _untoken(q["page_token"])["offset"] if q.get("page_token") else 0
-        chunk, nxt = self.page(sims, offset, size, active)
+        chunk, nxt = self.page("tiktok", sims, offset, size, active)
         return Reply(
             200,
             {

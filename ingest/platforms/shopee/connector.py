@@ -109,5 +109,6 @@ class ShopeeConnector(Connector):
         numbers = [str(o["order_sn"]) for o in records]
         for i in range(0, len(numbers), DETAIL_BATCH):
             batch = numbers[i : i + DETAIL_BATCH]
-            resp = self.get(DETAIL, {"order_sn_list": ",".join(batch), "response_optional_fields": DETAIL_FIELDS})
+            wanted = {"order_sn_list": ",".join(batch), "response_optional_fields": DETAIL_FIELDS}
+            resp = self.send(lambda w=wanted: self.get(DETAIL, w))
             yield Page(DETAIL.records(resp.body, self.cfg.key), DETAIL.name)
