@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ingest.config import ChannelConfig
@@ -21,6 +22,7 @@ from ingest.connectors.paginators import Paginator, Token
 from ingest.connectors.stream import Payload, Stream
 from ingest.connectors.windows import WindowStats, complete_windows
 from ingest.http import FatalError, HttpClient, Response, RetriableError, parse_retry_after
+from ingest.tokens import Keeper, reauthorize_hint
 
 
 @dataclass
@@ -51,7 +53,9 @@ class Connector(ABC):
         cfg: ChannelConfig,
         client: HttpClient | None = None,
         wall_clock: Callable[[], float] = time.time,
+        data_dir: Path | None = None,
     ):
+        """`data_dir` holds the stored token grants; without it a channel uses its configured token."""
         self.cfg = cfg
         self.client = client or make_client(cfg, rate_per_s=self.rate_per_s)
         self.wall_clock = wall_clock
@@ -59,17 +63,24 @@ class Connector(ABC):
         self.page_size = min(cfg.page_size or self.max_page_size, self.max_page_size)
         self.window_stats = WindowStats()
         self.tokens = None
-        if self.auth_class is not None:
-            from ingest.tokens import Keeper
+        if self.auth_class is not None and data_dir is not None:
 
-            self.tokens = Keeper(self)
+            self.tokens = Keeper(self, data_dir)
         self.creds = {name: self.credential(name) for name in self.credential_names}
         self.client.redactor.add(*self.creds.values())
 
     def credential(self, name: str) -> str:
-        """A configured credential; the access token comes from the stored grant when there is one."""
-        stored = self.tokens.stored_access_token() if self.tokens and name == "access_token" else None
-        return stored or self.cfg.credential(name)
+        """A configured credential; the access token comes from the stored grant when there is one (and
+        may be missing until the shop is authorized: `send` then says how)."""
+        if name != "access_token" or self.tokens is None:
+            return self.cfg.credential(name)
+        stored = self.tokens.stored_access_token()
+        if stored:
+            return stored
+        try:
+            return self.cfg.credential(name)
+        except FatalError:
+            return ""
 
     @classmethod
     def endpoints(cls) -> tuple[Stream, ...]:
@@ -153,6 +164,9 @@ class Connector(ABC):
         if self.tokens is None:
             return request()
         self.creds["access_token"] = self.tokens.fresh(self.creds["access_token"])
+        if not self.creds["access_token"]:
+            hint = reauthorize_hint(self.cfg.channel, self.cfg.shop_id)
+            raise FatalError(f"{self.cfg.key}: no access token yet; {hint}")
         try:
             return request()
         except FatalError as exc:

@@ -19,6 +19,7 @@ from ingest.platforms.lazada.connector import sign_request as lazada_sign
 from ingest.platforms.sample import SimOrder
 from ingest.platforms.shopee.connector import sign_request as shopee_sign
 from ingest.platforms.tiktok.connector import sign_request as tiktok_sign
+from sim.sandbox.credentials import Grants
 from sim.sandbox.faults import DRIFT_FIELDS, Fault
 from sim.sandbox.market import SHOP_IDS, Market, wall_seconds
 
@@ -83,8 +84,8 @@ def _int(value: Any, default: int) -> int:
 class Api:
     """Routes for one Market; `handle(channel, req, active)` answers one request under its faults."""
 
-    def __init__(self, market: Market):
-        self.market = market
+    def __init__(self, market: Market, grants: Grants):
+        self.market, self.grants = market, grants
 
     # -- shared -------------------------------------------------------------------------------------
     def page(
@@ -185,14 +186,12 @@ class Api:
         def err(error: str, message: str, status: int = 403) -> Refused:
             return Refused(Reply(status, {"error": error, "message": message, "request_id": "sbx"}))
 
-        if q.get("partner_id") != c["partner_id"] or q.get("access_token") != c["access_token"]:
-            raise err("error_auth", "Invalid partner_id or access_token.")
+        if q.get("partner_id") != c["partner_id"] or not self.grants.valid("shopee", q.get("access_token")):
+            raise err("error_auth", "Invalid partner_id or access_token (expired or revoked).")
         if q.get("shop_id") != SHOP_IDS["shopee"]:
             raise err("error_param", f"shop_id {q.get('shop_id')} is not authorized.")
         ts = _int(q.get("timestamp"), 0)
-        expected = shopee_sign(
-            c["partner_key"], c["partner_id"], req.path, ts, c["access_token"], q["shop_id"]
-        )
+        expected = shopee_sign(c["partner_key"], c["partner_id"], req.path, ts, q["access_token"], q["shop_id"])
         if not same(q.get("sign", ""), expected):
             raise err("error_sign", "Wrong sign.")
         if abs(wall_seconds() - ts) > 300:
@@ -247,7 +246,7 @@ class Api:
             raise err("InvalidAppKey", "Invalid app key")
         if not same(q.get("sign", ""), lazada_sign(c["app_secret"], api_path, q)):
             raise err("IncompleteSignature", "The request signature does not conform to lazada standards")
-        if q.get("access_token") != c["access_token"]:
+        if not self.grants.valid("lazada", q.get("access_token")):
             raise err("IllegalAccessToken", "The specified access token is invalid or expired")
         if api_path == "/orders/items/get":
             wanted = {str(i) for i in json.loads(q.get("order_ids", "[]"))}
@@ -287,7 +286,7 @@ class Api:
 
         if q.get("app_key") != c["app_key"]:
             raise err(106010, "Invalid app_key", 401)
-        if req.headers.get("x-tts-access-token") != c["access_token"]:
+        if not self.grants.valid("tiktok", req.headers.get("x-tts-access-token")):
             raise err(105002, "Expired or invalid access token", 401)
         if not same(q.get("sign", ""), tiktok_sign(c["app_secret"], req.path, q, req.body)):
             raise err(106001, "Invalid signature", 401)

@@ -23,6 +23,7 @@ from ingest.connectors.paginators import OffsetPaginator, Token
 from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Stream
 from ingest.http import FatalError, Response
+from ingest.platforms.lazada.auth import LazadaAuth
 from ingest.platforms.lazada.normalize import with_items
 
 MAX_OFFSET = 5000
@@ -57,6 +58,8 @@ class LazadaConnector(Connector):
     stream = ORDERS
     side_streams = (ITEMS,)
     credential_names = ("app_key", "app_secret", "access_token")
+    auth_class = LazadaAuth  # tokens expire: ./auth.py refreshes them
+    token_errors = ("IllegalAccessToken",)
 
     def signed(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         c = self.creds
