@@ -85,10 +85,11 @@ class PlatformAuth(ABC):
         try:
             return self.connector.client.get_json(method, url, **kwargs).body
         except FatalError as exc:
-            raise ReauthorizeNeeded(f"{self.cfg.key}: {what} refused: {exc}") from None
+            raise ReauthorizeNeeded(f"{self.cfg.key}: the platform would not accept {what} ({exc})") from None
 
     def refused(self, what: str, detail: str) -> ReauthorizeNeeded:
-        return ReauthorizeNeeded(f"{self.cfg.key}: {what} refused: {self.connector.client.redactor.text(detail)}")
+        detail = self.connector.client.redactor.text(detail)
+        return ReauthorizeNeeded(f"{self.cfg.key}: the platform would not accept {what} ({detail})")
 
     @abstractmethod
     def authorize_url(self, redirect_uri: str, state: str) -> str:
@@ -156,7 +157,7 @@ class Keeper:
         key, now = self.cfg.key, self.auth.now()
         until = record.get("refresh_expires_at")
         if until and datetime.fromisoformat(until) <= now:
-            raise ReauthorizeNeeded(f"{key}: the refresh token expired at {until}")
+            raise ReauthorizeNeeded(f"{key}: the refresh token's life ended at {until}")
         grant = self.auth.refresh(record["refresh_token"])
         self.connector.client.redactor.add(grant.access_token, grant.refresh_token)
         fresh = grant.record(now, "refresh")
