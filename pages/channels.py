@@ -10,6 +10,7 @@ from ingest.pipeline import resume
 from ingest.state import Paused
 from models.channel_health import channel_health, recent_errors, visible_feeds
 from models.channels import channel_name
+from models.tokens import expiry_table
 from ui import data, frame, lang, t
 from ui.access import current_access
 from ui.auth import current_user
@@ -21,6 +22,9 @@ COLUMNS = {"channel_name": "col_channel", "shop_id": "col_shop", "state": "col_s
            "last_success_at": "col_last_ok", "lag_minutes": "col_lag", "fetched": "col_fetched", "new": "col_new",
            "updated": "col_updated", "rejected": "col_rejected", "quarantined": "col_quarantined",
            "failed_runs_24h": "col_failed_24h", "http_errors_24h": "col_http_24h"}
+TOKEN_COLUMNS = {"channel": "col_channel", "shop_id": "col_shop", "access_expires_at": "col_access_expires",
+                 "refresh_expires_at": "col_refresh_expires", "obtained_at": "col_obtained",
+                 "obtained_by": "col_obtained_by"}
 
 st.title(t("channels.title"))
 db = data.db()
@@ -49,6 +53,13 @@ for key, info in sorted(paused.items()):
             resume(channel, shop, user.name, role=user.role, settings=db.settings)
             st.success(t("channels.resumed"))
             st.rerun()
+
+tokens = visible_feeds(expiry_table(db.settings.data_dir), access)  # expiry times only, never a token
+if not tokens.empty:
+    st.subheader(t("channels.tokens"))
+    st.caption(t("channels.tokens_help"))
+    st.dataframe(tokens, key="channels-tokens", hide_index=True, use_container_width=True,
+                 column_config={c: t(f"channels.{k}") for c, k in TOKEN_COLUMNS.items()})
 
 st.subheader(t("channels.errors"))
 if errors.empty:
