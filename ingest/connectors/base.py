@@ -1,8 +1,10 @@
 """The Connector base: what every platform shares, so each platform module only declares its differences.
 
 A connector owns one shared `HttpClient` (rate limit, retries, redaction), cuts the incremental window
-[start, end) into the platform's allowed spans, pages through each span of its declared `stream` with a
-fresh paginator (one generic loop, `pages`), and yields pages of order payloads. A platform declares its
+[start, end) into the platform's allowed spans, reads each span of its declared `stream` as windows that
+each fit one request (`fetch_window`, ingest/connectors/windows.py: complete while orders change; the
+generic paging loop `pages` only for a window too narrow to split), and yields pages of order payloads.
+Where tokens expire, every request goes through `send` (ingest/tokens.py refreshes them). A platform declares its
 streams and says how to send one page (`request_page`: auth, signing, the window's parameters). It does
 not write anything: the pipeline does, then moves the watermark.
 """

@@ -5,6 +5,8 @@ WooCommerce connector: `modified_after`/`modified_before` with `dates_are_gmt=tr
 `page`/`per_page` (≤ 100) with the page count in the `X-WP-TotalPages` header, HTTP Basic auth with the
 consumer key and secret (over HTTPS), errors as `{"code", "message", "data": {"status"}}` with a
 matching HTTP status. Sorted by `modified` ascending so a page boundary moves forward in time.
+Consumer keys do not expire (until revoked in WooCommerce): a plain credential, no refresh
+(docs/connecting-a-shop.md).
 """
 
 from __future__ import annotations
