@@ -82,7 +82,7 @@ def next_span(span: timedelta, count: int, target: int) -> timedelta:
     """The next window's width: sized so it should hold about `target` orders at the density just seen,
     at most four times wider and at least half as wide."""
     factor = min(4.0, max(0.5, target / max(count, 1)))
-    return max(ONE_SECOND, span * factor)
+    return timedelta(seconds=max(1, int((span * factor).total_seconds())))  # whole seconds, as the APIs read
 
 
 def stable_read(

@@ -84,8 +84,8 @@ def _int(value: Any, default: int) -> int:
 class Api:
     """Routes for one Market; `handle(channel, req, active)` answers one request under its faults."""
 
-    def __init__(self, market: Market, grants: Grants):
-        self.market, self.grants = market, grants
+    def __init__(self, market: Market, grants: Grants | None = None):
+        self.market, self.grants = market, grants or Grants(market.clock)
 
     # -- shared -------------------------------------------------------------------------------------
     def page(
