@@ -2,6 +2,7 @@
 
     python -m ingest demo --days 90          # build a demo lake
     python -m ingest run [--channel C]       # one pull of every (or one) channel
+    python -m ingest authorize --channel C --shop S   # first authorization (Shopee, Lazada, TikTok)
     python -m ingest serve                   # the scheduler: pulls, compaction, weekly e-mail
     python -m ingest import FILE --profile P # CSV/XLSX import
     python -m ingest normalize --platform P FILE.json [--explain]
@@ -24,6 +25,7 @@ from models.redact import install_log_redaction
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("sim.demo", "build a deterministic demo history in the lake"),
     "run": ("ingest.scheduler", "pull every channel once (or --channel C)"),
+    "authorize": ("ingest.authorize", "authorize a shop whose tokens expire (--channel C --shop S)"),
     "serve": ("ingest.scheduler", "run the scheduler until SIGTERM"),
     "import": ("ingest.files.importer", "import a CSV/XLSX file with a column profile"),
     "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),

@@ -31,6 +31,7 @@ from ingest.http import FatalError, HttpClient, IngestError, RetriableError
 from ingest.normalize.registry import normalize
 from ingest.platforms import connector_class
 from ingest.state import Watermarks, locked, state_dir
+from ingest.tokens import ReauthorizeNeeded, reauthorize_hint
 from models import channel_state, ids, lake
 from models.redact import redact
 from models.settings import Settings
@@ -265,7 +266,7 @@ def _run_locked(
     result.watermark = marks.get(cfg.channel, cfg.shop_id)
     connector = batch = None
     try:
-        connector = connector_class(cfg.channel)(cfg, client)
+        connector = connector_class(cfg.channel)(cfg, client, data_dir=settings.data_dir)
         known = known_versions(settings, cfg.channel, cfg.shop_id)
         batch = Batch(cfg, connector, settings, result, known, now)
         for page in connector.fetch(result.window_from, result.window_to):
@@ -274,7 +275,12 @@ def _run_locked(
         batch.flush()
         result.outcome = "ok"
     except Paused_:
-        _pause(cfg, settings, result, now)
+        _pause(cfg, settings, result, now, _failures_reason(cfg, result), FIX_FIELD_MAP)
+    except ReauthorizeNeeded as exc:
+        _flush_quietly(batch, result)
+        hint = reauthorize_hint(cfg.channel, cfg.shop_id)
+        reason = f"the access token could not be renewed, {hint} ({redact(str(exc))})"
+        _pause(cfg, settings, result, now, reason, hint.capitalize())
     except IngestError as exc:
         result.outcome = "failed" if isinstance(exc, RetriableError) else "fatal"
         result.error = redact(str(exc))
@@ -309,13 +315,28 @@ def _flush_quietly(batch: Batch | None, result: RunResult) -> None:
         batch.flush()
 
 
-def _pause(cfg: ChannelConfig, settings: Settings, result: RunResult, now: Callable[[], datetime]) -> None:
-    at = now()
+FIX_FIELD_MAP = "See its sync_failure exceptions, fix the field map"
+
+
+def _failures_reason(cfg: ChannelConfig, result: RunResult) -> str:
     failed = result.quarantined + result.rejected
-    reason = (
+    return (
         f"{failed} payload(s) failed normalization in run {result.run_id} (limit {cfg.max_failures}): "
         "the platform's schema may have changed"
     )
+
+
+def _pause(
+    cfg: ChannelConfig,
+    settings: Settings,
+    result: RunResult,
+    now: Callable[[], datetime],
+    reason: str,
+    advice: str,
+) -> None:
+    """Stop the channel until someone resumes it, with a critical `channel_paused` alert saying why and
+    what to do first."""
+    at = now()
     result.outcome, result.error = "paused", reason
     channel_state.pause(settings, cfg.channel, cfg.shop_id, reason, result.run_id, at)
     lake.write(
@@ -333,8 +354,7 @@ def _pause(cfg: ChannelConfig, settings: Settings, result: RunResult, now: Calla
                 "updated_at": at,
                 "ingested_at": at,
                 "batch_id": result.run_id,
-                "note": f"{cfg.key} paused: {reason}. See its sync_failure exceptions, fix the field map, "
-                "then press Resume on the Channels page.",
+                "note": f"{cfg.key} paused: {reason}. {advice}, then press Resume on the Channels page.",
             }
         ],
     )

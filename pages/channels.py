@@ -9,6 +9,7 @@ import streamlit as st
 from models import channel_state
 from models.channel_health import channel_health, recent_errors, visible_feeds
 from models.channels import channel_name
+from models.tokens import expiry_table
 from ui import data, frame, lang, t
 from ui.access import current_access
 from ui.auth import current_user
@@ -29,6 +30,9 @@ def resume(channel: str, shop: str) -> None:
     done = channel_state.resume(data.settings(), current_user(), channel, shop)
     st.session_state[RESUMED] = ("channels.resumed" if done else "channels.not_paused", channel, shop)
 
+TOKEN_COLUMNS = {"channel": "col_channel", "shop_id": "col_shop", "access_expires_at": "col_access_expires",
+                 "refresh_expires_at": "col_refresh_expires", "obtained_at": "col_obtained",
+                 "obtained_by": "col_obtained_by"}
 
 st.title(t("channels.title"))
 if note := st.session_state.pop(RESUMED, None):
@@ -59,6 +63,13 @@ for key, info in sorted(paused.items()):
         if channel_state.may_resume(user, channel, shop):
             st.button(t("channels.resume"), key=f"resume-{key}", icon=":material/play_arrow:", on_click=resume,
                       args=(channel, shop))
+
+tokens = visible_feeds(expiry_table(db.settings.data_dir), access)  # expiry times only, never a token
+if not tokens.empty:
+    st.subheader(t("channels.tokens"))
+    st.caption(t("channels.tokens_help"))
+    st.dataframe(tokens, key="channels-tokens", hide_index=True, use_container_width=True,
+                 column_config={c: t(f"channels.{k}") for c, k in TOKEN_COLUMNS.items()})
 
 st.subheader(t("channels.errors"))
 if errors.empty:

@@ -54,10 +54,12 @@ class SimOrder:
     lines: list[SimLine] = field(default_factory=list)
     carrier: str | None = None
     tracking_no: str | None = None
+    modified: datetime | None = None  # an edit that is no lifecycle step (the sandbox's `churn` fault)
 
     @property
     def updated(self) -> datetime:
-        return max(t for t in (self.created, self.paid, self.shipped, self.delivered, self.cancelled) if t)
+        steps = (self.created, self.paid, self.shipped, self.delivered, self.cancelled, self.modified)
+        return max(t for t in steps if t)
 
 
 def raw_status(statuses: Mapping[str, str], stage: str) -> str:

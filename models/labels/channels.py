@@ -26,4 +26,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "channels.col_quarantined": ("Quarantined", "隔离"),
     "channels.col_failed_24h": ("Failed runs (24 h)", "失败次数（24 小时）"),
     "channels.col_http_24h": ("HTTP errors (24 h)", "HTTP 错误（24 小时）"),
+    "channels.tokens": ("Access tokens", "访问令牌"),
+    "channels.tokens_help": ("Refreshed automatically before they expire. When a channel is paused for "
+                             "re-authorizing, run `python -m ingest authorize --channel C --shop S`, then Resume.",
+                             "令牌会在过期前自动刷新。若渠道因需要重新授权而暂停，请运行 "
+                             "`python -m ingest authorize --channel C --shop S`，然后点击恢复。"),
+    "channels.col_access_expires": ("Access token expires", "访问令牌到期"),
+    "channels.col_refresh_expires": ("Refresh token expires", "刷新令牌到期"),
+    "channels.col_obtained": ("Obtained", "获取时间"),
+    "channels.col_obtained_by": ("By", "方式"),
 }

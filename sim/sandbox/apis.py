@@ -19,6 +19,7 @@ from ingest.platforms.lazada.connector import sign_request as lazada_sign
 from ingest.platforms.sample import SimOrder
 from ingest.platforms.shopee.connector import sign_request as shopee_sign
 from ingest.platforms.tiktok.connector import sign_request as tiktok_sign
+from sim.sandbox.credentials import Grants
 from sim.sandbox.faults import DRIFT_FIELDS, Fault
 from sim.sandbox.market import SHOP_IDS, Market, wall_seconds
 
@@ -83,17 +84,23 @@ def _int(value: Any, default: int) -> int:
 class Api:
     """Routes for one Market; `handle(channel, req, active)` answers one request under its faults."""
 
-    def __init__(self, market: Market):
-        self.market = market
+    def __init__(self, market: Market, grants: Grants | None = None):
+        self.market, self.grants = market, grants or Grants(market.clock)
 
     # -- shared -------------------------------------------------------------------------------------
-    def page(self, items: list, offset: int, size: int, active: dict[str, Fault]) -> tuple[list, int | None]:
-        """One page from `offset`; with `duplicate_pages` it also repeats half of the previous page."""
+    def page(
+        self, platform: str, items: list[SimOrder], offset: int, size: int, active: dict[str, Fault]
+    ) -> tuple[list[SimOrder], int | None]:
+        """One page from `offset` of a list computed for this request; with `duplicate_pages` it also
+        repeats half of the previous page; with `churn` the first orders served are edited afterwards."""
         lo = max(0, offset - size // 2) if "duplicate_pages" in active and offset > 0 else offset
         nxt = offset + size if offset + size < len(items) else None
         if nxt is not None and "repeat_token" in active and offset > 0:
             nxt = offset  # the server "forgets" to advance
-        return items[lo : offset + size], nxt
+        chunk = items[lo : offset + size]
+        if "churn" in active:
+            self.market.touch(platform, [s.platform_order_id for s in chunk[: active["churn"].orders]])
+        return chunk, nxt
 
     def render(self, platform: str, sims: list[SimOrder], active: dict[str, Fault]) -> list[dict]:
         orders = self.market.render(platform, sims)
@@ -123,7 +130,7 @@ class Api:
         sims = self.market.visible(
             "shopify", updated_from=_when(state["min"]), updated_to=_when(state["max"]), inclusive_to=True
         )
-        chunk, nxt = self.page(sims, state["offset"], limit, active)
+        chunk, nxt = self.page("shopify", sims, state["offset"], limit, active)
         headers = {}
         if nxt is not None:
             info = _token({**state, "offset": nxt})
@@ -164,7 +171,7 @@ class Api:
             updated_from=_when(req.query.get("modified_after")),
             updated_to=_when(req.query.get("modified_before")),
         )
-        chunk, _ = self.page(sims, (page - 1) * per_page, per_page, active)
+        chunk, _ = self.page("woocommerce", sims, (page - 1) * per_page, per_page, active)
         pages = max(1, -(-len(sims) // per_page))
         return Reply(
             200,
@@ -179,14 +186,12 @@ class Api:
         def err(error: str, message: str, status: int = 403) -> Refused:
             return Refused(Reply(status, {"error": error, "message": message, "request_id": "sbx"}))
 
-        if q.get("partner_id") != c["partner_id"] or q.get("access_token") != c["access_token"]:
-            raise err("error_auth", "Invalid partner_id or access_token.")
+        if q.get("partner_id") != c["partner_id"] or not self.grants.valid("shopee", q.get("access_token")):
+            raise err("error_auth", "Invalid partner_id or access_token (expired or revoked).")
         if q.get("shop_id") != SHOP_IDS["shopee"]:
             raise err("error_param", f"shop_id {q.get('shop_id')} is not authorized.")
         ts = _int(q.get("timestamp"), 0)
-        expected = shopee_sign(
-            c["partner_key"], c["partner_id"], req.path, ts, c["access_token"], q["shop_id"]
-        )
+        expected = shopee_sign(c["partner_key"], c["partner_id"], req.path, ts, q["access_token"], q["shop_id"])
         if not same(q.get("sign", ""), expected):
             raise err("error_sign", "Wrong sign.")
         if abs(wall_seconds() - ts) > 300:
@@ -199,7 +204,7 @@ class Api:
                     "error_param", "time_from/time_to must be at most 15 days apart; page_size 1..100.", 400
                 )
             sims = self.market.visible("shopee", updated_from=lo, updated_to=hi, inclusive_to=True)
-            chunk, nxt = self.page(sims, _int(q.get("cursor"), 0), size, active)
+            chunk, nxt = self.page("shopee", sims, _int(q.get("cursor"), 0), size, active)
             listed = [{"order_sn": s.platform_order_id} for s in chunk]
             return Reply(
                 200,
@@ -241,7 +246,7 @@ class Api:
             raise err("InvalidAppKey", "Invalid app key")
         if not same(q.get("sign", ""), lazada_sign(c["app_secret"], api_path, q)):
             raise err("IncompleteSignature", "The request signature does not conform to lazada standards")
-        if q.get("access_token") != c["access_token"]:
+        if not self.grants.valid("lazada", q.get("access_token")):
             raise err("IllegalAccessToken", "The specified access token is invalid or expired")
         if api_path == "/orders/items/get":
             wanted = {str(i) for i in json.loads(q.get("order_ids", "[]"))}
@@ -261,7 +266,7 @@ class Api:
         sims = self.market.visible(
             "lazada", updated_from=_when(q.get("update_after")), updated_to=_when(q.get("update_before"))
         )
-        chunk, _ = self.page(sims, offset, limit, active)
+        chunk, _ = self.page("lazada", sims, offset, limit, active)
         orders = [{k: v for k, v in o.items() if k != "items"} for o in self.render("lazada", chunk, active)]
         return Reply(
             200,
@@ -281,7 +286,7 @@ class Api:
 
         if q.get("app_key") != c["app_key"]:
             raise err(106010, "Invalid app_key", 401)
-        if req.headers.get("x-tts-access-token") != c["access_token"]:
+        if not self.grants.valid("tiktok", req.headers.get("x-tts-access-token")):
             raise err(105002, "Expired or invalid access token", 401)
         if not same(q.get("sign", ""), tiktok_sign(c["app_secret"], req.path, q, req.body)):
             raise err(106001, "Invalid signature", 401)
@@ -295,7 +300,7 @@ class Api:
             updated_to=_epoch(body.get("update_time_lt")),
         )
         offset = _untoken(q["page_token"])["offset"] if q.get("page_token") else 0
-        chunk, nxt = self.page(sims, offset, size, active)
+        chunk, nxt = self.page("tiktok", sims, offset, size, active)
         return Reply(
             200,
             {

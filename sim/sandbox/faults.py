@@ -5,7 +5,10 @@
 
 Kinds: `429` (throttled, with Retry-After), `503`, `slow` (sleep `delay_s`, then answer), `malformed`
 (a 200 whose JSON is cut short), `drift` (a required field renamed), `duplicate_pages` (each page also
-repeats half of the previous one), `repeat_token` (the next-page token never changes).
+repeats half of the previous one), `repeat_token` (the next-page token never changes), `churn` (after
+serving a page of an order list, `orders` of the orders on it are edited, so they leave their place and
+every later order moves up: what a busy shop does to a client paging by offset), `expire_token` (every
+access token the sandbox issued for the channel expires now; its refresh token still works).
 `times` counts requests (-1: until cleared); `after` lets that many requests through first.
 """
 
@@ -16,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 from ingest.platforms import PLATFORMS
 
-KINDS = ("429", "503", "slow", "malformed", "drift", "duplicate_pages", "repeat_token")
+KINDS = ("429", "503", "slow", "malformed", "drift", "duplicate_pages", "repeat_token", "churn", "expire_token")
 # The field each platform's normalizer requires that `drift` renames (placed time everywhere).
 DRIFT_FIELDS = {code: p.sandbox.drift_field for code, p in PLATFORMS.items()}
 
@@ -28,6 +31,7 @@ class Fault:
     after: int = 0
     retry_after: float = 1.0
     delay_s: float = 2.0
+    orders: int = 2  # churn: orders edited after each list page
 
 
 class Faults:

@@ -2,8 +2,10 @@
 
 Every order has a fixed timeline drawn from a seeded RNG (placed → paid → shipped → delivered, or placed
 → cancelled). What the APIs show at clock time t is each order as of t: orders placed after t do not
-exist yet, and an order's stage and `update_time` are those of its last step at or before t. Freeze
-the clock in tests for a stable order set; advance it to make orders appear and move.
+exist yet, and an order's stage and `update_time` are those of its last step at or before t, or of its
+last edit (`touch`, the `churn` fault: a changed note or address moves the order's update time to now).
+The clock runs (from a chosen start in tests), so every page is computed from the live state at the
+moment it is asked for; freeze it only where a test needs a fixed order set.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ PROVINCES = [("浙江", "杭州"), ("江苏", "南京"), ("上海", "上海"), (
 class Clock:
     """The marketplace's time: the wall clock plus an offset, or frozen at a moment. Thread-safe."""
 
-    def __init__(self, frozen: datetime | None = None):
+    def __init__(self, frozen: datetime | None = None, *, start: datetime | None = None):
+        """Frozen at `frozen`; or running at wall-clock speed from `start` (default: the wall clock)."""
         self._lock = threading.Lock()
-        self._frozen, self._offset = frozen, timedelta(0)
+        self._frozen = frozen
+        self._offset = (start - datetime.now(UTC)) if start is not None else timedelta(0)
 
     def now(self) -> datetime:
         with self._lock:
@@ -146,6 +150,9 @@ class Market:
         future_days: float = 0,
     ):
         self.clock = clock
+        self._touch_lock = threading.Lock()
+        self.touched: dict[tuple[str, str], datetime] = {}  # (platform, id) → when it was last edited
+        self.touches = 0
         start = clock.now() - timedelta(days=days)
         span = (days + future_days) * 86400
         self.timelines: dict[str, list[Timeline]] = {}
@@ -171,6 +178,9 @@ class Market:
             sim = tl.at(t)
             if sim is None:
                 continue
+            edited = self.touched.get((platform, sim.platform_order_id))
+            if edited is not None and edited <= t:
+                sim = replace(sim, modified=edited, buyer_note=f"edited {edited:%H:%M:%S}")
             u = sim.updated
             if updated_from is not None and u < updated_from:
                 continue
@@ -179,6 +189,15 @@ class Market:
             out.append(sim)
         out.sort(key=lambda s: (s.updated, s.platform_order_id))
         return out
+
+    def touch(self, platform: str, order_ids: list[str]) -> None:
+        """Edit these orders now: each leaves its place in an update-time ordered list and every later
+        order moves up."""
+        at = self.clock.now()
+        with self._touch_lock:
+            for pid in order_ids:
+                self.touched[(platform, pid)] = at
+            self.touches += len(order_ids)
 
     def order_ids(self, platform: str) -> list[str]:
         """The platform ids of every order that exists now: what a complete pull must end up with."""

@@ -11,6 +11,10 @@ API beside them drives tests and demos:
     POST   /_sandbox/faults   {"channel": "shopee", "kind": "429", "times": 2, "retry_after": 1}
     DELETE /_sandbox/faults[?channel=shopee]
     POST   /_sandbox/clock    {"freeze": "2026-03-01T00:00:00+00:00"} or {"advance_s": 600}
+    GET    /_sandbox/tokens                     counts: issued, refreshes, refused, reused refresh tokens
+    POST   /_sandbox/tokens   {"expire": "shopee"} or {"revoke": "shopee"}
+
+The platforms' authorization and token endpoints are in credentials.py.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from sim.sandbox.apis import THROTTLED, Api, Refused, Reply, Req
+from sim.sandbox.credentials import AuthApi, Grants
 from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.market import Clock, Market
 
@@ -52,7 +57,9 @@ class Sandbox:
             self.clock, orders_per_platform=orders_per_platform, days=days, seed=seed, future_days=future_days
         )
         self.faults = Faults()
-        self.api = Api(self.market)
+        self.grants = Grants(self.clock)
+        self.auth = AuthApi(self.grants)
+        self.api = Api(self.market, self.grants)
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -77,12 +84,17 @@ class Sandbox:
         """One request: control API, or a platform API under that channel's faults."""
         if req.path.startswith("/_sandbox/"):
             return self.control(req)
+        token_endpoint = self.auth.route(req.method, req.path)
+        if token_endpoint is not None:
+            return Reply(*token_endpoint(req))
         routed = self.api.route(req)
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
         self.requests += 1
         active = self.faults.draw(channel)
+        if "expire_token" in active:
+            self.grants.expire(channel)
         if "slow" in active:
             time.sleep(active["slow"].delay_s)
         if "429" in active:
@@ -124,6 +136,12 @@ class Sandbox:
             if "advance_s" in spec:
                 self.clock.advance(float(spec["advance_s"]))
             return Reply(200, {"now": self.clock.now().isoformat()})
+        if what == "tokens":
+            spec = json.loads(req.body or "{}") if req.method == "POST" else {}
+            for action in ("expire", "revoke"):
+                if action in spec:
+                    getattr(self.grants, action)(spec[action])
+            return Reply(200, self.grants.listing())
         return Reply(404, {"error": f"unknown control {req.method} {req.path}"})
 
 

@@ -62,7 +62,7 @@ PLATFORMS = tuple(DECLARED)
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox(clock=Clock(T0), orders_per_platform=120, days=20).start()
+    sb = Sandbox(clock=Clock(start=T0), orders_per_platform=120, days=20).start()  # a running clock
     yield sb
     sb.stop()
 

@@ -48,3 +48,19 @@ def test_resume_of_a_feed_someone_else_resumed_says_it_was_no_longer_paused(hand
                                 "Reload the page to see its state.")
     db = connect(handmade_lake)
     assert db.con.execute("select count(*) from actions where action = 'resume_channel'").fetchone()[0] == 1
+
+
+def test_channels_page_shows_token_expiry_and_never_a_token(settings, monkeypatch) -> None:
+    from models import tokens
+
+    monkeypatch.setenv("ORDERHUB_DATA", str(settings.data_dir))
+    tokens.save_grant(settings.data_dir, "shopee", "220001", {
+        "access_token": "AT-SECRET-1", "refresh_token": "RT-SECRET-1", "obtained_by": "refresh",
+        "access_expires_at": "2026-03-01T16:00:00+00:00", "refresh_expires_at": "2026-03-31T12:00:00+00:00",
+        "obtained_at": "2026-03-01T12:00:00+00:00"})
+    at = open_app(dates=None, page="pages/channels.py", role="ops")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "access_expires_at" in d.value.columns)
+    assert str(table.loc[0, "access_expires_at"]) == "2026-03-01 16:00:00+00:00" and table.loc[0, "shop_id"] == "220001"
+    shown = table.to_csv() + "".join(str(m.value) for m in at.markdown) + "".join(str(c.value) for c in at.caption)
+    assert "SECRET" not in shown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from ingest.pipeline import run_channel
@@ -54,8 +56,11 @@ def test_drift_quarantines_then_pauses_and_resume_recovers(sandbox, settings, pl
 
 
 def test_a_few_bad_payloads_are_quarantined_without_pausing(sandbox, settings) -> None:
-    sandbox.faults.add("shopify", "drift", times=1)  # only the first page drifts
+    # One reply drifts: the second. The first asks for all 30 days, overflows a page and is split; the
+    # second asks for the older 15 days, which fit a page: its orders are the ones quarantined.
+    sandbox.faults.add("shopify", "drift", times=1, after=1)
     result = run(sandbox, settings, "shopify", max_failures=100)
-    assert result.outcome == "ok" and result.quarantined == 25
-    assert result.new == len(sandbox.market.order_ids("shopify")) - 25
+    older = sandbox.market.visible("shopify", updated_from=T0 - timedelta(days=30), updated_to=T0 - timedelta(days=15))
+    assert result.outcome == "ok" and result.quarantined == len(older) > 0
+    assert result.new == len(sandbox.market.order_ids("shopify")) - result.quarantined
     assert channel_state.pause_of(settings, "shopify", channel(sandbox, "shopify").shop_id) is None

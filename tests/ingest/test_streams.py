@@ -86,14 +86,21 @@ def test_a_stream_without_paginator_is_one_request() -> None:
     assert tokens(fake) == [None]
 
 
-def test_fetch_cuts_the_window_and_pages_each_span_with_a_fresh_paginator() -> None:
-    # The same token in two windows is fine: each span gets its own paginator.
-    fake = Fake({None: reply([{"no": 1}], "a"), "a": reply([])})
+def test_fetch_cuts_the_window_into_the_platforms_spans_and_reads_each_whole() -> None:
+    # Each span is asked once: its first page says there is no more, so it is complete.
+    fake = Fake({None: reply([{"no": 1}])})
     pages = list(fake.fetch(T0, T0 + timedelta(days=1, hours=12)))
-    assert [(p.kind, p.records) for p in pages] == [("fake.orders", [{"no": 1}]), ("fake.orders", [])] * 2
+    assert [(p.kind, p.records) for p in pages] == [("fake.orders", [{"no": 1}])] * 2
     spans = [(start, end) for _, start, end, _ in fake.asked]
     day = T0 + timedelta(days=1)
-    assert spans == [(T0, day), (T0, day), (day, day + timedelta(hours=12)), (day, day + timedelta(hours=12))]
+    assert spans == [(T0, day), (day, day + timedelta(hours=12))]
+
+
+def test_a_span_whose_first_page_says_more_is_split_not_paged() -> None:
+    fake = Fake({None: reply([{"no": 1}], "a"), "a": reply([{"no": 2}])})
+    fake.first_page(T0, T0 + timedelta(hours=1))
+    assert fake.first_page(T0, T0 + timedelta(hours=1)) == ([{"no": 1}], True)
+    assert tokens(fake) == [None, None]  # the next page is never asked for
 
 
 def test_the_order_id_field_is_the_streams_primary_key() -> None:

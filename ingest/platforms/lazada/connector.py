@@ -3,7 +3,7 @@
 Checked against open.lazada.com ("GetOrders", "GetMultipleOrderItems", "Sign the API request") and the
 Lazada best-practice guide "Get order": common parameters `app_key, timestamp (ms), sign_method=sha256,
 access_token, sign`; `update_after`/`update_before` ISO 8601, `sort_by=updated_at`; `offset`/`limit`
-(limit ≤ 100, offset ≤ 5000: past that, restart the window from the last `updated_at` seen); the reply
+(limit ≤ 100, offset ≤ 5000); the reply
 `{"code": "0", "data": {...}}` on success, otherwise `{"code": "...", "type": "ISV|SYSTEM", "message"}`
 with `ApiCallLimit` (throttled) retriable. Items come from `/orders/items/get?order_ids=[...]`.
 
@@ -23,6 +23,7 @@ from ingest.connectors.paginators import OffsetPaginator, Token
 from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Stream
 from ingest.http import FatalError, Response
+from ingest.platforms.lazada.auth import LazadaAuth
 from ingest.platforms.lazada.normalize import with_items
 
 MAX_OFFSET = 5000
@@ -57,6 +58,8 @@ class LazadaConnector(Connector):
     stream = ORDERS
     side_streams = (ITEMS,)
     credential_names = ("app_key", "app_secret", "access_token")
+    auth_class = LazadaAuth  # tokens expire: ./auth.py refreshes them
+    token_errors = ("IllegalAccessToken",)
 
     def signed(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         c = self.creds
@@ -86,24 +89,9 @@ class LazadaConnector(Connector):
             stream.method, self.base_url + stream.path, params=self.signed(stream.path, params), check=self.check
         )
 
-    def fetch_window(self, start: datetime, end: datetime) -> Iterator[Page]:
-        """Past the offset cap, the window restarts from the last `updated_at` seen."""
-        after = start
-        while True:
-            paginator = OffsetPaginator(self.page_size, MAX_OFFSET)
-            last_seen = after
-            for orders, _ in self.pages(ORDERS, after, end, paginator):
-                if orders:
-                    yield Page(self.with_items(orders), KIND)
-                    last_seen = max([last_seen, *filter(None, map(last_update, orders))])
-            if not paginator.exhausted:
-                return
-            if last_seen <= after:
-                raise FatalError(
-                    f"{self.cfg.key}: more than {MAX_OFFSET} orders share one updated_at; "
-                    "cannot page past the offset cap"
-                )
-            after = last_seen
+    def orders(self, records: list[dict]) -> Iterator[Page]:
+        """Lazada keeps status, currency and SKUs on the items: each order goes out with its items."""
+        yield Page(self.with_items(records), KIND)
 
     def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
         params = {
@@ -123,26 +111,7 @@ class LazadaConnector(Connector):
         for i in range(0, len(orders), ITEMS_BATCH):
             chunk = orders[i : i + ITEMS_BATCH]
             ids = [o["order_id"] for o in chunk if o.get("order_id") is not None]
-            body = self.get(ITEMS, {"order_ids": json.dumps(ids, separators=(",", ":"))}).body if ids else {}
+            wanted = {"order_ids": json.dumps(ids, separators=(",", ":"))}
+            body = self.send(lambda w=wanted: self.get(ITEMS, w)).body if ids else {}
             out.extend(with_items(o, body) for o in chunk)
         return out
-
-
-def last_update(order: dict) -> datetime | None:
-    return parse_lazada_time(order.get(ORDERS.replication_key or ""))
-
-
-def parse_lazada_time(value: Any) -> datetime | None:
-    """Lazada writes '2018-02-10 16:00:00 +0800'; also accept ISO 8601. None when unreadable."""
-    if not isinstance(value, str):
-        return None
-    for fmt in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None

@@ -20,6 +20,7 @@ from ingest.connectors.paginators import CursorPaginator, Token
 from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Payload, Stream
 from ingest.http import FatalError, Response
+from ingest.platforms.shopee.auth import ShopeeAuth
 
 LIST = Stream(
     "shopee.get_order_list",
@@ -66,6 +67,8 @@ class ShopeeConnector(Connector):
     stream = LIST
     side_streams = (DETAIL,)
     credential_names = ("partner_id", "partner_key", "access_token")
+    auth_class = ShopeeAuth  # tokens expire: ./auth.py refreshes them
+    token_errors = ("error_auth", "invalid_access_token", "invalid_acceess_token")
 
     def common(self, path: str) -> dict[str, Any]:
         ts = int(self.wall_clock())
@@ -109,5 +112,6 @@ class ShopeeConnector(Connector):
         numbers = [str(o["order_sn"]) for o in records]
         for i in range(0, len(numbers), DETAIL_BATCH):
             batch = numbers[i : i + DETAIL_BATCH]
-            resp = self.get(DETAIL, {"order_sn_list": ",".join(batch), "response_optional_fields": DETAIL_FIELDS})
+            wanted = {"order_sn_list": ",".join(batch), "response_optional_fields": DETAIL_FIELDS}
+            resp = self.send(lambda w=wanted: self.get(DETAIL, w))
             yield Page(DETAIL.records(resp.body, self.cfg.key), DETAIL.name)

@@ -5,6 +5,8 @@ cursor pagination through the `Link` header (rel="next" carries `page_info`); a 
 `page_info` may only add `limit` (and `fields`), every other filter is fixed by the first request;
 `limit` ≤ 250; `status=any` to include closed and cancelled orders; `updated_at_min/max` ISO 8601;
 auth header `X-Shopify-Access-Token`; the REST bucket leaks 2 requests/s (429 + `Retry-After` beyond).
+Admin API access tokens of a custom app do not expire (until the app is uninstalled): a plain
+credential, no refresh (docs/connecting-a-shop.md).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from ingest.connectors.paginators import CursorPaginator, Token
 from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Stream
 from ingest.http import FatalError, Response
+from ingest.platforms.tiktok.auth import TikTokAuth
 
 SEARCH = Stream(
     "tiktok.orders.search",
@@ -51,6 +52,8 @@ class TikTokConnector(Connector):
     max_page_size = 100
     stream = SEARCH
     credential_names = ("app_key", "app_secret", "access_token", "shop_cipher")
+    auth_class = TikTokAuth  # tokens expire: ./auth.py refreshes them
+    token_errors = ("105001", "105002")
 
     def check(self, resp: Response) -> None:
         body = resp.body

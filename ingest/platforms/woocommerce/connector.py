@@ -5,11 +5,13 @@ WooCommerce connector: `modified_after`/`modified_before` with `dates_are_gmt=tr
 `page`/`per_page` (≤ 100) with the page count in the `X-WP-TotalPages` header, HTTP Basic auth with the
 consumer key and secret (over HTTPS), errors as `{"code", "message", "data": {"status"}}` with a
 matching HTTP status. Sorted by `modified` ascending so a page boundary moves forward in time.
+Consumer keys do not expire (until revoked in WooCommerce): a plain credential, no refresh
+(docs/connecting-a-shop.md).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ingest.connectors.base import Connector, iso_utc
 from ingest.connectors.paginators import PageNumberPaginator, Token
@@ -33,8 +35,8 @@ class WooCommerceConnector(Connector):
     credential_names = ("consumer_key", "consumer_secret")
 
     def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
-        params = {
-            "modified_after": iso_utc(start),
+        params = {  # "after" may exclude its own second: start one second early (the run dedups overlaps)
+            "modified_after": iso_utc(start - timedelta(seconds=1)),
             "modified_before": iso_utc(end),
             "dates_are_gmt": "true",
             "orderby": "modified",
