@@ -122,7 +122,10 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One Lazada order with its items under `items` (see with_items)."""
     smap = status_map or default_status_map()
     if not r.items("items"):
-        raise r.fail("items", "missing: merge the /orders/items/get items under 'items' (lazada.with_items)")
+        raise r.fail(
+            "items", "missing: Lazada keeps currency and status on the items; pass the saved /orders/items/get "
+            "response with --items (or merge it with lazada.with_items)"
+        )
     currency = r.currency("items.0.currency", "currency")
     raw_status, key = _status_key(r, smap)
     zone = shop_zone(r)
