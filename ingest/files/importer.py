@@ -31,6 +31,7 @@ from ingest.files.tables import ImportFileError, read_table
 from ingest.normalize.base import Line, NormalizedOrder, Reader
 from ingest.normalize.rows import finish
 from models import lake
+from models.corrections import keep_corrections
 from models.settings import ConfigError, load_settings
 
 Row = tuple[int, dict[str, Any]]
@@ -227,7 +228,7 @@ def import_file(
         "order_lines": [li for o in built for li in o.lines],
         "order_events": [e for o in built for e in o.events],
         "exceptions": [x for o in built for x in o.exceptions],
-        "orders": [o.order for o in built],
+        "orders": keep_corrections(lake_dir, [o.order for o in built]),  # a console correction stays
     }
     for table, table_rows in tables.items():  # orders last: an order is visible only with its details
         lake.write(lake_dir, table, table_rows)
