@@ -53,20 +53,29 @@ class ImportResult:
     rejected_rows: int = 0
     reject_file: Path | None = None
     written: dict[str, int] = field(default_factory=dict)
+    held_rows: int = 0
+    held_file: Path | None = None
 
 
 class Progress:
-    """Prints every 5% with rows/s to stderr, for files large enough that someone is waiting."""
+    """Prints every 5% (and at least every `every_s` seconds) with rows/s to stderr, for files large enough
+    that someone is waiting."""
 
-    def __init__(self, label: str, total: int, *, stream: TextIO = sys.stderr, min_rows: int = 2000) -> None:
-        self.label, self.total, self.stream = label, total, stream
+    def __init__(
+        self, label: str, total: int, *, stream: TextIO = sys.stderr, min_rows: int = 2000, every_s: float = 5.0
+    ) -> None:
+        self.label, self.total, self.stream, self.every_s = label, total, stream, every_s
         self.enabled = total >= min_rows
         self.done, self.next_pct, self.started = 0, 5, time.monotonic()
+        self.printed = self.started
 
     def tick(self, rows: int = 1) -> None:
         self.done += rows
-        if not self.enabled or self.done * 100 < self.next_pct * self.total:
+        if not self.enabled:
             return
+        if self.done * 100 < self.next_pct * self.total and time.monotonic() - self.printed < self.every_s:
+            return
+        self.printed = time.monotonic()
         rate = self.done / max(time.monotonic() - self.started, 1e-6)
         pct = self.done * 100 // self.total
         print(
@@ -237,25 +246,64 @@ def import_file(
     return result
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest import", description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="a .csv or .xlsx export")
-    parser.add_argument(
-        "--profile", type=Path, required=True, help="column profile (see docs/file-import.md)"
-    )
-    parser.add_argument("--data", type=Path, help="data directory (default: $ORDERHUB_DATA or ./data)")
-    args = parser.parse_args(argv[1:])
-    try:
-        settings = load_settings(args.data)
-        result = import_file(args.file, load_profile(args.profile), settings.lake_dir)
-    except (ImportFileError, ProfileError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"imported {result.orders} order(s), {result.lines} line(s) from {result.rows} row(s) of {args.file}"
-        f" (batch {result.batch_id})"
-    )
+FLAGS = ("orders", "items", "payments")  # the order one command imports them in: orders first
+
+
+def _jobs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[tuple[str, Path, Path]]:
+    """(kind, file, profile) per file given: FILE --profile P, and/or --orders/--items/--payments FILE."""
+    jobs = [(kind, getattr(args, kind), getattr(args, f"{kind}_profile") or args.profile) for kind in FLAGS
+            if getattr(args, kind)]
+    if args.file:
+        jobs.insert(0, ("", args.file, args.profile))
+    if not jobs:
+        parser.error("give a FILE, or --orders / --items / --payments")
+    missing = [f"--{kind or 'profile'}-profile" if kind else "--profile" for kind, _, p in jobs if p is None]
+    if missing:
+        parser.error(f"no profile for {missing[0].removesuffix('-profile')} (give {missing[0]} or --profile)")
+    return jobs
+
+
+def _one(kind: str, path: Path, profile_path: Path, lake_dir: Path) -> ImportResult:
+    """Import one file with its profile, checking that the profile is for what the flag says."""
+    from ingest.files.attach import attach_file, release_held  # attach imports this module
+
+    profile = load_profile(profile_path)
+    if kind and profile.kind != kind:
+        raise ProfileError(f"{profile_path}: [source] kind is {profile.kind!r} but it was given for --{kind}")
+    if profile.kind != "orders":
+        return attach_file(path, profile, lake_dir)
+    result = import_file(path, profile, lake_dir)
+    for released in release_held(lake_dir):
+        print(f"released {released.lines} held row(s) of {released.path.name}", file=sys.stderr)
+    return result
+
+
+def _report(path: Path, result: ImportResult) -> int:
+    print(f"imported {result.orders} order(s), {result.lines} line(s) from {result.rows} row(s) of {path}"
+          f" (batch {result.batch_id})")
+    if result.held_file:
+        print(f"{result.held_rows} row(s) held until their orders arrive; see {result.held_file}", file=sys.stderr)
     if result.reject_file:
         print(f"{result.rejected_rows} row(s) rejected; see {result.reject_file}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest import", description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path, nargs="?", help="a .csv or .xlsx export")
+    parser.add_argument("--profile", type=Path, help="column profile (see docs/file-import.md)")
+    for kind in FLAGS:
+        parser.add_argument(f"--{kind}", type=Path, help=f"the {kind} export of a history migration")
+        parser.add_argument(f"--{kind}-profile", type=Path, help=f"its profile (kind = \"{kind}\"; else --profile)")
+    parser.add_argument("--data", type=Path, help="data directory (default: $ORDERHUB_DATA or ./data)")
+    args = parser.parse_args(argv[1:])
+    code = 0
+    for kind, path, profile in _jobs(parser, args):
+        try:
+            result = _one(kind, path, profile, load_settings(args.data).lake_dir)
+        except (ImportFileError, ProfileError, ConfigError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        code = max(code, _report(path, result))
+    return code

@@ -55,6 +55,8 @@ SECTIONS = {
         "sheet",
         "split_address",
         "group_by",
+        "kind",
+        "unknown_orders",
     },
     "columns": set(ORDER_FIELDS + LINE_FIELDS),
     "events": set(lifecycle.EVENTS),
@@ -63,6 +65,8 @@ SECTIONS = {
     "limits": set(Limits.__dataclass_fields__),
 }
 OPTIONAL_SECTIONS = ("amounts", "limits")
+KINDS = ("orders", "items", "payments")  # items and payments attach to orders already in the lake
+UNKNOWN_ORDERS = ("reject", "hold")  # a row of an order the lake lacks: rejected, or held until it arrives
 
 
 def column_key(name: object) -> str:
@@ -93,6 +97,8 @@ class Profile:
     required_columns: tuple[str, ...] = field(default=())
     amounts: AmountRule = field(default_factory=AmountRule)
     limits: Limits = field(default_factory=Limits)
+    kind: str = "orders"
+    unknown_orders: str = "reject"
 
 
 def _need(path: Path, table: dict, section: str, key: str) -> object:
@@ -114,9 +120,29 @@ def _check_keys(path: Path, doc: dict) -> None:
                 f"{path}: [{section}] {unknown[0]!r} is not a known {what}; known: "
                 f"{', '.join(sorted(SECTIONS[section]))}"
             )
+    optional = OPTIONAL_SECTIONS if _kind(path, doc) == "orders" else (*OPTIONAL_SECTIONS, "events", "status")
     for section in SECTIONS:
-        if section not in doc and section not in OPTIONAL_SECTIONS:
+        if section not in doc and section not in optional:
             raise ProfileError(f"{path}: section [{section}] is missing")
+
+
+def _choice(path: Path, doc: dict, key: str, allowed: tuple[str, ...]) -> str:
+    value = doc.get("source", {}).get(key, allowed[0]) if isinstance(doc.get("source"), dict) else allowed[0]
+    if value not in allowed:
+        raise ProfileError(f"{path}: [source] {key} = {value!r}; use one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _kind(path: Path, doc: dict) -> str:
+    """orders (the default), items or payments; the last two never write an order row (nor its status)."""
+    kind = _choice(path, doc, "kind", KINDS)
+    if kind != "orders" and "status" in doc:
+        raise ProfileError(f"{path}: [status] is for orders files; an {kind} file never changes a status")
+    if kind == "payments" and "paid" not in doc.get("events", {}):
+        raise ProfileError(f"{path}: [events] is missing required key 'paid' (a payments file dates payments)")
+    if kind == "items" and not set(doc.get("columns", {})) & set(LINE_FIELDS):
+        raise ProfileError(f"{path}: [columns] names no line field; an items file needs one of {LINE_FIELDS}")
+    return kind
 
 
 def _status_map(path: Path, channel: str, status: dict, base: StatusMap) -> StatusMap:
@@ -165,7 +191,7 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
     _check_keys(path, doc)
-    source, columns, events, status = doc["source"], doc["columns"], doc["events"], doc["status"]
+    source, columns, events, status = doc["source"], doc["columns"], doc.get("events", {}), doc.get("status", {})
     channel = str(_need(path, source, "source", "channel"))
     tz_name = str(_need(path, source, "source", "timezone"))
     try:
@@ -173,12 +199,14 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ProfileError(f"{path}: [source] timezone {tz_name!r} is not a known IANA zone") from exc
     _need(path, columns, "columns", "platform_order_id")
-    _need(path, events, "events", "placed")
-    if "currency" not in source and "currency" not in columns:
+    kind = _kind(path, doc)
+    if kind == "orders":
+        _need(path, events, "events", "placed")
+    if kind == "orders" and "currency" not in source and "currency" not in columns:
         raise ProfileError(
             f"{path}: [source] is missing required key 'currency' (or map a [columns] currency)"
         )
-    status_cols = _need(path, status, "status", "column")
+    status_cols = _need(path, status, "status", "column") if kind == "orders" else ()
     status_cols = (status_cols,) if isinstance(status_cols, str) else tuple(status_cols)  # type: ignore[arg-type]
     status_cols = tuple(map(column_key, status_cols))
     for section, table in (("columns", columns), ("events", events)):
@@ -207,4 +235,6 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
         required_columns=tuple(dict.fromkeys([*columns.values(), *events.values(), *status_cols, *group_by])),
         amounts=_amounts(path, doc.get("amounts", {})),
         limits=_limits(path, doc.get("limits", {})),
+        kind=kind,
+        unknown_orders=_choice(path, doc, "unknown_orders", UNKNOWN_ORDERS),
     )

@@ -111,7 +111,7 @@ _ORDER_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, Any]) -> list[dict[str, Any]]:
+def line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {"order_id": oid, "line_no": n, "sku": line.sku, "title": line.title, "category": None,
          "qty": line.qty, "unit_price_cents": line.unit_price_cents, "currency": currency,
@@ -168,7 +168,7 @@ def finish(
     common = {"placed_at": fields["placed_at"], "updated_at": updated_at, "ingested_at": fetched_at,
               "batch_id": batch_id}
     return NormalizedOrder(
-        order, _line_rows(oid, lines, currency, common),
+        order, line_rows(oid, lines, currency, common),
         event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id), dict(reader.explain),
         exceptions, list(reader.unreadable),
     )
