@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.config_check import ConfigError, check_keys
+
 FX_FILE = "fx_rates.toml"  # written by `python -m ingest fx-rates`; read over the default rates
 
 
-class ConfigError(ValueError):
-    """A configuration file is unreadable or holds a bad value; the message names the file and key."""
+__all__ = ["ConfigError", "Settings", "load_settings", "setting_help"]
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read settings ({exc}); fix or remove the file") from exc
     known = {f.name for f in fields(Settings)} - {"data_dir"}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    check_keys(path, "", values, known, "setting")
     if "fx_rates" in values:
         values["fx_rates"] = {**settings.fx_rates, **values["fx_rates"]}
     if "accuracy_exception_types" in values:

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from ingest.config import load_channels
 from ingest.pipeline import resume
 from ingest.state import Paused
 from models.channel_health import channel_health, recent_errors, visible_feeds
 from models.channels import channel_name
+from models.settings import ConfigError
 from ui import data, frame, lang, t
 from ui.access import current_access
 from ui.auth import current_user
@@ -24,6 +26,10 @@ COLUMNS = {"channel_name": "col_channel", "shop_id": "col_shop", "state": "col_s
 
 st.title(t("channels.title"))
 db = data.db()
+try:  # a typo in channels.toml is shown here (file, key, closest name), not as a traceback
+    load_channels(db.settings)
+except ConfigError as exc:
+    st.error(t("channels.config_error", error=plain(exc, limit=None)))
 access = current_access()  # only the feeds of the user's channels and shops
 health, errors = (visible_feeds(f, access) for f in (channel_health(db, datetime.now(UTC)), recent_errors(db)))
 paused = {k: v for k, v in Paused(db.settings.data_dir).all().items() if access.sees_feed(*k.split("/", 1))}

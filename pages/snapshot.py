@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from models.auth import can
-from reports.config import config_path, load_email_config
+from models.settings import ConfigError
+from reports.config import EmailConfig, config_path, load_email_config
 from reports.mailer import SmtpConfig
 from reports.static_charts import ChartError
 from reports.weekly import last_complete_week, week_name
@@ -35,7 +36,11 @@ monday = left.selectbox(t("snapshot.week"), weeks, key="snapshot_week",
 mail_lang = middle.radio(t("snapshot.lang"), ["en", "zh"], key="snapshot_lang", horizontal=True,
                          index=["en", "zh"].index(lang()), format_func=lambda c: {"en": "English", "zh": "中文"}[c])
 
-config = load_email_config(settings)
+try:  # a typo in email.toml is shown (file, key, closest name), not a traceback; nobody is configured meanwhile
+    config = load_email_config(settings)
+except ConfigError as exc:
+    st.error(t("config.unreadable", error=plain(exc, limit=None)))
+    config = EmailConfig()
 smtp = SmtpConfig.from_env()
 if config.snapshot_recipients:
     st.caption(t("snapshot.recipients", names=plain(", ".join(config.snapshot_recipients))))

@@ -18,6 +18,7 @@ from ingest.files.amounts import DECIMALS, THOUSANDS, AmountRule
 from ingest.files.limits import Limits
 from ingest.normalize.status_map import COMMON, StatusMap, default_status_map
 from models import lifecycle
+from models.config_check import unknown_key
 from models.settings import ConfigError
 
 # Canonical fields a column can fill. Money fields take the amount as printed ("12.90", "¥1,299.00");
@@ -110,16 +111,13 @@ def _need(path: Path, table: dict, section: str, key: str) -> object:
 def _check_keys(path: Path, doc: dict) -> None:
     for section, value in doc.items():
         if section not in SECTIONS:
-            raise ProfileError(f"{path}: unknown section [{section}]; known: {', '.join(sorted(SECTIONS))}")
+            raise ProfileError(str(unknown_key(path, "", section, SECTIONS, "section")))
         if not isinstance(value, dict):
             raise ProfileError(f"{path}: [{section}] must be a table")
-        unknown = sorted(set(value) - SECTIONS[section])
-        if unknown:
-            what = {"columns": "canonical field", "events": "lifecycle event"}.get(section, "key")
-            raise ProfileError(
-                f"{path}: [{section}] {unknown[0]!r} is not a known {what}; known: "
-                f"{', '.join(sorted(SECTIONS[section]))}"
-            )
+        for key in value:
+            if key not in SECTIONS[section]:
+                what = {"columns": "canonical field", "events": "lifecycle event"}.get(section, "key")
+                raise ProfileError(str(unknown_key(path, f"[{section}]", key, SECTIONS[section], what)))
     optional = OPTIONAL_SECTIONS if _kind(path, doc) == "orders" else (*OPTIONAL_SECTIONS, "events", "status")
     for section in SECTIONS:
         if section not in doc and section not in optional:

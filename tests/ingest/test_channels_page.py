@@ -29,3 +29,14 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     db = connect(settings)
     row = db.con.execute("select user, role, action, target_id from actions where action = 'resume_channel'").fetchall()
     assert row == [("test.ops", "ops", "resume_channel", "tiktok/7000001")]
+
+
+def test_a_typo_in_channels_toml_is_shown_not_a_traceback(settings, monkeypatch) -> None:
+    monkeypatch.setenv("ORDERHUB_DATA", str(settings.data_dir))
+    settings.config_dir.mkdir(parents=True, exist_ok=True)
+    (settings.config_dir / "channels.toml").write_text(
+        '[[channel]]\nchannel = "shoppe"\nshop_id = "a"\nbase_url = "http://x"\n', encoding="utf-8")
+    at = open_app(dates=None, page="pages/channels.py", role="ops")
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # data shown as text: Markdown escaped
+    assert any("'shoppe'" in e and "did you mean 'shopee'" in e for e in shown)
