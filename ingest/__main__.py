@@ -7,6 +7,7 @@
     python -m ingest import FILE --profile P # CSV/XLSX import
     python -m ingest normalize --platform P FILE.json [--explain]
     python -m ingest sandbox --port 8765     # local marketplace speaking the platforms' APIs
+    python -m ingest fx-rates eurofxref.csv  # exchange rates from the ECB's daily CSV
     python -m ingest compact                 # merge small lake files
     python -m ingest redact-errors           # mask secrets in stored errors (compact does it too)
 
@@ -27,9 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("ingest.scheduler", "pull every channel once (or --channel C)"),
     "authorize": ("ingest.authorize", "authorize a shop whose tokens expire (--channel C --shop S)"),
     "serve": ("ingest.scheduler", "run the scheduler until SIGTERM"),
-    "import": ("ingest.files.importer", "import a CSV/XLSX file with a column profile"),
+    "import": ("ingest.files.cli", "import a CSV/XLSX file with a column profile"),
     "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),
     "sandbox": ("sim.sandbox.server", "serve the platforms' APIs locally over generated orders"),
+    "fx-rates": ("ingest.fx", "update exchange rates from a file such as the ECB's eurofxref.csv"),
     "compact": ("ingest.maintenance", "merge small lake files; no query result changes"),
     "redact-errors": ("ingest.maintenance", "mask secrets in errors stored before redaction (idempotent)"),
 }

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.http import FatalError
+from models import channel_state
+from models.config_check import check_keys, unknown_key
 from models.settings import ConfigError, Settings
 
 
@@ -109,19 +111,38 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read ({exc}); fix or remove the file") from exc
 
 
+def _check_platform(path: Path, index: int, code: object) -> None:
+    """A channel's code must be a platform OrderHub has a connector for (ingest/platforms)."""
+    from ingest.platforms import PLATFORMS  # the registry imports the connectors, which import this module
+
+    if code is not None and code not in PLATFORMS:
+        raise unknown_key(path, f"[[channel]] #{index}:", str(code), PLATFORMS, "channel")
+
+
 def load_channels(settings: Settings, path: Path | None = None) -> list[ChannelConfig]:
-    """Every configured (channel, shop), defaults applied; unknown keys raise ConfigError naming them."""
-    path = path or channels_path(settings)
+    """Every configured (channel, shop), defaults applied; unknown keys raise ConfigError naming them (and
+    recorded for the Channels page, `models.channel_state.config_problem`)."""
+    try:
+        channels = _load_channels(settings, path or channels_path(settings))
+    except ConfigError as exc:
+        channel_state.record_config_problem(settings, str(exc))
+        raise
+    channel_state.record_config_problem(settings, None)
+    return channels
+
+
+def _load_channels(settings: Settings, path: Path) -> list[ChannelConfig]:
     doc = _read_toml(path)
     secrets = _read_toml(settings.config_dir / "secrets.toml")
     known = {f.name for f in fields(ChannelConfig)} - {"secrets"}
+    check_keys(path, "", doc, {"defaults", "channel"}, "section")
     defaults = doc.get("defaults", {})
+    check_keys(path, "[defaults]", defaults, known - {"channel", "shop_id", "base_url"})
     out = []
     for i, entry in enumerate(doc.get("channel", []), start=1):
         merged = {**defaults, **entry}
-        unknown = sorted(set(merged) - known)
-        if unknown:
-            raise ConfigError(f"{path}: [[channel]] #{i}: unknown key(s) {', '.join(unknown)}")
+        check_keys(path, f"[[channel]] #{i}:", entry, known)
+        _check_platform(path, i, merged.get("channel"))
         missing = [k for k in ("channel", "shop_id", "base_url") if k not in merged]
         if missing:
             raise ConfigError(f"{path}: [[channel]] #{i}: missing {', '.join(missing)}")

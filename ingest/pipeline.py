@@ -33,6 +33,7 @@ from ingest.platforms import connector_class
 from ingest.state import Watermarks, locked, state_dir
 from ingest.tokens import ReauthorizeNeeded, reauthorize_hint
 from models import channel_state, ids, lake
+from models.corrections import keep_corrections
 from models.redact import redact
 from models.settings import Settings
 
@@ -127,6 +128,7 @@ class Batch:
         """Raw first, then children, then orders: an order row in the lake implies the rest is there."""
         rows, self.rows = self.rows, {t: [] for t in ("raw", *TABLES)}
         self.buffered = 0
+        rows["orders"] = keep_corrections(self.settings.lake_dir, rows["orders"])  # console fixes stick
         for table in ("raw", *TABLES):
             lake.write(self.settings.lake_dir, table, rows[table])
         route_written(self.settings, [row["order_id"] for row in rows["orders"]])

@@ -24,6 +24,25 @@ from models.state_files import read_json, state_dir, update_json
 RESUME_PERMISSION = "triage"
 
 
+def _problem_path(data_dir: Path) -> Path:
+    return state_dir(data_dir) / "channels_config.json"
+
+
+def record_config_problem(settings: Settings, problem: str | None) -> None:
+    """What ingest met the last time it read channels.toml (None: it read cleanly), for the Channels page:
+    the console shows the file, key and closest name instead of a traceback, without parsing ingest's config."""
+    def change(value: dict[str, Any]) -> None:
+        value.clear()
+        if problem:
+            value["problem"] = problem
+
+    update_json(_problem_path(settings.data_dir), change)
+
+
+def config_problem(settings: Settings) -> str | None:
+    return read_json(_problem_path(settings.data_dir)).get("problem")
+
+
 def channel_key(channel: str, shop_id: str) -> str:
     return f"{channel}/{shop_id}"
 

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.config_check import ConfigError, check_keys
 
-class ConfigError(ValueError):
-    """A configuration file is unreadable or holds a bad value; the message names the file and key."""
+FX_FILE = "fx_rates.toml"  # written by `python -m ingest fx-rates`; read over the default rates
+
+
+__all__ = ["ConfigError", "Settings", "load_settings", "setting_help"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class Settings:
     fx_rates: dict[str, float] = field(
         default_factory=lambda: {"CNY": 1.0, "USD": 7.1, "SGD": 5.3, "MYR": 1.6, "THB": 0.2, "PHP": 0.125,
                                  "IDR": 0.00045, "VND": 0.00029, "HKD": 0.91, "EUR": 7.7,
-                                 "GBP": 9.0, "JPY": 0.047, "KRW": 0.0051, "TWD": 0.22},
+                                 "GBP": 9.0, "JPY": 0.047, "KRW": 0.0051, "TWD": 0.22,
+                                 "BRL": 1.3, "MXN": 0.39},
         metadata={"help": "Units of the reporting currency per unit of each currency (GMV conversion)."},
     )
     lead_time_target_hours: float = field(default=8.0, metadata={"help": "Target median paid→shipped hours."})
@@ -74,7 +78,7 @@ def setting_help() -> dict[str, str]:
 def load_settings(data_dir: str | Path | None = None) -> Settings:
     """Defaults, overridden by `config/settings.toml` under the data dir; bad values raise ConfigError."""
     root = Path(data_dir or os.environ.get("ORDERHUB_DATA") or "data")
-    settings = Settings(data_dir=root)
+    settings = _with_file_rates(Settings(data_dir=root))
     path = settings.config_dir / "settings.toml"
     if not path.exists():
         return settings
@@ -83,9 +87,9 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read settings ({exc}); fix or remove the file") from exc
     known = {f.name for f in fields(Settings)} - {"data_dir"}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    check_keys(path, "", values, known, "setting")
+    if "fx_rates" in values:
+        values["fx_rates"] = {**settings.fx_rates, **values["fx_rates"]}
     if "accuracy_exception_types" in values:
         values["accuracy_exception_types"] = tuple(values["accuracy_exception_types"])
     settings = replace(settings, **values)
@@ -94,3 +98,18 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"{path}: timezone {settings.timezone!r} is not a known IANA zone") from exc
     return settings
+
+
+def _with_file_rates(settings: Settings) -> Settings:
+    """The defaults with the rates of `config/fx_rates.toml` (python -m ingest fx-rates) laid over them."""
+    path = settings.config_dir / FX_FILE
+    if not path.exists():
+        return settings
+    try:
+        rates = tomllib.loads(path.read_text(encoding="utf-8")).get("fx_rates", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read rates ({exc}); run python -m ingest fx-rates again") from exc
+    bad = [c for c, r in rates.items() if isinstance(r, bool) or not isinstance(r, int | float) or r <= 0]
+    if bad:
+        raise ConfigError(f"{path}: rate of {bad[0]} must be a positive number")
+    return replace(settings, fx_rates={**settings.fx_rates, **rates})

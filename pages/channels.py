@@ -30,6 +30,7 @@ def resume(channel: str, shop: str) -> None:
     done = channel_state.resume(data.settings(), current_user(), channel, shop)
     st.session_state[RESUMED] = ("channels.resumed" if done else "channels.not_paused", channel, shop)
 
+
 TOKEN_COLUMNS = {"channel": "col_channel", "shop_id": "col_shop", "access_expires_at": "col_access_expires",
                  "refresh_expires_at": "col_refresh_expires", "obtained_at": "col_obtained",
                  "obtained_by": "col_obtained_by"}
@@ -40,6 +41,8 @@ if note := st.session_state.pop(RESUMED, None):
     (st.success if key == "channels.resumed" else st.info)(
         t(key, channel=plain(channel_name(channel, lang())), shop=plain(shop)))
 db = data.db()
+if problem := channel_state.config_problem(db.settings):  # ingest's last reading of channels.toml failed
+    st.error(t("channels.config_error", error=plain(problem, limit=None)))
 access = current_access()  # only the feeds of the user's channels and shops
 health, errors = (visible_feeds(f, access) for f in (channel_health(db, datetime.now(UTC)), recent_errors(db)))
 paused = {k: v for k, v in channel_state.paused(db.settings).items() if access.sees_feed(*k.split("/", 1))}

@@ -55,6 +55,14 @@ if not unmapped.empty:
     st.subheader(t("quality.unmapped"))
     st.dataframe(unmapped, hide_index=True, key="dq_unmapped")
     an.drill("quality", "data_quality2", measure="orders", by1="channel", status="unknown")
+for query, title in (("quality_unreadable_fields", "quality.unreadable_fields"),
+                     ("quality_missing_fx", "quality.missing_fx")):
+    found = an.frame(query, scope)
+    if not found.empty:
+        st.subheader(t(title))
+        st.dataframe(found, hide_index=True, key=f"dq_{query}")
+        if query == "quality_missing_fx":
+            st.caption(t("quality.missing_fx_help"))
 st.subheader(t("quality.duplicates"))
 # Counting current rows dedupes every table of the whole lake (seconds at millions of orders): on request only.
 if not current_access().unrestricted:  # the counts are of the whole lake

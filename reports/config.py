@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.config_check import check_keys
 from models.settings import ConfigError, Settings
 
 PRESETS = ("wecom", "dingtalk", "slack", "json")
@@ -75,7 +76,10 @@ def load_email_config(settings: Settings) -> EmailConfig:
 
 
 def _parse(raw: dict[str, Any], path: Path) -> EmailConfig:
+    check_keys(path, "", raw, {"recipients", "snapshot", "alerts", "webhooks"}, "section")
     snapshot, alerts = raw.get("snapshot", {}), raw.get("alerts", {})
+    check_keys(path, "[snapshot]", snapshot, {"roles", "lang"})
+    check_keys(path, "[alerts]", alerts, {"email_roles", "overdue_threshold", "rate_limit_per_hour"})
     recipients = {role: tuple(_addresses(path, role, v)) for role, v in raw.get("recipients", {}).items()}
     lang = snapshot.get("lang", "en")
     if lang not in ("en", "zh"):
@@ -100,6 +104,7 @@ def _addresses(path: Path, role: str, values: Any) -> list[str]:
 
 def _webhook(path: Path, index: int, raw: dict[str, Any]) -> Webhook:
     where = f"{path}: [[webhooks]] #{index + 1}"
+    check_keys(path, f"[[webhooks]] #{index + 1}", raw, {"name", "preset", "url_env"})
     missing = [k for k in ("name", "preset", "url_env") if not raw.get(k)]
     if missing:
         raise ConfigError(f"{where} lacks {', '.join(missing)}")

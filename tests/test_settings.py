@@ -25,7 +25,7 @@ def test_override_from_file(data_dir):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("timezone = ", "cannot read settings"),
-    ('colour = "red"', "unknown setting"),
+    ('colour = "red"', "'colour' is not a known setting"),
     ('timezone = "Mars/Olympus"', "not a known IANA zone"),
 ])
 def test_bad_settings_name_the_file(data_dir, text, message):

@@ -1,4 +1,4 @@
-"""`python -m ingest import FILE --profile PROFILE.toml`: a seller's CSV/XLSX export into the lake.
+"""A seller's CSV/XLSX export of orders into the lake (the command is `ingest/files/cli.py`).
 
     result = import_file(Path("orders.csv"), load_profile("docs/profiles/shopify-orders.toml"), lake_dir)
 
@@ -11,7 +11,6 @@ field and reason; one bad row rejects its whole order, so no order is imported h
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import json
@@ -25,12 +24,12 @@ from typing import Any, TextIO
 
 from ingest.files import cells
 from ingest.files.limits import CUT, cut
-from ingest.files.profile import LINE_FIELDS, MONEY_FIELDS, TIME_FIELDS, Profile, ProfileError, load_profile
-from ingest.files.tables import ImportFileError, read_table
+from ingest.files.profile import LINE_FIELDS, MONEY_FIELDS, TIME_FIELDS, Profile
+from ingest.files.tables import read_table
 from ingest.normalize.base import Line, NormalizedOrder, Reader
 from ingest.normalize.rows import finish
 from models import atomic, lake
-from models.settings import ConfigError, load_settings
+from models.corrections import keep_corrections
 
 Row = tuple[int, dict[str, Any]]
 
@@ -51,20 +50,29 @@ class ImportResult:
     rejected_rows: int = 0
     reject_file: Path | None = None
     written: dict[str, int] = field(default_factory=dict)
+    held_rows: int = 0
+    held_file: Path | None = None
 
 
 class Progress:
-    """Prints every 5% with rows/s to stderr, for files large enough that someone is waiting."""
+    """Prints every 5% (and at least every `every_s` seconds) with rows/s to stderr, for files large enough
+    that someone is waiting."""
 
-    def __init__(self, label: str, total: int, *, stream: TextIO = sys.stderr, min_rows: int = 2000) -> None:
-        self.label, self.total, self.stream = label, total, stream
+    def __init__(
+        self, label: str, total: int, *, stream: TextIO = sys.stderr, min_rows: int = 2000, every_s: float = 5.0
+    ) -> None:
+        self.label, self.total, self.stream, self.every_s = label, total, stream, every_s
         self.enabled = total >= min_rows
         self.done, self.next_pct, self.started = 0, 5, time.monotonic()
+        self.printed = self.started
 
     def tick(self, rows: int = 1) -> None:
         self.done += rows
-        if not self.enabled or self.done * 100 < self.next_pct * self.total:
+        if not self.enabled:
             return
+        if self.done * 100 < self.next_pct * self.total and time.monotonic() - self.printed < self.every_s:
+            return
+        self.printed = time.monotonic()
         rate = self.done / max(time.monotonic() - self.started, 1e-6)
         pct = self.done * 100 // self.total
         print(
@@ -223,34 +231,10 @@ def import_file(
         "order_lines": [li for o in built for li in o.lines],
         "order_events": [e for o in built for e in o.events],
         "exceptions": [x for o in built for x in o.exceptions],
-        "orders": [o.order for o in built],
+        "orders": keep_corrections(lake_dir, [o.order for o in built]),  # a console correction stays
     }
     for table, table_rows in tables.items():  # orders last: an order is visible only with its details
         lake.write(lake_dir, table, table_rows)
         result.written[table] = len(table_rows)
     result.orders, result.lines, result.rejected_rows = len(built), len(tables["order_lines"]), len(rejects)
     return result
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest import", description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="a .csv or .xlsx export")
-    parser.add_argument(
-        "--profile", type=Path, required=True, help="column profile (see docs/file-import.md)"
-    )
-    parser.add_argument("--data", type=Path, help="data directory (default: $ORDERHUB_DATA or ./data)")
-    args = parser.parse_args(argv[1:])
-    try:
-        settings = load_settings(args.data)
-        result = import_file(args.file, load_profile(args.profile), settings.lake_dir)
-    except (ImportFileError, ProfileError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"imported {result.orders} order(s), {result.lines} line(s) from {result.rows} row(s) of {args.file}"
-        f" (batch {result.batch_id})"
-    )
-    if result.reject_file:
-        print(f"{result.rejected_rows} row(s) rejected; see {result.reject_file}", file=sys.stderr)
-        return 1
-    return 0

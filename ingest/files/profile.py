@@ -18,6 +18,7 @@ from ingest.files.amounts import DECIMALS, THOUSANDS, AmountRule
 from ingest.files.limits import Limits
 from ingest.normalize.status_map import COMMON, StatusMap, default_status_map
 from models import lifecycle
+from models.config_check import unknown_key
 from models.settings import ConfigError
 
 # Canonical fields a column can fill. Money fields take the amount as printed ("12.90", "¥1,299.00");
@@ -55,6 +56,8 @@ SECTIONS = {
         "sheet",
         "split_address",
         "group_by",
+        "kind",
+        "unknown_orders",
     },
     "columns": set(ORDER_FIELDS + LINE_FIELDS),
     "events": set(lifecycle.EVENTS),
@@ -63,6 +66,8 @@ SECTIONS = {
     "limits": set(Limits.__dataclass_fields__),
 }
 OPTIONAL_SECTIONS = ("amounts", "limits")
+KINDS = ("orders", "items", "payments")  # items and payments attach to orders already in the lake
+UNKNOWN_ORDERS = ("reject", "hold")  # a row of an order the lake lacks: rejected, or held until it arrives
 
 
 def column_key(name: object) -> str:
@@ -93,6 +98,8 @@ class Profile:
     required_columns: tuple[str, ...] = field(default=())
     amounts: AmountRule = field(default_factory=AmountRule)
     limits: Limits = field(default_factory=Limits)
+    kind: str = "orders"
+    unknown_orders: str = "reject"
 
 
 def _need(path: Path, table: dict, section: str, key: str) -> object:
@@ -104,19 +111,36 @@ def _need(path: Path, table: dict, section: str, key: str) -> object:
 def _check_keys(path: Path, doc: dict) -> None:
     for section, value in doc.items():
         if section not in SECTIONS:
-            raise ProfileError(f"{path}: unknown section [{section}]; known: {', '.join(sorted(SECTIONS))}")
+            raise ProfileError(str(unknown_key(path, "", section, SECTIONS, "section")))
         if not isinstance(value, dict):
             raise ProfileError(f"{path}: [{section}] must be a table")
-        unknown = sorted(set(value) - SECTIONS[section])
-        if unknown:
-            what = {"columns": "canonical field", "events": "lifecycle event"}.get(section, "key")
-            raise ProfileError(
-                f"{path}: [{section}] {unknown[0]!r} is not a known {what}; known: "
-                f"{', '.join(sorted(SECTIONS[section]))}"
-            )
+        for key in value:
+            if key not in SECTIONS[section]:
+                what = {"columns": "canonical field", "events": "lifecycle event"}.get(section, "key")
+                raise ProfileError(str(unknown_key(path, f"[{section}]", key, SECTIONS[section], what)))
+    optional = OPTIONAL_SECTIONS if _kind(path, doc) == "orders" else (*OPTIONAL_SECTIONS, "events", "status")
     for section in SECTIONS:
-        if section not in doc and section not in OPTIONAL_SECTIONS:
+        if section not in doc and section not in optional:
             raise ProfileError(f"{path}: section [{section}] is missing")
+
+
+def _choice(path: Path, doc: dict, key: str, allowed: tuple[str, ...]) -> str:
+    value = doc.get("source", {}).get(key, allowed[0]) if isinstance(doc.get("source"), dict) else allowed[0]
+    if value not in allowed:
+        raise ProfileError(f"{path}: [source] {key} = {value!r}; use one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _kind(path: Path, doc: dict) -> str:
+    """orders (the default), items or payments; the last two never write an order row (nor its status)."""
+    kind = _choice(path, doc, "kind", KINDS)
+    if kind != "orders" and "status" in doc:
+        raise ProfileError(f"{path}: [status] is for orders files; an {kind} file never changes a status")
+    if kind == "payments" and "paid" not in doc.get("events", {}):
+        raise ProfileError(f"{path}: [events] is missing required key 'paid' (a payments file dates payments)")
+    if kind == "items" and not set(doc.get("columns", {})) & set(LINE_FIELDS):
+        raise ProfileError(f"{path}: [columns] names no line field; an items file needs one of {LINE_FIELDS}")
+    return kind
 
 
 def _status_map(path: Path, channel: str, status: dict, base: StatusMap) -> StatusMap:
@@ -165,7 +189,7 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
     _check_keys(path, doc)
-    source, columns, events, status = doc["source"], doc["columns"], doc["events"], doc["status"]
+    source, columns, events, status = doc["source"], doc["columns"], doc.get("events", {}), doc.get("status", {})
     channel = str(_need(path, source, "source", "channel"))
     tz_name = str(_need(path, source, "source", "timezone"))
     try:
@@ -173,12 +197,14 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ProfileError(f"{path}: [source] timezone {tz_name!r} is not a known IANA zone") from exc
     _need(path, columns, "columns", "platform_order_id")
-    _need(path, events, "events", "placed")
-    if "currency" not in source and "currency" not in columns:
+    kind = _kind(path, doc)
+    if kind == "orders":
+        _need(path, events, "events", "placed")
+    if kind == "orders" and "currency" not in source and "currency" not in columns:
         raise ProfileError(
             f"{path}: [source] is missing required key 'currency' (or map a [columns] currency)"
         )
-    status_cols = _need(path, status, "status", "column")
+    status_cols = _need(path, status, "status", "column") if kind == "orders" else ()
     status_cols = (status_cols,) if isinstance(status_cols, str) else tuple(status_cols)  # type: ignore[arg-type]
     status_cols = tuple(map(column_key, status_cols))
     for section, table in (("columns", columns), ("events", events)):
@@ -207,4 +233,6 @@ def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Pr
         required_columns=tuple(dict.fromkeys([*columns.values(), *events.values(), *status_cols, *group_by])),
         amounts=_amounts(path, doc.get("amounts", {})),
         limits=_limits(path, doc.get("limits", {})),
+        kind=kind,
+        unknown_orders=_choice(path, doc, "unknown_orders", UNKNOWN_ORDERS),
     )

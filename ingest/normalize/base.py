@@ -31,6 +31,7 @@ class NormalizedOrder:
     events: list[dict[str, Any]]
     explain: dict[str, str]
     exceptions: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (canonical field, reason), left empty
 
 
 class BadRecord(ValueError):
@@ -91,9 +92,15 @@ def parse_ts(value: Any, *, naive_tz: tzinfo | None = None) -> datetime | None:
     return _parse_text(value, naive_tz)
 
 
+_EPOCH_MS = 10**11  # seconds beyond year 5138: the number is milliseconds (Lazada's "1413786247000")
+
+
 def _epoch(value: int | float | Decimal | str) -> datetime:
     try:
-        return datetime.fromtimestamp(int(value), tz=UTC)
+        seconds = int(value)
+        if abs(seconds) >= _EPOCH_MS:
+            seconds //= 1000
+        return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError) as exc:
         raise ValueError(f"epoch seconds out of range: {value!r}") from exc
 
@@ -120,6 +127,7 @@ class Reader:
         self.platform = platform
         self.order_ref: str | None = None
         self.explain: dict[str, str] = {}
+        self.unreadable: list[tuple[str, str]] = []  # optional fields that could not be read, left empty
         self.prefix = ""
         if not isinstance(payload, Mapping):
             raise BadRecord(platform, "$", f"an order must be a JSON object, got {type(payload).__name__}")
@@ -156,6 +164,14 @@ class Reader:
             raise self.fail(self.prefix + paths[0], "missing")
         return None
 
+    def skip(self, canonical: str | None, path: str, reason: str, required: bool) -> None:
+        """An unreadable value: a required field refuses the order; an optional one is left empty and noted."""
+        if required:
+            raise self.fail(path, reason)
+        self.explain.pop(canonical or "", None)
+        if (canonical or path, f"{path}: {reason}") not in self.unreadable:
+            self.unreadable.append((canonical or path, f"{path}: {reason}"))
+
     def text(self, canonical: str | None, *paths: str, required: bool = False) -> str | None:
         value = self._first(canonical, paths, required)
         if type(value) is str:  # the common case, without the union checks below
@@ -163,7 +179,8 @@ class Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.fail(self.prefix + paths[0], f"expected text, got {type(value).__name__}")
+            self.skip(canonical, self.prefix + paths[0], f"expected text, got {type(value).__name__}", required)
+            return None
         return str(value).strip()
 
     def number(self, canonical: str | None, *paths: str, default: int = 0) -> int:
@@ -205,7 +222,8 @@ class Reader:
         try:
             parsed = parse_ts(value, naive_tz=naive_tz)
         except ValueError as exc:
-            raise self.fail(self.prefix + paths[0], str(exc)) from exc
+            self.skip(canonical, self.prefix + paths[0], str(exc), required)
+            return None
         if parsed is None and required:
             raise self.fail(self.prefix + paths[0], "missing")
         return parsed

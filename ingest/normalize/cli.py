@@ -1,4 +1,7 @@
-"""`python -m ingest normalize --platform P FILE.json [--shop S] [--explain]`: what a saved response yields.
+"""`python -m ingest normalize --platform P FILE.json [--items ITEMS.json] [--shop S] [--explain]`.
+
+What a saved response yields. Lazada keeps currency, status and SKUs on the items, which another call
+returns (/orders/items/get or /order/items/get): save that response too and pass it with --items.
 
 Prints one JSON line per order: the canonical order row with its `lines`, `events` and `exceptions`
 nested (and, with --explain, `explain`: canonical field → raw JSON path). Meant for checking a new
@@ -56,8 +59,19 @@ def _read(path: Path) -> tuple[Any, str, datetime]:
     return body, "file-" + hashlib.sha256(data).hexdigest()[:12], fetched_at
 
 
-def run(platform: str, path: Path, *, shop: str, explain: bool, out: Any = sys.stdout) -> int:
-    """Normalize every order in the file; returns the exit code."""
+def _with_items(module: Any, platform: str, orders: list[dict], items: Path) -> list[dict]:
+    """Each order with its items merged from the saved items response (platforms that split them)."""
+    merge = getattr(module, "with_items", None)
+    if merge is None:
+        raise CliError(f"{items}: --items is for platforms whose items come from another call; {platform} has none")
+    body = _read(items)[0]
+    return [merge(order, body) for order in orders]
+
+
+def run(
+    platform: str, path: Path, *, shop: str, explain: bool, out: Any = sys.stdout, items: Path | None = None
+) -> int:
+    """Normalize every order in the file (with its items from `items`); returns the exit code."""
     try:
         module = module_for(platform)
     except UnknownPlatform as exc:
@@ -69,6 +83,8 @@ def run(platform: str, path: Path, *, shop: str, explain: bool, out: Any = sys.s
         raise CliError(f"{path}: {exc}") from exc
     if not orders:
         raise CliError(f"{path}: the {platform} response holds no orders")
+    if items is not None:
+        orders = _with_items(module, platform, orders, items)
     rejected = 0
     for payload in orders:
         try:
@@ -85,13 +101,16 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest normalize", description=__doc__.splitlines()[0])
     parser.add_argument("--platform", required=True, help=f"one of {', '.join(sorted(PLATFORMS))}")
     parser.add_argument("file", type=Path, help="a saved API response (JSON)")
+    parser.add_argument(
+        "--items", type=Path, help="the saved items response for those orders (Lazada: /orders/items/get)"
+    )
     parser.add_argument("--shop", default="default", help="shop id the orders belong to (part of order_id)")
     parser.add_argument(
         "--explain", action="store_true", help="show the raw JSON path of each canonical field"
     )
     args = parser.parse_args(argv[1:])
     try:
-        return run(args.platform, args.file, shop=args.shop, explain=args.explain)
+        return run(args.platform, args.file, shop=args.shop, explain=args.explain, items=args.items)
     except (CliError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

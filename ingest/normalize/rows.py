@@ -44,28 +44,51 @@ def event_rows(
     return rows
 
 
+def _ingest_exception(
+    exception_id: str, order_id: str, kind: tuple[str, str, str], note: str, *,
+    detected_at: datetime, ingested_at: datetime, batch_id: str,
+) -> dict[str, Any]:
+    """An open exception raised while reading an order; `kind` is (type, severity, rule id).
+
+    Dated by the order's own time (detected_at), not by the import: an export of last year's orders
+    shows its problems in last year's figures (scoped_exceptions filters on detected_at); when it
+    was read stays in ingested_at.
+    """
+    return {
+        "exception_id": exception_id, "order_id": order_id, "type": kind[0], "severity": kind[1],
+        "rule_id": kind[2], "status": "open", "assignee": None, "detected_at": detected_at, "due_at": None,
+        "resolved_at": None, "resolution_code": None, "source": "ingest", "updated_at": detected_at,
+        "ingested_at": ingested_at, "batch_id": batch_id, "note": note,
+    }
+
+
 def unmapped_status_exception(
-    order_id: str, platform: str, raw_status: str, *, detected_at: datetime, batch_id: str
+    order_id: str, platform: str, raw_status: str, *, detected_at: datetime, batch_id: str,
+    ingested_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The open, high-severity exception that keeps an order with an unmapped raw status visible."""
-    return {
-        "exception_id": ids.stable_hash(order_id, "unmapped_status", raw_status),
-        "order_id": order_id,
-        "type": "unmapped_status",
-        "severity": "high",
-        "rule_id": "ingest.status_map",
-        "status": "open",
-        "assignee": None,
-        "detected_at": detected_at,
-        "due_at": None,
-        "resolved_at": None,
-        "resolution_code": None,
-        "source": "ingest",
-        "updated_at": detected_at,
-        "ingested_at": detected_at,
-        "batch_id": batch_id,
-        "note": f"{platform} status {raw_status!r} is not in status_map.toml [{platform}]; map it, re-ingest",
-    }
+    return _ingest_exception(
+        ids.stable_hash(order_id, "unmapped_status", raw_status), order_id,
+        ("unmapped_status", "high", "ingest.status_map"),
+        f"{platform} status {raw_status!r} is not in status_map.toml [{platform}]; map it, re-ingest",
+        detected_at=detected_at, ingested_at=ingested_at or detected_at, batch_id=batch_id,
+    )
+
+
+UNREADABLE_RULE = "ingest.optional_field."  # + the canonical field: Data quality counts per channel and field
+
+
+def unreadable_field_exception(
+    order_id: str, platform: str, field: str, reason: str, *, detected_at: datetime, ingested_at: datetime,
+    batch_id: str,
+) -> dict[str, Any]:
+    """A low-severity note that an optional field could not be read and was left empty (the order was kept)."""
+    return _ingest_exception(
+        ids.stable_hash(order_id, "unreadable_field", field, reason), order_id,
+        ("unreadable_field", "low", UNREADABLE_RULE + field),
+        f"{platform} optional field {reason[:160]}; left empty, the order was imported",
+        detected_at=detected_at, ingested_at=ingested_at, batch_id=batch_id,
+    )
 
 
 # The event an order's current status implies; dated by the order's update time when the payload
@@ -88,7 +111,7 @@ _ORDER_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, Any]) -> list[dict[str, Any]]:
+def line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {"order_id": oid, "line_no": n, "sku": line.sku, "title": line.title, "category": None,
          "qty": line.qty, "unit_price_cents": line.unit_price_cents, "currency": currency,
@@ -121,12 +144,17 @@ def finish(
     # No update time in the payload: the latest time it does carry, so re-reading it gives the same row.
     updated_at = fields.get("updated_at") or max(t for t in times_by_event.values() if t is not None)
     status = (status_map or default_status_map()).lookup(platform, status_key or raw_status)
-    exceptions = []
+    detected_at = min(updated_at, fetched_at)  # the order's own time; never later than reading it
+    exceptions = [
+        unreadable_field_exception(oid, platform, name, why, detected_at=detected_at, ingested_at=fetched_at,
+                                   batch_id=batch_id)
+        for name, why in reader.unreadable
+    ]
     if status is None:
         status = lifecycle.UNKNOWN
-        exceptions.append(
-            unmapped_status_exception(oid, platform, raw_status, detected_at=fetched_at, batch_id=batch_id)
-        )
+        exceptions.append(unmapped_status_exception(
+            oid, platform, raw_status, detected_at=detected_at, ingested_at=fetched_at, batch_id=batch_id
+        ))
     order = {**_ORDER_DEFAULTS, **{k: v for k, v in fields.items() if k in _ORDER_DEFAULTS and v is not None}}
     order.update(
         order_id=oid, channel=platform, shop_id=shop_id, platform_order_id=reader.order_ref, status=status,
@@ -140,9 +168,9 @@ def finish(
     common = {"placed_at": fields["placed_at"], "updated_at": updated_at, "ingested_at": fetched_at,
               "batch_id": batch_id}
     return NormalizedOrder(
-        order, _line_rows(oid, lines, currency, common),
+        order, line_rows(oid, lines, currency, common),
         event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id), dict(reader.explain),
-        exceptions,
+        exceptions, list(reader.unreadable),
     )
 
 

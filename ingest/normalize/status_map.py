@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from models import lifecycle
+from models.channels import CHANNELS
+from models.config_check import unknown_key
 from models.settings import ConfigError, load_settings
 
 FILE_NAME = "status_map.toml"
@@ -69,6 +71,8 @@ def parse_status_map(data: dict, source: str) -> StatusMap:
     sections: dict[str, dict[str, str]] = {}
     allowed = ", ".join(lifecycle.STATUSES)
     for platform, table in data.items():
+        if platform not in CHANNELS and platform != COMMON:
+            raise StatusMapError(str(unknown_key(source, "", platform, [*CHANNELS, COMMON], "channel section")))
         if not isinstance(table, dict):
             raise StatusMapError(
                 f'{source}: [{platform}] must be a table of "raw status" = "canonical status"'

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.config_check import check_keys
 from models.settings import ConfigError
 
 FILE = "capacity.toml"
@@ -39,6 +40,7 @@ def load_capacity(config_dir: Path) -> Capacity:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read capacity ({exc}); fix the file or remove it") from exc
+    check_keys(path, "", values, {DEFAULT_KEY, "warehouses"})
     default = _rate(path, DEFAULT_KEY, values.get(DEFAULT_KEY, DEFAULT_RATE))
     table = values.get("warehouses", {})
     if not isinstance(table, dict):

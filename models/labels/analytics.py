@@ -107,6 +107,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "quality.year": ("Year", "年份"), "quality.all_complete": ("Every field is at least 95% complete.",
                                                             "所有字段完整率均不低于 95%。"),
     "quality.unmapped": ("Unmapped raw statuses", "未映射的原始状态"),
+    "quality.unreadable_fields": ("Optional fields left empty (unreadable)", "无法读取而留空的可选字段"),
+    "quality.missing_fx": ("Currencies without an exchange rate (GMV not converted)", "缺少汇率的币种（GMV 未换算）"),
+    "quality.missing_fx_help": ("Add a rate with python -m ingest fx-rates FILE or fx_rates in settings.toml",
+                                "用 python -m ingest fx-rates 文件 或 settings.toml 的 fx_rates 添加汇率"),
     "quality.duplicates": ("Duplicates and superseded versions merged", "已合并的重复与旧版本"),
     "quality.count_duplicates": ("Count them (reads every lake file)", "统计（读取全部数据文件）"),
     "quality.duplicates_help": ("Compares the rows stored in every table with its current rows; takes seconds on "

@@ -2,6 +2,8 @@
 
 LABELS: dict[str, tuple[str, str]] = {
     "channels.title": ("Channels", "渠道"),
+    "channels.config_error": ("The channel configuration cannot be used; pulls do not run until it is fixed: {error}",
+                              "渠道配置无法使用，修正前不会拉取订单：{error}"),
     "channels.empty": ("No pulls yet: start `python -m ingest serve` or run `python -m ingest run`.",
                        "还没有拉取记录：请启动 `python -m ingest serve` 或运行 `python -m ingest run`。"),
     "channels.paused": ("paused", "已暂停"),

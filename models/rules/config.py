@@ -16,6 +16,7 @@ from typing import Any
 from models import actions, atomic
 from models.access import AccessDenied
 from models.auth import User, require
+from models.config_check import ConfigError, check_keys
 from models.exceptions import SEVERITIES, TYPES
 from models.filelock import state_lock
 from models.settings import Settings
@@ -84,6 +85,11 @@ def parse(text: str, where: str = "rules.toml") -> RuleSet:
     except tomllib.TOMLDecodeError as exc:
         raise RulesError([f"{where}: not valid TOML ({exc})"]) from exc
     problems: list[str] = []
+    try:
+        check_keys(where, "", doc, {"rules", "rates", "regions", "weights"}, "section")
+        check_keys(where, "[weights]", doc.get("weights", {}), {"default_kg", "category"})
+    except ConfigError as exc:
+        problems.append(str(exc))
     rules = [_rule(entry, i, where, problems) for i, entry in enumerate(doc.get("rules", []), start=1)]
     seen: set[str] = set()
     for rule in rules:

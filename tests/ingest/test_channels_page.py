@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from ingest.config import load_channels
 from ingest.pipeline import run_channel
 from models import channel_state
 from models.db import connect
+from models.settings import ConfigError
 from tests.ingest.conftest import T0, Sleeps, channel, client_for
 from tests.pages.helpers import open_app
 
@@ -64,3 +68,20 @@ def test_channels_page_shows_token_expiry_and_never_a_token(settings, monkeypatc
     assert str(table.loc[0, "access_expires_at"]) == "2026-03-01 16:00:00+00:00" and table.loc[0, "shop_id"] == "220001"
     shown = table.to_csv() + "".join(str(m.value) for m in at.markdown) + "".join(str(c.value) for c in at.caption)
     assert "SECRET" not in shown
+
+
+def test_a_typo_in_channels_toml_is_shown_not_a_traceback(settings, monkeypatch) -> None:
+    monkeypatch.setenv("ORDERHUB_DATA", str(settings.data_dir))
+    settings.config_dir.mkdir(parents=True, exist_ok=True)
+    (settings.config_dir / "channels.toml").write_text(
+        '[[channel]]\nchannel = "shoppe"\nshop_id = "a"\nbase_url = "http://x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError):  # what `ingest serve` meets, and records for the page
+        load_channels(settings)
+    at = open_app(dates=None, page="pages/channels.py", role="ops")
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # data shown as text: Markdown escaped
+    assert any("'shoppe'" in e and "did you mean 'shopee'" in e for e in shown)
+    (settings.config_dir / "channels.toml").write_text(
+        '[[channel]]\nchannel = "shopee"\nshop_id = "a"\nbase_url = "http://x"\n', encoding="utf-8")
+    load_channels(settings)  # fixed: the page no longer shows it
+    assert not open_app(dates=None, page="pages/channels.py", role="ops").error

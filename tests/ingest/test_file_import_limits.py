@@ -73,7 +73,7 @@ def import_in_child(path: Path, profile: Path, data: Path) -> dict:
     high-water mark across exec, so a big pytest process would count as the child's)."""
     code = (
         "import json, sys, time, io, contextlib\n"
-        "from ingest.files.importer import main\n"
+        "from ingest.files.cli import main\n"
         "err = io.StringIO(); start = time.process_time()\n"
         "with contextlib.redirect_stderr(err):\n"
         f"    rc = main(['import', {str(path)!r}, '--profile', {str(profile)!r}, '--data', {str(data)!r}])\n"

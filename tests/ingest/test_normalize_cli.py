@@ -84,3 +84,24 @@ def test_bad_record_is_reported_and_others_printed(tmp_path: Path):
     assert proc.returncode == 1
     assert "rejected: shopify order 5551001: field 'created_at'" in proc.stderr
     assert len(proc.stdout.splitlines()) == 4
+
+
+def test_lazada_order_list_with_its_saved_items_response():
+    """Item 8: the order list alone is refused (status and currency live on the items); --items completes it."""
+    orders = str(FIXTURES / "lazada" / "orders_get.json")
+    alone = run("--platform", "lazada", orders, "--shop", "my")
+    assert alone.returncode == 1 and "--items" in alone.stderr
+    proc = run("--platform", "lazada", orders, "--items", str(FIXTURES / "lazada" / "orders_items_get.json"),
+               "--shop", "my")
+    assert proc.returncode == 0, proc.stderr
+    docs = {d["platform_order_id"]: d for d in map(json.loads, proc.stdout.splitlines())}
+    assert set(docs) == {"300123456789", "300123456790"}
+    assert (docs["300123456789"]["currency"], docs["300123456789"]["status"]) == ("MYR", "to_ship")
+    assert [li["sku"] for li in docs["300123456789"]["lines"]] == ["MUG-01", "MUG-01", "KEYCHAIN"]
+    assert docs["300123456790"]["status"] == "cancelled"
+
+
+def test_items_for_a_platform_without_separate_items_is_an_error():
+    shopee = str(FIXTURES / "shopee" / "order_detail.json")
+    proc = run("--platform", "shopee", shopee, "--items", shopee)
+    assert proc.returncode == 2 and "--items" in proc.stderr

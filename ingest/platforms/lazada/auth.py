@@ -5,19 +5,32 @@ APP_KEY&redirect_uri=...` and is sent back with `?code=...`. `/auth/token/create
 `/auth/token/refresh` (parameter `refresh_token`) on `https://auth.lazada.com/rest` are signed like every
 other call and return `{access_token, refresh_token, expires_in, refresh_expires_in, account, country}`
 (lifetimes in seconds: days for the access token, weeks for the refresh token). Each refresh returns a
-new refresh token; the old one is not used again.
+new refresh token; the old one is not used again. Every call, these and the connector's, is signed by
+`sign_request` here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from ingest.connectors.signing import hmac_hex
 from ingest.tokens import Grant, PlatformAuth
 
 CREATE = "/auth/token/create"
 REFRESH = "/auth/token/refresh"
+
+
+def base_string(api_path: str, params: Mapping[str, object]) -> str:
+    return api_path + "".join(f"{k}{params[k]}" for k in sorted(params) if k != "sign")
+
+
+def sign_request(app_secret: str, api_path: str, params: Mapping[str, object]) -> str:
+    """"Sign the API request" (open.lazada.com): every parameter but `sign`, sorted by name, as
+    `key + value` after the API path; HMAC-SHA256 keyed by the app secret, upper-case hex."""
+    return hmac_hex(app_secret, base_string(api_path, params)).upper()
 
 
 class LazadaAuth(PlatformAuth):
@@ -39,8 +52,6 @@ class LazadaAuth(PlatformAuth):
         return self.token(REFRESH, "the refresh token", {"refresh_token": refresh_token})
 
     def token(self, path: str, what: str, params: dict[str, Any]) -> Grant:
-        from ingest.platforms.lazada.connector import sign_request  # the connector declares this class
-
         full = {**params, "app_key": self.cfg.credential("app_key"),
                 "timestamp": int(self.connector.wall_clock() * 1000), "sign_method": "sha256"}
         full["sign"] = sign_request(self.cfg.credential("app_secret"), path, full)

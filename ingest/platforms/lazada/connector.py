@@ -14,16 +14,15 @@ The payload handed to the normalizer is the order object with its items merged u
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from ingest.connectors.base import Connector, Page, iso_utc, throttled
 from ingest.connectors.paginators import OffsetPaginator, Token
-from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Stream
 from ingest.http import FatalError, Response
-from ingest.platforms.lazada.auth import LazadaAuth
+from ingest.platforms.lazada.auth import LazadaAuth, sign_request
 from ingest.platforms.lazada.normalize import with_items
 
 MAX_OFFSET = 5000
@@ -39,16 +38,6 @@ ITEMS = Stream("lazada.orders.items", "/orders/items/get", records_path="data")
 KIND = "lazada.orders+items"  # the payloads kept: each order with its items merged
 ITEMS_BATCH = 50
 RETRIABLE_CODES = frozenset({"ApiCallLimit", "ServiceTimeout", "ServiceUnavailable", "SystemBusy"})
-
-
-def base_string(api_path: str, params: Mapping[str, object]) -> str:
-    return api_path + "".join(f"{k}{params[k]}" for k in sorted(params) if k != "sign")
-
-
-def sign_request(app_secret: str, api_path: str, params: Mapping[str, object]) -> str:
-    """"Sign the API request" (open.lazada.com): every parameter but `sign`, sorted by name, as
-    `key + value` after the API path; HMAC-SHA256 keyed by the app secret, upper-case hex."""
-    return hmac_hex(app_secret, base_string(api_path, params)).upper()
 
 
 class LazadaConnector(Connector):

@@ -14,12 +14,21 @@ items), and the currency and SKUs live on the items too. The caller fetches /ord
 The order's status is its least advanced live item status (an order with one item still to pack is
 to be packed), or, when every item has left the flow, the last exit of cancelled → refunded → returned.
 Any item status missing from the map makes the order `unknown` (raw_status lists them all).
-Times are "2014-10-15 18:36:05 +0800" or ISO 8601; money is strings or numbers in major units.
+Times come in the forms the docs' examples show: "2014-10-15 18:36:05 +0800", ISO 8601, epoch
+milliseconds ("1413786247000"), and local times without an offset ("2017-03-24 16:09:22", e.g.
+promised_shipping_times). Lazada writes local times in the venture's (the shop's country's) zone, so a
+time without offset is read in the offset the order's own created_at carries, else in the zone of its
+shipping country (MY/SG/PH +08:00, TH/VN/ID +07:00). An optional time that still cannot be read (the
+docs' own placeholder "s") is left empty and counted; it never refuses the order.
+Money is strings or numbers in major units.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ingest.normalize.base import Line, Reader, joined, unwrap
 from ingest.normalize.rows import Normalizer, Read
@@ -28,6 +37,26 @@ from models import lifecycle
 
 PLATFORM = "lazada"
 _RANK = {status: n for n, status in enumerate((*lifecycle.FLOW, *lifecycle.EXITS))}
+# Lazada's six ventures: the zone their local times are written in (address_shipping.country is a name)
+VENTURE_ZONES = {
+    "MY": "Asia/Kuala_Lumpur", "MALAYSIA": "Asia/Kuala_Lumpur", "SG": "Asia/Singapore", "SINGAPORE": "Asia/Singapore",
+    "PH": "Asia/Manila", "PHILIPPINES": "Asia/Manila", "TH": "Asia/Bangkok", "THAILAND": "Asia/Bangkok",
+    "VN": "Asia/Ho_Chi_Minh", "VIETNAM": "Asia/Ho_Chi_Minh", "VIET NAM": "Asia/Ho_Chi_Minh",
+    "ID": "Asia/Jakarta", "INDONESIA": "Asia/Jakarta",
+}
+_OFFSET = re.compile(r"(?:\d\d:\d\d(?::\d\d)?)\s*([+-])(\d\d):?(\d\d)$")
+
+
+def shop_zone(r: Reader) -> tzinfo | None:
+    """The zone of this order's local times: created_at's own offset, else its shipping country's zone."""
+    created = r.raw(None, "created_at")
+    found = _OFFSET.search(created.strip()) if isinstance(created, str) else None
+    if found:
+        sign = -1 if found.group(1) == "-" else 1
+        return timezone(sign * timedelta(hours=int(found.group(2)), minutes=int(found.group(3))))
+    country = r.raw(None, "address_shipping.country", "address_billing.country")
+    name = VENTURE_ZONES.get(" ".join(str(country).split()).upper()) if country is not None else None
+    return ZoneInfo(name) if name else None
 
 
 def orders_in_response(body: dict | list) -> list[dict]:
@@ -93,12 +122,16 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
     """One Lazada order with its items under `items` (see with_items)."""
     smap = status_map or default_status_map()
     if not r.items("items"):
-        raise r.fail("items", "missing: merge the /orders/items/get items under 'items' (lazada.with_items)")
+        raise r.fail(
+            "items", "missing: Lazada keeps currency and status on the items; pass the saved /orders/items/get "
+            "response with --items (or merge it with lazada.with_items)"
+        )
     currency = r.currency("items.0.currency", "currency")
     raw_status, key = _status_key(r, smap)
+    zone = shop_zone(r)
     fields: dict[str, Any] = {
-        "placed_at": r.ts("placed_at", "created_at", required=True),
-        "updated_at": r.ts("updated_at", "updated_at"),
+        "placed_at": r.ts("placed_at", "created_at", required=True, naive_tz=zone),
+        "updated_at": r.ts("updated_at", "updated_at", naive_tz=zone),
         "total_cents": r.money("total_cents", "price", currency=currency),
         "shipping_cents": r.money("shipping_cents", "shipping_fee", currency=currency),
         "discount_cents": r.money("discount_cents", "voucher", currency=currency),
@@ -118,7 +151,9 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
         ),
         "carrier": r.text("carrier", "items.0.shipment_provider"),
         "tracking_no": r.text("tracking_no", "items.0.tracking_code"),
-        "ship_by_at": r.ts("ship_by_at", "promised_shipping_times", "items.0.promised_shipping_time"),
+        "ship_by_at": r.ts(
+            "ship_by_at", "promised_shipping_times", "items.0.promised_shipping_time", naive_tz=zone
+        ),
     }
     return Read(currency, raw_status, fields, _lines(r, currency), status_key=key)
 

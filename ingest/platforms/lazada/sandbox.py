@@ -6,14 +6,18 @@ The order object follows the documentation named in ./normalize.py's docstring; 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from ingest.platforms.base import SandboxShape
 from ingest.platforms.sample import SHOP_TZ, SimOrder, first_last, units
 
+PROMISE = timedelta(hours=48)  # ship-by: paid + 48 h, written as the docs' example, local time without offset
+
 
 def render(sim: SimOrder, status: str) -> dict[str, Any]:
     first, last = first_last(sim)
+    promised = (sim.paid + PROMISE).astimezone(SHOP_TZ).strftime("%Y-%m-%d %H:%M:%S") if sim.paid else ""
     stamp = "%Y-%m-%d %H:%M:%S %z"
     items = [
         {
@@ -40,6 +44,7 @@ def render(sim: SimOrder, status: str) -> dict[str, Any]:
         "shipping_fee": float(sim.shipping),
         "voucher": float(sim.discount),
         "statuses": [status],
+        "promised_shipping_times": promised,
         "items_count": len(items),
         "remarks": sim.buyer_note or "",
         "address_shipping": {

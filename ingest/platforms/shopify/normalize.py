@@ -18,6 +18,11 @@ Shopify has no single order status, so one status key is derived (first rule tha
 The key goes through [shopify] of status_map.toml; raw_status keeps "financial/fulfillment" (and
 "+cancelled") so nothing of the original is lost. paid_at is processed_at once the financial status says
 money moved (Shopify's REST order has no separate paid time).
+
+A fulfillment record is not a shipment: its `status` is pending, open, success, cancelled, error or
+failure, and only `success` means the goods left. Shipped and delivered times, the carrier and the
+tracking number come from successful fulfillments only; an order whose only fulfillment failed has
+no shipped event.
 """
 
 from __future__ import annotations
@@ -30,6 +35,15 @@ from ingest.normalize.status_map import StatusMap
 
 PLATFORM = "shopify"
 _PAID = {"paid", "partially_paid", "partially_refunded", "refunded", "authorized"}
+SHIPPED = ("status", "success")  # the one fulfillment status that means the goods left
+
+
+def _shipped_index(r: Reader) -> int | None:
+    """Index of the first successful fulfillment (where carrier and tracking number are read)."""
+    for n, f in enumerate(r.items("fulfillments")):
+        if isinstance(f, dict) and f.get(SHIPPED[0]) == SHIPPED[1]:
+            return n
+    return None
 
 
 def orders_in_response(body: dict | list) -> list[dict]:
@@ -42,7 +56,11 @@ def _status(r: Reader) -> tuple[str, str]:
     fulfillment = r.text(None, "fulfillment_status") or "null"
     cancelled = r.raw(None, "cancelled_at") is not None
     raw = f"{financial}/{fulfillment}" + ("+cancelled" if cancelled else "")
-    shipments = [f.get("shipment_status") for f in r.items("fulfillments") if isinstance(f, dict)]
+    shipments = [
+        f.get("shipment_status")
+        for f in r.items("fulfillments")
+        if isinstance(f, dict) and f.get(SHIPPED[0]) == SHIPPED[1]
+    ]
     if cancelled:
         key = "cancelled"
     elif financial in {"refunded", "voided"}:
@@ -92,10 +110,11 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
     currency = r.currency("currency", "presentment_currency")
     raw_status, key = _status(r)
     placed_at = r.ts("placed_at", "created_at", required=True)
+    shipped = _shipped_index(r)
     fields: dict[str, Any] = {
         "placed_at": placed_at,
         "updated_at": r.ts("updated_at", "updated_at"),
-        "paid_at": r.ts("paid_at", "processed_at") if r.raw(None, "financial_status") in _PAID else None,
+        "paid_at": r.ts("paid_at", "processed_at") if r.text(None, "financial_status") in _PAID else None,
         "total_cents": r.money("total_cents", "total_price", currency=currency),
         "discount_cents": r.money("discount_cents", "total_discounts", currency=currency),
         "shipping_cents": _shipping(r, currency),
@@ -116,14 +135,14 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
         "receiver_address": joined(
             r.text("receiver_address", "shipping_address.address1"), r.text(None, "shipping_address.address2")
         ),
-        "carrier": r.text("carrier", "fulfillments.0.tracking_company"),
-        "tracking_no": r.text("tracking_no", "fulfillments.0.tracking_number"),
+        "carrier": None if shipped is None else r.text("carrier", f"fulfillments.{shipped}.tracking_company"),
+        "tracking_no": None if shipped is None else r.text("tracking_no", f"fulfillments.{shipped}.tracking_number"),
     }
     delivered = None
     if key == "delivered":
-        delivered = dated(r, "event.delivered", "fulfillments", "updated_at", latest=True)
+        delivered = dated(r, "event.delivered", "fulfillments", "updated_at", latest=True, where=SHIPPED)
     times = {
-        "shipped": dated(r, "event.shipped", "fulfillments", "created_at"),
+        "shipped": dated(r, "event.shipped", "fulfillments", "created_at", where=SHIPPED),
         "delivered": delivered,
         "cancelled": r.ts("event.cancelled", "cancelled_at"),
         "refunded": dated(r, "event.refunded", "refunds", "created_at", latest=True)
