@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import json
 import logging
-import multiprocessing
 import stat
+import subprocess
+import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from ingest.platforms import connector_class
 from models import channel_state
 from models import tokens as store
 from models.db import connect
+from tests.browser.server import ROOT
 from tests.ingest.conftest import Sleeps, channel, client_for
 from tests.ingest.test_connectors_e2e import lake_ids
 
@@ -147,29 +150,36 @@ def test_threads_racing_a_pull_refresh_once_and_never_reuse_the_spent_token(sand
     assert set(got) == {store.grant(settings.data_dir, platform, cfg.shop_id)["access_token"]}
 
 
-def _refresh_in_a_process(url: str, data_dir: str, current: str, barrier) -> None:
-    from ingest.config import ChannelConfig
-    from ingest.platforms import PLATFORMS
+REFRESH_IN_A_PROCESS = """
+import sys, time
+from pathlib import Path
+from ingest.config import ChannelConfig
+from ingest.platforms import PLATFORMS, connector_class
+url, data_dir, current, ready, go = sys.argv[1:]
+cfg = ChannelConfig("shopee", PLATFORMS["shopee"].sandbox.shop_id, url, sandbox=True, rate_per_s=1000)
+connector = connector_class("shopee")(cfg, data_dir=Path(data_dir))
+Path(ready).touch()
+while not Path(go).exists():
+    time.sleep(0.001)
+connector.tokens.fresh(current)
+"""
 
-    cfg = ChannelConfig("shopee", PLATFORMS["shopee"].sandbox.shop_id, url, sandbox=True, rate_per_s=1000)
-    connector = connector_class("shopee")(cfg, data_dir=Path(data_dir))
-    barrier.wait()
-    connector.tokens.fresh(current)
 
-
-def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(sandbox, settings) -> None:
+def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(sandbox, settings, tmp_path) -> None:
+    """Two separate interpreters (not forks of this one), released together once both are ready."""
     cfg = channel(sandbox, "shopee")
     authorize_via_sandbox(sandbox, settings, "shopee")
     old = make_due(settings, "shopee", cfg.shop_id)
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_refresh_in_a_process, args=(cfg.base_url, str(settings.data_dir),
-                                                               old["access_token"], barrier)) for _ in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    assert [p.exitcode for p in procs] == [0, 0]
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", REFRESH_IN_A_PROCESS, cfg.base_url, str(settings.data_dir),
+                               old["access_token"], str(tmp_path / f"ready-{i}"), str(go)], cwd=ROOT,
+                              stderr=subprocess.PIPE) for i in range(2)]
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{i}").exists() for i in range(2)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    errors = [p.communicate(timeout=60)[1].decode()[-2000:] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
     assert counts(sandbox, "shopee") == {"issued": 2, "refreshes": 1}
 
 
