@@ -84,8 +84,11 @@ def readable_files(lake_dir: Path, table: str, problems: list[str]) -> list[str]
 
 
 def files_select(table: Table, files: list[str]) -> str:
-    """`select <the table's columns> from <these Parquet files>` (files must not be empty)."""
-    cols = ", ".join(f'"{c}"' for c in table.columns)
+    """`select <the table's columns> from <these Parquet files>` (files must not be empty).
+
+    Columns added to the schema after some files were written read as null there (`lake.select_list`).
+    """
+    cols = lake.select_list(table, files)
     listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     return f"select {cols} from read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
 
@@ -200,7 +203,8 @@ def open_views(settings: Settings, files: dict[str, list[str]], problems: list[s
         for table in TABLES.values():
             _base_view(con, table, files.get(table.name, []))
         _config_tables(con, settings)
-        con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        for name in ("views.sql", "events.sql"):
+            con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
     except BaseException:  # a file that vanished since listing: the caller lists again
         con.close()
         raise
