@@ -20,7 +20,7 @@ from models import lake
 from models.db import LakeConnection, connect
 from models.exceptions import new_exception, raise_exceptions
 from models.settings import Settings
-from models.versions import latest
+from models.versions import latest, next_stamp
 
 log = logging.getLogger(__name__)
 EVENT_COLUMNS = ("event_id", "event", "source", "actor", "occurred_at", "detail", "source_event_id",
@@ -99,11 +99,12 @@ def _raise_unmapped(settings: Settings, records: list[dict[str, Any]], order_of:
 def inbox_rows(records: list[dict[str, Any]], state: str, order_of: dict[str, str] | None = None,
                stamp: datetime | None = None) -> list[dict[str, Any]]:
     """Inbox row versions of these records in `state` (pending, matched, raised)."""
-    stamp = stamp or datetime.now(UTC)
     keep = ("event_id", "source", "source_event_id", "event", "occurred_at", "received_at", "ref_kind", "ref",
             "channel", "actor", "detail", "carrier", "tracking_no")
     return [{**{c: r.get(c) for c in keep}, "state": state, "order_id": (order_of or {}).get(r["event_id"]),
-             "attempts": int(r.get("attempts") or 0) + 1, "updated_at": stamp} for r in records]
+             "attempts": int(r.get("attempts") or 0) + 1,
+             # after the row's previous version even if clocks disagree; a new row: when it was received
+             "updated_at": next_stamp(r.get("updated_at"), stamp or r["received_at"])} for r in records]
 
 
 def write_matched(settings: Settings, records: list[dict[str, Any]], order_of: dict[str, str],
