@@ -24,6 +24,8 @@ from models.lifecycle import CARRIER_STATUSES
 from models.settings import ConfigError, Settings
 
 KINDS = ("wms", "carrier")
+# The table shipped with OrderHub, used until the data dir has its own copy.
+SHIPPED_CODES = Path(__file__).resolve().parents[2] / "data" / "config" / "carrier_status_map.toml"
 # What the sandbox's warehouse and carrier sign with and accept: demo values, published on purpose.
 SANDBOX_SECRETS: dict[str, dict[str, str]] = {
     "wms": {"webhook_secret": "sandbox-wms-webhook-secret", "api_key": "sandbox-wms-key"},
@@ -89,6 +91,7 @@ def load_sources(settings: Settings) -> dict[str, EventSource]:
 def carrier_codes(settings: Settings) -> dict[str, str]:
     """The editable table: tracking aggregator status code → canonical carrier status."""
     path = settings.config_dir / "carrier_status_map.toml"
+    path = path if path.exists() else SHIPPED_CODES
     codes = _toml(path).get("codes", {})
     bad = sorted(f"{k} = {v!r}" for k, v in codes.items() if v not in CARRIER_STATUSES)
     if bad:
