@@ -123,6 +123,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
                     lambda c=cfg: run_channel(c, settings),
                 )
             )
+    specs.extend(event_jobs(settings))
     specs.extend(_REGISTRY.values())
     jobs = {}
     for spec in specs:
@@ -130,8 +131,45 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     return jobs
 
 
+def event_jobs(settings: Settings) -> list[JobSpec]:
+    """Warehouse and carrier intake (ingest/events): each pullable source's feed, and the unmatched inbox."""
+    from ingest.events.inbox import retry_inbox
+    from ingest.events.pull import pull
+    from ingest.events.sources import load_sources
+
+    sources = [s for s in load_sources(settings).values() if s.enabled]
+    specs = [JobSpec(f"events:{s.name}", lambda sch, m=s.interval_minutes: sch.every(m).minutes,
+                     lambda src=s: pull(settings, src)) for s in sources if s.base_url]
+    if sources:
+        specs.append(JobSpec("events_inbox", lambda sch: sch.every(2).minutes, lambda: retry_inbox(settings)))
+    return specs
+
+
+def start_receiver(settings: Settings) -> Any:
+    """The webhook receiver on its own port, when any event source is configured; None otherwise."""
+    from ingest.events.receiver import Receiver
+    from ingest.events.sources import load_sources
+
+    if not any(s.enabled for s in load_sources(settings).values()):
+        return None
+    try:
+        return Receiver(settings).start()
+    except OSError as exc:  # the port is taken: pulls and every other job still run
+        log.error("webhook receiver not started on %s:%s: %s", settings.webhook_bind, settings.webhook_port, exc)
+        return None
+
+
 def serve(settings: Settings, stop: threading.Event, *, tick_s: float = 1.0) -> None:
-    """Catch up on missed jobs, then run the schedule until `stop` is set."""
+    """Start the webhook receiver, catch up on missed jobs, then run the schedule until `stop` is set."""
+    receiver = start_receiver(settings)
+    try:
+        _serve(settings, stop, tick_s)
+    finally:
+        if receiver is not None:
+            receiver.stop()
+
+
+def _serve(settings: Settings, stop: threading.Event, tick_s: float) -> None:
     scheduler, runner = schedule.Scheduler(), Runner(settings)
     jobs = build(settings, scheduler, runner)
     now = datetime.now(UTC)

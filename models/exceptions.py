@@ -25,6 +25,7 @@ TYPES: dict[str, tuple[str, int]] = {
     "manual_review": ("high", 30), "sla_breach": ("high", 60), "oversell": ("high", 60),
     "duplicate_order": ("medium", 120), "carrier_rejected": ("high", 120), "wrong_item": ("high", 240),
     "missing_item": ("high", 240), "capacity": ("medium", 60),
+    "unmatched_event": ("medium", 240),  # a warehouse/carrier event that names no order (ingest/events)
 }
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "in_progress", "resolved", "dismissed")

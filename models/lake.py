@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from models.atomic import TEMP_PREFIX  # readers skip these names; compact remov
 from models.schema import TABLES, Table
 
 log = logging.getLogger(__name__)
+_SQL_TYPES = {"string": "varchar", "timestamp[us, tz=UTC]": "timestamptz", "int32": "integer", "int64": "bigint",
+              "bool": "boolean"}
 
 
 class LakeWriteError(RuntimeError):
@@ -94,6 +97,30 @@ def _from_records(table: Table, records: list[Mapping[str, Any]]) -> pa.Table:
         raise LakeWriteError(f"{table.name}: a value does not fit the schema: {exc}") from exc
 
 
+@lru_cache(maxsize=100_000)
+def _file_columns(path: str) -> frozenset[str]:
+    """Column names in a file's footer; cached per path: lake files are immutable and uniquely named."""
+    try:
+        return frozenset(pq.read_schema(path).names)
+    except Exception:  # unreadable: the views report it; the query then names the file
+        return frozenset()
+
+
+def select_list(table: Table, files: list[str]) -> str:
+    """The table's columns for a `select` over these files (read with union_by_name).
+
+    union_by_name fills a column some files lack, not one none of them has (a lake older than a column
+    the schema gained, `Table.added`): such a column is selected as a typed null.
+    """
+    absent = set(table.added)
+    for f in files:
+        if not absent:
+            break
+        absent -= _file_columns(str(f))
+    return ", ".join(f'null::{_SQL_TYPES[str(table.schema.field(c).type)]} as "{c}"' if c in absent else f'"{c}"'
+                     for c in table.columns)
+
+
 def _atomic_write(data: pa.Table, folder: Path) -> Path:
     final = folder / f"part-{uuid.uuid4().hex}.parquet"
     with atomic.replacing(final) as tmp, open(tmp, "wb") as fh:
@@ -136,10 +163,10 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
             listing = ", ".join(f"'{p.as_posix()}'" for p in group)
             rows_before += con.execute(f"select count(*) from read_parquet([{listing}])").fetchone()[0]
             order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
-            cols = ", ".join(f'"{c}"' for c in table.columns)
+            cols = select_list(table, [p.as_posix() for p in group])
             merged = con.execute(
                 f"select distinct {cols} "
-                f"from read_parquet([{listing}], hive_partitioning=false) order by {order}"
+                f"from read_parquet([{listing}], hive_partitioning=false, union_by_name=true) order by {order}"
             ).to_arrow_table()
             merged = conform(table, merged)
             _atomic_write(merged, folder)

@@ -32,6 +32,19 @@ STAGES: tuple[tuple[str, str], ...] = (
 )
 SOURCES: tuple[str, ...] = ("platform", "oms", "wms", "carrier", "console")
 
+# Warehouse and carrier intake (ingest/events). A warehouse reports these steps:
+WMS_EVENTS: tuple[str, ...] = ("allocated", "picked", "packed", "shipped")
+# A tracking aggregator's canonical statuses (its own codes map to these in carrier_status_map.toml) and the
+# event each one is stored as: the carrier collecting the parcel is its report of the `shipped` step.
+CARRIER_STATUSES: dict[str, str] = {
+    "collected": "shipped", "in_transit": "in_transit", "out_for_delivery": "out_for_delivery",
+    "delivered": "delivered", "failed_attempt": "delivery_failed", "returned_to_sender": "returned_to_sender",
+    "exception": "carrier_exception",
+}
+# Events only carriers report, beyond EVENTS: they say where a parcel is, they do not move the order's stage.
+TRACKING_EVENTS: tuple[str, ...] = ("out_for_delivery", "delivery_failed", "returned_to_sender", "carrier_exception")
+INTAKE_EVENTS: tuple[str, ...] = tuple(dict.fromkeys((*WMS_EVENTS, *CARRIER_STATUSES.values())))
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "pending_payment": ("Pending payment", "待付款"),
     "to_review": ("To review", "待审核"),

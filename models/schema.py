@@ -31,6 +31,8 @@ class Table:
     sticky: tuple[str, ...] = ()
     # Flags that stay raised once any version raised them (a rule marked the order urgent or VIP).
     sticky_flags: tuple[str, ...] = ()
+    # Columns added after files were written: older files lack them, and they read as null there.
+    added: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -62,9 +64,23 @@ ORDER_LINES = _table("order_lines", ("order_id", "line_no"), ("updated_at", "ing
     ("placed_at", TS), ("updated_at", TS), ("ingested_at", TS), ("batch_id", STR),
 ])
 
+# occurred_at is event time (when the step happened, what durations use); received_at is when OrderHub got
+# it. source_event_id is the source's own id (with source, the dedupe key of external events); ref_kind/ref
+# is what the source named the order by (order_id | platform_order_id | tracking_no). The last four are
+# null on rows written before warehouse and carrier intake existed.
 ORDER_EVENTS = _table("order_events", ("event_id",), ("ingested_at",), "occurred_at", [
     ("event_id", STR), ("order_id", STR), ("event", STR), ("source", STR), ("actor", STR), ("occurred_at", TS),
     ("detail", STR), ("ingested_at", TS), ("batch_id", STR),
+    ("source_event_id", STR), ("received_at", TS), ("ref_kind", STR), ("ref", STR),
+], added=("source_event_id", "received_at", "ref_kind", "ref"))
+
+# Warehouse and carrier events that matched no order yet: kept (never dropped), re-resolved on every run,
+# raised as `unmatched_event` after a while. One row version per change of state (pending → matched/raised).
+EVENT_INBOX = _table("event_inbox", ("event_id",), ("updated_at",), "received_at", [
+    ("event_id", STR), ("source", STR), ("source_event_id", STR), ("event", STR), ("occurred_at", TS),
+    ("received_at", TS), ("ref_kind", STR), ("ref", STR), ("channel", STR), ("actor", STR), ("detail", STR),
+    ("carrier", STR), ("tracking_no", STR), ("state", STR), ("order_id", STR), ("attempts", I32),
+    ("updated_at", TS),
 ])
 
 EXCEPTIONS = _table("exceptions", ("exception_id",), ("updated_at", "ingested_at"), "detected_at", [
@@ -121,7 +137,7 @@ DELIVERIES = _table("deliveries", ("delivery_id",), ("occurred_at",), "occurred_
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, RULE_HITS,
-    ALERTS, DELIVERIES,
+    ALERTS, DELIVERIES, EVENT_INBOX,
 )}
 
 EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")

@@ -56,6 +56,19 @@ class Settings:
         default=False,
         metadata={"help": "Take the client address for sign-in limits from X-Forwarded-For (last entry); only "
                           "behind a reverse proxy that sets it, or anyone can claim any address."})
+    webhook_port: int = field(
+        default=8766, metadata={"help": "Port of the warehouse/carrier event webhook receiver run by `ingest serve`."})
+    webhook_bind: str = field(
+        default="127.0.0.1",
+        metadata={"help": "Address the webhook receiver listens on; this machine only unless a proxy needs more."})
+    webhook_max_body_bytes: int = field(
+        default=1_000_000, metadata={"help": "Largest webhook body accepted; a bigger one is refused with 413."})
+    webhook_tolerance_s: int = field(
+        default=300, metadata={"help": "A webhook signature older or newer than this many seconds is refused."})
+    unmatched_event_after_minutes: float = field(
+        default=60,
+        metadata={"help": "An event that matches no order for this long is raised as an `unmatched_event` "
+                          "exception (it is kept and still retried)."})
 
     @property
     def lake_dir(self) -> Path:

@@ -26,7 +26,7 @@ from models.schema import TABLES, Table
 from models.settings import Settings
 
 SQL_DIR = Path(__file__).parent / "sql"
-VIEW_FILES = ("views.sql", "macros.sql")
+VIEW_FILES = ("views.sql", "events.sql", "macros.sql")
 
 
 @dataclass
@@ -75,8 +75,11 @@ def readable_files(lake_dir: Path, table: str, problems: list[str]) -> list[str]
 
 
 def files_select(table: Table, files: list[str]) -> str:
-    """`select <the table's columns> from <these Parquet files>` (files must not be empty)."""
-    cols = ", ".join(f'"{c}"' for c in table.columns)
+    """`select <the table's columns> from <these Parquet files>` (files must not be empty).
+
+    Columns added to the schema after some files were written read as null there (`lake.select_list`).
+    """
+    cols = lake.select_list(table, files)
     listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     return f"select {cols} from read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
 

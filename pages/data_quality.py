@@ -32,6 +32,10 @@ problems = data.db().problems
 cols[2].metric(t("quality.unreadable"), len(problems), border=True)
 for problem in problems:
     st.error(plain(problem, limit=None))
+disagreeing = an.frame("status_disagreements", scope)
+if not disagreeing.empty:  # the orders behind the agreement figure
+    with st.expander(t("quality.disagreements", n=len(disagreeing))):
+        st.dataframe(disagreeing, hide_index=True, key="dq_disagreements")
 
 st.subheader(t("quality.completeness"))
 completeness = an.frame("quality_completeness", scope)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: the sandbox marketplace, the ingest scheduler and the console, together on one machine.
+# `make run`: the sandbox marketplace (with its warehouse and carrier, which push signed events to the
+# receiver `ingest serve` runs on port 8766), the ingest scheduler and the console, together on one machine.
 # Usage: bash scripts/run.sh [PORT]   (console port, default 8501; the sandbox listens on 8765)
 # The console listens on ORDERHUB_BIND (default 127.0.0.1, this machine only; see docs/security.md).
 # The sandbox and scheduler run in the background with logs under $ORDERHUB_DATA/logs/; both are stopped
@@ -26,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$PY" -m ingest sandbox --port "$SANDBOX_PORT" >>"$DATA/logs/sandbox.log" 2>&1 &
+"$PY" -m ingest sandbox --port "$SANDBOX_PORT" --push-to "http://127.0.0.1:${WEBHOOK_PORT:-8766}" >>"$DATA/logs/sandbox.log" 2>&1 &
 children+=($!)
 for _ in $(seq 1 50); do
   if "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$SANDBOX_PORT/_sandbox/health', timeout=1)" \

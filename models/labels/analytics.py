@@ -98,6 +98,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "quality.agreement_help": ("Share of {n} orders reported shipped by ≥ 2 of wms, carrier, platform whose times "
                                "agree within 3 minutes.",
                                "{n} 个被仓库/承运商/平台中至少两方报告发货的订单中，时间相差不超过 3 分钟的占比。"),
+    "quality.disagreements": ("Orders whose platform, warehouse and carrier disagree by more than 3 minutes ({n})",
+                              "平台、仓库与承运商时间相差超过 3 分钟的订单（{n}）"),
     "quality.unknown_status": ("Orders with an unmapped status", "状态未映射的订单"),
     "quality.unmapped_exceptions": ("{n} unmapped-status exception(s) raised.", "产生 {n} 个未映射状态异常。"),
     "quality.negative": ("Orders with impossible durations", "时间倒序的订单"),

@@ -72,4 +72,5 @@ LABELS: dict[str, tuple[str, str]] = {
     "exc.wrong_item": ("Wrong item", "错发"),
     "exc.missing_item": ("Missing item", "漏发"),
     "exc.capacity": ("Capacity alert", "产能预警"),
+    "exc.unmatched_event": ("Event matches no order", "事件无匹配订单"),
 }

@@ -29,6 +29,15 @@ from models.versions import latest
 
 log = logging.getLogger(__name__)
 OUT_OF_STOCK_RULE = "routing-stock"
+# Open by its lifecycle stage (a warehouse or carrier step moves it on), or still holding an open rules
+# exception: an order that shipped meanwhile is evaluated once more, so its exceptions close.
+OPEN_OR_FLAGGED = """
+select order_id from (select o.order_id, coalesce(lc.stage, o.status) as status
+                      from orders o left join order_lifecycle lc using (order_id)) where {open}
+union
+select order_id from exceptions where source = 'rules' and status in (select unnest($open::varchar[]))
+  and order_id is not null
+"""
 
 
 @dataclass
@@ -114,7 +123,8 @@ def route_open_orders(lake_dir: Path, now: datetime | None = None) -> RuleOutcom
     between writing orders and routing them. The scheduler runs this every few minutes."""
     db = connect(load_settings(Path(lake_dir).parent))
     try:
-        ids = [r[0] for r in db.con.execute(f"select order_id from orders where {evaluate.OPEN}").fetchall()]
+        query = OPEN_OR_FLAGGED.format(open=evaluate.OPEN)
+        ids = [r[0] for r in db.con.execute(query, {"open": list(OPEN)}).fetchall()]
     finally:
         db.close()
     return route_batch(lake_dir, ids, now)

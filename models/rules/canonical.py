@@ -38,6 +38,7 @@ with batch as (
 )
 select
     o.* replace (
+        coalesce(lc.stage, o.status) as status,  -- the lifecycle stage: warehouse and carrier steps count
         coalesce(o.is_urgent, false) as is_urgent, coalesce(o.is_vip, false) as is_vip,
         coalesce(o.is_presale, false) as is_presale, coalesce(o.is_cold_chain, false) as is_cold_chain,
         coalesce(o.has_gift, false) or coalesce(l.gift, false) as has_gift,
@@ -63,6 +64,7 @@ left join lines l using (order_id)
 left join rule_regions g on g.province = o.receiver_province
 left join buyer_returns br on br.buyer_id = o.buyer_id
 left join last_event le using (order_id)
+left join order_lifecycle lc using (order_id)
 """
 
 STOCK_SQL = """

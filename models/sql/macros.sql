@@ -62,7 +62,9 @@ select *,
     end as waiting_for
 from scoped_orders(start_at, end_at, channels, shops, warehouses)
 where paid_at is not null and paid_at <= as_of and shipped_at is null and cancelled_at is null
-  and refunded_at is null;
+  and refunded_at is null
+  -- a later step already reported (the carrier has it, it was delivered) means nothing is outstanding here
+  and in_transit_at is null and delivered_at is null and completed_at is null;
 
 -- Return lines requested in [start_at, end_at) on orders of the given channels, shops and warehouses.
 create or replace macro scoped_returns(start_at, end_at, channels, shops, warehouses) as table

@@ -132,7 +132,7 @@ def _timeline(rng: random.Random, platform: str, n: int, placed: datetime) -> Ti
         receiver_address=f"{n} Sandbox Road",
         lines=lines,
         carrier="SF",
-        tracking_no=f"SF{n:010d}",
+        tracking_no=f"SF{PLATFORMS.index(platform) + 1}{n:09d}",  # unique across platforms: carriers key on it
     )
     return Timeline(sim)
 

@@ -15,6 +15,9 @@ API beside them drives tests and demos:
     POST   /_sandbox/tokens   {"expire": "shopee"} or {"revoke": "shopee"}
 
 The platforms' authorization and token endpoints are in credentials.py.
+
+Its warehouse and carrier (sim/sandbox/fulfil.py) serve /wms/v1/events, /track/v1/trackings and
+/track/v1/updates (faults under the channels `wms` and `carrier`) and, with --push-to, push signed webhooks.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from urllib.parse import parse_qsl, urlsplit
 from sim.sandbox.apis import THROTTLED, Api, Refused, Reply, Req
 from sim.sandbox.credentials import AuthApi, Grants
 from sim.sandbox.faults import Faults, parse_cli
+from sim.sandbox.fulfil import Fulfilment, Pusher
 from sim.sandbox.market import Clock, Market
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,7 @@ class Sandbox:
         self.grants = Grants(self.clock)
         self.auth = AuthApi(self.grants)
         self.api = Api(self.market, self.grants)
+        self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -87,7 +92,7 @@ class Sandbox:
         token_endpoint = self.auth.route(req.method, req.path)
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
-        routed = self.api.route(req)
+        routed = self.fulfil.route(req) or self.api.route(req)
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
@@ -99,7 +104,8 @@ class Sandbox:
             time.sleep(active["slow"].delay_s)
         if "429" in active:
             status = 200 if channel in ("lazada", "tiktok") else 429  # envelope-only throttling
-            return Reply(status, THROTTLED[channel], {"Retry-After": f"{active['429'].retry_after:g}"})
+            body = THROTTLED.get(channel, {"error": "rate_limited"})  # the warehouse and carrier: plain 429
+            return Reply(status, body, {"Retry-After": f"{active['429'].retry_after:g}"})
         if "503" in active:
             return Reply(503, "<html><body>503 Service Temporarily Unavailable</body></html>")
         try:
@@ -193,6 +199,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--freeze", help="freeze the clock at this ISO time")
     parser.add_argument("--fault", action="append", default=[], metavar="CHANNEL:KIND[:TIMES[:AFTER]]")
+    parser.add_argument("--push-to", metavar="URL", help="also push warehouse/carrier events as signed webhooks "
+                        "to OrderHub's receiver at URL (e.g. http://127.0.0.1:8766)")
     args = parser.parse_args(argv[1:])
     clock = Clock(datetime.fromisoformat(args.freeze) if args.freeze else None)
     sandbox = Sandbox(
@@ -207,6 +215,8 @@ def main(argv: list[str]) -> int:
     for spec in args.fault:
         channel, kind, options = parse_cli(spec)
         sandbox.faults.add(channel, kind, **options)
+    if args.push_to:
+        threading.Thread(target=Pusher(sandbox.fulfil, args.push_to).run, name="pusher", daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=sandbox.httpd.shutdown).start())
     log.info("sandbox marketplace on %s (clock %s)", sandbox.url, clock.now().isoformat())
     print(f"sandbox marketplace on {sandbox.url}", flush=True)

@@ -69,27 +69,12 @@ from (values
 ) t(table_name, lake_rows, current_rows);
 
 -- name: quality_agreement
--- Do the sources that report `shipped` (wms, carrier, platform) agree on when? Per scoped order reported by
--- at least two of them: the spread between the earliest and latest first report. Agrees when ≤ 180 s.
--- Reports stamped over 31 days before the range cannot be of its orders (an order's events follow its
--- placing; the margin absorbs clocks that disagree): the bound lets Parquet statistics skip older files.
-with reports as (
-    select e.order_id, e.source, min(e.occurred_at) as shipped_at
-    from lake_order_events e
-    where e.event = 'shipped' and e.source in ('wms', 'carrier', 'platform')
-      and e.occurred_at >= $start_at - interval 31 days
-      and e.order_id in (select order_id from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses))
-    group by all
-), spread as (
-    select order_id, count(*) as sources, date_diff('second', min(shipped_at), max(shipped_at)) as spread_s
-    from reports
-    group by order_id
-    having count(*) >= 2
-)
+-- Do platform, warehouse and carrier agree on when an order shipped and was delivered? The figure is defined
+-- once, in the status_agreement macro (models/sql/events.sql); the orders behind it: status_disagreements.
 select
     count(*) as orders,
-    count(*) filter (where spread_s <= 180) as agreeing,
-    count(*) filter (where spread_s <= 180) / nullif(count(*), 0) as agreement,
+    count(*) filter (where agrees) as agreeing,
+    count(*) filter (where agrees) / nullif(count(*), 0) as agreement,
     median(spread_s) as spread_median_s,
     max(spread_s) as spread_max_s
-from spread;
+from status_agreement($start_at, $end_at, $channels, $shops, $warehouses);
