@@ -18,14 +18,13 @@ channel marked `sandbox = true`, in the sandbox's published demo credentials.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.http import FatalError
 from models import channel_state
-from models.config_check import check_keys, unknown_key
+from models.config_check import check_keys, read_toml, unknown_key
 from models.settings import ConfigError, Settings
 
 
@@ -102,15 +101,6 @@ def channels_path(settings: Settings) -> Path:
     return settings.config_dir / "channels.toml"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc}); fix or remove the file") from exc
-
-
 def _check_platform(path: Path, index: int, code: object) -> None:
     """A channel's code must be a platform OrderHub has a connector for (ingest/platforms)."""
     from ingest.platforms import PLATFORMS  # the registry imports the connectors, which import this module
@@ -132,8 +122,8 @@ def load_channels(settings: Settings, path: Path | None = None) -> list[ChannelC
 
 
 def _load_channels(settings: Settings, path: Path) -> list[ChannelConfig]:
-    doc = _read_toml(path)
-    secrets = _read_toml(settings.config_dir / "secrets.toml")
+    doc = read_toml(path)
+    secrets = read_toml(settings.config_dir / "secrets.toml")
     known = {f.name for f in fields(ChannelConfig)} - {"secrets"}
     check_keys(path, "", doc, {"defaults", "channel"}, "section")
     defaults = doc.get("defaults", {})

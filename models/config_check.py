@@ -10,8 +10,10 @@ loader (settings, channels, rules, capacity, e-mail, status map, import profiles
 from __future__ import annotations
 
 import difflib
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(ValueError):
@@ -39,3 +41,13 @@ def check_keys(path: Path | str, where: str, table: Iterable[str], known: Iterab
     for key in table:
         if key not in allowed:
             raise unknown_key(path, where, key, allowed, what)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A config file's document; {} when it does not exist, ConfigError naming the file when unreadable."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc}); fix or remove the file") from exc

@@ -15,11 +15,10 @@ A secret is looked up in its environment variable, then in the git-ignored `secr
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
+from models.config_check import read_toml
 from models.lifecycle import CARRIER_STATUSES
 from models.settings import ConfigError, Settings
 
@@ -64,22 +63,13 @@ class EventSource:
                             f"[events.{self.name}] {name} = ...)")
 
 
-def _toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc}); fix or remove the file") from exc
-
-
 def load_sources(settings: Settings) -> dict[str, EventSource]:
     """Every configured event source by name; unknown keys or kinds raise ConfigError naming them."""
     path = settings.config_dir / "event_sources.toml"
-    secrets = _toml(settings.config_dir / "secrets.toml").get("events", {})
+    secrets = read_toml(settings.config_dir / "secrets.toml").get("events", {})
     known = {f.name for f in fields(EventSource)} - {"secrets"}
     out = {}
-    for i, entry in enumerate(_toml(path).get("source", []), start=1):
+    for i, entry in enumerate(read_toml(path).get("source", []), start=1):
         unknown = sorted(set(entry) - known)
         if unknown or entry.get("kind") not in KINDS or not entry.get("name"):
             raise ConfigError(f"{path}: [[source]] #{i}: needs name and kind ({' or '.join(KINDS)}); "
@@ -92,7 +82,7 @@ def carrier_codes(settings: Settings) -> dict[str, str]:
     """The editable table: tracking aggregator status code → canonical carrier status."""
     path = settings.config_dir / "carrier_status_map.toml"
     path = path if path.exists() else SHIPPED_CODES
-    codes = _toml(path).get("codes", {})
+    codes = read_toml(path).get("codes", {})
     bad = sorted(f"{k} = {v!r}" for k, v in codes.items() if v not in CARRIER_STATUSES)
     if bad:
         raise ConfigError(f"{path}: unknown carrier status(es) {', '.join(bad)}; "

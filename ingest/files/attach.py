@@ -14,9 +14,7 @@ events (a negative amount in a refund file, `refunded`), with the amount in the 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
-import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -24,11 +22,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.files import cells
-from ingest.files.importer import ImportResult, Progress, Row, RowError, _lines, _raw_row, _write_rejects
+from ingest.files.importer import ImportResult, Progress, Row, RowError, _lines, _raw_row, _write_rejects, begin
 from ingest.files.profile import Profile, load_profile
-from ingest.files.tables import read_table
 from ingest.normalize.rows import line_rows
-from models import ids, lake
+from models import atomic, ids, lake
 from models.versions import latest
 
 HELD = "held"
@@ -67,13 +64,11 @@ def _hold(folder: Path, source: Path, profile: Profile, batch: str, members: lis
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{source.stem}-{batch}.csv"
     header = list(dict.fromkeys(k for _, record in members for k in record))
-    tmp = folder / f".tmp-{final.name}"
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with atomic.replacing(final) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         writer.writerows([["" if r.get(h) is None else r.get(h) for h in header] for _, r in members])
-    os.replace(tmp, final)
-    final.with_suffix(".json").write_text(json.dumps({"profile": str(profile.path.resolve())}), encoding="utf-8")
+    atomic.write_text(final.with_suffix(".json"), json.dumps({"profile": str(profile.path.resolve())}))
     return final
 
 
@@ -82,9 +77,8 @@ def attach_file(
 ) -> ImportResult:
     """Attach an items or payments file's rows to their orders; rows of unknown orders rejected or held."""
     now = now or datetime.now(UTC)
-    rows = read_table(path, profile)
-    batch_id = "file-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    result = ImportResult(path=path, batch_id=batch_id, rows=len(rows))
+    rows, result = begin(path, profile)
+    batch_id = result.batch_id
     key_column = profile.group_by or profile.columns["platform_order_id"]
     groups: dict[str, list[Row]] = {}
     rejects: list[tuple[int, str, str, str]] = []

@@ -195,14 +195,21 @@ def _write_rejects(
     return final
 
 
+def begin(path: Path, profile: Profile) -> tuple[list[Row], ImportResult]:
+    """The file's rows and its result, named by a batch id from the file's bytes (a re-import is the same
+    batch, so the lake keeps one copy)."""
+    rows = read_table(path, profile)
+    batch_id = "file-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return rows, ImportResult(path=path, batch_id=batch_id, rows=len(rows))
+
+
 def import_file(
     path: Path, profile: Profile, lake_dir: Path, *, now: datetime | None = None, stream: TextIO = sys.stderr
 ) -> ImportResult:
     """Import one export file; ImportFileError when nothing of it can be imported."""
     now = now or datetime.now(UTC)
-    rows = read_table(path, profile)
-    batch_id = "file-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    result = ImportResult(path=path, batch_id=batch_id, rows=len(rows))
+    rows, result = begin(path, profile)
+    batch_id = result.batch_id
     groups: dict[str, list[Row]] = {}
     rejects: list[tuple[int, str, str, str]] = []
     key_column = profile.group_by or profile.columns["platform_order_id"]
