@@ -124,7 +124,7 @@ def test_the_mart_carries_the_promise_through_an_incremental_refresh(promise_lak
     assert got["OH-P3"] == pd.Timestamp(local(4, 16)) and pd.isna(got["OH-P6"])
 
 
-def test_orders_written_before_the_column_read_as_without_promise(data_dir):
+def test_orders_written_before_the_column_read_as_without_promise_and_compact(data_dir):
     settings = Settings(data_dir=data_dir)
     old = pa.schema([f for f in ORDERS.schema if f.name != "promised_delivery_at"])
     folder = lake.table_dir(settings.lake_dir, "orders") / "month=2026-03"
@@ -138,3 +138,7 @@ def test_orders_written_before_the_column_read_as_without_promise(data_dir):
     finally:
         db.close()
     assert promised == [(None,)] and rate(settings) is None
+    lake.write(settings.lake_dir, "orders", [order("P1", local(5, 18), local(4, 9))])  # a version with it
+    report = lake.compact(settings.lake_dir, "orders")
+    assert (report.files_before, report.files_after, report.rows_after) == (2, 1, 2)
+    assert rate(settings) == 1.0  # P1 delivered 03-04 10:00, promised 03-05 18:00
