@@ -39,6 +39,8 @@ def order_frame(lake_dir: Path, fx: dict[str, float], accuracy_types: tuple[str,
         if ev not in first:
             first[ev] = pd.NaT
     df = orders.merge(first.add_suffix("_ev"), left_on="order_id", right_index=True, how="left")
+    if "promised_delivery_at" not in df:  # a lake written before orders had the column
+        df["promised_delivery_at"] = pd.NaT
     df["placed"] = df["placed_at"].fillna(df["placed_ev"])
     df["paid"] = df["paid_ev"].fillna(df["paid_at"])
     actions = read_table(lake_dir, "actions")
@@ -77,12 +79,15 @@ def summary(lake_dir: Path, start: date, end: date, tz: str, as_of: datetime,
     due = df[df["ship_by_at"].notna() & (df["shipped_ev"].notna() | ((df["ship_by_at"] < as_of)
                                                                       & df["cancelled_ev"].isna()))]
     on_time = (shipped["shipped_ev"] <= shipped["ship_by_at"]).sum()
+    promised = df[df["delivered_ev"].notna() & df["promised_delivery_at"].notna()]
     return {
         "orders": len(df),
         "gmv_cents": int(df.loc[df["paid"].notna(), "gmv"].sum()),
         "lead_time_median_h": float(lead.median()) if len(lead) else None,
         "lead_time_p90_h": float(lead.quantile(0.9)) if len(lead) else None,
         "on_time_rate": on_time / len(due) if len(due) else None,
+        "delivered_on_time_rate": ((promised["delivered_ev"] <= promised["promised_delivery_at"]).sum() / len(promised)
+                                   if len(promised) else None),
         "fulfillment_accuracy": (~shipped["inaccurate"]).sum() / len(shipped) if len(shipped) else None,
         "manual_rate": df["has_action"].sum() / len(df) if len(df) else None,
     }

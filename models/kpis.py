@@ -68,6 +68,7 @@ def headline_kpis(settings: Any) -> list[Kpi]:
         Kpi("lead_time_median_h", "hours", settings.lead_time_target_hours, higher_is_better=False),
         Kpi("lead_time_p90_h", "hours", higher_is_better=False),
         Kpi("on_time_rate", "ratio", settings.on_time_target),
+        Kpi("delivered_on_time_rate", "ratio", settings.delivered_on_time_target),
         Kpi("fulfillment_accuracy", "ratio", settings.accuracy_target),
         Kpi("manual_rate", "ratio", settings.manual_rate_target, higher_is_better=False),
     ]

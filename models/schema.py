@@ -55,8 +55,10 @@ ORDERS = _table("orders", ("order_id",), ("updated_at", "ingested_at"), "placed_
     ("warehouse", STR), ("carrier", STR), ("tracking_no", STR),
     ("placed_at", TS), ("paid_at", TS), ("ship_by_at", TS), ("updated_at", TS), ("ingested_at", TS),
     ("batch_id", STR),
+    ("promised_delivery_at", TS),  # the platform's delivery promise to the buyer (not the ship-by deadline)
 ], sticky=("warehouse", "carrier", "tracking_no"),
-   sticky_flags=("is_urgent", "is_vip", "is_presale", "is_cold_chain", "has_gift"))
+   sticky_flags=("is_urgent", "is_vip", "is_presale", "is_cold_chain", "has_gift"),
+   added=("promised_delivery_at",))
 
 ORDER_LINES = _table("order_lines", ("order_id", "line_no"), ("updated_at", "ingested_at"), "placed_at", [
     ("order_id", STR), ("line_no", I32), ("sku", STR), ("title", STR), ("category", STR), ("qty", I32),

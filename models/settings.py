@@ -38,6 +38,8 @@ class Settings:
     )
     lead_time_target_hours: float = field(default=8.0, metadata={"help": "Target median paid→shipped hours."})
     on_time_target: float = field(default=0.95, metadata={"help": "Target on-time ship rate."})
+    delivered_on_time_target: float = field(
+        default=0.95, metadata={"help": "Target share of delivered orders that arrived by the platform's promise."})
     accuracy_target: float = field(default=0.995, metadata={"help": "Target fulfillment accuracy."})
     manual_rate_target: float = field(default=0.03, metadata={"help": "Ceiling for the manual-intervention rate."})
     capacity_alert_ratio: float = field(

@@ -46,6 +46,9 @@ with right:
     st.plotly_chart(ac.bars(daily, "day", "on_time_rate", t("flow.on_time"), lang=lang(),
                             target=settings.on_time_target), key="flow_on_time")
     an.drill("on_time", "flow2", measure="on_time_rate", by1="day", by2="channel")
+    st.plotly_chart(ac.bars(daily, "day", "delivered_on_time_rate", t("flow.delivered_on_time"), lang=lang(),
+                            target=settings.delivered_on_time_target), key="flow_delivered_on_time")
+    an.drill("delivered_on_time", "flow5", measure="delivered_on_time_rate", by1="day", by2="channel")
 
 dim = st.segmented_control(t("flow.by"), ["day", "week", "channel", "warehouse"], default="week", key="flow_dim",
                            format_func=lambda d: t(f"dim.{d}"))

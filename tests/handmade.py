@@ -109,3 +109,28 @@ def add_rush_hour(lake_dir: Path) -> None:
     rush = [{**order_row("E"), "order_id": f"OH-RUSH{i}", "platform_order_id": f"RUSH{i}",
              "placed_at": local(2, 9, minute)} for i, minute in ((1, 10), (2, 20))]
     lake.write(lake_dir, "orders", rush)
+
+
+# Promised delivery (key: promised, delivered by the carrier), laid over the lake by add_promises:
+# this week A on time and B late of the delivered orders with a promise (C not delivered, E no promise)
+# → 1/2; last week F on time → 1/1.
+PROMISES = {
+    "A": (local(4, 18), local(3, 15)),
+    "B": (local(3, 12), local(4, 10)),
+    "C": (local(5, 18), None),
+    "E": (None, local(3, 9)),
+    "F": (local(25, 9, month=2), local(24, 12, month=2)),
+}
+
+
+def add_promises(lake_dir: Path) -> None:
+    """A later version of each order above carrying its promise, and the carrier's delivered events."""
+    versions = []
+    for key, (promised, _) in PROMISES.items():
+        row = order_row(key)
+        versions.append({**row, "promised_delivery_at": promised, "updated_at": row["updated_at"] + timedelta(days=1)})
+    lake.write(lake_dir, "orders", versions)
+    lake.write(lake_dir, "order_events", [
+        {"event_id": event_id(f"OH-{key}", "delivered", "carrier", at), "order_id": f"OH-{key}",
+         "event": "delivered", "source": "carrier", "occurred_at": at, "ingested_at": at}
+        for key, (_, at) in PROMISES.items() if at is not None])

@@ -26,6 +26,7 @@ FORMULAS = {
     "lead time orders": (r"count\s*\(\s*\*\s*\)\s*filter\s*\(\s*where\s+lead_hours\s*>=\s*0\s*\)", "lead_time_orders",
                          "summary"),
     "on-time rate": (r"shipped_at\s*<=\s*ship_by_at", "on_time_rate", "explore"),
+    "delivered on time": (r"delivered_at\s*<=\s*promised_delivery_at", "delivered_on_time_rate", "summary"),
     "manual orders": (r"filter\s*\(\s*where\s+has_action\s*\)", "manual_orders", "manual_weekly"),
     "manual rate": (r"\bmanual_orders\s*\(\s*has_action\s*\)\s*/", "manual_rate", "manual_weekly"),
     "negative durations": (r"least\s*\(\s*\w*placed_paid", "has_negative_duration", "quality_issues"),

@@ -11,8 +11,8 @@ from models import kpis
 from models.kpis import Scope
 from tests.handmade import local
 
-FIGURES = ("orders", "gmv_cents", "lead_time_median_h", "lead_time_p90_h", "on_time_rate", "fulfillment_accuracy",
-           "manual_rate")
+FIGURES = ("orders", "gmv_cents", "lead_time_median_h", "lead_time_p90_h", "on_time_rate", "delivered_on_time_rate",
+           "fulfillment_accuracy", "manual_rate")
 
 
 def compare(db, start: date, end: date, as_of) -> None:
@@ -36,6 +36,19 @@ def test_handmade_lake_agrees(handmade_db, start, end):
     compare(handmade_db, start, end, local(5, 12))
 
 
+def test_handmade_lake_with_promises_agrees(handmade_lake):
+    from models.db import connect
+    from tests import handmade
+
+    handmade.add_promises(handmade_lake.lake_dir)
+    db = connect(handmade_lake)
+    try:
+        compare(db, date(2026, 2, 20), date(2026, 3, 9), local(5, 12))
+        assert kpis.summary(db, Scope(date(2026, 2, 20), date(2026, 3, 9)))["delivered_on_time_rate"] == 2 / 3
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize(("start", "end"), [
     (date(2026, 3, 2), date(2026, 3, 8)),  # the last week: many orders still in flight
     (date(2026, 2, 16), date(2026, 3, 8)),  # the whole history
@@ -47,5 +60,6 @@ def test_demo_lake_agrees(demo_settings, start, end):
     db = connect(demo_settings)
     try:
         compare(db, start, end, local(8, 18))
+        assert kpis.summary(db, Scope(start, end), local(8, 18))["delivered_on_time_rate"] is not None  # compared
     finally:
         db.close()

@@ -40,11 +40,12 @@ ORDER_FIELDS = (
     "carrier",
     "tracking_no",
     "ship_by_at",
+    "promised_delivery_at",
     "updated_at",
 )
 LINE_FIELDS = ("sku", "title", "qty", "unit_price_cents", "is_gift")
 MONEY_FIELDS = ("total_cents", "shipping_cents", "discount_cents", "unit_price_cents")
-TIME_FIELDS = ("ship_by_at", "updated_at")
+TIME_FIELDS = ("ship_by_at", "promised_delivery_at", "updated_at")
 SECTIONS = {
     "source": {
         "channel",

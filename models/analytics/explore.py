@@ -21,7 +21,7 @@ from models.kpis import Scope
 # measure → unit (count | money | hours | ratio): the columns of the `explore` query
 MEASURES: dict[str, str] = {
     "orders": "count", "gmv_cents": "money", "lead_time_median_h": "hours", "lead_time_p90_h": "hours",
-    "on_time_rate": "ratio", "manual_rate": "ratio", "cancel_rate": "ratio",
+    "on_time_rate": "ratio", "delivered_on_time_rate": "ratio", "manual_rate": "ratio", "cancel_rate": "ratio",
 }
 DIMENSIONS: tuple[str, ...] = ("none", "day", "week", "hour", "channel", "shop", "warehouse", "carrier", "status",
                                "province")

@@ -27,6 +27,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.lead_time_median_h": ("Paid→shipped, median", "付款→发货 中位时长"),
     "kpi.lead_time_p90_h": ("Paid→shipped, p90", "付款→发货 P90"),
     "kpi.on_time_rate": ("On-time ship rate", "准时发货率"),
+    "kpi.delivered_on_time_rate": ("Delivered by promise", "承诺时效内送达率"),
     "kpi.fulfillment_accuracy": ("Fulfillment accuracy", "履约准确率"),
     "kpi.manual_rate": ("Manual intervention", "人工干预率"),
     "kpi.target_max": ("target ≤ {target}", "目标 ≤ {target}"),

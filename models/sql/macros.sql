@@ -106,3 +106,10 @@ create or replace macro on_time_rate(shipped_at, ship_by_at, cancelled_at, as_of
 count(*) filter (where shipped_at is not null and shipped_at <= ship_by_at)
     / nullif(count(*) filter (where ship_by_at is not null
         and (shipped_at is not null or (ship_by_at < as_of and cancelled_at is null))), 0);
+
+-- Delivered-on-time rate against the platform's promise: delivered at or before the promised delivery time,
+-- over the orders with a promise that were delivered (an order without a promise, or not delivered yet,
+-- is in neither count; the ship-by rate above already catches orders that are late leaving).
+create or replace macro delivered_on_time_rate(delivered_at, promised_delivery_at) as
+count(*) filter (where delivered_at <= promised_delivery_at)
+    / nullif(count(*) filter (where delivered_at is not null and promised_delivery_at is not null), 0);

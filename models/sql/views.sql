@@ -74,7 +74,7 @@ select
     coalesce(s.paid_evt_at, o.paid_at) as paid_at,
     s.reviewed_at, s.allocated_at, s.picked_at, s.packed_at, s.shipped_at, s.delivered_at, s.completed_at,
     s.cancelled_at, s.refunded_at, s.returned_at,
-    o.ship_by_at, o.updated_at, o.ingested_at,
+    o.ship_by_at, o.promised_delivery_at, o.updated_at, o.ingested_at,
     coalesce(s.rework_count, 0) as rework_count,
     a.order_id is not null as has_action,
     i.order_id is not null as has_accuracy_exception,

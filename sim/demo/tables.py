@@ -16,6 +16,8 @@ from sim.demo.basket import SKUS
 from sim.demo.orders import Window
 from sim.demo.sqlbits import iso_sql, ts_array, with_stable_hash
 
+PROMISE_AFTER_SHIP_BY_S = 3 * 24 * 3600
+
 PULL_S = 600  # channels are pulled every 10 minutes; a change lands in the next pull
 SOURCES = ("platform", "oms", "wms", "carrier", "console")
 _EVENT_SOURCE = {
@@ -101,6 +103,10 @@ def order_base(orders: pd.DataFrame, t: dict[str, np.ndarray], win: Window) -> p
         "placed_at": t["placed"],
         "paid_at": t["paid"],
         "ship_by_at": np.where(np.isnan(t["paid"]), np.nan, t["ship_by"]),
+        # the platforms' delivery promise: three days after the ship-by time (the offline till promises none);
+        # computed, not drawn, so the random stream and every other figure stay as they were
+        "promised_delivery_at": np.where(np.isnan(t["paid"]) | (orders["channel"] == "offline").to_numpy(),
+                                         np.nan, t["ship_by"] + PROMISE_AFTER_SHIP_BY_S),
         "updated_at": orders["updated"].to_numpy(),
         "ingested_at": pull_time(orders["updated"], win.as_of),
     }
@@ -154,7 +160,8 @@ def orders_table(con, base: pa.Table) -> pa.Table:
             is_urgent, is_vip, is_presale, is_cold_chain, has_gift, warehouse, carrier,
             tracking_prefix || lpad((seq * 2147483647 % 10000000000)::varchar, 10, '0') as tracking_no,
             placed_at, paid_at, ship_by_at, updated_at, ingested_at,
-            'demo-' || channel || '-' || strftime(ingested_at - interval 60 second, '%Y%m%dT%H%M') as batch_id
+            'demo-' || channel || '-' || strftime(ingested_at - interval 60 second, '%Y%m%dT%H%M') as batch_id,
+            promised_delivery_at
         from order_keys order by order_id
     """).to_arrow_table()
 

@@ -19,6 +19,18 @@ def test_overview_shows_hand_checked_figures(handmade_lake):
     assert len(at.get("plotly_chart")) == 4
 
 
+def test_overview_shows_delivered_by_promise(handmade_lake):
+    from tests import handmade
+
+    assert {m.label: m.value for m in open_app().metric}["Delivered by promise"] == "–"  # no promise yet
+    handmade.add_promises(handmade_lake.lake_dir)  # A on time, B late; C not delivered, E without a promise
+    at = open_app()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Delivered by promise"] == "50.0%"
+    at.radio(key="lang").set_value("zh").run()
+    assert {m.label: m.value for m in at.metric}["承诺时效内送达率"] == "50.0%"
+
+
 def test_overview_in_chinese(handmade_lake):
     at = open_app()
     at.radio(key="lang").set_value("zh").run()
@@ -77,8 +89,8 @@ def test_a_ninth_headline_kpi_gets_a_card(handmade_lake, monkeypatch):
     at = open_app()
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
-    assert len(real(handmade_lake)) == 7 and len(labels) == 9  # rows of four: 4 + 4 + 1
-    assert labels[7:] == ["Orders", "GMV"]
+    assert len(real(handmade_lake)) == 8 and len(labels) == 10  # rows of four: 4 + 4 + 2
+    assert labels[8:] == ["Orders", "GMV"]
 
 
 def test_cards_are_laid_out_in_rows_of_four():

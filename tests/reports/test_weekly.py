@@ -5,6 +5,7 @@ local) = 6; the week before holds only F. Figures worked out by hand from tests/
   GMV (paid only): A 100 + B 250 + C 20 USD × 7.1 = 142 + E 80 = ¥572.00; last week F ¥60.00 (+853.3%)
   paid→shipped hours: E 2, A 6, B 8, C 18 → median 7.0 h, p90 = 8 + 0.7 × (18 − 8) = 15.0 h; F 10 h
   on time: A, C, E of A B C E (B shipped 20:30, due 18:00) → 75.0%; F on time → 100.00%
+  delivered by the promise (handmade.add_promises): A of A B (C not delivered, E no promise) → 50.0%; F → 100.00%
   accuracy: B has a wrong_item exception → 3/4 = 75.0%; manual: one action (B) of 6 orders → 16.7%
   exceptions detected in the week: X1 wrong_item (resolved), X2 payment_failed (open, due 03-02 22:00) →
   open 1, overdue 1
@@ -46,6 +47,7 @@ BY_HAND = {  # kpi: (this week, last week, change)
     "lead_time_median_h": ("7.0 h", "10.0 h", "-3.0 h"),
     "lead_time_p90_h": ("15.0 h", "10.0 h", "+5.0 h"),
     "on_time_rate": ("75.0%", "100.00%", "-25.00 pt"),
+    "delivered_on_time_rate": ("50.0%", "100.00%", "-50.00 pt"),
     "fulfillment_accuracy": ("75.0%", "100.00%", "-25.00 pt"),
     "manual_rate": ("16.7%", "0.0%", "+16.67 pt"),
     "open_exceptions": ("1", "0", "–"),
@@ -59,6 +61,7 @@ def sent(tmp_path_factory):
     data = tmp_path_factory.mktemp("weekly")
     settings = Settings(data_dir=data)
     handmade.build(settings.lake_dir)
+    handmade.add_promises(settings.lake_dir)
     write_email_config(data, CONFIG)
     controller, box = start_smtp()
     with pytest.MonkeyPatch.context() as mp:
@@ -117,6 +120,8 @@ def test_figures_worked_out_by_hand(sent):
         assert now in html and before in html and change in html
     assert re.search(r"Paid→shipped, p90\s+–\s+15\.0 h\s+10\.0 h\s+\+5\.0 h", text)
     assert re.search(r"On-time ship rate\s+≥ 95\.0%\s+75\.0% \(off target\)\s+100\.00%\s+-25\.00 pt", text)
+    assert re.search(r"Delivered by promise\s+≥ 95\.0%\s+50\.0% \(off target\)\s+100\.00%\s+-50\.00 pt", text)
+    assert rows["delivered_on_time_rate"]["on_target"] == "false"
 
 
 def test_causes_and_capacity_by_hand(sent):

@@ -70,6 +70,10 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
         "updated_at": r.ts("updated_at", "update_time"),
         "paid_at": r.ts("paid_at", "paid_time"),
         "ship_by_at": r.ts("ship_by_at", "shipping_due_time", "rts_sla_time"),
+        # the buyer's promise: "should arrive by this date to be considered on-time" (not delivery_due_time,
+        # TikTok's auto-cancel deadline)
+        "promised_delivery_at": r.ts("promised_delivery_at", "delivery_sla_time",
+                                     "delivery_option_required_delivery_time"),
         "total_cents": r.money("total_cents", "payment.total_amount", currency=currency),
         "shipping_cents": r.money("shipping_cents", "payment.shipping_fee", currency=currency),
         "discount_cents": discount,

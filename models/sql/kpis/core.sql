@@ -12,6 +12,7 @@ select
     lead_time_orders(lead_hours) as lead_time_orders,
     count(*) filter (where shipped_at is not null) as shipped,
     on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate,
+    delivered_on_time_rate(delivered_at, promised_delivery_at) as delivered_on_time_rate,
     count(*) filter (where shipped_at is not null and not has_accuracy_exception)
         / nullif(count(*) filter (where shipped_at is not null), 0) as fulfillment_accuracy,
     manual_rate(has_action) as manual_rate,

@@ -11,6 +11,7 @@ select
     lead_time_median_h(lead_hours) as lead_time_median_h,
     lead_time_p90_h(lead_hours) as lead_time_p90_h,
     on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate,
+    delivered_on_time_rate(delivered_at, promised_delivery_at) as delivered_on_time_rate,
     manual_rate(has_action) as manual_rate,
     count(*) filter (where cancelled_at is not null) / count(*) as cancel_rate
 from explore_rows($start_at, $end_at, $channels, $shops, $warehouses, $statuses, $exc_types, $reasons)

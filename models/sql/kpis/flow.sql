@@ -33,7 +33,8 @@ order by dim, key, stage;
 
 -- name: flow_daily
 -- Paid→shipped lead time per local day of payment: median, p90, share within the target ($lead_target_h)
--- and the on-time ship rate (the `summary` definition: shipped by ship-by, over orders shipped or overdue).
+-- and the on-time ship rate (the `summary` definition: shipped by ship-by, over orders shipped or overdue)
+-- beside the delivered-on-time rate (delivered by the promise, over the delivered orders with a promise).
 select
     cast(timezone($tz, paid_at) as date) as day,
     lead_time_orders(lead_hours) as shipped_orders,
@@ -41,7 +42,8 @@ select
     lead_time_p90_h(lead_hours) as p90_h,
     count(*) filter (where lead_hours >= 0 and lead_hours <= $lead_target_h)
         / nullif(lead_time_orders(lead_hours), 0) as within_target_rate,
-    on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate
+    on_time_rate(shipped_at, ship_by_at, cancelled_at, $as_of) as on_time_rate,
+    delivered_on_time_rate(delivered_at, promised_delivery_at) as delivered_on_time_rate
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 where paid_at is not null
 group by all
