@@ -4,8 +4,8 @@
     record_print(settings, user, pl, "pdf")              # printing is audited (an `actions` row)
 
 A wave is the warehouse's orders whose stage (`order_lifecycle`) is *allocated* and that are not on hold
-(models.packing.HOLD_TYPES), optionally cut to those paid before a time. Lines are summed per SKU. The lake holds no bin locations yet, so lists are sorted by SKU
-(`sorted_by` says so); a location column would sort them by location first.
+(models.packing.HOLD_TYPES), optionally cut to those paid before a time. Lines are summed per SKU. The lake
+holds no bin locations yet, so lists are sorted by SKU (`sorted_by` says so, and the printed list too).
 """
 
 from __future__ import annotations
