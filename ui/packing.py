@@ -31,13 +31,17 @@ def on_scan(settings: Settings, user: User) -> None:
     """The scan form's submit (the scanner's Enter): confirm and remember the verdict; the form clears the box."""
     ref = st.session_state.get(SCAN, "")
     if ref.strip():
-        st.session_state[LAST] = packing.scan(settings, user, ref, st.session_state.get(MODE, "packed"))
+        st.session_state[LAST] = packing.scan(settings, user, ref, st.session_state[MODE])
 
 
 def scan_box(settings: Settings, user: User) -> None:
     """The mode, chosen once, and the box each scan + Enter lands in."""
-    st.session_state.setdefault(MODE, "packed")  # kept across a language switch (the label changes)
-    st.radio(t("pack.mode"), packing.STEPS, key=MODE, horizontal=True, format_func=step_name)
+    # The chosen step lives in MODE; the radio is keyed per language (a switch relabels it, which makes Streamlit
+    # draw a new widget that would otherwise show no choice) and copies its value there.
+    step = st.session_state.setdefault(MODE, "packed")
+    key = f"{MODE}_{lang()}"
+    st.radio(t("pack.mode"), packing.STEPS, index=packing.STEPS.index(step), key=key, horizontal=True,
+             format_func=step_name, on_change=lambda: st.session_state.update({MODE: st.session_state[key]}))
     with st.form("pack_scan_form", clear_on_submit=True, border=False):
         st.text_input(t("pack.scan"), key=SCAN, help=t("pack.scan_help"))
         st.form_submit_button(t("pack.confirm"), on_click=on_scan, args=(settings, user))

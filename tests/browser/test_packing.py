@@ -92,6 +92,11 @@ def test_the_page_in_chinese_and_the_pick_list(page: Page, packing_console, shoo
     expect(page.locator("h1").first).to_have_text("打包台")
     expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("已确认已打包")
     expect(page.get_by_role("radio", name="已打包")).to_be_checked()  # the mode survives the language switch
+    page.get_by_text("已交承运商", exact=True).click()  # the mode chosen in 中文 is the one scans confirm
+    settle(page)
+    page.get_by_role("textbox", name="扫描订单号或运单号，然后按回车").focus()
+    scan(page, "OH-P1")
+    expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("已确认已交承运商")
     shoot(page, "packing-zh")
     page.get_by_role("tab", name="拣货单").click()
     settle(page)
