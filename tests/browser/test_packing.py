@@ -103,3 +103,34 @@ def test_the_page_in_chinese_and_the_pick_list(page: Page, packing_console, shoo
     expect(page.get_by_text("按 SKU 排序：数据中尚无库位信息。")).to_be_visible()
     shoot(page, "picklist-zh")
     assert_no_error(page)
+
+
+def test_ops_undoes_a_wrong_scan_and_prints_a_pick_list(page: Page, packing_console):
+    url, settings = packing_console
+    login(page, url, "ops")
+    nav(page, "Packing station")
+    page.get_by_role("textbox", name="Scan order id or tracking number, then Enter").focus()
+    scan(page, "OH-P2")
+    page.get_by_text("Undo a wrong scan").click()
+    page.get_by_role("textbox", name="Why (required)").fill("scanned the neighbour's parcel")
+    page.get_by_role("button", name="Undo scan").click()
+    settle(page)
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').first).to_contain_text("undone")
+    con = connect(settings).con
+    events = con.execute("select order_id, event, actor from lake_order_events where source = 'console' "
+                         "order by occurred_at").fetchall()
+    assert events == [("OH-P2", "packed", "test.ops"), ("OH-P2", "scan_undone", "test.ops")]
+    assert con.execute("select stage from order_lifecycle where order_id = 'OH-P2'").fetchone() == ("allocated",)
+    page.get_by_role("tab", name="Pick lists").click()
+    settle(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Warehouse", exact=True)).click()
+    page.get_by_role("option", name="Suzhou").click()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download pick list (HTML)").click()
+    assert "Gift lines" in Path(download.value.path()).read_text(encoding="utf-8")
+    settle(page)
+    printed = connect(settings).con.execute(
+        "select user, action, target_id from actions where action = 'print_pick_list'").fetchall()
+    assert printed == [("test.ops", "print_pick_list", "Suzhou@all")]
+    assert_no_error(page)
