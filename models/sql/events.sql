@@ -12,6 +12,8 @@ with reached as (
                  then 'shipped' else event end)) as step_rank,
         bool_or(event = 'cancelled') as has_cancelled
     from lake_order_events
+    -- a packing-station scan undone by ops (models/packing.py) no longer moves the order
+    where event_id not in (select detail from lake_order_events where event = 'scan_undone' and detail is not null)
     group by order_id
 ), ranked as (
     select o.order_id, o.status,
