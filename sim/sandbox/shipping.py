@@ -124,7 +124,7 @@ class Shipping:
         sim = self.order("lazada", owners.pop()) if len(owners) == 1 else None
         expected = sorted(i["order_item_id"] for i in PLATFORMS["lazada"].render(sim)["items"]) if sim else []
         problem = ("delivery_type must be dropship" if q.get("delivery_type") != "dropship"
-                   else "order_item_ids must be every item of one order" if sorted(items) != expected
+                   else "order_item_ids must be every item of one order" if sim is None or sorted(items) != expected
                    else self.confirm("lazada", sim.platform_order_id, q.get("tracking_number"),
                                      q.get("shipment_provider")))
         if problem:

@@ -10,13 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import schedule
 
 from ingest.config import load_channels
 from ingest.events.pull import pull
 from ingest.events.sources import load_sources
+from ingest.http import FatalError
 from ingest.pipeline import run_channel
-from ingest.platforms import PLATFORMS
+from ingest.platforms import PLATFORMS, connector_class
+from ingest.scheduler import Runner, build
 from ingest.writeback.run import MAX_RUNS, confirm_shipments
+from ingest.writeback.shipment import Shipment
 from models import lake
 from models.db import connect
 from models.settings import Settings
@@ -30,7 +34,7 @@ def _config(settings: Settings, url: str, writeback: tuple[str, ...]) -> None:
     settings.config_dir.mkdir(parents=True)
     (settings.config_dir / "channels.toml").write_text("".join(
         f'[[channel]]\nchannel = "{p}"\nshop_id = "{SHOP_IDS[p]}"\nbase_url = "{url}{PLATFORMS[p].sandbox.api_root}"\n'
-        f'sandbox = true\nbackoff_base_s = 0.01\nwriteback = {str(p in writeback).lower()}\n\n' for p in PLATFORMS),
+        f'sandbox = true\nbackoff_base_s = 0.01\nrate_per_s = 1000\nwriteback = {str(p in writeback).lower()}\n\n' for p in PLATFORMS),
         encoding="utf-8")
     (settings.config_dir / "event_sources.toml").write_text(
         f'[[source]]\nname = "wms"\nkind = "wms"\nbase_url = "{url}/wms/v1"\nsandbox = true\n', encoding="utf-8")
@@ -121,6 +125,7 @@ def test_a_confirmation_that_keeps_failing_is_retried_then_raised(shop):
 def test_dry_run_sends_nothing_and_channels_stay_off_until_enabled(data_dir):
     sandbox, settings = _shop(data_dir, writeback=("shopee",))
     try:
+        assert "writeback" in build(settings, schedule.Scheduler(), Runner(settings))  # `ingest serve` runs it
         shopee = {pid for p, pid in _shipped_by_warehouse(sandbox) if p == "shopee"}
         summary = confirm_shipments(settings, dry_run=True)
         assert {s.platform_order_id for s, _ in summary.calls} == shopee
@@ -128,5 +133,22 @@ def test_dry_run_sends_nothing_and_channels_stay_off_until_enabled(data_dir):
         assert all(c.path == "/api/v2/logistics/ship_order" and c.body["non_integrated"]["tracking_number"]
                    for _, c in summary.calls)
         assert not sandbox.shipping.confirmations and not lake.data_files(settings.lake_dir, "writebacks")
+    finally:
+        sandbox.stop()
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_the_sandbox_refuses_bad_confirmations_in_the_platforms_own_way(data_dir, platform):
+    sandbox = Sandbox(clock=Clock(NOW), orders_per_platform=4, days=3).start()
+    settings = Settings(data_dir=data_dir)
+    _config(settings, sandbox.url, (platform,))
+    try:
+        cfg = next(c for c in load_channels(settings) if c.channel == platform)
+        connector = connector_class(platform)(cfg, data_dir=settings.data_dir)
+        pid = sandbox.market.visible(platform)[0].platform_order_id
+        for tracking, order in (("", pid), ("SF1", "4040404")):  # no tracking number; an order it lacks
+            with pytest.raises(FatalError):
+                connector.confirm_shipment(Shipment("OH-X", platform, cfg.shop_id, order, tracking, "SF", NOW))
+        assert not sandbox.shipping.confirmations and sandbox.shipping.refused >= 1
     finally:
         sandbox.stop()
