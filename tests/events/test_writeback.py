@@ -34,7 +34,8 @@ def _config(settings: Settings, url: str, writeback: tuple[str, ...]) -> None:
     settings.config_dir.mkdir(parents=True)
     (settings.config_dir / "channels.toml").write_text("".join(
         f'[[channel]]\nchannel = "{p}"\nshop_id = "{SHOP_IDS[p]}"\nbase_url = "{url}{PLATFORMS[p].sandbox.api_root}"\n'
-        f'sandbox = true\nbackoff_base_s = 0.01\nrate_per_s = 1000\nwriteback = {str(p in writeback).lower()}\n\n' for p in PLATFORMS),
+        f'sandbox = true\nbackoff_base_s = 0.01\nrate_per_s = 1000\n'
+        f'writeback = {str(p in writeback).lower()}\n\n' for p in PLATFORMS),
         encoding="utf-8")
     (settings.config_dir / "event_sources.toml").write_text(
         f'[[source]]\nname = "wms"\nkind = "wms"\nbase_url = "{url}/wms/v1"\nsandbox = true\n', encoding="utf-8")
