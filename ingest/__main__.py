@@ -5,6 +5,7 @@
     python -m ingest authorize --channel C --shop S   # first authorization (Shopee, Lazada, TikTok)
     python -m ingest serve                   # the scheduler: pulls, compaction, weekly e-mail
     python -m ingest import FILE --profile P # CSV/XLSX import
+    python -m ingest writeback [--dry-run]   # confirm shipments (tracking numbers) on the platforms
     python -m ingest normalize --platform P FILE.json [--explain]
     python -m ingest sandbox --port 8765     # local marketplace speaking the platforms' APIs
     python -m ingest fx-rates eurofxref.csv  # exchange rates from the ECB's daily CSV
@@ -28,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("ingest.scheduler", "pull every channel once (or --channel C)"),
     "authorize": ("ingest.authorize", "authorize a shop whose tokens expire (--channel C --shop S)"),
     "serve": ("ingest.scheduler", "run the scheduler until SIGTERM"),
+    "writeback": ("ingest.writeback.run", "confirm shipped orders' tracking on their platforms (--dry-run)"),
     "import": ("ingest.files.cli", "import a CSV/XLSX file with a column profile"),
     "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),
     "sandbox": ("sim.sandbox.server", "serve the platforms' APIs locally over generated orders"),

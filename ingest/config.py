@@ -40,6 +40,9 @@ class ChannelConfig:
     )
     enabled: bool = field(default=True, metadata={"help": "Pull this channel at all."})
     sandbox: bool = field(default=False, metadata={"help": "Points at the local sandbox (demo credentials)."})
+    writeback: bool = field(
+        default=False, metadata={"help": "Confirm shipments (tracking numbers) on the platform (docs/events.md)."}
+    )
     interval_minutes: float = field(default=10, metadata={"help": "Minutes between scheduled pulls."})
     overlap_minutes: float = field(
         default=10, metadata={"help": "Each pull re-reads this far before the watermark."}

@@ -124,6 +124,10 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
                 )
             )
     specs.extend(event_jobs(settings))
+    if any(c.writeback and c.enabled for c in load_channels(settings)):
+        from ingest.writeback.run import confirm_shipments
+
+        specs.append(JobSpec("writeback", lambda s: s.every(5).minutes, lambda: confirm_shipments(settings)))
     specs.extend(_REGISTRY.values())
     jobs = {}
     for spec in specs:

@@ -26,6 +26,7 @@ TYPES: dict[str, tuple[str, int]] = {
     "duplicate_order": ("medium", 120), "carrier_rejected": ("high", 120), "wrong_item": ("high", 240),
     "missing_item": ("high", 240), "capacity": ("medium", 60),
     "unmatched_event": ("medium", 240),  # a warehouse/carrier event that names no order (ingest/events)
+    "writeback_failed": ("high", 120),  # the platform refused (or kept failing) a shipment confirmation
 }
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "in_progress", "resolved", "dismissed")

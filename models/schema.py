@@ -85,6 +85,15 @@ EVENT_INBOX = _table("event_inbox", ("event_id",), ("updated_at",), "received_at
     ("updated_at", TS),
 ])
 
+# Shipments confirmed back to their sales platform (ingest/writeback): one row version per attempt's outcome,
+# keyed by order, so an order is confirmed on its platform at most once (state confirmed | refused |
+# retrying | failed; `request` is what was sent, without credentials).
+WRITEBACKS = _table("writebacks", ("order_id",), ("updated_at",), "shipped_at", [
+    ("order_id", STR), ("channel", STR), ("shop_id", STR), ("platform_order_id", STR), ("tracking_no", STR),
+    ("carrier", STR), ("shipped_at", TS), ("state", STR), ("attempts", I32), ("request", STR), ("error", STR),
+    ("updated_at", TS),
+])
+
 EXCEPTIONS = _table("exceptions", ("exception_id",), ("updated_at", "ingested_at"), "detected_at", [
     ("exception_id", STR), ("order_id", STR), ("type", STR), ("severity", STR), ("rule_id", STR),
     ("status", STR), ("assignee", STR), ("detected_at", TS), ("due_at", TS), ("resolved_at", TS),
@@ -139,7 +148,7 @@ DELIVERIES = _table("deliveries", ("delivery_id",), ("occurred_at",), "occurred_
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, RULE_HITS,
-    ALERTS, DELIVERIES, EVENT_INBOX,
+    ALERTS, DELIVERIES, EVENT_INBOX, WRITEBACKS,
 )}
 
 EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")

@@ -13,9 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ingest.files import scans
 from ingest.files.attach import attach_file, release_held
 from ingest.files.importer import ImportResult, import_file
 from ingest.files.profile import ProfileError, load_profile
+from ingest.files.scans import is_scan_profile
 from ingest.files.tables import ImportFileError
 from models.settings import ConfigError, load_settings
 
@@ -72,6 +74,9 @@ def main(argv: list[str]) -> int:
     code = 0
     for kind, path, profile in _jobs(parser, args):
         try:
+            if is_scan_profile(profile):  # a warehouse/carrier scan log: events, not orders
+                code = max(code, scans.run(path, profile, load_settings(args.data)))
+                continue
             result = _one(kind, path, profile, load_settings(args.data).lake_dir)
         except (ImportFileError, ProfileError, ConfigError) as exc:
             print(f"error: {exc}", file=sys.stderr)

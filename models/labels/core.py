@@ -74,4 +74,5 @@ LABELS: dict[str, tuple[str, str]] = {
     "exc.missing_item": ("Missing item", "漏发"),
     "exc.capacity": ("Capacity alert", "产能预警"),
     "exc.unmatched_event": ("Event matches no order", "事件无匹配订单"),
+    "exc.writeback_failed": ("Shipment not confirmed on platform", "平台发货确认失败"),
 }

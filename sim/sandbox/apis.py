@@ -81,6 +81,18 @@ def _int(value: Any, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def shopee_error(error: str, message: str, status: int = 403) -> Refused:
+    return Refused(Reply(status, {"error": error, "message": message, "request_id": "sbx"}))
+
+
+def lazada_error(code: str, message: str) -> Refused:
+    return Refused(Reply(200, {"code": code, "type": "ISV", "message": message, "request_id": "sbx"}))
+
+
+def tiktok_error(code: int, message: str, status: int = 200) -> Refused:
+    return Refused(Reply(status, {"code": code, "message": message, "request_id": "sbx", "data": {}}))
+
+
 class Api:
     """Routes for one Market; `handle(channel, req, active)` answers one request under its faults."""
 
@@ -112,11 +124,15 @@ class Api:
         return orders
 
     # -- Shopify ------------------------------------------------------------------------------------
-    def shopify(self, req: Req, active: dict[str, Fault]) -> Reply:
+    def shopify_auth(self, req: Req) -> None:
+        """Refused unless the request carries the shop's access token (also the fulfillment calls)."""
         if req.headers.get("X-Shopify-Access-Token") != CREDS["shopify"]["access_token"]:
             raise Refused(
                 Reply(401, {"errors": "[API] Invalid API key or access token (unrecognized login)"})
             )
+
+    def shopify(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.shopify_auth(req)
         q = dict(req.query)
         limit = _int(q.pop("limit", None), 50)
         if not 1 <= limit <= 250:
@@ -138,7 +154,7 @@ class Api:
         return Reply(200, {"orders": self.render("shopify", chunk, active)}, headers)
 
     # -- WooCommerce --------------------------------------------------------------------------------
-    def woocommerce(self, req: Req, active: dict[str, Fault]) -> Reply:
+    def woocommerce_auth(self, req: Req) -> None:
         c = CREDS["woocommerce"]
         expected = (
             "Basic " + base64.b64encode(f"{c['consumer_key']}:{c['consumer_secret']}".encode()).decode()
@@ -154,6 +170,9 @@ class Api:
                     },
                 )
             )
+
+    def woocommerce(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.woocommerce_auth(req)
         per_page, page = _int(req.query.get("per_page"), 10), _int(req.query.get("page"), 1)
         if not 1 <= per_page <= 100 or page < 1:
             raise Refused(
@@ -180,11 +199,9 @@ class Api:
         )
 
     # -- Shopee -------------------------------------------------------------------------------------
-    def shopee(self, req: Req, active: dict[str, Fault]) -> Reply:
-        c, q = CREDS["shopee"], req.query
-
-        def err(error: str, message: str, status: int = 403) -> Refused:
-            return Refused(Reply(status, {"error": error, "message": message, "request_id": "sbx"}))
+    def shopee_auth(self, req: Req) -> None:
+        """Partner id, shop, token, signature (over this request's path) and a fresh timestamp."""
+        c, q, err = CREDS["shopee"], req.query, shopee_error
 
         if q.get("partner_id") != c["partner_id"] or not self.grants.valid("shopee", q.get("access_token")):
             raise err("error_auth", "Invalid partner_id or access_token (expired or revoked).")
@@ -196,6 +213,10 @@ class Api:
             raise err("error_sign", "Wrong sign.")
         if abs(wall_seconds() - ts) > 300:
             raise err("error_param", "Invalid timestamp: expired.")
+
+    def shopee(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.shopee_auth(req)
+        q, err = req.query, shopee_error
         if req.path.endswith("/get_order_list"):
             lo, hi = _epoch(q.get("time_from")), _epoch(q.get("time_to"))
             size = _int(q.get("page_size"), 20)
@@ -235,12 +256,10 @@ class Api:
         )
 
     # -- Lazada -------------------------------------------------------------------------------------
-    def lazada(self, req: Req, active: dict[str, Fault]) -> Reply:
-        c, q = CREDS["lazada"], req.query
+    def lazada_auth(self, req: Req) -> str:
+        """App key, signature and token checked; the API path (under the sandbox's `/rest`) returned."""
+        c, q, err = CREDS["lazada"], req.query, lazada_error
         api_path = req.path.removeprefix(PLATFORMS["lazada"].sandbox.api_root)
-
-        def err(code: str, message: str) -> Refused:
-            return Refused(Reply(200, {"code": code, "type": "ISV", "message": message, "request_id": "sbx"}))
 
         if q.get("app_key") != c["app_key"]:
             raise err("InvalidAppKey", "Invalid app key")
@@ -248,6 +267,10 @@ class Api:
             raise err("IncompleteSignature", "The request signature does not conform to lazada standards")
         if not self.grants.valid("lazada", q.get("access_token")):
             raise err("IllegalAccessToken", "The specified access token is invalid or expired")
+        return api_path
+
+    def lazada(self, req: Req, active: dict[str, Fault]) -> Reply:
+        api_path, q, err = self.lazada_auth(req), req.query, lazada_error
         if api_path == "/orders/items/get":
             wanted = {str(i) for i in json.loads(q.get("order_ids", "[]"))}
             sims = [s for s in self.market.visible("lazada") if s.platform_order_id in wanted]
@@ -278,11 +301,8 @@ class Api:
         )
 
     # -- TikTok Shop --------------------------------------------------------------------------------
-    def tiktok(self, req: Req, active: dict[str, Fault]) -> Reply:
-        c, q = CREDS["tiktok"], req.query
-
-        def err(code: int, message: str, status: int = 200) -> Refused:
-            return Refused(Reply(status, {"code": code, "message": message, "request_id": "sbx", "data": {}}))
+    def tiktok_auth(self, req: Req) -> None:
+        c, q, err = CREDS["tiktok"], req.query, tiktok_error
 
         if q.get("app_key") != c["app_key"]:
             raise err(106010, "Invalid app_key", 401)
@@ -290,6 +310,10 @@ class Api:
             raise err(105002, "Expired or invalid access token", 401)
         if not same(q.get("sign", ""), tiktok_sign(c["app_secret"], req.path, q, req.body)):
             raise err(106001, "Invalid signature", 401)
+
+    def tiktok(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.tiktok_auth(req)
+        q, err = req.query, tiktok_error
         size = _int(q.get("page_size"), 10)
         if not 1 <= size <= 100:
             raise err(36009003, "page_size must be 1..100", 400)

@@ -11,6 +11,7 @@ API beside them drives tests and demos:
     POST   /_sandbox/faults   {"channel": "shopee", "kind": "429", "times": 2, "retry_after": 1}
     DELETE /_sandbox/faults[?channel=shopee]
     POST   /_sandbox/clock    {"freeze": "2026-03-01T00:00:00+00:00"} or {"advance_s": 600}
+    GET    /_sandbox/confirmations              shipments the hub confirmed (sim/sandbox/shipping.py)
     GET    /_sandbox/tokens                     counts: issued, refreshes, refused, reused refresh tokens
     POST   /_sandbox/tokens   {"expire": "shopee"} or {"revoke": "shopee"}
 
@@ -38,6 +39,7 @@ from sim.sandbox.credentials import AuthApi, Grants
 from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.fulfil import Fulfilment, Pusher
 from sim.sandbox.market import Clock, Market
+from sim.sandbox.shipping import Shipping
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class Sandbox:
         self.auth = AuthApi(self.grants)
         self.api = Api(self.market, self.grants)
         self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
+        self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -92,7 +95,7 @@ class Sandbox:
         token_endpoint = self.auth.route(req.method, req.path)
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
-        routed = self.fulfil.route(req) or self.api.route(req)
+        routed = self.fulfil.route(req) or self.shipping.route(req) or self.api.route(req)
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
@@ -123,6 +126,8 @@ class Sandbox:
         if what == "orders":
             channel = req.query.get("channel", "")
             return Reply(200, {"channel": channel, "order_ids": self.market.order_ids(channel)})
+        if what == "confirmations":
+            return Reply(200, self.shipping.listing())
         if what == "faults" and req.method == "GET":
             return Reply(200, self.faults.listing())
         if what == "faults" and req.method == "DELETE":
@@ -181,7 +186,7 @@ def _handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (its timeout): nothing to tell it
 
-        do_GET = do_POST = do_DELETE = _serve
+        do_GET = do_POST = do_PUT = do_DELETE = _serve
 
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s " + format, self.address_string(), *args)

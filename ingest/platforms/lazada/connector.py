@@ -24,6 +24,7 @@ from ingest.connectors.stream import Stream
 from ingest.http import FatalError, Response
 from ingest.platforms.lazada.auth import LazadaAuth, sign_request
 from ingest.platforms.lazada.normalize import with_items
+from ingest.writeback.shipment import Call, Shipment
 
 MAX_OFFSET = 5000
 ORDERS = Stream(
@@ -37,6 +38,9 @@ ORDERS = Stream(
 ITEMS = Stream("lazada.orders.items", "/orders/items/get", records_path="data")
 KIND = "lazada.orders+items"  # the payloads kept: each order with its items merged
 ITEMS_BATCH = 50
+# Ready to ship (open.lazada.com, "SetStatusToReadyToShip" /order/rts): the order's items, dropship, with
+# the seller's carrier and tracking number. The item ids come from /orders/items/get.
+RTS = "/order/rts"
 RETRIABLE_CODES = frozenset({"ApiCallLimit", "ServiceTimeout", "ServiceUnavailable", "SystemBusy"})
 
 
@@ -74,9 +78,21 @@ class LazadaConnector(Connector):
         raise FatalError(message)
 
     def get(self, stream: Stream, params: dict[str, Any]) -> Response:
-        return self.client.get_json(
-            stream.method, self.base_url + stream.path, params=self.signed(stream.path, params), check=self.check
-        )
+        return self.call(stream.method, stream.path, params)
+
+    def call(self, method: str, path: str, params: dict[str, Any]) -> Response:
+        return self.client.get_json(method, self.base_url + path, params=self.signed(path, params), check=self.check)
+
+    def confirm_shipment(self, s: Shipment, send: bool = True) -> Call:
+        """`/order/rts` for every item of the order (read first: the items carry Lazada's ids)."""
+        wanted = {"order_ids": json.dumps([int(s.platform_order_id)], separators=(",", ":"))}
+        listed = self.send(lambda: self.get(ITEMS, wanted)).body.get("data") or []
+        item_ids = [i["order_item_id"] for o in listed for i in o.get("order_items", [])]
+        params = {"delivery_type": "dropship", "order_item_ids": json.dumps(item_ids, separators=(",", ":")),
+                  "shipment_provider": s.carrier or "", "tracking_number": s.tracking_no}
+        if send:
+            self.send(lambda: self.call("POST", RTS, params))
+        return Call("POST", RTS, params)
 
     def orders(self, records: list[dict]) -> Iterator[Page]:
         """Lazada keeps status, currency and SKUs on the items: each order goes out with its items."""

@@ -15,13 +15,18 @@ from ingest.platforms.sample import SHOP_TZ, SimOrder, first_last, units
 PROMISE = timedelta(hours=48)  # ship-by: paid + 48 h, written as the docs' example, local time without offset
 
 
+def item_id(platform_order_id: str, n: int) -> int:
+    """Lazada's order item ids are unique across orders (/order/rts names items only): order id × 100 + n."""
+    return int(platform_order_id) * 100 + n
+
+
 def render(sim: SimOrder, status: str) -> dict[str, Any]:
     first, last = first_last(sim)
     promised = (sim.paid + PROMISE).astimezone(SHOP_TZ).strftime("%Y-%m-%d %H:%M:%S") if sim.paid else ""
     stamp = "%Y-%m-%d %H:%M:%S %z"
     items = [
         {
-            "order_item_id": n,
+            "order_item_id": item_id(sim.platform_order_id, n),
             "order_id": sim.platform_order_id,
             "name": li.title,
             "sku": li.sku,

@@ -21,6 +21,7 @@ from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Payload, Stream
 from ingest.http import FatalError, Response
 from ingest.platforms.shopee.auth import ShopeeAuth
+from ingest.writeback.shipment import Call, Shipment
 
 LIST = Stream(
     "shopee.get_order_list",
@@ -44,6 +45,8 @@ DETAIL_FIELDS = (
     "note,item_list,pay_time,package_list,shipping_carrier,payment_method,total_amount,"
     "order_status,update_time"
 )
+# v2.logistics.ship_order (open.shopee.com): the seller's own carrier ("non_integrated") with its tracking number.
+SHIP_ORDER = "/api/v2/logistics/ship_order"
 RETRIABLE_ERRORS = frozenset({"error_rate_limit", "error_busy", "error_server", "error_inner"})
 
 
@@ -83,11 +86,11 @@ class ShopeeConnector(Connector):
             "sign": sign,
         }
 
-    def check(self, resp: Response) -> None:
+    def check(self, resp: Response, *, needs_response: bool = True) -> None:
         body = resp.body
         error = body.get("error") if isinstance(body, dict) else "not_an_object"
         if not error:
-            if not isinstance(body.get("response"), dict):
+            if needs_response and not isinstance(body.get("response"), dict):
                 raise FatalError(f"{self.cfg.key}: shopee response without a 'response' object")
             return
         message = self.client.redactor.text(f"{self.cfg.key}: shopee {error}: {body.get('message', '')}")
@@ -102,6 +105,15 @@ class ShopeeConnector(Connector):
             params={**self.common(stream.path), **params},
             check=self.check,
         )
+
+    def confirm_shipment(self, s: Shipment, send: bool = True) -> Call:
+        """`ship_order` for the order with the tracking number; its reply has no `response` object."""
+        body = {"order_sn": s.platform_order_id, "non_integrated": {"tracking_number": s.tracking_no}}
+        if send:
+            self.send(lambda: self.client.get_json(
+                "POST", self.base_url + SHIP_ORDER, params=self.common(SHIP_ORDER), json_body=body,
+                check=lambda r: self.check(r, needs_response=False)))
+        return Call("POST", SHIP_ORDER, body)
 
     def request_page(self, stream: Stream, start: datetime, end: datetime, token: Token | None) -> Response:
         window = {"time_range_field": "update_time", "time_from": epoch(start), "time_to": epoch(end)}

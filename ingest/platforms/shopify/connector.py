@@ -17,6 +17,7 @@ from ingest.connectors.base import Connector, iso_utc
 from ingest.connectors.paginators import LinkHeaderPaginator, Token
 from ingest.connectors.stream import Stream
 from ingest.http import Response
+from ingest.writeback.shipment import Call, Shipment
 
 ORDERS = Stream(
     "shopify.orders",
@@ -25,6 +26,10 @@ ORDERS = Stream(
     paginator=lambda size: LinkHeaderPaginator(),
     replication_key="updated_at",
 )
+# Shipment confirmation (shopify.dev, "FulfillmentOrder" and "Fulfillment: create"): the order's open
+# fulfillment orders, then one fulfillment for them with the tracking number.
+FULFILLMENT_ORDERS = "/admin/api/{api_version}/orders/{order_id}/fulfillment_orders.json"
+FULFILLMENTS = "/admin/api/{api_version}/fulfillments.json"
 
 
 class ShopifyConnector(Connector):
@@ -47,10 +52,22 @@ class ShopifyConnector(Connector):
             if token is None
             else {"page_info": token, "limit": self.page_size}
         )
+        return self.call(stream.method, stream.path, params=params)
+
+    def call(self, method: str, path: str, **kwargs: object) -> Response:
         version = self.cfg.options.get("api_version", "2024-10")
-        return self.client.get_json(
-            stream.method,
-            self.base_url + stream.path.format(api_version=version),
-            params=params,
-            headers={"X-Shopify-Access-Token": self.creds["access_token"]},
-        )
+        url = self.base_url + path.format(api_version=version, order_id=kwargs.pop("order_id", ""))
+        headers = {"X-Shopify-Access-Token": self.creds["access_token"]}
+        return self.client.get_json(method, url, headers=headers, **kwargs)  # type: ignore[arg-type]
+
+    def confirm_shipment(self, s: Shipment, send: bool = True) -> Call:
+        """One fulfillment over the order's open fulfillment orders; none open: fulfilled already."""
+        listed = self.call("GET", FULFILLMENT_ORDERS, order_id=s.platform_order_id).body
+        open_ids = [f["id"] for f in listed.get("fulfillment_orders", []) if f.get("status") == "open"]
+        body = {"fulfillment": {
+            "line_items_by_fulfillment_order": [{"fulfillment_order_id": i} for i in open_ids],
+            "tracking_info": {"number": s.tracking_no, "company": s.carrier}, "notify_customer": True}}
+        call = Call("POST", FULFILLMENTS, body, already=not open_ids)
+        if send and open_ids:
+            self.call("POST", FULFILLMENTS, json_body=body)
+        return call

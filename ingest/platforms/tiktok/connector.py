@@ -21,6 +21,7 @@ from ingest.connectors.signing import hmac_hex
 from ingest.connectors.stream import Stream
 from ingest.http import FatalError, Response
 from ingest.platforms.tiktok.auth import TikTokAuth
+from ingest.writeback.shipment import Call, Shipment
 
 SEARCH = Stream(
     "tiktok.orders.search",
@@ -30,6 +31,9 @@ SEARCH = Stream(
     replication_key="update_time",
     method="POST",
 )
+# "Mark package as shipped" (partner.tiktokshop.com, Fulfillment API 202309): a seller-shipped order's
+# package with the tracking number and the shipping provider.
+MARK_SHIPPED = "/fulfillment/202309/orders/{order_id}/packages"
 THROTTLED = 36009002
 UNSIGNED = frozenset({"sign", "access_token"})
 
@@ -72,24 +76,26 @@ class TikTokConnector(Connector):
         body_text = json.dumps(
             {"update_time_ge": epoch(start), "update_time_lt": epoch(end)}, separators=(",", ":")
         )
-        c = self.creds
-        params: dict[str, Any] = {
-            "app_key": c["app_key"],
-            "timestamp": int(self.wall_clock()),
-            "shop_cipher": c["shop_cipher"],
-            "page_size": self.page_size,
-            "sort_field": "update_time",
-            "sort_order": "ASC",
-        }
+        params: dict[str, Any] = {"page_size": self.page_size, "sort_field": "update_time", "sort_order": "ASC"}
         if token:
             params["page_token"] = token
-        params["sign"] = sign_request(c["app_secret"], stream.path, params, body_text)
+        return self.call(stream.method, stream.path, params, body_text)
+
+    def call(self, method: str, path: str, extra: dict[str, Any], body_text: str) -> Response:
+        """Signed over the query, the path and the exact body text sent."""
+        c = self.creds
+        params = {"app_key": c["app_key"], "timestamp": int(self.wall_clock()), "shop_cipher": c["shop_cipher"],
+                  **extra}
+        params["sign"] = sign_request(c["app_secret"], path, params, body_text)
         self.client.redactor.add(params["sign"])
-        return self.client.get_json(
-            stream.method,
-            self.base_url + stream.path,
-            params=params,
-            data=body_text,
-            headers={"x-tts-access-token": c["access_token"], "Content-Type": "application/json"},
-            check=self.check,
-        )
+        headers = {"x-tts-access-token": c["access_token"], "Content-Type": "application/json"}
+        return self.client.get_json(method, self.base_url + path, params=params, data=body_text, headers=headers,
+                                    check=self.check)
+
+    def confirm_shipment(self, s: Shipment, send: bool = True) -> Call:
+        body = {"tracking_number": s.tracking_no, "shipping_provider_id": s.carrier or ""}
+        path = MARK_SHIPPED.format(order_id=s.platform_order_id)
+        if send:
+            text = json.dumps(body, separators=(",", ":"))
+            self.send(lambda: self.call("POST", path, {}, text))
+        return Call("POST", path, body)

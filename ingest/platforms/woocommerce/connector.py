@@ -17,6 +17,7 @@ from ingest.connectors.base import Connector, iso_utc
 from ingest.connectors.paginators import PageNumberPaginator, Token
 from ingest.connectors.stream import Stream
 from ingest.http import Response
+from ingest.writeback.shipment import Call, Shipment
 
 ORDERS = Stream(
     "woocommerce.orders",
@@ -44,5 +45,18 @@ class WooCommerceConnector(Connector):
             "per_page": self.page_size,
             "page": token or 1,
         }
-        auth = (self.creds["consumer_key"], self.creds["consumer_secret"])
-        return self.client.get_json(stream.method, self.base_url + stream.path, params=params, auth=auth)
+        return self.client.get_json(stream.method, self.base_url + stream.path, params=params, auth=self.auth())
+
+    def auth(self) -> tuple[str, str]:
+        return self.creds["consumer_key"], self.creds["consumer_secret"]
+
+    def confirm_shipment(self, s: Shipment, send: bool = True) -> Call:
+        """`PUT /orders/<id>` (woocommerce.github.io/woocommerce-rest-api-docs, "Update an order"): status
+        completed, the tracking number and carrier as order meta (the keys the Shipment Tracking extension
+        reads)."""
+        body = {"status": "completed", "meta_data": [{"key": "_tracking_number", "value": s.tracking_no},
+                                                      {"key": "_tracking_provider", "value": s.carrier or ""}]}
+        call = Call("PUT", f"{ORDERS.path}/{s.platform_order_id}", body)
+        if send:
+            self.client.get_json(call.method, self.base_url + call.path, json_body=body, auth=self.auth())
+        return call

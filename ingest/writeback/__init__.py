@@ -1,0 +1,1 @@
+"""Tracking back to the platforms: shipments confirmed on their sales platform (docs/events.md)."""
