@@ -49,7 +49,7 @@ def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.
     exact = _run(db, "exact", text=text, **scope)
     if not exact.empty:
         return exact
-    found = [_run(db, "partial", needle=text.lower(), **scope)] if len(text) >= MIN_PARTIAL else []
+    found = [_run(db, "partial", text=text, upper=text.upper(), **scope)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
         found.append(_run(db, "phone", digits=digits, **scope))
