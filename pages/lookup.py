@@ -51,7 +51,7 @@ st.info(f"{t('lookup.carrier_latest')}: {ui.carrier_words(story['timeline'])}")
 
 st.subheader(t("lookup.timeline"))
 st.dataframe(ui.timeline(story["timeline"]), hide_index=True, key="lookup_timeline",
-             column_config={t("lookup.h_in_step"): st.column_config.NumberColumn(format="%.2f")})
+             column_config={t("lookup.occurred_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 left, right = st.columns(2)
 with left:
     st.subheader(t("order.lines"))

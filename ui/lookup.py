@@ -18,6 +18,7 @@ TIMELINE = ("occurred_at", "event", "source", "actor", "detail", "h_in_step")
 SECTIONS = {"lines": ("line_no", "sku", "title", "qty", "unit_price_cents", "is_gift"),
             "order_exceptions": ("exception_id", "type", "severity", "detected_at", "due_at", "assignee"),
             "order_actions": ("occurred_at", "user", "action", "reason")}
+MINUTE = "%Y-%m-%d %H:%M"  # times as people read them (the connection already gives them in the local zone)
 MATCH_LIST = ("order_id", "platform_order_id", "tracking_no", "placed_at", "matched")
 
 
@@ -40,16 +41,19 @@ def named(prefix: str, value: object) -> str:
 
 def matches(found: pd.DataFrame) -> pd.DataFrame:
     """The list of matches as a reader sees it: headed in their language, the matched field in words."""
-    shown = found[list(MATCH_LIST)].assign(matched=found["matched"].map(lambda m: t(f"lookup.{m}")))
+    shown = found[list(MATCH_LIST)].assign(matched=found["matched"].map(lambda m: t(f"lookup.{m}")),
+                                           placed_at=found["placed_at"].dt.strftime(MINUTE))
     return shown.rename(columns={c: t(f"lookup.{c}") for c in MATCH_LIST})
 
 
 def timeline(story_timeline: pd.DataFrame) -> pd.DataFrame:
-    """Every event in event-time order, named in the reader's language, with the hours spent in each step."""
+    """Every event in event-time order, named in the reader's language, with the hours spent in each step
+    as text (two decimals; the last step, where the order is now, says so instead of showing an empty number)."""
     df = lookup.with_step_hours(story_timeline)[list(TIMELINE)]
     df = df.assign(event=df["event"].map(lambda e: named("event", e)),
                    source=df["source"].map(lambda s: named("source", s)),
-                   actor=df["actor"].map(cut), detail=df["detail"].map(cut))
+                   actor=df["actor"].map(cut), detail=df["detail"].map(cut),
+                   h_in_step=df["h_in_step"].map(lambda h: t("lookup.still_here") if pd.isna(h) else f"{h:.2f}"))
     return df.rename(columns={c: t(f"lookup.{c}") for c in TIMELINE})
 
 
@@ -67,7 +71,9 @@ def section(story: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
         return pd.DataFrame(columns=[t(f"col.{c}") for c in SECTIONS[name]])
     if name == "order_exceptions":
         df = df[df["status"].isin(OPEN)]
-        df = df.assign(type=df["type"].map(lambda x: exception_label(x, lang())))
+        df = df.assign(type=df["type"].map(lambda x: exception_label(x, lang())),
+                       severity=df["severity"].map(lambda x: named("severity", x)))
     df = df[list(SECTIONS[name])]
-    text = [c for c in df.columns if df[c].dtype == object]
-    return df.assign(**{c: df[c].map(cut) for c in text}).rename(columns={c: t(f"col.{c}") for c in df.columns})
+    text = {c: df[c].map(cut) for c in df.columns if df[c].dtype in (object, "str")}
+    times = {c: df[c].dt.strftime(MINUTE) for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
+    return df.assign(**text, **times).rename(columns={c: t(f"col.{c}") for c in df.columns})

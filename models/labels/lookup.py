@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "lookup.actor": ("By", "操作人"),
     "lookup.detail": ("Detail", "详情"),
     "lookup.h_in_step": ("Hours in this step", "本环节耗时（小时）"),
+    "lookup.still_here": ("still here", "仍在此环节"),
     "lookup.open_exceptions": ("Open exceptions", "未关闭异常"),
     # column headings of the order's sections
     "col.line_no": ("Line", "行号"),
@@ -48,6 +49,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.user": ("Who", "操作人"),
     "col.action": ("Action", "操作"),
     "col.reason": ("Reason", "原因"),
+    # exception severities (models.exceptions.SEVERITIES)
+    "severity.low": ("Low", "低"),
+    "severity.medium": ("Medium", "中"),
+    "severity.high": ("High", "高"),
+    "severity.critical": ("Critical", "紧急"),
     # events (models.lifecycle: EVENTS, the carrier's tracking events, an unmapped carrier code)
     "event.placed": ("Placed", "已下单"),
     "event.paid": ("Paid", "已付款"),

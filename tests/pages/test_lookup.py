@@ -54,6 +54,7 @@ def test_part_of_an_id_lists_every_match_newest_first(lookup_lake):
     at = _search("SF1002003")  # L1's and L2's tracking numbers, not L3's
     assert _matches(at) == ["OH-L2", "OH-L1"]
     assert _shown_order(at) == "OH-L2"
+    assert list(_frame(at, "Order id")["Placed"]) == ["2026-03-02 10:00", "2026-03-02 09:00"]  # local time
     at.selectbox(key="lookup_pick").set_value("OH-L1").run()
     assert _shown_order(at) == "OH-L1"
     assert _matches(_search("0001")) == ["OH-L3", "OH-L1"]  # TM-9001's tail and SP-…-0001
@@ -95,14 +96,15 @@ def test_timeline_shows_every_event_with_its_source_in_event_time_order(lookup_l
     # hours in each step, worked out from the fixture's clock times: 09:00→09:05→10:00→11:30→12:00→13:00→13:02
     # →18:00→08:00 next day
     hours = [5 / 60, 55 / 60, 1.5, 0.5, 1.0, 2 / 60, 298 / 60, 14.0]
-    assert list(timeline["Hours in this step"][:-1].round(4)) == [round(h, 4) for h in hours]
-    assert timeline["Hours in this step"].isna().iloc[-1]  # still out for delivery
+    assert list(timeline["Hours in this step"]) == [f"{h:.2f}" for h in hours] + ["still here"]
     assert any("The parcel is out for delivery today." in i.value for i in at.info)
 
 
 def test_open_exceptions_only_and_chinese_labels(lookup_lake):
     at = _search("OH-L1")
-    assert list(_frame(at, "Exception")["Exception"]) == ["EX-L1-open"]  # the resolved one is not listed
+    exceptions = _frame(at, "Exception")
+    assert list(exceptions["Exception"]) == ["EX-L1-open"]  # the resolved one is not listed
+    assert (exceptions["Severity"].iloc[0], exceptions["Detected"].iloc[0]) == ("High", "2026-03-02 20:00")
     at.session_state["lang"] = "zh"
     at.run()
     timeline = _frame(at, "发生时间")
