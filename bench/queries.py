@@ -146,13 +146,16 @@ def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "mart"
     connect_s = time.perf_counter() - t0
     scope = scope_of(db, days)
     jobs = [(n, runner(db, set_name, n, scope)) for n in query_sets()[set_name]]
-    timings, results = [], {}
+    timings, results, each = [], {}, {name: [] for name, _ in jobs}
     for _ in range(runs):
         t = time.perf_counter()
         for name, job in jobs:
+            q = time.perf_counter()
             results[name] = job()
+            each[name].append(time.perf_counter() - q)
         timings.append(time.perf_counter() - t)
     return {"connect_s": connect_s, "first_s": timings[0], "median_s": statistics.median(timings),
+            "query_median_s": {name: statistics.median(ts) for name, ts in each.items()},
             "runs": runs, "scope": [scope.start.isoformat(), scope.end.isoformat()],
             "results": {k: v.to_json(orient="split", date_format="iso") for k, v in results.items()}}
 
