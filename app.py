@@ -25,6 +25,7 @@ PAGES = {
     "nav.operate": [
         (st.Page("pages/queue.py", title=t("page.queue"), icon=":material/inbox:"), "view"),
         (st.Page("pages/order.py", title=t("page.order"), icon=":material/receipt_long:"), "view"),
+        (st.Page("pages/lookup.py", title=t("page.lookup"), icon=":material/search:"), "view"),
         (st.Page("pages/packing.py", title=t("page.packing"), icon=":material/package_2:"), "triage"),
         (st.Page("pages/audit.py", title=t("page.audit"), icon=":material/history:"), "view_audit"),
     ],

@@ -7,7 +7,8 @@ by the parent before timing), so `connect_s` is the file listing, the no-op refr
 queries read the mart's Parquet files in place. `table` loads the mart into a DuckDB table first (the
 alternative measured).
 The parent (bench.__main__) reads this process's peak RSS; the JSON carries the times.
-SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview` or `flow_stats`.
+SET is a KPI file stem of models/sql/kpis/ (each file is one page's set), `overview`, `flow_stats` or `lookup`
+(the customer-service search and the found order's story, as an ops user).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import Any
 import pandas as pd
 
 from bench import peak_mib, workdir
-from models import facts_mart, kpis
+from models import facts_mart, kpis, lookup, triage_queries
 from models.analytics.explore import Query
+from models.auth import User
 from models.db import LakeConnection, connect
 from models.kpis import Scope
 
@@ -73,6 +75,27 @@ FLOW_SQL = {
 }
 
 
+# The customer-service lookup (models/lookup.py), as an ops user: each search, then the found order's story.
+LOOKUP = ("exact_order_id", "exact_platform_id", "exact_tracking", "partial_tracking", "phone_tail", "no_match",
+          "story")
+
+
+def lookup_texts(db: LakeConnection) -> dict[str, str]:
+    """What each lookup query types, taken from one order of the lake (the smallest id: an old order)."""
+    row = db.con.execute("select order_id, platform_order_id, tracking_no from order_facts "
+                         "where order_id = (select min(order_id) from order_facts)").fetchone()
+    phone = db.con.execute("select receiver_phone from lake_orders where order_id = ? limit 1", [row[0]]).fetchone()
+    return {"exact_order_id": row[0], "exact_platform_id": row[1], "exact_tracking": row[2],
+            "partial_tracking": row[2][2:9], "phone_tail": (phone[0] or "0000")[-4:], "no_match": "ZZZ-NONE-9"}
+
+
+def lookup_runner(db: LakeConnection, name: str) -> Callable[[], pd.DataFrame]:
+    user, texts = User("bench", "ops"), lookup_texts(db)
+    if name == "story":
+        return lambda: triage_queries.order_story(db, texts["exact_order_id"], user.access)["order"]
+    return lambda: lookup.search(db, texts[name], user)
+
+
 def query_sets() -> dict[str, tuple[str, ...]]:
     """Each KPI file's queries as one page's set (the Flow page's is `flow`), plus the Overview set, the
     peers' flow statistics over every order (`flow_stats`) and the queries pages run only on request."""
@@ -83,10 +106,12 @@ def query_sets() -> dict[str, tuple[str, ...]]:
         sets[path.stem] = [n for n in kpis.named_queries()
                            if f"-- name: {n}\n" in path.read_text() + "\n" and n not in ON_REQUEST]
     return {"overview": OVERVIEW, **{k: tuple(v) for k, v in sets.items()}, "flow_stats": tuple(FLOW_SQL),
-            "on_request": tuple(ON_REQUEST)}
+            "on_request": tuple(ON_REQUEST), "lookup": LOOKUP}
 
 
 def runner(db: LakeConnection, set_name: str, name: str, scope: Scope) -> Callable[[], pd.DataFrame]:
+    if set_name == "lookup":  # not scoped by dates: a customer's order may be of any day
+        return lookup_runner(db, name)
     if set_name == "flow_stats":  # its names are the peers' (flow_variants is also a Flow page query)
         return lambda: db.con.execute(FLOW_SQL[name]).df()
     if name == "summary:previous":
@@ -121,13 +146,16 @@ def measure(lake: Path, set_name: str, days: int, runs: int, facts: str = "mart"
     connect_s = time.perf_counter() - t0
     scope = scope_of(db, days)
     jobs = [(n, runner(db, set_name, n, scope)) for n in query_sets()[set_name]]
-    timings, results = [], {}
+    timings, results, each = [], {}, {name: [] for name, _ in jobs}
     for _ in range(runs):
         t = time.perf_counter()
         for name, job in jobs:
+            q = time.perf_counter()
             results[name] = job()
+            each[name].append(time.perf_counter() - q)
         timings.append(time.perf_counter() - t)
     return {"connect_s": connect_s, "first_s": timings[0], "median_s": statistics.median(timings),
+            "query_median_s": {name: statistics.median(ts) for name, ts in each.items()},
             "runs": runs, "scope": [scope.start.isoformat(), scope.end.isoformat()],
             "results": {k: v.to_json(orient="split", date_format="iso") for k, v in results.items()}}
 

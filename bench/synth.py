@@ -41,6 +41,11 @@ def _ts(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     return pa.array(values, type=pa.timestamp("us", tz="UTC"), mask=None if valid is None else ~valid)
 
 
+def oid_numbers(idx: np.ndarray) -> np.ndarray:
+    """The number in order `idx`'s id (OH-<number>): spread out, so ids do not sort in placing order."""
+    return idx * 7919 + 1_000_000_000_000
+
+
 def _ids(prefix: str, numbers: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(prefix, pc.cast(pa.array(numbers), pa.string()), "")
 
@@ -86,17 +91,17 @@ def chunk_tables(rng: np.random.Generator, idx: np.ndarray, placed: np.ndarray, 
     """Every table's rows for orders `idx` placed at `placed` (µs since epoch)."""
     n, now = len(idx), _us(END)
     times = lifecycle(rng, placed, now)
-    oid = _ids("OH-", idx * 7919 + 1_000_000_000_000)
+    oid = _ids("OH-", oid_numbers(idx))
     ch = rng.choice(len(CHANNELS), n, p=CHANNEL_P)
     updated = np.max(np.stack(list(times.values())), axis=0)
-    return {"orders": _order_rows(rng, oid, ch, times, updated, batch),
+    return {"orders": _order_rows(rng, idx, oid, ch, times, updated, batch),
             "order_lines": _line_rows(rng, oid, placed, updated, CURRENCY[ch], batch),
             "order_events": _event_rows(rng, oid, times, batch),
             "exceptions": _exception_rows(rng, oid, times, batch),
             "actions": _action_rows(rng, oid, times)}
 
 
-def _order_rows(rng, oid, ch, times, updated, batch) -> pa.Table:
+def _order_rows(rng, idx, oid, ch, times, updated, batch) -> pa.Table:
     n = len(oid)
     paid = times["paid"]
     base = {
@@ -106,6 +111,9 @@ def _order_rows(rng, oid, ch, times, updated, batch) -> pa.Table:
         "warehouse": WAREHOUSES[rng.integers(0, len(WAREHOUSES), n)],
         "carrier": CARRIERS[rng.integers(0, len(CARRIERS), n)], "receiver_province": np.full(n, "浙江"),
         "placed_at": _ts(times["placed"]), "paid_at": _ts(paid, paid >= 0),
+        # what customer service searches by (bench lookup set); from the index, so no random draw changes
+        "tracking_no": _ids("SF", oid_numbers(idx) * 3 + 7),
+        "receiver_phone": _ids("13", idx % 1_000_000_000 + 100_000_000),
         "ship_by_at": _ts(paid + 36 * HOUR_US, paid >= 0), "batch_id": np.full(n, batch),
     }
     current = pa.table({**base, "status": _status(times), "updated_at": _ts(updated), "ingested_at": _ts(updated)})

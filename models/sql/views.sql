@@ -105,7 +105,9 @@ select
     array_to_string(list_transform(list_filter(s.trace, lambda x: x.k = 1), lambda x: x.e), ',') as variant,
     -- the trace: every occurrence of a step in order (time, lifecycle order, k), as {t, e, k}; the Flow page's
     -- process map, variants and loop-backs unnest or read it instead of the events
-    s.trace
+    s.trace,
+    -- what customer service searches by (models/lookup.py), read in place from the mart: not personal data
+    o.platform_order_id, o.tracking_no
 from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency

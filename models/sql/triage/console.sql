@@ -24,9 +24,12 @@ where order_id = $order_id and in_dimensions(channel, shop_id, warehouse, $chann
 select channel, shop_id, warehouse from orders where order_id = $order_id;
 
 -- name: timeline
+-- The order's event versions first, then the latest version of each: the order_events view dedupes by
+-- event_id over the whole lake, and a filter on order_id cannot be pushed below that (3.7 s at 200k orders).
 select event, source, actor, occurred_at, detail,
     date_diff('second', lag(occurred_at) over (order by occurred_at, event), occurred_at) / 3600.0 as h_since_previous
-from order_events where order_id = $order_id
+from (select * from lake_order_events where order_id = $order_id
+      qualify row_number() over (partition by event_id order by ingested_at desc nulls last) = 1)
 order by occurred_at, event;
 
 -- name: lines

@@ -1,0 +1,74 @@
+"""Customer-service lookup: "where is my order?" from whatever the customer has at hand.
+
+    hits = search(db, "SF1234", user)       # orders whose id, platform id or tracking number holds the text
+    story = triage_queries.order_story(db, hits.order_id[0], user.access)   # what the order page shows
+    timeline = with_step_hours(story["timeline"])     # + hours the order spent in each step
+    carrier_latest(story["timeline"])                  # 'out_for_delivery', or None before the carrier reports
+
+The search reads the order_facts mart in place (the console connects with materialize=True): an exact
+match on any id first, then part of one, then (only for roles that may see personal data) the receiver
+phone. Every read stays inside the user's access: an order outside it is never listed, the same as an
+unknown one. The SQL is in models/sql/lookup/lookup.sql.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from models.auth import User
+from models.db import SQL_DIR, LakeConnection
+from models.kpis import named_queries
+
+LIMIT = 50  # rows listed at most: a person picks from a list, they do not page through thousands
+MIN_PARTIAL = 3  # characters before part of an id is searched (fewer would match nearly every order)
+MIN_PHONE = 4  # digits before a phone is searched (the last four are what customers usually give)
+_PHONE = re.compile(r"^\+?[\d\s().-]+$")
+CARRIER = "carrier"
+
+
+def _run(db: LakeConnection, name: str, **params: Any) -> pd.DataFrame:
+    return db.con.execute(named_queries(SQL_DIR / "lookup")[name], params).df()
+
+
+def phone_digits(text: str) -> str | None:
+    """The digits of a text that looks like (part of) a phone number, else None."""
+    digits = re.sub(r"\D", "", text)
+    return digits if _PHONE.match(text) and len(digits) >= MIN_PHONE else None
+
+
+def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.DataFrame:
+    """Orders in the user's access matching `text`, newest first (at most `limit`), with the field that
+    matched (`matched`: order_id, platform_order_id, tracking_no or receiver_phone). An exact id wins alone."""
+    text = text.strip()
+    scope = {"limit": limit, **user.access.as_dict()}
+    if not text:
+        return _run(db, "exact", text="\x00", **scope)
+    exact = _run(db, "exact", text=text, **scope)
+    if not exact.empty:
+        return exact
+    found = [_run(db, "partial", text=text, upper=text.upper(), **scope)] if len(text) >= MIN_PARTIAL else []
+    digits = phone_digits(text)
+    if digits and user.can("view_pii"):
+        found.append(_run(db, "phone", digits=digits, **scope))
+    if not found:
+        return exact
+    return pd.concat(found, ignore_index=True).drop_duplicates("order_id").head(limit).reset_index(drop=True)
+
+
+def with_step_hours(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The story's timeline (event time order) with `h_in_step`: hours from each event to the next one,
+    the time the order spent in that step (empty for the last: it is still in it)."""
+    timeline = timeline.sort_values(["occurred_at", "event"], kind="stable").reset_index(drop=True)
+    gap = timeline["occurred_at"].shift(-1) - timeline["occurred_at"]
+    return timeline.assign(h_in_step=gap.dt.total_seconds() / 3600.0)
+
+
+def carrier_latest(timeline: pd.DataFrame) -> str | None:
+    """The carrier's latest report on the parcel (by event time, not arrival), or None before its first."""
+    reports = timeline[timeline["source"] == CARRIER]
+    if reports.empty:
+        return None
+    return str(reports.sort_values("occurred_at", kind="stable")["event"].iloc[-1])

@@ -1,0 +1,40 @@
+-- Customer-service lookup (models/lookup.py): one search text against the order_facts mart, read in place.
+-- Parameters: $text (as typed), $upper (upper-cased), $digits (a phone's digits), $limit, and the user's
+-- access ($channels, $shops, $warehouses: empty = all). Newest first; at most $limit rows.
+
+-- name: exact
+-- Equality first: an id typed in full is the cheapest scan (and the one answer); few columns are read, as
+-- contains() and equality are not pushed into the Parquet scan and every projected column is decoded.
+select order_id, platform_order_id, tracking_no, channel, status, placed_at,
+    case when order_id = $text then 'order_id' when platform_order_id = $text then 'platform_order_id'
+         else 'tracking_no' end as matched
+from order_facts
+where $text in (order_id, platform_order_id, tracking_no)
+  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+order by placed_at desc, order_id
+limit $limit;
+
+-- name: partial
+-- Part of an id, as typed or in capitals (ids are capitals and digits; no per-row lower(), which costs a scan
+-- its speed); a prefix match of any of the three comes first.
+select order_id, platform_order_id, tracking_no, channel, status, placed_at,
+    case when contains(order_id, $text) or contains(order_id, $upper) then 'order_id'
+         when contains(platform_order_id, $text) or contains(platform_order_id, $upper) then 'platform_order_id'
+         else 'tracking_no' end as matched
+from order_facts
+where (contains(order_id, $text) or contains(platform_order_id, $text) or contains(tracking_no, $text)
+       or contains(order_id, $upper) or contains(platform_order_id, $upper) or contains(tracking_no, $upper))
+  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+order by starts_with(order_id, $upper) or starts_with(platform_order_id, $upper) or starts_with(tracking_no, $upper)
+    desc, placed_at desc, order_id
+limit $limit;
+
+-- name: phone
+-- Receiver phone (the caller asks only for roles that may see it): any version of the order row counts, so
+-- the number the customer ordered with still finds an order whose phone was later corrected.
+select f.order_id, f.platform_order_id, f.tracking_no, f.channel, f.status, f.placed_at, 'receiver_phone' as matched
+from order_facts f
+semi join (select order_id from lake_orders where contains(receiver_phone, $digits)) p using (order_id)
+where in_dimensions(f.channel, f.shop_id, f.warehouse, $channels, $shops, $warehouses)
+order by f.placed_at desc, f.order_id
+limit $limit;
