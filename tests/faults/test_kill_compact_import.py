@@ -20,7 +20,7 @@ from models.db import connect
 from models.settings import Settings
 from tests import handmade
 from tests.browser.server import ROOT
-from tests.test_lake import assert_same, snapshot
+from tests.models.test_lake import assert_same, snapshot
 
 TAOBAO_CSV = ROOT / "tests" / "fixtures" / "files" / "taobao_orders.csv"
 TAOBAO_PROFILE = ROOT / "docs" / "profiles" / "taobao-orders.toml"
