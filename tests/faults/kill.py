@@ -22,20 +22,22 @@ def cli(data_dir: Path, *args: str, stderr: int = subprocess.PIPE) -> subprocess
                             stdout=subprocess.DEVNULL, stderr=stderr)
 
 
+def lake_file_set(lake_dir: Path) -> set[str]:
+    """Every Parquet file under the lake (os.walk: about twice as cheap as rglob, and it runs every poll)."""
+    return {os.path.join(d, f) for d, _, files in os.walk(lake_dir) for f in files if f.endswith(".parquet")}
+
+
 def lake_files(lake_dir: Path) -> int:
-    return sum(1 for _ in lake_dir.rglob("*.parquet")) if lake_dir.exists() else 0
-
-
-def lake_file_set(lake_dir: Path) -> set[Path]:
-    return set(lake_dir.rglob("*.parquet")) if lake_dir.exists() else set()
+    return len(lake_file_set(lake_dir))
 
 
 def kill_when(lake_dir: Path, args: tuple[str, ...], reached: Callable[[], bool]) -> bool:
-    """Start the command and SIGKILL it as soon as `reached()` holds (checked every 2 ms). True when it was
-    still running. Its log goes nowhere: a full stderr pipe nobody reads would stall it before the point."""
+    """Start the command and SIGKILL it as soon as `reached()` holds (checked every 5 ms: on two cores a
+    tighter poll slows the command it watches). True when it was still running. Its log goes nowhere: a
+    full stderr pipe nobody reads would stall it before the point."""
     proc = cli(lake_dir.parent, *args, stderr=subprocess.DEVNULL)
     while proc.poll() is None and not reached():
-        time.sleep(0.002)
+        time.sleep(0.005)
     alive = proc.poll() is None
     if alive:
         proc.send_signal(signal.SIGKILL)

@@ -21,7 +21,7 @@ from sim.sandbox.server import Sandbox
 from tests.faults.kill import kill_when_files
 from tests.ingest.test_crash import ingest_run, state, write_channels
 
-KILL_AT = (1, 2, 4, 6, 9, 13, 18, 25)  # new lake files since each killed run started: inside and between flushes
+KILL_AT = (1, 2, 3, 5, 7, 10, 13, 17)  # new lake files since each killed run started: inside and between flushes
 
 
 def misbehave(sb: Sandbox, rng: random.Random) -> None:
