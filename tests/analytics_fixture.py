@@ -1,4 +1,4 @@
-"""A small lake for the analytics KPIs, every figure worked out by hand in tests/test_analytics_*.py.
+"""A small lake for the analytics KPIs, every figure worked out by hand in tests/models/test_analytics_*.py.
 
 Local zone Asia/Shanghai (UTC+8). The scope is Monday 2026-03-02; "now" (as_of) is 03-02 23:00 local.
 

@@ -12,7 +12,7 @@ from models.settings import Settings
 from tests import handmade
 
 # Test users sign in hundreds of times: a cheap scrypt cost (models.auth.TEST_SCRYPT_N_ENV, tests only).
-# tests/triage/test_login_guard.py checks the real default and the rehash to it.
+# tests/models/test_login_guard.py checks the real default and the rehash to it.
 os.environ.setdefault("ORDERHUB_TEST_SCRYPT_N", str(2**10))
 
 

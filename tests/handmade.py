@@ -1,4 +1,4 @@
-"""A tiny lake written by hand, whose every KPI is worked out on paper in tests/test_kpis.py.
+"""A tiny lake written by hand, whose every KPI is worked out on paper in tests/models/test_kpis.py.
 
 Local zone Asia/Shanghai (UTC+8, no DST). Scope: orders placed on 2026-03-02 local.
 

@@ -1,4 +1,4 @@
-"""A hand-made lake for the rules and the triage console; every outcome is worked out in tests/triage/.
+"""A hand-made lake for the rules and the triage console; outcomes worked out in tests/models/test_{rules,triage}.py.
 
 Local zone Asia/Shanghai; "now" is 2026-03-02 12:00 local (NOW). Stock (latest snapshot, 08:00 local;
 available = on_hand − reserved − safety_stock):

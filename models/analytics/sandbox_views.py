@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from models.access import Access
 from models.auth import can
 
-# The SQL twins of models/masking.py (tests/test_sandbox.py checks them equal on sample values).
+# The SQL twins of models/masking.py (tests/models/test_sandbox.py checks them equal on sample values).
 MASK_MACROS = (
     "create macro mask_phone(p) as case when p is null then null when length(p) <= 7 "
     "then repeat('*', greatest(length(p) - 2, 1)) || right(p, 2) "

@@ -1,15 +1,9 @@
 """SIGKILL `python -m ingest compact` and `python -m ingest import` mid-way, many times, each time at a point
-the test observes in the lake (the n-th file written or removed): no query result changes while compaction
-dies at any point, and a killed import run again leaves exactly one copy."""
+the test observes in the lake (the n-th file written or removed: tests/faults/kill.py): no query result
+changes while compaction dies at any point, and a killed import run again leaves exactly one copy."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,51 +13,11 @@ from models import lake
 from models.db import connect
 from models.settings import Settings
 from tests import handmade
-from tests.browser.server import ROOT
-from tests.test_lake import assert_same, snapshot
+from tests.faults.kill import ROOT, cli, kill_when_changed, kill_when_files
+from tests.models.test_lake import assert_same, snapshot
 
 TAOBAO_CSV = ROOT / "tests" / "fixtures" / "files" / "taobao_orders.csv"
 TAOBAO_PROFILE = ROOT / "docs" / "profiles" / "taobao-orders.toml"
-
-
-def cli(data_dir: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "ORDERHUB_DATA": str(data_dir)}
-    return subprocess.Popen([sys.executable, "-m", "ingest", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def lake_files(lake_dir: Path) -> int:
-    return sum(1 for _ in lake_dir.rglob("*.parquet")) if lake_dir.exists() else 0
-
-
-def lake_file_set(lake_dir: Path) -> set[Path]:
-    return set(lake_dir.rglob("*.parquet")) if lake_dir.exists() else set()
-
-
-def kill_when(lake_dir: Path, args: tuple[str, ...], reached: Callable[[], bool]) -> bool:
-    """Start the command and SIGKILL it as soon as `reached()` holds (checked every 2 ms). True when it was
-    still running: the kill lands at a point the test saw, not after a guessed delay."""
-    proc = cli(lake_dir.parent, *args)
-    while proc.poll() is None and not reached():
-        time.sleep(0.002)
-    alive = proc.poll() is None
-    if alive:
-        proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=60)
-    return alive
-
-
-def kill_when_files(lake_dir: Path, args: tuple[str, ...], k: int) -> bool:
-    """Kill once the command has added `k` Parquet files (an import writes one table after another, orders
-    last: k = 0 kills it before any write)."""
-    start = lake_files(lake_dir)
-    return kill_when(lake_dir, args, lambda: lake_files(lake_dir) >= start + k)
-
-
-def kill_when_changed(lake_dir: Path, args: tuple[str, ...], k: int) -> bool:
-    """Kill once `k` Parquet files have appeared or gone since the command started."""
-    start = lake_file_set(lake_dir)
-    return kill_when(lake_dir, args, lambda: len(start ^ lake_file_set(lake_dir)) >= k)
 
 
 def many_small_files(settings: Settings, n: int = 150) -> None:

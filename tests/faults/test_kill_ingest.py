@@ -1,5 +1,6 @@
-"""SIGKILL `python -m ingest run` at random points while the sandbox misbehaves (429 with Retry-After,
-503, duplicated pages), then run it to the end: the lake holds exactly what a clean run leaves.
+"""SIGKILL `python -m ingest run` at points the test observes (the n-th lake file a run writes,
+tests/faults/kill.py) while the sandbox misbehaves (429 with Retry-After, 503, duplicated pages), then run
+it to the end: the lake holds exactly what a clean run leaves.
 
 Helpers (channels config, state snapshot, subprocess) are the transport engineer's, from
 tests/ingest/test_crash.py; this adds the faults and more kills.
@@ -8,8 +9,6 @@ tests/ingest/test_crash.py; this adds the faults and more kills.
 from __future__ import annotations
 
 import random
-import signal
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from ingest.pipeline import run_all
 from models.settings import Settings
 from sim.sandbox.market import PLATFORMS, Clock
 from sim.sandbox.server import Sandbox
+from tests.faults.kill import kill_when_files
 from tests.ingest.test_crash import ingest_run, state, write_channels
 
-KILLS = 8
+KILL_AT = (1, 2, 3, 5, 7, 10, 13, 17)  # new lake files since each killed run started: inside and between flushes
 
 
 def misbehave(sb: Sandbox, rng: random.Random) -> None:
@@ -43,16 +43,11 @@ def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         assert all(r.outcome == "ok" for r in run_all(clean))  # no faults: the reference
         expected = state(clean)
 
-        rng, kills = random.Random(20260322), 0
-        for _ in range(KILLS):
+        rng, kills = random.Random(20260322), []
+        for k in KILL_AT:
             misbehave(sb, rng)
-            proc = ingest_run(crashed.data_dir)
-            time.sleep(rng.uniform(0.5, 2.5))
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-            proc.wait(timeout=30)
-        assert kills >= KILLS // 2, "the runs finished before they could be killed: raise orders per platform"
+            kills.append(kill_when_files(crashed.lake_dir, ("run",), k))
+        assert all(kills), f"a run finished before its kill point ({kills}): raise orders per platform"
         sb.faults.clear()
         for p in PLATFORMS:
             sb.faults.add(p, "duplicate_pages")  # still doubled pages on the run that finishes

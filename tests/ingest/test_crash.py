@@ -1,14 +1,10 @@
-"""Crash safety: SIGKILL `python -m ingest run` at random points, run it again, and the lake must hold
-exactly what one clean run leaves (same current orders, lines, events, exceptions)."""
+"""Crash safety: SIGKILL `python -m ingest run` at points the test observes (the n-th lake file the run
+writes: mid-flush, between flushes, between channels), run it again, and the lake must hold exactly what
+one clean run leaves (same current orders, lines, events, exceptions)."""
 
 from __future__ import annotations
 
-import os
-import random
-import signal
 import subprocess
-import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +16,8 @@ from models.db import connect
 from models.settings import Settings
 from sim.sandbox.market import PLATFORMS, SHOP_IDS, Clock
 from sim.sandbox.server import Sandbox
+from tests.faults.kill import cli, kill_when_files
 
-ROOT = Path(__file__).resolve().parents[2]
 QUERIES = {
     "orders": "select order_id, status, updated_at, total_cents, tracking_no from orders",
     "order_lines": "select order_id, line_no, sku, qty from order_lines",
@@ -65,36 +61,26 @@ def state(settings: Settings) -> dict[str, set]:
 
 
 def ingest_run(data_dir: Path) -> subprocess.Popen:
-    env = {**os.environ, "ORDERHUB_DATA": str(data_dir), "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "ingest", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    return cli(data_dir, "run")
+
+
+ORDERS = 80  # 4 pages of 25 a platform, flushed at 50 and at the end: kills land inside and between flushes
+KILL_AT = (1, 3, 8, 14)  # new lake files since the killed run started (each run resumes where one stopped)
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
-    sb = Sandbox(clock=Clock(datetime.now(UTC).replace(microsecond=0)), orders_per_platform=200).start()
+def test_sigkill_at_observed_points_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    sb = Sandbox(clock=Clock(datetime.now(UTC).replace(microsecond=0)), orders_per_platform=ORDERS).start()
     try:
         clean, crashed = Settings(data_dir=tmp_path / "clean"), Settings(data_dir=tmp_path / "crashed")
         for s in (clean, crashed):
             write_channels(s.data_dir, sb.url)
         assert all(r.outcome == "ok" for r in run_all(clean))
         expected = state(clean)
-        assert len(expected["orders"]) == len(PLATFORMS) * 200  # every order of every platform
+        assert len(expected["orders"]) == len(PLATFORMS) * ORDERS  # every order of every platform
 
-        rng, kills = random.Random(20260301), 0
-        for _ in range(4):
-            proc = ingest_run(crashed.data_dir)
-            time.sleep(rng.uniform(0.8, 2.5))  # from mid-import to mid-run
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-            proc.wait(timeout=30)
-        assert kills >= 2, "the runs finished before they could be killed: raise the orders per platform"
+        kills = [kill_when_files(crashed.lake_dir, ("run",), k) for k in KILL_AT]
+        assert all(kills), f"a run finished before its kill point ({kills}): raise ORDERS"
         final = ingest_run(crashed.data_dir)
         _, err = final.communicate(timeout=90)
         assert final.returncode == 0, err.decode()[-2000:]

@@ -1,7 +1,7 @@
 """AppTest of access scopes on every surface: a scoped user sees only their channels, shops and warehouses.
 
 Expected figures are counted from the fixtures' own tables (tests/handmade.py, tests/analytics_fixture.py,
-tests/triage_fixture.py with the routes tests/triage/test_rules.py works out), not from the code under test.
+tests/triage_fixture.py with the routes tests/models/test_rules.py works out), not from the code under test.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tests.pages.helpers import open_app, shown
 
 MONDAY = date(2026, 3, 2)
 KPI_PAGES = ("overview", "flow", "exceptions", "manual", "capacity", "returns", "data_quality", "explore")
-# Routes of the triage fixture's orders (tests/triage/test_rules.py); T6, T7 and T15 stay unrouted.
+# Routes of the triage fixture's orders (tests/models/test_rules.py); T6, T7 and T15 stay unrouted.
 ROUTED = {"T1": "Suzhou", "T2": "Hefei", "T3": "Hefei", "T4": "Suzhou", "T5": "Shanghai-Cold", "T8": "Hefei",
           "T9": "Hefei", "T10": "Hefei", "T11": "Hefei", "T12": "Hefei", "T13": "Suzhou", "T14": "Suzhou"}
 

@@ -1,5 +1,5 @@
 """AppTest of the triage console on tests/triage_fixture.py after routing (8 open exceptions, worked out in
-tests/triage/test_rules.py): log in through the form, take and resolve one, watch queue and KPI move."""
+tests/models/test_rules.py): log in through the form, take and resolve one, watch queue and KPI move."""
 
 from __future__ import annotations
 

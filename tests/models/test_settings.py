@@ -8,7 +8,7 @@ import pytest
 
 from models.settings import ConfigError, load_settings, setting_help
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
 
 def test_defaults(data_dir):

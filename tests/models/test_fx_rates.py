@@ -18,7 +18,7 @@ from models.db import connect
 from models.settings import Settings, load_settings
 from tests.triage_fixture import order_row
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MARKETS = ("CNY", "USD", "EUR", "GBP", "JPY", "KRW", "HKD", "TWD", "SGD", "MYR", "THB", "IDR", "PHP", "VND",
            "BRL", "MXN")
 

@@ -1,6 +1,6 @@
 """Edits outside a user's access scope are refused in the model layer, whoever calls it, and write nothing.
 
-On tests/triage_fixture.py after routing (tests/triage/test_rules.py works the routes out): every order is
+On tests/triage_fixture.py after routing (tests/models/test_rules.py works the routes out): every order is
 tmall/t1; T1, T4, T13, T14 go to Suzhou; T2, T3, T8–T12 to Hefei; T6 (cold chain, no stock) and T15 (already
 picked) have no warehouse. T8 carries a manual review, T10 a missing-gift check, T6 an out-of-stock.
 """
@@ -18,7 +18,7 @@ from models.rules.apply import route_batch
 from models.triage_queries import queue
 from models.versions import latest
 from tests import triage_fixture as tf
-from tests.triage.test_triage import _order_version, _version
+from tests.models.test_triage import _order_version, _version
 
 SUZHOU = User("sam", "ops", Access(warehouses=("Suzhou",)))
 SHOPEE = User("sue", "ops", Access(channels=("shopee",)))

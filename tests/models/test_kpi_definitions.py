@@ -2,8 +2,8 @@
 
 A structural check: the expression of each formula is searched for in every SQL file and every Python module
 of the application; it must occur exactly once, in macros.sql. The numbers themselves are checked by
-tests/test_kpis.py (by hand), tests/test_kpis_vs_pandas.py (an independent pandas implementation),
-tests/test_analytics_kpis.py and tests/reports/test_same_as_console.py.
+tests/models/test_kpis.py (by hand), tests/models/test_kpis_vs_pandas.py (an independent pandas implementation),
+tests/models/test_analytics_kpis.py and tests/reports/test_same_as_console.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from models import kpis
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "models" / "sql" / "macros.sql"
 SOURCES = ("models", "reports", "ui", "pages", "ingest", "charts", "app.py")
 # formula → (the expression that defines it, the macro that holds it, a named query that must call the macro)
