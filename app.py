@@ -46,7 +46,7 @@ PAGES = {
 }
 
 user = login_gate()
-navigation = st.navigation(allowed_pages(PAGES, user))
+navigation = st.navigation(allowed_pages(PAGES, user), expanded=True)  # every page listed, none behind "View more"
 sidebar()
 user_box(user)
 run_page(navigation)

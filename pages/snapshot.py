@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from models.auth import can
+from models.config_check import ConfigError
 from ui import data, frame, lang, reports, t
 from ui.access import current_access, describe
 from ui.auth import current_user, require
@@ -31,7 +32,11 @@ monday = left.selectbox(t("snapshot.week"), weeks, key="snapshot_week",
 mail_lang = middle.radio(t("snapshot.lang"), ["en", "zh"], key="snapshot_lang", horizontal=True,
                          index=["en", "zh"].index(lang()), format_func=lambda c: {"en": "English", "zh": "中文"}[c])
 
-recipients = reports.recipients()
+try:  # a typo in email.toml is shown (file, key, closest name), not a traceback; nobody is configured meanwhile
+    recipients = reports.recipients()
+except ConfigError as exc:
+    st.error(t("config.unreadable", error=plain(exc, limit=None)))
+    recipients = []
 if recipients:
     st.caption(t("snapshot.recipients", names=plain(", ".join(recipients))))
 else:

@@ -74,7 +74,8 @@ def last_complete_week() -> date:
 
 
 def recipients() -> list[str]:
-    """Who receives the snapshot (reports' config file)."""
+    """Who receives the snapshot (reports' config file). A broken email.toml raises ConfigError naming the
+    file and key: the page shows it and carries on with nobody configured."""
     return load_email_config(data.settings()).snapshot_recipients
 
 
