@@ -39,6 +39,12 @@ def order(page: Page) -> None:
     expect(metric(page, "Warehouse")).to_have_text("Hefei")
 
 
+def lookup(page: Page) -> None:
+    page.get_by_role("textbox", name="Order id, platform order id or tracking number").fill("OH-B")
+    page.keyboard.press("Enter")
+    expect(metric(page, "Channel")).to_have_text("tmall")
+
+
 def flow(page: Page) -> None:
     expect(metric(page, "Orders traced")).to_have_text("5")
 
@@ -79,7 +85,7 @@ def snapshot(page: Page) -> None:
 
 CHECKS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Channels": channels, "Exception queue": queue, "Order detail": order,
-    "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual, "Capacity": capacity,
+    "Order lookup": lookup, "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual, "Capacity": capacity,
     "Returns": returns, "Data quality": data_quality, "Explore": explore,
 }
 ADMIN_ONLY = {"snapshot": "Snapshot & alerts", "rules": "Rules", "users": "Users", "audit": "Audit trail"}
