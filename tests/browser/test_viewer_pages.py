@@ -85,8 +85,8 @@ def snapshot(page: Page) -> None:
 
 CHECKS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Channels": channels, "Exception queue": queue, "Order detail": order,
-    "Order lookup": lookup, "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual, "Capacity": capacity,
-    "Returns": returns, "Data quality": data_quality, "Explore": explore,
+    "Order lookup": lookup, "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual,
+    "Capacity": capacity, "Returns": returns, "Data quality": data_quality, "Explore": explore,
 }
 ADMIN_ONLY = {"snapshot": "Snapshot & alerts", "rules": "Rules", "users": "Users", "audit": "Audit trail"}
 
