@@ -8,7 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from models.auth import mask_frame
-from models.lifecycle import status_label
+from models.channels import channel_name
+from models.lifecycle import STATUS_LABELS
 from ui import frame, lang, t, triage
 from ui import lookup as ui
 from ui.auth import require
@@ -42,8 +43,9 @@ if story["order"].empty:  # gone from the lake (or the access) since the search
 order = mask_frame(story["order"], user.role).iloc[0]
 st.subheader(plain(order_id))
 cols = st.columns(4)
-cols[0].metric(t("lookup.stage"), status_label(order["status"], lang()))
-cols[1].metric(t("order.channel"), plain(order["channel"]) or "–")
+cols[0].metric(t("lookup.stage"), STATUS_LABELS.get(order["status"], (order["status"],) * 2)[lang() != "en"],
+               help=order["status"])  # the metric shows the reader's word; the canonical name is its help
+cols[1].metric(t("order.channel"), plain(channel_name(order["channel"], lang())) if order["channel"] else "–")
 cols[2].metric(t("order.carrier"), plain(order["carrier"]) or "–")
 cols[3].metric(t("lookup.tracking_no"), plain(order["tracking_no"]) or "–")
 st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
