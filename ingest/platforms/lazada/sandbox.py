@@ -6,6 +6,7 @@ The order object follows the documentation named in ./normalize.py's docstring; 
 
 from __future__ import annotations
 
+import zlib
 from datetime import timedelta
 from typing import Any
 
@@ -16,8 +17,10 @@ PROMISE = timedelta(hours=48)  # ship-by: paid + 48 h, written as the docs' exam
 
 
 def item_id(platform_order_id: str, n: int) -> int:
-    """Lazada's order item ids are unique across orders (/order/rts names items only): order id × 100 + n."""
-    return int(platform_order_id) * 100 + n
+    """Lazada's order item ids are unique across orders (/order/rts names items only): order id × 100 + n
+    (Lazada's ids are digits; any other id, as property tests draw, is numbered by its CRC-32)."""
+    number = int(platform_order_id) if platform_order_id.isdigit() else zlib.crc32(platform_order_id.encode())
+    return number * 100 + n
 
 
 def render(sim: SimOrder, status: str) -> dict[str, Any]:
