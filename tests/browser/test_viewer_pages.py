@@ -42,7 +42,7 @@ def order(page: Page) -> None:
 def lookup(page: Page) -> None:
     page.get_by_role("textbox", name="Order id, platform order id or tracking number").fill("OH-B")
     page.keyboard.press("Enter")
-    expect(metric(page, "Channel")).to_have_text("tmall")
+    expect(metric(page, "Channel")).to_have_text("Tmall")  # the display name, not the key
 
 
 def flow(page: Page) -> None:
