@@ -157,3 +157,12 @@ RETURN_REASONS = (
     "not_as_described", "missing_part", "damaged_in_transit", "wrong_item", "colour_difference", "size_too_small",
     "size_too_large", "changed_mind", "quality_issue", "late_delivery", "better_price", "defective",
 )
+
+# Stock quantities pushed to the sales platforms (ingest/stockpush): one row per attempt, so a listing's
+# current quantity on its platform is its latest `pushed` row. outcome: pushed | refused (the platform said
+# no; sent again only when the quantity changes) | failed (retries ran out: tried again next run).
+STOCK_PUSHES = _table("stock_pushes", ("push_id",), ("pushed_at",), "pushed_at", [
+    ("push_id", STR), ("channel", STR), ("shop_id", STR), ("listing_id", STR), ("skus", STR), ("quantity", I32),
+    ("outcome", STR), ("request", STR), ("error", STR), ("pushed_at", TS),
+])
+TABLES[STOCK_PUSHES.name] = STOCK_PUSHES

@@ -199,6 +199,24 @@ class Market:
                 self.touched[(platform, pid)] = at
             self.touches += len(order_ids)
 
+    def place(self, platform: str, lines: list[SimLine], buyer: int = 0) -> SimOrder:
+        """A buyer's checkout now: a new order, paid at once, that later pulls find (sim/sandbox/stock.py
+        decides whether the platform lets it through)."""
+        placed = self.clock.now().replace(microsecond=0)
+        total = sum(float(li.price) * li.qty for li in lines)
+        province, city = PROVINCES[buyer % len(PROVINCES)]
+        with self._touch_lock:
+            n = len(self.timelines[platform]) + 1
+            sim = SimOrder(
+                DECLARED[platform].sandbox.order_id(placed, n), SHOP_IDS[platform], CHANNELS[platform].currency,
+                f"{total:.2f}", placed, paid=placed, receiver_name=f"Buyer {n}", receiver_phone=f"+86 139{n:08d}",
+                receiver_country="CN", receiver_province=province, receiver_city=city,
+                receiver_address=f"{n} Checkout Road", lines=lines, carrier="SF",
+                tracking_no=f"SF{PLATFORMS.index(platform) + 1}{n:09d}",
+            )
+            self.timelines[platform].append(Timeline(sim))
+        return sim
+
     def order_ids(self, platform: str) -> list[str]:
         """The platform ids of every order that exists now: what a complete pull must end up with."""
         return sorted(s.platform_order_id for s in self.visible(platform))

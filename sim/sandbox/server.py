@@ -12,6 +12,9 @@ API beside them drives tests and demos:
     DELETE /_sandbox/faults[?channel=shopee]
     POST   /_sandbox/clock    {"freeze": "2026-03-01T00:00:00+00:00"} or {"advance_s": 600}
     GET    /_sandbox/confirmations              shipments the hub confirmed (sim/sandbox/shipping.py)
+    GET    /_sandbox/listings?channel=shopee    listings: quantity the hub pushed, sold, refused (stock.py)
+    POST   /_sandbox/checkout {"channel": "shopee", "listing_id": "3000001/9000001", "qty": 1}
+                                                a buyer orders; 409 when the platform has too little stock
     GET    /_sandbox/tokens                     counts: issued, refreshes, refused, reused refresh tokens
     POST   /_sandbox/tokens   {"expire": "shopee"} or {"revoke": "shopee"}
 
@@ -40,6 +43,7 @@ from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.fulfil import Fulfilment, Pusher
 from sim.sandbox.market import Clock, Market
 from sim.sandbox.shipping import Shipping
+from sim.sandbox.stock import Stock
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,7 @@ class Sandbox:
         self.api = Api(self.market, self.grants)
         self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
         self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
+        self.stock = Stock(self.api)  # listings' stock as the hub pushes it, and buyers held to it
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -95,7 +100,7 @@ class Sandbox:
         token_endpoint = self.auth.route(req.method, req.path)
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
-        routed = self.fulfil.route(req) or self.shipping.route(req) or self.api.route(req)
+        routed = self.fulfil.route(req) or self.shipping.route(req) or self.stock.route(req) or self.api.route(req)
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
@@ -128,6 +133,10 @@ class Sandbox:
             return Reply(200, {"channel": channel, "order_ids": self.market.order_ids(channel)})
         if what == "confirmations":
             return Reply(200, self.shipping.listing())
+        if what == "listings":
+            return Reply(200, {"listings": self.stock.listing(req.query.get("channel") or None)})
+        if what == "checkout" and req.method == "POST":
+            return self.checkout(json.loads(req.body or "{}"))
         if what == "faults" and req.method == "GET":
             return Reply(200, self.faults.listing())
         if what == "faults" and req.method == "DELETE":
@@ -154,6 +163,16 @@ class Sandbox:
                     getattr(self.grants, action)(spec[action])
             return Reply(200, self.grants.listing())
         return Reply(404, {"error": f"unknown control {req.method} {req.path}"})
+
+
+    def checkout(self, spec: dict[str, Any]) -> Reply:
+        key = (spec.get("channel"), str(spec.get("listing_id")))
+        if key not in self.stock.listings:
+            return Reply(404, {"error": f"no listing {key[1]} on {key[0]}"})
+        order_id = self.stock.checkout(*key, int(spec.get("qty") or 1))
+        if order_id is None:
+            return Reply(409, {"error": "out_of_stock", "message": "the platform refuses to sell beyond its stock"})
+        return Reply(200, {"order_id": order_id})
 
 
 def _handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:

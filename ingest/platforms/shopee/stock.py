@@ -1,0 +1,35 @@
+"""Shopee stock push: `POST /api/v2/product/update_stock`.
+
+Checked against open.shopee.com ("v2.product.update_stock") and SDKs calling it: body `{item_id,
+stock_list: [{model_id, seller_stock: [{stock}]}]}` (model_id 0 for an item without variations) sets the
+seller stock; the reply's `response` holds `success_list` and `failure_list` (`model_id`,
+`failed_reason`): a failure inside a 200 is a refusal. A listing is `<item_id>/<model_id>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.http import FatalError, Response
+from ingest.platforms.listing import listing_parts
+from ingest.writeback.shipment import Call
+
+UPDATE_STOCK = "/api/v2/product/update_stock"
+
+
+def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
+    """Seller stock of one model of one item (signed like every shop-level call)."""
+    item, model = listing_parts("shopee", listing_id, 2)
+    body = {"item_id": item, "stock_list": [{"model_id": model, "seller_stock": [{"stock": quantity}]}]}
+
+    def check(resp: Response) -> None:
+        connector.check(resp)
+        failed = resp.body["response"].get("failure_list") or []
+        if failed:
+            raise FatalError(f"{connector.cfg.key}: shopee update_stock refused: {failed[0].get('failed_reason')}")
+
+    if send:
+        connector.send(lambda: connector.client.get_json(
+            "POST", connector.base_url + UPDATE_STOCK, params=connector.common(UPDATE_STOCK), json_body=body,
+            check=check))
+    return Call("POST", UPDATE_STOCK, body)
