@@ -113,9 +113,35 @@ CHANNEL_RUNS = _table("channel_runs", ("run_id",), ("finished_at",), "started_at
     ("watermark", TS),
 ])
 
-INVENTORY = _table("inventory", ("sku", "warehouse", "snapshot_at"), ("snapshot_at",), "snapshot_at", [
+# Stock counts (docs/inventory.md): one row per SKU × warehouse × count, from the warehouse feed, an upload or
+# the demo. `reserved` is legacy (the demo's old estimate) and read by nobody: reservations are the
+# `reservation_events` below. A later count of the same key (a corrected upload) is a new version.
+INVENTORY = _table("inventory", ("sku", "warehouse", "snapshot_at"), ("ingested_at",), "snapshot_at", [
     ("snapshot_at", TS), ("sku", STR), ("warehouse", STR), ("on_hand", I32), ("reserved", I32),
-    ("safety_stock", I32),
+    ("safety_stock", I32), ("source", STR), ("ingested_at", TS), ("batch_id", STR),
+], added=("source", "ingested_at", "batch_id"))
+
+# Stock movements since a count: signed qty per SKU × warehouse (receipt +, transfer_out −, adjustment ±).
+# Order shipments are NOT movements: a shipped order's released reservation takes its units off on hand,
+# so a feed's own `shipment` rows are kept for the record and left out of on hand (inventory.sql).
+STOCK_MOVEMENTS = _table("stock_movements", ("movement_id",), ("ingested_at",), "occurred_at", [
+    ("movement_id", STR), ("sku", STR), ("warehouse", STR), ("kind", STR), ("qty", I32), ("occurred_at", TS),
+    ("source", STR), ("ref", STR), ("note", STR), ("ingested_at", TS), ("batch_id", STR),
+])
+
+# A channel's listing → internal SKU (a bundle is several rows). `listing_id` is what the normalizers put
+# in order_lines.sku: the platform's seller SKU of the variant. An edit is a new version of the key
+# (channel, listing_id, sku); qty 0 removes that component. `listing_skus` (inventory.sql) is the live map.
+SKU_MAP = _table("sku_map", ("channel", "listing_id", "sku"), ("updated_at",), "updated_at", [
+    ("channel", STR), ("listing_id", STR), ("sku", STR), ("qty", I32), ("updated_at", TS), ("updated_by", STR),
+    ("note", STR),
+])
+
+# Reservations as events (models/inventory/reserve.py): kind reserved | picked | released (reason shipped,
+# cancelled, expired). The state of (order, sku, warehouse) is its latest event (`reservation_state`).
+RESERVATION_EVENTS = _table("reservation_events", ("event_id",), ("recorded_at",), "occurred_at", [
+    ("event_id", STR), ("order_id", STR), ("channel", STR), ("sku", STR), ("warehouse", STR), ("qty", I32),
+    ("kind", STR), ("reason", STR), ("occurred_at", TS), ("recorded_at", TS), ("pass_id", STR),
 ])
 
 RETURNS = _table("returns", ("return_id", "line_no"), ("requested_at",), "requested_at", [
@@ -148,7 +174,7 @@ DELIVERIES = _table("deliveries", ("delivery_id",), ("occurred_at",), "occurred_
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, RULE_HITS,
-    ALERTS, DELIVERIES, EVENT_INBOX, WRITEBACKS,
+    ALERTS, DELIVERIES, EVENT_INBOX, WRITEBACKS, STOCK_MOVEMENTS, SKU_MAP, RESERVATION_EVENTS,
 )}
 
 EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")

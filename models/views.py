@@ -26,7 +26,7 @@ from models.schema import TABLES, Table
 from models.settings import Settings
 
 SQL_DIR = Path(__file__).parent / "sql"
-VIEW_FILES = ("views.sql", "events.sql", "macros.sql")
+VIEW_FILES = ("views.sql", "events.sql", "macros.sql", "inventory.sql")
 
 
 @dataclass

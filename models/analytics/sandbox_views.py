@@ -52,6 +52,10 @@ SERVED: dict[str, Served] = {
     "raw": Served(needs="view_pii", tie="raw"),
     "channel_runs": Served(tie="dims", dims=("channel", "shop_id")),
     "inventory": Served(tie="dims", dims=("warehouse",), order_data=False),
+    "stock_movements": Served(tie="dims", dims=("warehouse",), order_data=False),
+    "inventory_available": Served(tie="dims", dims=("warehouse",), order_data=False),
+    "inventory_pool": Served(tie="none"), "sku_map": Served(tie="none"),  # every warehouse's stock, every channel
+    "reservation_events": Served(),
     "alerts": Served(tie="none"),                             # intake/backlog figures over all orders
     "deliveries": Served(needs="manage_users", tie="none"),   # e-mail recipients
     "fx_rates": Served(tie="config"), "accuracy_exception_types": Served(tie="config"),
