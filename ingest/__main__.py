@@ -4,6 +4,7 @@
     python -m ingest run [--channel C]       # one pull of every (or one) channel
     python -m ingest authorize --channel C --shop S   # first authorization (Shopee, Lazada, TikTok)
     python -m ingest serve                   # the scheduler: pulls, compaction, weekly e-mail
+    python -m ingest stockpush [--dry-run]   # tell the platforms how much each listing may sell
     python -m ingest import FILE --profile P # CSV/XLSX import
     python -m ingest writeback [--dry-run]   # confirm shipments (tracking numbers) on the platforms
     python -m ingest normalize --platform P FILE.json [--explain]
@@ -30,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "authorize": ("ingest.authorize", "authorize a shop whose tokens expire (--channel C --shop S)"),
     "serve": ("ingest.scheduler", "run the scheduler until SIGTERM"),
     "writeback": ("ingest.writeback.run", "confirm shipped orders' tracking on their platforms (--dry-run)"),
+    "stockpush": ("ingest.stockpush.run", "push each listing's allocated stock to its platform (--dry-run)"),
     "import": ("ingest.files.cli", "import a CSV/XLSX file with a column profile"),
     "normalize": ("ingest.normalize.cli", "print the canonical orders a saved API response yields"),
     "sandbox": ("sim.sandbox.server", "serve the platforms' APIs locally over generated orders"),

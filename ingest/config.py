@@ -43,6 +43,9 @@ class ChannelConfig:
     writeback: bool = field(
         default=False, metadata={"help": "Confirm shipments (tracking numbers) on the platform (docs/events.md)."}
     )
+    stock_push: bool = field(
+        default=False, metadata={"help": "Push each listing's allocated stock to the platform (docs/stock-push.md)."}
+    )
     interval_minutes: float = field(default=10, metadata={"help": "Minutes between scheduled pulls."})
     overlap_minutes: float = field(
         default=10, metadata={"help": "Each pull re-reads this far before the watermark."}

@@ -128,6 +128,12 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         from ingest.writeback.run import confirm_shipments
 
         specs.append(JobSpec("writeback", lambda s: s.every(5).minutes, lambda: confirm_shipments(settings)))
+    if any(c.stock_push and c.enabled for c in load_channels(settings)):
+        from ingest.stockpush.run import push_stock
+
+        # Sends only quantities that changed since the last push, so a minute's cadence costs nothing when
+        # stock and reservations stand still.
+        specs.append(JobSpec("stock_push", lambda s: s.every(1).minutes, lambda: push_stock(settings)))
     specs.extend(_REGISTRY.values())
     jobs = {}
     for spec in specs:

@@ -150,3 +150,46 @@ def listing_quantity(components: Iterable[tuple[str, int]], share: Mapping[str, 
     """What a listing may sell: for a bundle the least, over its SKUs, of whole bundles the share allows."""
     counts = [share.get(sku, 0) // qty for sku, qty in components if qty > 0]
     return max(0, min(counts)) if counts else 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one listing of one shop may sell now: the quantity to push, and the SKUs behind it."""
+
+    channel: str
+    shop_id: str
+    listing_id: str  # the seller SKU (sku_map's listing id)
+    quantity: int
+    skus: str  # "SKN-001×2 + SKN-002×1": what the quantity was worked out from
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.channel, self.shop_id, self.listing_id
+
+
+POOL_SQL = "select sku, available from inventory_pool"
+LISTINGS_SQL = "select channel, listing_id, sku, qty from listing_skus order by channel, listing_id, sku"
+
+
+def listing_targets(con: Any, shops: Iterable[Key], allocation: Allocation) -> list[Target]:
+    """Every mapped listing of these (channel, shop) pairs with the quantity its share allows. A listing
+    with a SKU that was never counted (not in the pool) is left out: its stock is unknown, not zero."""
+    pool = {sku: int(a) for sku, a in con.execute(POOL_SQL).fetchall()}
+    listings: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for channel, listing_id, sku, qty in con.execute(LISTINGS_SQL).fetchall():
+        listings.setdefault((channel, listing_id), []).append((sku, int(qty)))
+    shops = sorted(set(shops))
+    sellers = {}  # sku → the shops selling it
+    for (channel, _), parts in listings.items():
+        for sku, _qty in parts:
+            sellers.setdefault(sku, set()).update(k for k in shops if k[0] == channel)
+    shares = {sku: split(pool[sku], keys, allocation, sku) for sku, keys in sellers.items() if sku in pool}
+    out = []
+    for (channel, listing_id), parts in sorted(listings.items()):
+        if any(sku not in pool for sku, _ in parts):
+            continue
+        for key in (k for k in shops if k[0] == channel):
+            mine = {sku: shares[sku][key] for sku, _ in parts}
+            text = " + ".join(f"{sku}×{qty}" for sku, qty in parts)
+            out.append(Target(channel, key[1], listing_id, listing_quantity(parts, mine), text))
+    return out

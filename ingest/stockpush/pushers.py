@@ -1,6 +1,7 @@
-"""The one table of stock pushers: platform code → its `push(connector, listing_id, quantity, send)`.
+"""The one table of stock pushers: platform code → its stock module's `resolve` and `push`.
 
-    call = PUSHERS["shopee"](connector, "3000001/9000001", 4, send=False)   # the dry run's request
+    ids = PUSHERS["shopee"].resolve(connector, "SKN-001")              # "3000001/9000001" (or None)
+    call = PUSHERS["shopee"].push(connector, ids, 4, send=False)        # the dry run's request
 
 Each lives in `ingest/platforms/<code>/stock.py` beside the platform's connector; a test checks that every
 registered platform has one.
@@ -9,6 +10,7 @@ registered platform has one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ingest.platforms.lazada import stock as lazada
@@ -18,8 +20,12 @@ from ingest.platforms.tiktok import stock as tiktok
 from ingest.platforms.woocommerce import stock as woocommerce
 from ingest.writeback.shipment import Call
 
-Pusher = Callable[[Any, str, int, bool], Call]
-PUSHERS: dict[str, Pusher] = {
-    "shopify": shopify.push, "woocommerce": woocommerce.push, "shopee": shopee.push, "lazada": lazada.push,
-    "tiktok": tiktok.push,
-}
+
+@dataclass(frozen=True)
+class Pusher:
+    resolve: Callable[[Any, str], str | None]  # (connector, seller SKU) → the platform's listing ids
+    push: Callable[..., Call]  # (connector, listing ids, quantity, send=True) → the request
+
+
+PUSHERS: dict[str, Pusher] = {m.__name__.split(".")[-2]: Pusher(m.resolve, m.push)
+                              for m in (shopify, woocommerce, shopee, lazada, tiktok)}

@@ -1,7 +1,8 @@
 """The platforms' stock calls as the sandbox accepts them, and buyers who cannot buy beyond stock.
 
-Every platform lists each catalogue SKU once (`LISTINGS`, ids in the platform's own shape, see
-ingest/platforms/listing.py). A listing's quantity is unknown (not tracked: it sells freely, as the
+Every platform lists each catalogue SKU and a bundle once (`catalogue()`, the seller SKU as the platform
+stores it, ids in the platform's own shape, see ingest/platforms/listing.py), and answers the look-up of
+a seller SKU its stock module makes. A listing's quantity is unknown (not tracked: it sells freely, as the
 generated history does) until the hub pushes one; from then on the platform keeps count: a checkout takes
 units off it and is refused once it would go below zero (`checkout`), the way a shop refuses to sell
 what it does not have. A push sets the absolute quantity (every one of these APIs does), is authenticated
@@ -18,12 +19,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ingest.platforms import PLATFORMS
+from ingest.platforms.lazada import stock as lazada
 from ingest.platforms.lazada.stock import SELLABLE_UPDATE
 from ingest.platforms.sample import SimLine
+from ingest.platforms.shopee import stock as shopee
 from ingest.platforms.shopee.stock import UPDATE_STOCK
+from ingest.platforms.shopify import stock as shopify
 from ingest.platforms.shopify.stock import SANDBOX_LOCATION_ID, SET_LEVEL
+from ingest.platforms.tiktok import stock as tiktok
 from ingest.platforms.tiktok.stock import SANDBOX_WAREHOUSE_ID, UPDATE_INVENTORY
-from ingest.platforms.woocommerce.stock import PRODUCT, VARIATION
+from ingest.platforms.woocommerce import stock as woocommerce
+from ingest.platforms.woocommerce.stock import PRODUCT
 from sim.sandbox.apis import Api, Reply, Req, _path_matches, lazada_error, shopee_error, tiktok_error
 from sim.sandbox.faults import Fault
 from sim.sandbox.market import SKUS
@@ -33,11 +39,15 @@ Handler = Callable[[Req, dict[str, Fault]], Reply]
 # The platform's listing id of the catalogue's n-th SKU (1-based), in the shape its stock call names it.
 LISTING_IDS: dict[str, Callable[[int], str]] = {
     "shopify": lambda n: f"{44000000000 + n}",
-    "woocommerce": lambda n: f"{500 + n}" if n % 4 else f"{500 + n}/{900 + n}",  # every 4th a variation
+    "woocommerce": lambda n: f"{500 + n}",  # simple products (a variation's id would be `<parent>/<id>`)
     "shopee": lambda n: f"{3000000 + n}/{9000000 + n}",
     "lazada": lambda n: f"{2100000 + n}/{7700000 + n}",
     "tiktok": lambda n: f"{1729000000000 + n}/{1729500000000 + n}",
 }
+
+
+# A set sold as one listing (its seller SKU names no catalogue SKU: the hub's sku_map says what is in it).
+BUNDLES = [("SET-SKN-001-002", "Serum and night cream set", "399.00")]
 
 
 @dataclass
@@ -56,7 +66,7 @@ class Listing:
 
 def catalogue() -> dict[tuple[str, str], Listing]:
     return {(p, LISTING_IDS[p](n)): Listing(p, LISTING_IDS[p](n), sku, title, price)
-            for p in PLATFORMS for n, (sku, title, price) in enumerate(SKUS, start=1)}
+            for p in PLATFORMS for n, (sku, title, price) in enumerate(SKUS + BUNDLES, start=1)}
 
 
 class Stock:
@@ -65,9 +75,15 @@ class Stock:
     def __init__(self, api: Api):
         self.api, self.lock = api, threading.Lock()
         self.listings = catalogue()
+        self.lookups = 0  # catalogue look-ups (seller SKU → the platform's ids)
         self.routes: list[tuple[str, str, str, Handler]] = [
+            ("shopify", "POST", shopify.GRAPHQL, self.shopify_variants),
+            ("woocommerce", "GET", woocommerce.PRODUCTS, self.woocommerce_products),
+            ("shopee", "GET", shopee.SEARCH_ITEM, self.shopee_search),
+            ("shopee", "GET", shopee.MODEL_LIST, self.shopee_models),
+            ("lazada", "GET", PLATFORMS["lazada"].sandbox.api_root + lazada.ITEM, self.lazada_item),
+            ("tiktok", "POST", tiktok.SEARCH, self.tiktok_search),
             ("shopify", "POST", SET_LEVEL, self.shopify),
-            ("woocommerce", "PUT", VARIATION, self.woocommerce),
             ("woocommerce", "PUT", PRODUCT, self.woocommerce),
             ("shopee", "POST", UPDATE_STOCK, self.shopee),
             ("lazada", "POST", PLATFORMS["lazada"].sandbox.api_root + SELLABLE_UPDATE, self.lazada),
@@ -109,7 +125,63 @@ class Stock:
         line = SimLine(found.sku, found.title, qty, found.price)
         return self.api.market.place(platform, [line], buyer).platform_order_id
 
-    # -- the platforms -------------------------------------------------------------------------------
+    def by_sku(self, platform: str, seller_sku: str) -> list[Listing]:
+        with self.lock:
+            self.lookups += 1
+        return [v for v in self.listings.values() if v.platform == platform and v.sku == seller_sku]
+
+    # -- catalogue look-ups ---------------------------------------------------------------------------
+    def shopify_variants(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.shopify_auth(req)
+        q = ((_json(req).get("variables") or {}).get("q") or "")
+        if not q.startswith("sku:"):
+            return Reply(200, {"errors": [{"message": "Variable $q of type String! was provided invalid value"}]})
+        edges = [{"node": {"sku": v.sku, "inventoryItem": {"id": f"gid://shopify/InventoryItem/{v.listing_id}"}}}
+                 for v in self.by_sku("shopify", q.removeprefix("sku:"))]
+        return Reply(200, {"data": {"productVariants": {"edges": edges}}})
+
+    def woocommerce_products(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.woocommerce_auth(req)
+        return Reply(200, [{"id": int(v.listing_id), "sku": v.sku, "name": v.title, "type": "simple",
+                            "parent_id": 0, "manage_stock": v.quantity is not None, "stock_quantity": v.quantity}
+                           for v in self.by_sku("woocommerce", req.query.get("sku", ""))])
+
+    def shopee_search(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.shopee_auth(req)
+        items = [int(v.listing_id.split("/")[0]) for v in self.by_sku("shopee", req.query.get("item_sku", ""))]
+        return Reply(200, {"error": "", "message": "", "request_id": "sbx",
+                           "response": {"item_id_list": items, "total_count": len(items), "next_offset": ""}})
+
+    def shopee_models(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.shopee_auth(req)
+        item = req.query.get("item_id", "")
+        models = [{"model_id": int(v.listing_id.split("/")[1]), "model_sku": v.sku,
+                   "stock_info_v2": {"seller_stock": [{"stock": v.quantity or 0}]}}
+                  for v in self.listings.values() if v.platform == "shopee" and v.listing_id.startswith(f"{item}/")]
+        if not models:
+            raise shopee_error("product.error_item_not_found", f"item_id {item} not found", 400)
+        return Reply(200, {"error": "", "message": "", "request_id": "sbx", "response": {"model": models}})
+
+    def lazada_item(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.lazada_auth(req)
+        found = self.by_sku("lazada", req.query.get("seller_sku", ""))
+        if not found:
+            raise lazada_error("208", "The specified product does not exist")
+        item, _ = found[0].listing_id.split("/")
+        return Reply(200, {"code": "0", "request_id": "sbx", "data": {"item_id": int(item), "skus": [
+            {"SkuId": int(v.listing_id.split("/")[1]), "SellerSku": v.sku, "quantity": v.quantity or 0}
+            for v in found]}})
+
+    def tiktok_search(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.tiktok_auth(req)
+        wanted = _json(req).get("seller_skus") or []
+        products = [{"id": v.listing_id.split("/")[0], "skus": [{"id": v.listing_id.split("/")[1],
+                                                                "seller_sku": v.sku}]}
+                    for sku in wanted for v in self.by_sku("tiktok", str(sku))]
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "sbx",
+                           "data": {"products": products, "total_count": len(products), "next_page_token": ""}})
+
+    # -- the stock calls -------------------------------------------------------------------------------
     def shopify(self, req: Req, active: dict[str, Fault]) -> Reply:
         self.api.shopify_auth(req)
         body = _json(req)

@@ -3,7 +3,8 @@
 Checked against open.lazada.com ("UpdateSellableQuantity") and client code calling it: the signed
 parameter `payload` is XML, `<Request><Product><Skus><Sku><ItemId/><SkuId/><SellableQuantity/></Sku>
 </Skus></Product></Request>`, setting the absolute sellable quantity; the reply is `{"code": "0"}` or an
-error code with `detail` naming the SKU. A listing is `<item_id>/<sku_id>`.
+error code with `detail` naming the SKU. A listing is `<item_id>/<sku_id>`, found by its seller SKU
+with `GET /product/item/get?seller_sku=`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from ingest.platforms.listing import listing_parts
 from ingest.writeback.shipment import Call
 
 SELLABLE_UPDATE = "/product/stock/sellable/update"
+ITEM = "/product/item/get"
+
+
+def resolve(connector: Any, seller_sku: str) -> str | None:
+    """`<item_id>/<SkuId>` of the product SKU with this seller SKU, or None."""
+    data = connector.send(lambda: connector.call("GET", ITEM, {"seller_sku": seller_sku})).body.get("data") or {}
+    found = [s["SkuId"] for s in data.get("skus") or [] if s.get("SellerSku") == seller_sku]
+    return f"{data['item_id']}/{found[0]}" if len(found) == 1 else None
 
 
 def payload(item: int, sku: int, quantity: int) -> str:

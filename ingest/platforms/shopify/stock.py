@@ -5,6 +5,9 @@ available}` sets the absolute quantity of one inventory item at one location; th
 `{"inventory_level": {inventory_item_id, location_id, available, updated_at}}`; an unknown item is 404,
 an item that does not track inventory 422. A listing is the variant's `inventory_item_id`; the location is
 the channel option `location_id` (the sandbox's default for a `sandbox = true` channel).
+
+The seller SKU the hub knows (sku_map's listing id) is looked up once in the Admin GraphQL API
+(`productVariants(query: "sku:<sku>")` → the variant's `inventoryItem.id`, a `gid://` id).
 """
 
 from __future__ import annotations
@@ -17,6 +20,18 @@ from ingest.writeback.shipment import Call
 
 SET_LEVEL = "/admin/api/{api_version}/inventory_levels/set.json"
 SANDBOX_LOCATION_ID = 65000000001
+GRAPHQL = "/admin/api/{api_version}/graphql.json"
+VARIANT_BY_SKU = ("query($q: String!) { productVariants(first: 2, query: $q) "
+                  "{ edges { node { sku inventoryItem { id } } } } }")
+
+
+def resolve(connector: Any, seller_sku: str) -> str | None:
+    """The inventory item id of the variant with this SKU (exact match), or None."""
+    body = {"query": VARIANT_BY_SKU, "variables": {"q": f"sku:{seller_sku}"}}
+    edges = ((connector.call("POST", GRAPHQL, json_body=body).body.get("data") or {})
+             .get("productVariants") or {}).get("edges") or []
+    found = [e["node"]["inventoryItem"]["id"] for e in edges if e["node"].get("sku") == seller_sku]
+    return found[0].rsplit("/", 1)[-1] if len(found) == 1 else None
 
 
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:

@@ -3,7 +3,8 @@
 Checked against partner.tiktokshop.com (Product API 202309, "Update Inventory") and client code calling
 it: body `{"skus": [{"id": <sku id>, "inventory": [{"warehouse_id", "quantity"}]}]}` sets the absolute
 quantity in one warehouse; the reply `{"code": 0, "data": {}}`, a refusal a non-zero code. A listing is
-`<product_id>/<sku_id>`; the warehouse is the channel option `warehouse_id` (the sandbox's by default).
+`<product_id>/<sku_id>`, found by its seller SKU with `POST /product/202309/products/search`
+(`seller_skus` in the body); the warehouse is the channel option `warehouse_id` (the sandbox's by default).
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from ingest.writeback.shipment import Call
 
 UPDATE_INVENTORY = "/product/202309/products/{product_id}/inventory/update"
 SANDBOX_WAREHOUSE_ID = "7068517275539719942"
+SEARCH = "/product/202309/products/search"
+
+
+def resolve(connector: Any, seller_sku: str) -> str | None:
+    """`<product_id>/<sku_id>` of the SKU with this seller SKU, or None."""
+    text = json.dumps({"seller_skus": [seller_sku]}, separators=(",", ":"))
+    data = connector.send(lambda: connector.call("POST", SEARCH, {"page_size": 2}, text)).body["data"]
+    found = [(p["id"], s["id"]) for p in data.get("products") or [] for s in p.get("skus") or []
+             if s.get("seller_sku") == seller_sku]
+    return f"{found[0][0]}/{found[0][1]}" if len(found) == 1 else None
 
 
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
