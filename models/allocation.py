@@ -20,7 +20,9 @@ SKU's pool is split in this order: fixed shares (min of the units and what is le
 (rounded down, of the whole pool, capped by what is left), then every `all` channel gets what remains.
 Fixed and percentage shares are ring-fenced: they never add up to more than the pool, so those channels
 cannot together sell a unit twice. Several `all` channels see the same remainder: the last unit can sell
-on two of them at once, which the reservation pass raises as an oversell.
+on two of them at once, which the reservation pass raises as an oversell. Within one channel, a SKU's share
+is divided among the listings that sell it (alone and in sets: `divide`), because the platform counts
+each listing on its own.
 """
 
 from __future__ import annotations
@@ -171,6 +173,13 @@ POOL_SQL = "select sku, available from inventory_pool"
 LISTINGS_SQL = "select channel, listing_id, sku, qty from listing_skus order by channel, listing_id, sku"
 
 
+def divide(share: int, listings: list[str]) -> dict[str, int]:
+    """A channel's share of one SKU divided among its listings that sell it (alone, in sets), so that
+    together they cannot sell more than the share; the first listings (by id) get the remainder."""
+    n = len(listings)
+    return {lid: share // n + (i < share % n) for i, lid in enumerate(sorted(listings))}
+
+
 def listing_targets(con: Any, shops: Iterable[Key], allocation: Allocation) -> list[Target]:
     """Every mapped listing of these (channel, shop) pairs with the quantity its share allows. A listing
     with a SKU that was never counted (not in the pool) is left out: its stock is unknown, not zero."""
@@ -178,18 +187,21 @@ def listing_targets(con: Any, shops: Iterable[Key], allocation: Allocation) -> l
     listings: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for channel, listing_id, sku, qty in con.execute(LISTINGS_SQL).fetchall():
         listings.setdefault((channel, listing_id), []).append((sku, int(qty)))
+    listings = {k: parts for k, parts in listings.items() if all(sku in pool for sku, _ in parts)}
     shops = sorted(set(shops))
-    sellers = {}  # sku → the shops selling it
-    for (channel, _), parts in listings.items():
-        for sku, _qty in parts:
-            sellers.setdefault(sku, set()).update(k for k in shops if k[0] == channel)
-    shares = {sku: split(pool[sku], keys, allocation, sku) for sku, keys in sellers.items() if sku in pool}
+    using: dict[tuple[str, str], list[str]] = {}  # (channel, sku) → the channel's listings that sell it
+    for (channel, listing_id), parts in listings.items():
+        for sku, _ in parts:
+            using.setdefault((channel, sku), []).append(listing_id)
     out = []
-    for (channel, listing_id), parts in sorted(listings.items()):
-        if any(sku not in pool for sku, _ in parts):
-            continue
-        for key in (k for k in shops if k[0] == channel):
-            mine = {sku: shares[sku][key] for sku, _ in parts}
-            text = " + ".join(f"{sku}×{qty}" for sku, qty in parts)
-            out.append(Target(channel, key[1], listing_id, listing_quantity(parts, mine), text))
-    return out
+    for sku in sorted({sku for _, sku in using}):
+        keys = [k for k in shops if (k[0], sku) in using]
+        for key, share in split(pool[sku], keys, allocation, sku).items():
+            for listing_id, part in divide(share, using[(key[0], sku)]).items():
+                out.append((key, listing_id, sku, part))
+    per_listing: dict[tuple[Key, str], dict[str, int]] = {}
+    for key, listing_id, sku, part in out:
+        per_listing.setdefault((key, listing_id), {})[sku] = part
+    return [Target(key[0], key[1], listing_id, listing_quantity(listings[(key[0], listing_id)], parts),
+                   " + ".join(f"{sku}×{qty}" for sku, qty in listings[(key[0], listing_id)]))
+            for (key, listing_id), parts in sorted(per_listing.items())]

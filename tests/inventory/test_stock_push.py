@@ -2,12 +2,15 @@
 on all five platforms through their stock APIs (the sandbox's), under 429, 503 and timeouts; every listing
 ends with the quantity worked out by hand, recorded once, and nothing is sent again until it changes.
 
-Stock (all at one warehouse): SKN-001 counted 7, one order reserves 2 → available 5; SKN-002 counted 4 with
-safety stock 1 → available 3. Allocation: Shopee a fixed 2, Lazada 40 %, every other channel `all`.
-  SKN-001 (5): Shopee min(2, 5) = 2; Lazada 5 × 40 % = 2 (left 1); Shopify, WooCommerce, TikTok: the rest, 1.
-  SKN-002 (3): Shopee 2; Lazada 3 × 40 % = 1.2 → 1 (left 0); the others 0.
-  The set SET-SKN-001-002 = SKN-001 × 1 + SKN-002 × 2: Shopee min(2 // 1, 2 // 2) = 1; Lazada min(2, 1 // 2) = 0;
-  the others min(1, 0 // 2) = 0.
+Stock (one warehouse): SKN-001 counted 12, one order reserves 2 → available 10; SKN-002 counted 9 with
+safety stock 1 → available 8. Allocation: Shopee a fixed 4, Lazada 40 %, every other channel `all`.
+  SKN-001 (10): Shopee min(4, 10) = 4; Lazada 10 × 40 % = 4 (left 2); Shopify, WooCommerce, TikTok: the rest, 2.
+  SKN-002 (8): Shopee 4; Lazada 8 × 40 % = 3.2 → 3 (left 1); the others 1.
+Each channel sells each SKU in two listings (alone, and in the set SET-SKN-001-002 = SKN-001 × 1 + SKN-002 × 2),
+so its share is divided between them, the set (first by id) taking the odd unit:
+  Shopee: SKN-001 4 → 2 + 2; SKN-002 4 → 2 + 2; the set min(2 // 1, 2 // 2) = 1.
+  Lazada: SKN-001 4 → 2 + 2; SKN-002 3 → set 2 + 1; the set min(2, 2 // 2) = 1.
+  Others: SKN-001 2 → 1 + 1; SKN-002 1 → set 1 + 0; the set min(1, 1 // 2) = 0.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ NOW = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)
 BUNDLE = "SET-SKN-001-002"
 EXPECTED = {  # platform → seller SKU → quantity, from the docstring
     "shopee": {"SKN-001": 2, "SKN-002": 2, BUNDLE: 1},
-    "lazada": {"SKN-001": 2, "SKN-002": 1, BUNDLE: 0},
+    "lazada": {"SKN-001": 2, "SKN-002": 1, BUNDLE: 1},
     **{p: {"SKN-001": 1, "SKN-002": 0, BUNDLE: 0} for p in ("shopify", "woocommerce", "tiktok")},
 }
-ALLOCATION = '[[share]]\nchannel = "shopee"\nfixed = 2\n\n[[share]]\nchannel = "lazada"\npercent = 40\n'
+ALLOCATION = '[[share]]\nchannel = "shopee"\nfixed = 4\n\n[[share]]\nchannel = "lazada"\npercent = 40\n'
 
 
 def write_channels(settings: Settings, url: str, pushing: tuple[str, ...] = tuple(PLATFORMS)) -> None:
@@ -55,8 +58,8 @@ def reserve(settings: Settings, order_id: str, sku: str, qty: int) -> None:
 
 def stock_and_map(settings: Settings) -> None:
     record_counts(settings.lake_dir, [
-        {"sku": "SKN-001", "warehouse": "Suzhou", "on_hand": 7, "snapshot_at": NOW - timedelta(hours=1)},
-        {"sku": "SKN-002", "warehouse": "Suzhou", "on_hand": 4, "safety_stock": 1,
+        {"sku": "SKN-001", "warehouse": "Suzhou", "on_hand": 12, "snapshot_at": NOW - timedelta(hours=1)},
+        {"sku": "SKN-002", "warehouse": "Suzhou", "on_hand": 9, "safety_stock": 1,
          "snapshot_at": NOW - timedelta(hours=1)}], source="test")
     reserve(settings, "o1", "SKN-001", 2)
     for p in PLATFORMS:
@@ -110,10 +113,12 @@ def test_every_platform_ends_with_its_share_once_under_faults_and_only_changes_a
     again = push_stock(settings)  # nothing changed: nothing is sent
     assert again.calls == [] and len(recorded(settings)) == 15
 
-    reserve(settings, "o2", "SKN-002", 1)  # SKN-002 available 2: Lazada 2 × 40 % = 0.8 → 0; Shopee keeps 2
+    # SKN-002 available 7: Shopee keeps 4; Lazada 7 × 40 % = 2.8 → 2 = set 1 + 1, the set min(2, 1 // 2) = 0;
+    # the others get the 1 left, as before
+    reserve(settings, "o2", "SKN-002", 1)
     changed = push_stock(settings)
-    assert [(t.channel, t.listing_id, t.quantity) for t, _, _ in changed.calls] == [("lazada", "SKN-002", 0)]
-    assert on_platforms(sandbox)["lazada"]["SKN-002"] == 0
+    assert [(t.channel, t.listing_id, t.quantity) for t, _, _ in changed.calls] == [("lazada", BUNDLE, 0)]
+    assert on_platforms(sandbox)["lazada"][BUNDLE] == 0
 
     # the platform holds its buyers to what it was told: Shopee may sell 2 of SKN-001, the third is refused
     listing = next(v for v in sandbox.stock.listings.values() if v.platform == "shopee" and v.sku == "SKN-001")
@@ -134,7 +139,7 @@ def test_dry_run_sends_nothing_and_channels_stay_off_until_enabled(data_dir):
         shown = {(t.channel, t.listing_id): t.quantity for t, call, _ in dry.calls if call is not None}
         assert shown == {(p, sku): q for p, m in EXPECTED.items() for sku, q in m.items()}
         lazada = next(c for t, c, _ in dry.calls if (t.channel, t.listing_id) == ("lazada", BUNDLE))
-        assert lazada.path == "/product/stock/sellable/update" and "<SellableQuantity>0<" in lazada.body["payload"]
+        assert lazada.path == "/product/stock/sellable/update" and "<SellableQuantity>1<" in lazada.body["payload"]
         assert all(q is None for m in on_platforms(sandbox).values() for q in m.values())  # nothing was set
         assert not lake.data_files(settings.lake_dir, "stock_pushes")
 
