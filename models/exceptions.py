@@ -27,6 +27,7 @@ TYPES: dict[str, tuple[str, int]] = {
     "missing_item": ("high", 240), "capacity": ("medium", 60),
     "unmatched_event": ("medium", 240),  # a warehouse/carrier event that names no order (ingest/events)
     "writeback_failed": ("high", 120),  # the platform refused (or kept failing) a shipment confirmation
+    "unmapped_listing": ("high", 120),  # an order line's listing has no SKU in sku_map (models/inventory)
 }
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "in_progress", "resolved", "dismissed")
