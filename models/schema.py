@@ -184,11 +184,13 @@ RETURN_REASONS = (
     "size_too_large", "changed_mind", "quality_issue", "late_delivery", "better_price", "defective",
 )
 
-# Stock quantities pushed to the sales platforms (ingest/stockpush): one row per attempt, so a listing's
-# current quantity on its platform is its latest `pushed` row. outcome: pushed | refused (the platform said
-# no; sent again only when the quantity changes) | failed (retries ran out: tried again next run).
+# Stock quantities pushed to the sales platforms (ingest/stockpush): one row per attempt. outcome: pushed |
+# checked (the platform already had the right count: nothing sent) | refused (the platform said no; sent
+# again only for another quantity) | failed (retries ran out: tried again next run). `target` is the
+# listing's share, `quantity` what the platform was set to (the share less sales the hub had not seen
+# yet), `known_units` the listing's units on the channel's reserved orders then (docs/stock-push.md).
 STOCK_PUSHES = _table("stock_pushes", ("push_id",), ("pushed_at",), "pushed_at", [
-    ("push_id", STR), ("channel", STR), ("shop_id", STR), ("listing_id", STR), ("skus", STR), ("quantity", I32),
-    ("outcome", STR), ("request", STR), ("error", STR), ("pushed_at", TS),
+    ("push_id", STR), ("channel", STR), ("shop_id", STR), ("listing_id", STR), ("skus", STR), ("target", I32),
+    ("quantity", I32), ("known_units", I64), ("outcome", STR), ("request", STR), ("error", STR), ("pushed_at", TS),
 ])
 TABLES[STOCK_PUSHES.name] = STOCK_PUSHES

@@ -24,8 +24,9 @@ from ingest.writeback.shipment import Call
 @dataclass(frozen=True)
 class Pusher:
     resolve: Callable[[Any, str], str | None]  # (connector, seller SKU) → the platform's listing ids
+    current: Callable[[Any, str], int | None]  # (connector, listing ids) → its quantity on the platform now
     push: Callable[..., Call]  # (connector, listing ids, quantity, send=True) → the request
 
 
-PUSHERS: dict[str, Pusher] = {m.__name__.split(".")[-2]: Pusher(m.resolve, m.push)
+PUSHERS: dict[str, Pusher] = {m.__name__.split(".")[-2]: Pusher(m.resolve, m.current, m.push)
                               for m in (shopify, woocommerce, shopee, lazada, tiktok)}

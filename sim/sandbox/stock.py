@@ -83,6 +83,9 @@ class Stock:
             ("shopee", "GET", shopee.MODEL_LIST, self.shopee_models),
             ("lazada", "GET", PLATFORMS["lazada"].sandbox.api_root + lazada.ITEM, self.lazada_item),
             ("tiktok", "POST", tiktok.SEARCH, self.tiktok_search),
+            ("shopify", "GET", shopify.LEVELS, self.shopify_levels),
+            ("woocommerce", "GET", PRODUCT, self.woocommerce_product),
+            ("tiktok", "GET", tiktok.PRODUCT, self.tiktok_product),
             ("shopify", "POST", SET_LEVEL, self.shopify),
             ("woocommerce", "PUT", PRODUCT, self.woocommerce),
             ("shopee", "POST", UPDATE_STOCK, self.shopee),
@@ -164,7 +167,9 @@ class Stock:
 
     def lazada_item(self, req: Req, active: dict[str, Fault]) -> Reply:
         self.api.lazada_auth(req)
-        found = self.by_sku("lazada", req.query.get("seller_sku", ""))
+        item = req.query.get("item_id")
+        found = ([v for v in self.listings.values() if v.platform == "lazada" and v.listing_id.startswith(f"{item}/")]
+                 if item else self.by_sku("lazada", req.query.get("seller_sku", "")))
         if not found:
             raise lazada_error("208", "The specified product does not exist")
         item, _ = found[0].listing_id.split("/")
@@ -180,6 +185,34 @@ class Stock:
                     for sku in wanted for v in self.by_sku("tiktok", str(sku))]
         return Reply(200, {"code": 0, "message": "Success", "request_id": "sbx",
                            "data": {"products": products, "total_count": len(products), "next_page_token": ""}})
+
+    # -- stock reads ---------------------------------------------------------------------------------
+    def shopify_levels(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.shopify_auth(req)
+        found = self.listings.get(("shopify", req.query.get("inventory_item_ids", "")))
+        if found is None or req.query.get("location_ids") != str(SANDBOX_LOCATION_ID) or found.quantity is None:
+            return Reply(200, {"inventory_levels": []})
+        return Reply(200, {"inventory_levels": [{"inventory_item_id": int(found.listing_id),
+                                                 "location_id": SANDBOX_LOCATION_ID, "available": found.quantity}]})
+
+    def woocommerce_product(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.woocommerce_auth(req)
+        found = self.listings.get(("woocommerce", req.path.rsplit("/", 1)[-1]))
+        if found is None:
+            return Reply(404, {"code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID.",
+                               "data": {"status": 404}})
+        return Reply(200, {"id": int(found.listing_id), "sku": found.sku, "manage_stock": found.quantity is not None,
+                           "stock_quantity": found.quantity})
+
+    def tiktok_product(self, req: Req, active: dict[str, Fault]) -> Reply:
+        self.api.tiktok_auth(req)
+        product = req.path.rsplit("/", 1)[-1]
+        skus = [{"id": v.listing_id.split("/")[1], "seller_sku": v.sku,
+                 "inventory": [{"warehouse_id": SANDBOX_WAREHOUSE_ID, "quantity": v.quantity or 0}]}
+                for v in self.listings.values() if v.platform == "tiktok" and v.listing_id.startswith(f"{product}/")]
+        if not skus:
+            raise tiktok_error(12052700, f"product {product} not found", 404)
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "sbx", "data": {"id": product, "skus": skus}})
 
     # -- the stock calls -------------------------------------------------------------------------------
     def shopify(self, req: Req, active: dict[str, Fault]) -> Reply:

@@ -111,13 +111,14 @@ def test_every_platform_ends_with_its_share_once_under_faults_and_only_changes_a
     assert recorded(settings) == sorted((p, sku, q, "pushed") for p, m in EXPECTED.items() for sku, q in m.items())
 
     again = push_stock(settings)  # nothing changed: nothing is sent
-    assert again.calls == [] and len(recorded(settings)) == 15
+    assert again.attempts == [] and len(recorded(settings)) == 15
 
     # SKN-002 available 7: Shopee keeps 4; Lazada 7 × 40 % = 2.8 → 2 = set 1 + 1, the set min(2, 1 // 2) = 0;
     # the others get the 1 left, as before
     reserve(settings, "o2", "SKN-002", 1)
     changed = push_stock(settings)
-    assert [(t.channel, t.listing_id, t.quantity) for t, _, _ in changed.calls] == [("lazada", BUNDLE, 0)]
+    assert [(a.target.channel, a.target.listing_id, a.quantity, a.outcome) for a in changed.attempts] == [
+        ("lazada", BUNDLE, 0, "pushed")]
     assert on_platforms(sandbox)["lazada"][BUNDLE] == 0
 
     # the platform holds its buyers to what it was told: Shopee may sell 2 of SKN-001, the third is refused
@@ -136,9 +137,9 @@ def test_dry_run_sends_nothing_and_channels_stay_off_until_enabled(data_dir):
         assert "stock_push" in jobs  # `ingest serve` runs it once a channel pushes
 
         dry = push_stock(settings, dry_run=True)  # every enabled channel, pushing or not
-        shown = {(t.channel, t.listing_id): t.quantity for t, call, _ in dry.calls if call is not None}
+        shown = {(a.target.channel, a.target.listing_id): a.quantity for a in dry.attempts if a.call is not None}
         assert shown == {(p, sku): q for p, m in EXPECTED.items() for sku, q in m.items()}
-        lazada = next(c for t, c, _ in dry.calls if (t.channel, t.listing_id) == ("lazada", BUNDLE))
+        lazada = next(a.call for a in dry.attempts if (a.target.channel, a.target.listing_id) == ("lazada", BUNDLE))
         assert lazada.path == "/product/stock/sellable/update" and "<SellableQuantity>1<" in lazada.body["payload"]
         assert all(q is None for m in on_platforms(sandbox).values() for q in m.values())  # nothing was set
         assert not lake.data_files(settings.lake_dir, "stock_pushes")
@@ -154,14 +155,14 @@ def test_an_unknown_seller_sku_is_refused_once_and_shown(shop):
     map_listing(settings.lake_dir, "woocommerce", "NO-SUCH-SKU", {"SKN-001": 1}, by="test")
     first = push_stock(settings, channel="woocommerce")
     assert first.outcomes == {"pushed": 3, "refused": 1}
-    assert push_stock(settings, channel="woocommerce").calls == []  # refused: not sent again for the same quantity
+    assert push_stock(settings, channel="woocommerce").attempts == []  # refused: not sent again for the same quantity
     db = connect(settings)
     try:
         shown = pushed_recently(db.con)
     finally:
         db.close()
     row = shown[shown["listing_id"] == "NO-SUCH-SKU"].iloc[0]
-    assert (row["outcome"], row["quantity"], row["pushes"]) == ("refused", 1, 0)
+    assert (row["outcome"], row["target"], row["pushes"]) == ("refused", 1, 0)
     assert "no listing with seller SKU 'NO-SUCH-SKU'" in row["error"]
     assert len(shown) == 4 and set(shown["channel"]) == {"woocommerce"}
 

@@ -30,6 +30,14 @@ def payload(item: int, sku: int, quantity: int) -> str:
             f"<SellableQuantity>{quantity}</SellableQuantity></Sku></Skus></Product></Request>")
 
 
+def current(connector: Any, listing_id: str) -> int | None:
+    """The SKU's sellable quantity now (`/product/item/get?item_id=`, the SKU's `quantity`)."""
+    item, sku = listing_parts("lazada", listing_id, 2)
+    data = connector.send(lambda: connector.call("GET", ITEM, {"item_id": item})).body.get("data") or {}
+    found = [s.get("quantity") for s in data.get("skus") or [] if s.get("SkuId") == sku]
+    return int(found[0]) if found and found[0] is not None else None
+
+
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
     """The sellable quantity of one SKU of one item."""
     item, sku = listing_parts("lazada", listing_id, 2)

@@ -39,6 +39,16 @@ def resolve(connector: Any, seller_sku: str) -> str | None:
     return f"{items[0]}/{found[0]}" if len(found) == 1 else None
 
 
+def current(connector: Any, listing_id: str) -> int | None:
+    """The model's seller stock now (`get_model_list`, `stock_info_v2.seller_stock`)."""
+    item, model = listing_parts("shopee", listing_id, 2)
+    for m in _get(connector, MODEL_LIST, {"item_id": item}).get("model") or []:
+        if m.get("model_id") == model:
+            stocks = (m.get("stock_info_v2") or {}).get("seller_stock") or []
+            return sum(int(s.get("stock") or 0) for s in stocks)
+    return None
+
+
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
     """Seller stock of one model of one item (signed like every shop-level call)."""
     item, model = listing_parts("shopee", listing_id, 2)

@@ -20,6 +20,7 @@ from ingest.writeback.shipment import Call
 
 SET_LEVEL = "/admin/api/{api_version}/inventory_levels/set.json"
 SANDBOX_LOCATION_ID = 65000000001
+LEVELS = "/admin/api/{api_version}/inventory_levels.json"
 GRAPHQL = "/admin/api/{api_version}/graphql.json"
 VARIANT_BY_SKU = ("query($q: String!) { productVariants(first: 2, query: $q) "
                   "{ edges { node { sku inventoryItem { id } } } } }")
@@ -34,13 +35,25 @@ def resolve(connector: Any, seller_sku: str) -> str | None:
     return found[0].rsplit("/", 1)[-1] if len(found) == 1 else None
 
 
-def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
-    """Set the listing's available quantity at the channel's location."""
+def current(connector: Any, listing_id: str) -> int | None:
+    """The item's `available` at the channel's location now (`GET inventory_levels.json`); None: not stocked."""
     (item,) = listing_parts("shopify", listing_id, 1)
+    params = {"inventory_item_ids": item, "location_ids": _location(connector)}
+    levels = connector.call("GET", LEVELS, params=params).body.get("inventory_levels") or []
+    return levels[0].get("available") if levels else None
+
+
+def _location(connector: Any) -> int:
     location = connector.cfg.options.get("location_id") or (SANDBOX_LOCATION_ID if connector.cfg.sandbox else None)
     if location is None:
         raise FatalError(f"{connector.cfg.key}: options.location_id is not set (Shopify needs the location)")
-    body = {"location_id": int(location), "inventory_item_id": item, "available": quantity}
+    return int(location)
+
+
+def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
+    """Set the listing's available quantity at the channel's location."""
+    (item,) = listing_parts("shopify", listing_id, 1)
+    body = {"location_id": _location(connector), "inventory_item_id": item, "available": quantity}
     if send:
         connector.call("POST", SET_LEVEL, json_body=body)
     return Call("POST", SET_LEVEL, body)

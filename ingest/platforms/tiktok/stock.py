@@ -19,6 +19,7 @@ from ingest.writeback.shipment import Call
 UPDATE_INVENTORY = "/product/202309/products/{product_id}/inventory/update"
 SANDBOX_WAREHOUSE_ID = "7068517275539719942"
 SEARCH = "/product/202309/products/search"
+PRODUCT = "/product/202309/products/{product_id}"
 
 
 def resolve(connector: Any, seller_sku: str) -> str | None:
@@ -30,13 +31,29 @@ def resolve(connector: Any, seller_sku: str) -> str | None:
     return f"{found[0][0]}/{found[0][1]}" if len(found) == 1 else None
 
 
-def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
-    """One SKU's quantity in the channel's warehouse; the body text sent is the one signed."""
+def current(connector: Any, listing_id: str) -> int | None:
+    """The SKU's quantity in the channel's warehouse now (`GET /product/202309/products/{product_id}`)."""
     product, sku = listing_parts("tiktok", listing_id, 2)
+    warehouse = _warehouse(connector)
+    data = connector.send(lambda: connector.call("GET", PRODUCT.format(product_id=product), {}, "")).body["data"]
+    for s in data.get("skus") or []:
+        if str(s.get("id")) == str(sku):
+            return next((int(i["quantity"]) for i in s.get("inventory") or [] if i.get("warehouse_id") == warehouse),
+                        None)
+    return None
+
+
+def _warehouse(connector: Any) -> str:
     warehouse = connector.cfg.options.get("warehouse_id") or (SANDBOX_WAREHOUSE_ID if connector.cfg.sandbox else None)
     if warehouse is None:
         raise FatalError(f"{connector.cfg.key}: options.warehouse_id is not set (TikTok Shop needs the warehouse)")
-    body = {"skus": [{"id": str(sku), "inventory": [{"warehouse_id": str(warehouse), "quantity": quantity}]}]}
+    return str(warehouse)
+
+
+def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
+    """One SKU's quantity in the channel's warehouse; the body text sent is the one signed."""
+    product, sku = listing_parts("tiktok", listing_id, 2)
+    body = {"skus": [{"id": str(sku), "inventory": [{"warehouse_id": _warehouse(connector), "quantity": quantity}]}]}
     path = UPDATE_INVENTORY.format(product_id=product)
     if send:
         text = json.dumps(body, separators=(",", ":"))

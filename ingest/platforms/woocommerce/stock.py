@@ -30,11 +30,21 @@ def resolve(connector: Any, seller_sku: str) -> str | None:
     return f"{p['parent_id']}/{p['id']}" if p.get("parent_id") else str(p["id"])
 
 
+def current(connector: Any, listing_id: str) -> int | None:
+    """The product's (or variation's) `stock_quantity` now; None when WooCommerce does not manage its stock."""
+    found = connector.client.get_json("GET", connector.base_url + _path(listing_id), auth=connector.auth()).body
+    return found.get("stock_quantity") if isinstance(found, dict) and found.get("manage_stock") else None
+
+
+def _path(listing_id: str) -> str:
+    parts = listing_parts("woocommerce", listing_id, 1, 2)
+    return (PRODUCT.format(product_id=parts[0]) if len(parts) == 1
+            else VARIATION.format(product_id=parts[0], variation_id=parts[1]))
+
+
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
     """Stock managed, quantity set, on the product or the variation."""
-    parts = listing_parts("woocommerce", listing_id, 1, 2)
-    path = (PRODUCT.format(product_id=parts[0]) if len(parts) == 1
-            else VARIATION.format(product_id=parts[0], variation_id=parts[1]))
+    path = _path(listing_id)
     body = {"manage_stock": True, "stock_quantity": quantity}
     if send:
         connector.client.get_json("PUT", connector.base_url + path, json_body=body, auth=connector.auth())
