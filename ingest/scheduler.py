@@ -128,6 +128,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
                 )
             )
     specs.extend(event_jobs(settings))
+    specs.extend(stock_jobs(settings))
     if any(c.writeback and c.enabled for c in load_channels(settings)):
         from ingest.writeback.run import confirm_shipments
 
@@ -151,6 +152,14 @@ def event_jobs(settings: Settings) -> list[JobSpec]:
     if sources:
         specs.append(JobSpec("events_inbox", lambda sch: sch.every(2).minutes, lambda: retry_inbox(settings)))
     return specs
+
+
+def stock_jobs(settings: Settings) -> list[JobSpec]:
+    """Each enabled warehouse stock feed (ingest/stock/feed.py)."""
+    from ingest.stock.feed import load_feeds, pull_stock
+
+    return [JobSpec(f"stock:{f.name}", lambda sch, m=f.interval_minutes: sch.every(m).minutes,
+                    lambda feed=f: pull_stock(settings, feed)) for f in load_feeds(settings) if f.enabled]
 
 
 def start_receiver(settings: Settings) -> Any:

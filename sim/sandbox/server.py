@@ -29,7 +29,7 @@ import logging
 import signal
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -38,8 +38,9 @@ from sim.sandbox.apis import THROTTLED, Api, Refused, Reply, Req
 from sim.sandbox.credentials import AuthApi, Grants
 from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.fulfil import Fulfilment, Pusher
-from sim.sandbox.market import Clock, Market
+from sim.sandbox.market import SKUS, Clock, Market
 from sim.sandbox.shipping import Shipping
+from sim.sandbox.stock import StockFeed
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class Sandbox:
         self.auth = AuthApi(self.grants)
         self.api = Api(self.market, self.grants)
         self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
+        self.stock = StockFeed([sku for sku, _, _ in SKUS], self.clock,  # the warehouse's stock feed
+                               self.clock.now() - timedelta(days=days), days + future_days, seed)
         self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
@@ -95,7 +98,7 @@ class Sandbox:
         token_endpoint = self.auth.route(req.method, req.path)
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
-        routed = self.fulfil.route(req) or self.shipping.route(req) or self.api.route(req)
+        routed = self.stock.route(req) or self.fulfil.route(req) or self.shipping.route(req) or self.api.route(req)
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
