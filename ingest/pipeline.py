@@ -222,6 +222,18 @@ def route_written(settings: Settings, order_ids: list[str]) -> None:
         route_batch(settings.lake_dir, order_ids)
     except Exception:
         log.exception("routing %d new order(s) failed; the periodic rules job will retry", len(order_ids))
+    reserve_written(settings, order_ids)
+
+
+def reserve_written(settings: Settings, order_ids: list[str]) -> None:
+    """Reserve stock for the orders just written and routed (models/inventory/reserve.py); on failure the
+    scheduler's `reservations` job reserves them on its next run, in the order they were paid."""
+    from models.inventory.reserve import run_pass
+
+    try:
+        run_pass(settings, order_ids)
+    except Exception:
+        log.exception("reserving stock for %d order(s) failed; the reservations job will retry", len(order_ids))
 
 
 def run_channel(

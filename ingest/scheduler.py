@@ -101,6 +101,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
     from models import facts_mart
+    from models.inventory.reserve import run_pass
     from models.rules.apply import route_open_orders
     from reports import alerts, weekly
 
@@ -111,6 +112,9 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         # the console finds it fresh instead of paying the refresh on a person's click.
         JobSpec("marts", lambda s: s.every(1).minutes, lambda: facts_mart.refresh(settings)),
         JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir)),
+        # Moves reservations on (picked, shipped, cancelled, unpaid past expiry: each dated when it happened,
+        # so a run after downtime writes what punctual runs would have) and reserves any order still waiting.
+        JobSpec("reservations", lambda s: s.every(5).minutes, lambda: run_pass(settings)),
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
     ]
@@ -124,6 +128,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
                 )
             )
     specs.extend(event_jobs(settings))
+    specs.extend(stock_jobs(settings))
     if any(c.writeback and c.enabled for c in load_channels(settings)):
         from ingest.writeback.run import confirm_shipments
 
@@ -153,6 +158,14 @@ def event_jobs(settings: Settings) -> list[JobSpec]:
     if sources:
         specs.append(JobSpec("events_inbox", lambda sch: sch.every(2).minutes, lambda: retry_inbox(settings)))
     return specs
+
+
+def stock_jobs(settings: Settings) -> list[JobSpec]:
+    """Each enabled warehouse stock feed (ingest/stock/feed.py)."""
+    from ingest.stock.feed import load_feeds, pull_stock
+
+    return [JobSpec(f"stock:{f.name}", lambda sch, m=f.interval_minutes: sch.every(m).minutes,
+                    lambda feed=f: pull_stock(settings, feed)) for f in load_feeds(settings) if f.enabled]
 
 
 def start_receiver(settings: Settings) -> Any:

@@ -200,7 +200,7 @@ class Market:
             self.touches += len(order_ids)
 
     def place(self, platform: str, lines: list[SimLine], buyer: int = 0) -> SimOrder:
-        """A buyer's checkout now: a new order, paid at once, that later pulls find (sim/sandbox/stock.py
+        """A buyer's checkout now: a new order, paid at once, that later pulls find (sim/sandbox/listings.py
         decides whether the platform lets it through)."""
         placed = self.clock.now().replace(microsecond=0)
         total = sum(float(li.price) * li.qty for li in lines)

@@ -12,7 +12,7 @@ API beside them drives tests and demos:
     DELETE /_sandbox/faults[?channel=shopee]
     POST   /_sandbox/clock    {"freeze": "2026-03-01T00:00:00+00:00"} or {"advance_s": 600}
     GET    /_sandbox/confirmations              shipments the hub confirmed (sim/sandbox/shipping.py)
-    GET    /_sandbox/listings?channel=shopee    listings: quantity the hub pushed, sold, refused (stock.py)
+    GET    /_sandbox/listings?channel=shopee    listings: quantity the hub pushed, sold, refused (listings.py)
     POST   /_sandbox/checkout {"channel": "shopee", "listing_id": "3000001/9000001", "qty": 1}
                                                 a buyer orders; 409 when the platform has too little stock
     GET    /_sandbox/tokens                     counts: issued, refreshes, refused, reused refresh tokens
@@ -32,7 +32,7 @@ import logging
 import signal
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -41,9 +41,10 @@ from sim.sandbox.apis import THROTTLED, Api, Refused, Reply, Req
 from sim.sandbox.credentials import AuthApi, Grants
 from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.fulfil import Fulfilment, Pusher
-from sim.sandbox.market import Clock, Market
+from sim.sandbox.listings import Storefront
+from sim.sandbox.market import SKUS, Clock, Market
 from sim.sandbox.shipping import Shipping
-from sim.sandbox.stock import Stock
+from sim.sandbox.stock import StockFeed
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,10 @@ class Sandbox:
         self.auth = AuthApi(self.grants)
         self.api = Api(self.market, self.grants)
         self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
+        self.stock = StockFeed([sku for sku, _, _ in SKUS], self.clock,  # the warehouse's stock feed
+                               self.clock.now() - timedelta(days=days), days + future_days, seed)
         self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
-        self.stock = Stock(self.api)  # listings' stock as the hub pushes it, and buyers held to it
+        self.storefront = Storefront(self.api)  # listings' stock as the hub pushes it, and buyers held to it
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -100,7 +103,8 @@ class Sandbox:
         token_endpoint = self.auth.route(req.method, req.path)
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
-        routed = self.fulfil.route(req) or self.shipping.route(req) or self.stock.route(req) or self.api.route(req)
+        routed = (self.stock.route(req) or self.fulfil.route(req) or self.shipping.route(req)
+                  or self.storefront.route(req) or self.api.route(req))
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
@@ -134,7 +138,7 @@ class Sandbox:
         if what == "confirmations":
             return Reply(200, self.shipping.listing())
         if what == "listings":
-            return Reply(200, {"listings": self.stock.listing(req.query.get("channel") or None)})
+            return Reply(200, {"listings": self.storefront.listing(req.query.get("channel") or None)})
         if what == "checkout" and req.method == "POST":
             return self.checkout(json.loads(req.body or "{}"))
         if what == "faults" and req.method == "GET":
@@ -167,9 +171,9 @@ class Sandbox:
 
     def checkout(self, spec: dict[str, Any]) -> Reply:
         key = (spec.get("channel"), str(spec.get("listing_id")))
-        if key not in self.stock.listings:
+        if key not in self.storefront.listings:
             return Reply(404, {"error": f"no listing {key[1]} on {key[0]}"})
-        order_id = self.stock.checkout(*key, int(spec.get("qty") or 1))
+        order_id = self.storefront.checkout(*key, int(spec.get("qty") or 1))
         if order_id is None:
             return Reply(409, {"error": "out_of_stock", "message": "the platform refuses to sell beyond its stock"})
         return Reply(200, {"order_id": order_id})

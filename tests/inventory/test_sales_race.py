@@ -34,7 +34,7 @@ ALLOCATION = '[[share]]\nchannel = "shopee"\nfixed = 2\n\n[[share]]\nchannel = "
 
 def burst(sandbox: Sandbox, rng: random.Random, n: int) -> None:
     """n buyers at once, each ordering 1 (sometimes 2) of a random listing on a random racing platform."""
-    listings = [(v.platform, v.listing_id) for v in sandbox.stock.listings.values()
+    listings = [(v.platform, v.listing_id) for v in sandbox.storefront.listings.values()
                 if v.platform in RACING and v.sku in SETS]
     picks = [(*rng.choice(listings), rng.choice((1, 1, 1, 2))) for _ in range(n)]
 
@@ -50,7 +50,7 @@ def burst(sandbox: Sandbox, rng: random.Random, n: int) -> None:
 def sold_units(sandbox: Sandbox) -> dict[str, int]:
     """Units of each SKU the platforms let buyers take (a set counts as its components)."""
     out = dict.fromkeys(STOCK, 0)
-    for v in sandbox.stock.listings.values():
+    for v in sandbox.storefront.listings.values():
         for sku, qty in SETS.get(v.sku, {}).items():
             out[sku] += v.sold * qty
     return out
@@ -81,7 +81,8 @@ def test_a_sales_race_on_three_platforms_sells_no_unit_beyond_stock(data_dir):
                 assert run_channel(cfg, settings, now=sandbox.clock.now).outcome == "ok"
             run_pass(settings)
             push_stock(settings)
-            if all(v.quantity == 0 for v in sandbox.stock.listings.values() if v.platform in RACING and v.sku in SETS):
+            shelf = sandbox.storefront.listings.values()
+            if all(v.quantity == 0 for v in shelf if v.platform in RACING and v.sku in SETS):
                 break
 
         time.sleep(1.1)  # the last second's orders: a pull's window ends at the current second
@@ -91,8 +92,8 @@ def test_a_sales_race_on_three_platforms_sells_no_unit_beyond_stock(data_dir):
         sold = sold_units(sandbox)
         assert all(sold[sku] <= STOCK[sku] for sku in STOCK), sold  # not one unit beyond stock
         assert sum(sold.values()) >= 8  # the race sold (nearly) everything: shares round down
-        assert sum(v.refused for v in sandbox.stock.listings.values()) > 0  # and the platforms turned buyers away
-        assert {v.platform for v in sandbox.stock.listings.values() if v.sold} == set(RACING)
+        assert sum(v.refused for v in sandbox.storefront.listings.values()) > 0  # and the platforms turned buyers away
+        assert {v.platform for v in sandbox.storefront.listings.values() if v.sold} == set(RACING)
         # the hub saw every sale: its reservations are the platforms' sales, and no oversell was raised
         held = dict(query(settings, "select sku, sum(qty) from reservation_state where state = 'reserved' "
                                     "group by sku"))

@@ -71,7 +71,7 @@ def stock_and_map(settings: Settings) -> None:
 
 def on_platforms(sandbox: Sandbox) -> dict[str, dict[str, int | None]]:
     out: dict[str, dict[str, int | None]] = {}
-    for v in sandbox.stock.listing():
+    for v in sandbox.storefront.listing():
         if v["sku"] in ("SKN-001", "SKN-002", BUNDLE):
             out.setdefault(v["platform"], {})[v["sku"]] = v["quantity"]
     return out
@@ -122,8 +122,9 @@ def test_every_platform_ends_with_its_share_once_under_faults_and_only_changes_a
     assert on_platforms(sandbox)["lazada"][BUNDLE] == 0
 
     # the platform holds its buyers to what it was told: Shopee may sell 2 of SKN-001, the third is refused
-    listing = next(v for v in sandbox.stock.listings.values() if v.platform == "shopee" and v.sku == "SKN-001")
-    assert [sandbox.stock.checkout("shopee", listing.listing_id) is not None for _ in range(3)] == [True, True, False]
+    listing = next(v for v in sandbox.storefront.listings.values() if v.platform == "shopee" and v.sku == "SKN-001")
+    bought = [sandbox.storefront.checkout("shopee", listing.listing_id) is not None for _ in range(3)]
+    assert bought == [True, True, False]
     assert (listing.quantity, listing.sold, listing.refused) == (0, 2, 1)
 
 
