@@ -7,7 +7,18 @@ Shopee `<item_id>/<model_id>`, Lazada `<item_id>/<sku_id>`, TikTok Shop `<produc
 
 from __future__ import annotations
 
+from typing import Any
+
 from ingest.http import FatalError
+
+
+def channel_option(connector: Any, name: str, sandbox_default: object, platform: str) -> str:
+    """A channel option the stock call needs (Shopify's location, TikTok's warehouse): configured, or the
+    sandbox's for a `sandbox = true` channel; FatalError (never sent) when missing."""
+    value = connector.cfg.options.get(name) or (sandbox_default if connector.cfg.sandbox else None)
+    if value is None:
+        raise FatalError(f"{connector.cfg.key}: options.{name} is not set ({platform} needs it for stock)")
+    return str(value)
 
 
 def listing_parts(platform: str, listing_id: str, *counts: int) -> list[int]:

@@ -18,7 +18,6 @@ a request needs (the listing's ids and count); it writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Any
 
 from ingest.config import ChannelConfig, load_channels
 from ingest.http import FatalError, IngestError
+from ingest.platform_cli import platform_write_args
 from ingest.platforms import connector_class
 from ingest.state import read_json, state_dir, update_json
 from ingest.stockpush.pushers import PUSHERS, Pusher
@@ -192,11 +192,7 @@ def push_stock(settings: Settings, *, channel: str | None = None, dry_run: bool 
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest stockpush", description=__doc__.splitlines()[0])
-    parser.add_argument("--channel", help="only this platform (e.g. shopee)")
-    parser.add_argument("--dry-run", action="store_true", help="print the requests; send and write nothing")
-    parser.add_argument("--data", help="data directory (default: ORDERHUB_DATA or ./data)")
-    args = parser.parse_args(argv[1:])
+    args = platform_write_args("stockpush", __doc__.splitlines()[0], argv)
     summary = push_stock(load_settings(args.data), channel=args.channel, dry_run=args.dry_run)
     for a in summary.attempts:
         t = a.target

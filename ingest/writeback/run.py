@@ -13,7 +13,6 @@ but the reads a request needs (Shopify's fulfillment orders, Lazada's item ids).
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 
 from ingest.config import ChannelConfig, load_channels
 from ingest.http import FatalError, IngestError
+from ingest.platform_cli import platform_write_args
 from ingest.platforms import connector_class
 from ingest.writeback.shipment import Call, Shipment
 from models import lake
@@ -132,11 +132,7 @@ def confirm_shipments(settings: Settings, *, channel: str | None = None, dry_run
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest writeback", description=__doc__.splitlines()[0])
-    parser.add_argument("--channel", help="only this platform (e.g. shopee)")
-    parser.add_argument("--dry-run", action="store_true", help="print the requests; send and write nothing")
-    parser.add_argument("--data", help="data directory (default: ORDERHUB_DATA or ./data)")
-    args = parser.parse_args(argv[1:])
+    args = platform_write_args("writeback", __doc__.splitlines()[0], argv)
     summary = confirm_shipments(load_settings(args.data), channel=args.channel, dry_run=args.dry_run)
     for s, call in summary.calls:
         print(f"{s.channel}/{s.shop_id} {s.order_id} ({s.platform_order_id}): {call.text()}")

@@ -37,7 +37,7 @@ def test_a_platform_folder_holds_its_connector_normalizer_and_sandbox_shapes(cod
     declared = PLATFORMS[code]
     expiring = ["auth.py"] if declared.connector.auth_class is not None else []  # tokens that expire
     assert sorted(p.name for p in (FOLDER / code).glob("*.py")) == sorted([
-        "__init__.py", "connector.py", "normalize.py", "sandbox.py", *expiring
+        "__init__.py", "connector.py", "normalize.py", "sandbox.py", "stock.py", *expiring
     ])
     assert declared.code == code
     assert issubclass(declared.connector, Connector) and declared.connector.platform == code

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.http import FatalError
-from ingest.platforms.listing import listing_parts
+from ingest.platforms.listing import channel_option, listing_parts
 from ingest.writeback.shipment import Call
 
 SET_LEVEL = "/admin/api/{api_version}/inventory_levels/set.json"
@@ -44,10 +43,7 @@ def current(connector: Any, listing_id: str) -> int | None:
 
 
 def _location(connector: Any) -> int:
-    location = connector.cfg.options.get("location_id") or (SANDBOX_LOCATION_ID if connector.cfg.sandbox else None)
-    if location is None:
-        raise FatalError(f"{connector.cfg.key}: options.location_id is not set (Shopify needs the location)")
-    return int(location)
+    return int(channel_option(connector, "location_id", SANDBOX_LOCATION_ID, "Shopify"))
 
 
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ingest.http import FatalError
-from ingest.platforms.listing import listing_parts
+from ingest.platforms.listing import channel_option, listing_parts
 from ingest.writeback.shipment import Call
 
 UPDATE_INVENTORY = "/product/202309/products/{product_id}/inventory/update"
@@ -44,10 +43,7 @@ def current(connector: Any, listing_id: str) -> int | None:
 
 
 def _warehouse(connector: Any) -> str:
-    warehouse = connector.cfg.options.get("warehouse_id") or (SANDBOX_WAREHOUSE_ID if connector.cfg.sandbox else None)
-    if warehouse is None:
-        raise FatalError(f"{connector.cfg.key}: options.warehouse_id is not set (TikTok Shop needs the warehouse)")
-    return str(warehouse)
+    return channel_option(connector, "warehouse_id", SANDBOX_WAREHOUSE_ID, "TikTok Shop")
 
 
 def push(connector: Any, listing_id: str, quantity: int, send: bool = True) -> Call:
