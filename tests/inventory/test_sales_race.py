@@ -4,7 +4,7 @@ loop, and no unit is sold beyond stock.
 Stock: SKN-001 6 and SKN-002 5 at one warehouse. Shopee, Lazada and Shopify each sell SKN-001, SKN-002 and
 the set SET-SKN-001-002 (SKN-001 × 1 + SKN-002 × 2). Allocation: Shopee a fixed 2, Lazada 40 %, Shopify the
 rest. Each round, 45 checkouts race over real HTTP from 6 threads (hundreds a minute), then the hub pulls
-each platform, runs the reservation pass (inventory-core's `run_pass`) and pushes the new shares. The truth
+each platform (ingest reserves each batch: inventory-core's reservation pass) and pushes the new shares. The truth
 is the sandbox's: units its platforms let buyers take, each set counted as its components.
 """
 
@@ -19,7 +19,6 @@ import requests
 from ingest.config import load_channels
 from ingest.pipeline import run_channel
 from ingest.stockpush.run import push_stock
-from models.inventory.reserve import run_pass
 from models.inventory.stock import map_listing, record_counts
 from models.settings import Settings
 from sim.sandbox.server import Sandbox
@@ -79,7 +78,6 @@ def test_a_sales_race_on_three_platforms_sells_no_unit_beyond_stock(data_dir):
             attempts += 45
             for cfg in channels:
                 assert run_channel(cfg, settings, now=sandbox.clock.now).outcome == "ok"
-            run_pass(settings)
             push_stock(settings)
             shelf = sandbox.storefront.listings.values()
             if all(v.quantity == 0 for v in shelf if v.platform in RACING and v.sku in SETS):
@@ -88,7 +86,6 @@ def test_a_sales_race_on_three_platforms_sells_no_unit_beyond_stock(data_dir):
         time.sleep(1.1)  # the last second's orders: a pull's window ends at the current second
         for cfg in channels:
             run_channel(cfg, settings, now=sandbox.clock.now)
-        run_pass(settings)
         sold = sold_units(sandbox)
         assert all(sold[sku] <= STOCK[sku] for sku in STOCK), sold  # not one unit beyond stock
         assert sum(sold.values()) >= 8  # the race sold (nearly) everything: shares round down
