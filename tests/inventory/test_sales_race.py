@@ -3,8 +3,10 @@ loop, and no unit is sold beyond stock.
 
 Stock: SKN-001 6 and SKN-002 5 at one warehouse. Shopee, Lazada and Shopify each sell SKN-001, SKN-002 and
 the set SET-SKN-001-002 (SKN-001 × 1 + SKN-002 × 2). Allocation: Shopee a fixed 2, Lazada 40 %, Shopify the
-rest. Each round, 45 checkouts race over real HTTP from 6 threads (hundreds a minute), then the hub pulls
-each platform (ingest reserves each batch: inventory-core's reservation pass) and pushes the new shares. The truth
+rest. Each round, 12 checkouts race over real HTTP from 6 threads, the hub pulls each platform (ingest
+reserves each batch: inventory-core's reservation pass), 33 more checkouts race (sales the hub has not
+seen when it pushes, as between any pull and push), and the hub pushes the new shares: 45 a round,
+hundreds a minute. Setting each listing to its share again would put those unseen sales back on sale. The truth
 is the sandbox's: units its platforms let buyers take, each set counted as its components.
 """
 
@@ -74,10 +76,11 @@ def test_a_sales_race_on_three_platforms_sells_no_unit_beyond_stock(data_dir):
         rng, attempts = random.Random(15), 0
         push_stock(settings)
         for _ in range(4):
-            burst(sandbox, rng, 45)
-            attempts += 45
+            burst(sandbox, rng, 12)
             for cfg in channels:
                 assert run_channel(cfg, settings, now=sandbox.clock.now).outcome == "ok"
+            burst(sandbox, rng, 33)  # buyers do not wait for the hub: sales it has not pulled when it pushes
+            attempts += 45
             push_stock(settings)
             shelf = sandbox.storefront.listings.values()
             if all(v.quantity == 0 for v in shelf if v.platform in RACING and v.sku in SETS):

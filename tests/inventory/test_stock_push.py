@@ -128,6 +128,23 @@ def test_every_platform_ends_with_its_share_once_under_faults_and_only_changes_a
     assert (listing.quantity, listing.sold, listing.refused) == (0, 2, 1)
 
 
+def test_a_sale_the_hub_has_not_pulled_is_not_put_back_on_sale(shop):
+    sandbox, settings = shop
+    push_stock(settings)
+    lazada = next(v for v in sandbox.storefront.listings.values() if v.platform == "lazada" and v.sku == "SKN-001")
+    assert sandbox.storefront.checkout("lazada", lazada.listing_id) is not None  # 2 → 1; the hub has not pulled it
+    # another order takes 2 of SKN-001: pool 8; Shopee 4, Lazada 8 × 40 % = 3.2 → 3 = set 2 + SKN-001 1, the
+    # others the 1 left (set 1 + SKN-001 0). Lazada's SKN-001 share fell by 1 (2 → 1) and it sold 1 unseen: 0
+    # is left to sell, not the share's 1. The others' SKN-001 goes 1 → 0; the sets stay (Lazada 1, others 0).
+    reserve(settings, "o3", "SKN-001", 2)
+    summary = push_stock(settings)
+    assert on_platforms(sandbox)["lazada"]["SKN-001"] == 0
+    assert sorted((a.target.channel, a.target.listing_id, a.target.quantity, a.quantity) for a in summary.attempts) == [
+        ("lazada", "SKN-001", 1, 0), ("shopify", "SKN-001", 0, 0), ("tiktok", "SKN-001", 0, 0),
+        ("woocommerce", "SKN-001", 0, 0)]
+    assert sandbox.storefront.checkout("lazada", lazada.listing_id) is None
+
+
 def test_dry_run_sends_nothing_and_channels_stay_off_until_enabled(data_dir):
     sandbox = Sandbox(clock=Clock(NOW), orders_per_platform=2, days=1).start()
     try:
