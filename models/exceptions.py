@@ -27,6 +27,10 @@ TYPES: dict[str, tuple[str, int]] = {
     "missing_item": ("high", 240), "capacity": ("medium", 60),
     "unmatched_event": ("medium", 240),  # a warehouse/carrier event that names no order (ingest/events)
     "writeback_failed": ("high", 120),  # the platform refused (or kept failing) a shipment confirmation
+    # month-end reconciliation findings (models/reconciliation/findings.py), one type per finding
+    "recon_unshipped": ("high", 240), "recon_double_shipped": ("high", 240), "recon_unsettled": ("medium", 1440),
+    "recon_settled_twice": ("medium", 1440), "recon_settlement_mismatch": ("medium", 1440),
+    "recon_refund_not_returned": ("medium", 1440), "recon_returned_not_refunded": ("high", 1440),
 }
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "in_progress", "resolved", "dismissed")
