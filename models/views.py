@@ -150,6 +150,8 @@ def _recon_tables(con: duckdb.DuckDBPyConnection, settings: Settings, problems: 
         "recon_tolerance": ([{"currency": cur, "tolerance_cents": cfg.tolerance_minor(cur)}
                              for cur in sorted(set(settings.fx_rates) | set(cfg.tolerance) - {"default"})],
                             [("currency", pa.string()), ("tolerance_cents", pa.int64())]),
+        "recon_buyer_watch": ([{"days": cfg.buyer_days, "min_events": cfg.buyer_min_events}],
+                              [("days", pa.int32()), ("min_events", pa.int32())]),
     }
     for name, (rows, schema) in tables.items():
         con.register(f"{name}_src", pa.Table.from_pylist(rows, schema=pa.schema(schema)))

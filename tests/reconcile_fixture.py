@@ -18,6 +18,9 @@ from models.settings import Settings
 
 AS_OF = datetime(2026, 4, 5, tzinfo=UTC)
 CONFIG = """
+[buyers]
+days = 90
+min_events = 2
 [defaults]
 settlement_days = 30
 [tolerance]

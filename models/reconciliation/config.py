@@ -17,6 +17,9 @@ are strings or numbers read as exact decimals: the expected net of an order must
     settlement_days = 15
     fee_percent = "6.04"
     fixed_fee = { SGD = "0.30" }
+    [buyers]               # buyers listed on the page (and a rule can use buyer_returns_90d etc.)
+    days = 90
+    min_events = 3         # returns + refunds + complaints in those days
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class ReconConfig:
     defaults: Fee = field(default_factory=Fee)
     channels: dict[str, Fee] = field(default_factory=dict)
     tolerance: dict[str, str] = field(default_factory=lambda: {"default": "0.01"})
+    buyer_days: int = 90
+    buyer_min_events: int = 3
 
     def fee(self, channel: str) -> Fee:
         return self.channels.get(channel, self.defaults)
@@ -71,9 +76,7 @@ def _fee(path: Path, where: str, table: Any, base: Fee) -> Fee:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: {where} must be a table of {', '.join(sorted(FEE_KEYS))}")
     check_keys(path, where, table, FEE_KEYS)
-    days = table.get("settlement_days", base.settlement_days)
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
-        raise ConfigError(f"{path}: {where} settlement_days = {days!r} must be a whole number of days, 0 to 365")
+    days = _whole(path, f"{where} settlement_days", table.get("settlement_days", base.settlement_days), 0, 365)
     percent = _decimal(path, f"{where} fee_percent", table.get("fee_percent", base.percent))
     if percent > 100:
         raise ConfigError(f"{path}: {where} fee_percent = {percent} is more than 100")
@@ -89,9 +92,17 @@ def _minor(path: Path, where: str, value: Any, currency: str) -> int:
     return to_minor(str(amount), currency)
 
 
+def _whole(path: Path, where: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{path}: {where} = {value!r} must be a whole number from {low} to {high}")
+    return value
+
+
 def parse_recon_config(path: Path, doc: dict[str, Any]) -> ReconConfig:
     """Validate a parsed reconciliation.toml; ConfigError naming the file and key."""
-    check_keys(path, "", doc, {"defaults", "tolerance", "channel"}, "section")
+    check_keys(path, "", doc, {"defaults", "tolerance", "channel", "buyers"}, "section")
+    buyers = doc.get("buyers", {})
+    check_keys(path, "[buyers]", buyers, {"days", "min_events"})
     defaults = _fee(path, "[defaults]", doc.get("defaults", {}), Fee())
     channels = doc.get("channel", {})
     if not isinstance(channels, dict):
@@ -99,7 +110,8 @@ def parse_recon_config(path: Path, doc: dict[str, Any]) -> ReconConfig:
     tolerance = {str(k): str(_decimal(path, f"[tolerance] {k}", v)) for k, v in doc.get("tolerance", {}).items()}
     tolerance.setdefault("default", "0.01")
     return ReconConfig(defaults, {name: _fee(path, f"[channel.{name}]", t, defaults) for name, t in channels.items()},
-                       tolerance)
+                       tolerance, _whole(path, "[buyers] days", buyers.get("days", 90), 1, 3650),
+                       _whole(path, "[buyers] min_events", buyers.get("min_events", 3), 1, 1000))
 
 
 def load_recon_config(config_dir: Path) -> ReconConfig:

@@ -87,6 +87,20 @@ left join recon_settled s using (order_id)
 left join recon_tolerance t using (currency)
 left join recon_shipments sh using (order_id);
 
+-- The month's totals per channel, shop and currency, for orders placed in [start_at, end_at).
+create or replace macro recon_month_totals(start_at, end_at, channels, shops, warehouses) as table
+select channel, shop_id, currency,
+    count(*) as orders,
+    sum(paid_cents) as paid_cents,
+    sum(refund_cents) as refund_cents,
+    sum(fee_cents) as fee_cents,
+    sum(expected_net_cents) as expected_net_cents,
+    sum(settled_cents) as settled_cents
+from recon_orders
+where placed_at >= start_at and placed_at < end_at
+  and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
+group by all;
+
 -- The findings as of an instant: one row per order and finding type, with the amount at stake in the
 -- order's currency (signed for settlement differences: negative = the platform paid less than expected).
 -- Each type is raised as an exception of type `recon_<finding>` (models/reconciliation/findings.py).

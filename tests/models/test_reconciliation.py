@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 
 from models import kpis, lake
 from models.db import connect
 from models.kpis import Scope
+from models.reconciliation.close import close_month, differences, frozen, measures
 from models.reconciliation.config import load_recon_config, parse_recon_config
 from models.reconciliation.findings import sync_findings
+from models.reconciliation.workbook import workbook
 from models.settings import ConfigError, Settings
 from tests import reconcile_fixture as fx
 
@@ -92,7 +96,7 @@ def test_findings_are_exceptions_that_close_when_the_condition_goes(month):
 
 
 def test_buyers_with_returns_and_refunds(month):
-    buyers = kpis.run(connect(month), "recon_buyers", MARCH, fx.AS_OF, {"buyer_days": 90, "buyer_min": 2})
+    buyers = kpis.run(connect(month), "recon_buyers", MARCH, fx.AS_OF)  # [buyers] min_events = 2 in the fixture
     assert buyers[["buyer_id", "returns", "refunds", "complaints"]].values.tolist() == [["b-serial", 1, 1, 0]]
 
 
@@ -104,6 +108,8 @@ def test_fee_config_is_validated_with_file_and_key(tmp_path):
         parse_recon_config(path, {"channel": {"shopee": {"fee_percent": "-1"}}})
     with pytest.raises(ConfigError, match="settlement_days"):
         parse_recon_config(path, {"defaults": {"settlement_days": 1.5}})
+    with pytest.raises(ConfigError, match=r"\[buyers\] 'day' is not a known key; did you mean 'days'"):
+        parse_recon_config(path, {"buyers": {"day": 30}})
     cfg = load_recon_config(tmp_path)  # no file: defaults
     assert cfg.fee("any").settlement_days == 14 and cfg.tolerance_minor("JPY") == 0 and cfg.tolerance_minor("USD") == 1
 
@@ -115,3 +121,58 @@ def test_a_bad_fee_file_is_reported_and_the_views_still_open(data_dir):
     db = connect(settings)
     assert any("reconciliation.toml" in p and "fee_percent" in p for p in db.problems)
     assert db.sql("select count(*) from recon_orders").fetchone()[0] == 0
+
+
+class Admin:
+    name, role = "fin.admin", "admin"
+
+    def can(self, action: str) -> bool:
+        from models.auth import can
+
+        return can(self.role, action)
+
+
+class Viewer(Admin):
+    name, role = "look.only", "viewer"
+
+
+def test_closing_freezes_the_month_and_later_changes_show_as_differences(month):
+    db = connect(month)
+    with pytest.raises(PermissionError):
+        close_month(db, month.lake_dir, Viewer(), "2026-03", MARCH, "looks fine")
+    rows = close_month(db, month.lake_dir, Admin(), "2026-03", MARCH, "agreed with finance", now=fx.AS_OF)
+    frozen_jpy = {r["measure"]: (r["orders"], r["amount_cents"]) for r in rows if r["currency"] == "JPY"}
+    assert frozen_jpy["paid"] == (16, 73500) and frozen_jpy["finding.settled_twice"] == (1, 11552)
+    db = connect(month)
+    assert differences(measures(db, "2026-03", MARCH, fx.AS_OF), frozen(db, "2026-03", MARCH)).empty
+    # N's payout arrives after the close: settled +3770 and the unsettled finding (3770) is gone
+    lake.write(month.lake_dir, "settlements", [
+        {"settlement_id": "late-N", "channel": "shopee", "shop_id": "sg1", "platform_order_id": "N",
+         "order_id": "OH-N", "line_type": "sale", "amount_cents": 3770, "currency": "USD",
+         "settled_at": fx.AS_OF, "report": "test", "ingested_at": fx.AS_OF}])
+    db = connect(month)
+    changed = differences(measures(db, "2026-03", MARCH, fx.AS_OF), frozen(db, "2026-03", MARCH))
+    got = {r.measure: (r.frozen_cents, r.amount_cents, r.change_cents) for r in changed.itertuples()}
+    assert got == {"settled": (got["settled"][0], got["settled"][0] + 3770, 3770),
+                   "finding.unsettled": (3770, 0, -3770)}
+    assert db.sql("select count(*) from actions where action = 'close_month' and reason = 'agreed with finance'"
+                  ).fetchone()[0] == 1
+
+
+def test_workbook_one_sheet_per_finding_exact_amounts_and_formula_safe(month):
+    lake.write(month.lake_dir, "orders", [{
+        "order_id": "OH-EVIL", "channel": "shopee", "shop_id": "sg1", "platform_order_id": "=1+1", "status": "to_ship",
+        "currency": "USD", "total_cents": 100, "buyer_id": "=cmd|' /C calc'!A0", "placed_at": fx.day(2),
+        "paid_at": fx.day(2), "ship_by_at": fx.day(3), "updated_at": fx.day(2), "ingested_at": fx.day(2)}])
+    book = openpyxl.load_workbook(io.BytesIO(workbook(connect(month), "2026-03", MARCH, fx.AS_OF, "zh", "viewer")))
+    assert book.sheetnames == ["汇总", "差异汇总", "漏发", "重复发货", "未结算", "重复结算", "金额不符", "退款未退货",
+                               "退货未退款", "买家", "结账后变化"]
+    mismatch = book["金额不符"]
+    header = [c.value for c in mismatch[1]]
+    amount = mismatch.cell(2, header.index("金额") + 1)
+    assert amount.value == -0.2 and amount.number_format == "#,##0.00"  # written from Decimal("-0.20")
+    twice = book["重复结算"]
+    cell = twice.cell(2, [c.value for c in twice[1]].index("金额") + 1)
+    assert cell.value == 11552 and cell.number_format == "#,##0"
+    unshipped = [[c.value for c in row] for row in book["漏发"].iter_rows(min_row=2)]
+    assert any("'=1+1" in row for row in unshipped)  # a text cell never opens as a formula

@@ -3,19 +3,28 @@
 
 -- name: recon_totals
 -- Per channel, shop and currency: paid, refunds, fees, expected net and settled, and their difference.
-select channel, shop_id, currency,
-    count(*) as orders,
-    sum(paid_cents) as paid_cents,
-    sum(refund_cents) as refund_cents,
-    sum(fee_cents) as fee_cents,
-    sum(expected_net_cents) as expected_net_cents,
-    sum(settled_cents) as settled_cents,
-    sum(settled_cents) - sum(expected_net_cents) as difference_cents
-from recon_orders
-where placed_at >= $start_at and placed_at < $end_at
-  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
-group by all
+select *, settled_cents - expected_net_cents as difference_cents
+from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)
 order by channel, shop_id, currency;
+
+-- name: recon_measures
+-- The month's figures one per row (what closing a month freezes): the totals and each finding type.
+with t as (select * from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)),
+f as (
+    select channel, shop_id, currency, 'finding.' || finding as measure, count(*) as orders,
+        sum(amount_cents) as amount_cents
+    from recon_findings($as_of)
+    where placed_at >= $start_at and placed_at < $end_at
+      and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+    group by all
+)
+select channel, shop_id, currency, measure, orders, amount_cents
+from t
+unpivot (amount_cents for measure in (paid_cents as 'paid', refund_cents as 'refunds', fee_cents as 'fees',
+                                      expected_net_cents as 'expected', settled_cents as 'settled'))
+union all
+select * from f
+order by channel, shop_id, currency, measure;
 
 -- name: recon_findings_summary
 -- Per finding type and currency: orders and the amount at stake (settlement differences signed and absolute).
@@ -39,14 +48,14 @@ where placed_at >= $start_at and placed_at < $end_at
 order by finding, channel, shop_id, placed_at, order_id;
 
 -- name: recon_buyers
--- Buyers of the scoped orders with at least $buyer_min returns + refunds + complaints in the $buyer_days
--- days before the end of the scope (or now, if sooner).
+-- Buyers of the scoped orders with at least [buyers] min_events returns + refunds + complaints in the
+-- [buyers] days before the end of the scope (or now, if sooner); config/reconciliation.toml.
 select h.buyer_id, h.returns, h.refunds, h.complaints, h.returns + h.refunds + h.complaints as total,
     count(o.order_id) as orders
-from buyer_history(least($end_at, $as_of), $buyer_days) h
+from buyer_history(least($end_at, $as_of), (select days from recon_buyer_watch)) h
 join orders o on o.buyer_id = h.buyer_id
 where o.placed_at >= $start_at and o.placed_at < $end_at
   and in_dimensions(o.channel, o.shop_id, o.warehouse, $channels, $shops, $warehouses)
-  and h.returns + h.refunds + h.complaints >= $buyer_min
+  and h.returns + h.refunds + h.complaints >= (select min_events from recon_buyer_watch)
 group by all
 order by total desc, h.buyer_id;
