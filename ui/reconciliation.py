@@ -20,7 +20,7 @@ from models.reconciliation import close, workbook
 from models.reconciliation.workbook import MONEY, measure_label
 from ui import data, lang, t
 from ui.analytics import DRILL_KEY, EXPLORE_PAGE
-from ui.text import plain
+from ui.text import cut, plain
 
 GO_KEY = "recon_drill_go"
 
@@ -52,7 +52,7 @@ def shown(df: pd.DataFrame) -> pd.DataFrame:
         elif col.endswith("_at"):
             values = [format_ts(v, data.settings().timezone, lang()) for v in values]
         elif values.dtype == object:
-            values = [plain(v) for v in values]
+            values = [cut(v) for v in values]  # a dataframe shows text as text; only long values cut
         out[t(f"recon.col.{col}")] = list(values)
     return out
 
