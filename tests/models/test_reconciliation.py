@@ -15,6 +15,8 @@ from models.reconciliation.close import close_month, differences, frozen, measur
 from models.reconciliation.config import load_recon_config, parse_recon_config
 from models.reconciliation.findings import sync_findings
 from models.reconciliation.workbook import workbook
+from models.rules.apply import apply_rules
+from models.rules.store import check
 from models.settings import ConfigError, Settings
 from tests import reconcile_fixture as fx
 
@@ -176,3 +178,12 @@ def test_workbook_one_sheet_per_finding_exact_amounts_and_formula_safe(month):
     assert cell.value == 11552 and cell.number_format == "#,##0"
     unshipped = [[c.value for c in row] for row in book["漏发"].iter_rows(min_row=2)]
     assert any("'=1+1" in row for row in unshipped)  # a text cell never opens as a formula
+
+
+def test_buyer_history_is_a_rule_feature(month):
+    """A rule on returns + refunds in 90 days fires on the serial buyer's open orders only (U2 is another's)."""
+    rules = check('[[rules]]\nid = "watch"\nkind = "interception"\n'
+                  'when = "buyer_returns_90d + buyer_refunds_90d + buyer_complaints_90d >= 2"\n'
+                  'exception = "manual_review"\n')
+    outcome = apply_rules(connect(month), None, rules, now=fx.AS_OF, scoped=False)
+    assert sorted(outcome.fired["order_id"]) == ["OH-F", "OH-R", "OH-W"]
