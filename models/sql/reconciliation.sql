@@ -9,7 +9,7 @@
 create or replace view recon_refunds as
 select order_id, min(occurred_at) as refunded_at,
     sum(abs(case when json_valid(detail) then try_cast(json_extract_string(detail, '$.amount_cents') as bigint)
-             end)) as refund_amount_cents
+             end))::bigint as refund_amount_cents
 from order_events
 where event = 'refunded'
 group by order_id;
@@ -39,8 +39,8 @@ group by order_id;
 create or replace view recon_settled as
 select s.order_id, count(*) as settlement_lines,
     count(distinct s.settlement_id) filter (where s.line_type = 'sale') as sale_lines,
-    sum(s.amount_cents) as settled_cents,
-    coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0) as refund_lines_cents,
+    sum(s.amount_cents)::bigint as settled_cents,
+    coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0)::bigint as refund_lines_cents,
     max(s.settled_at) as last_settled_at
 from settlements s
 join orders o on o.order_id = s.order_id and o.currency = s.currency
@@ -91,11 +91,11 @@ left join recon_shipments sh using (order_id);
 create or replace macro recon_month_totals(start_at, end_at, channels, shops, warehouses) as table
 select channel, shop_id, currency,
     count(*) as orders,
-    sum(paid_cents) as paid_cents,
-    sum(refund_cents) as refund_cents,
-    sum(fee_cents) as fee_cents,
-    sum(expected_net_cents) as expected_net_cents,
-    sum(settled_cents) as settled_cents
+    sum(paid_cents)::bigint as paid_cents,
+    sum(refund_cents)::bigint as refund_cents,
+    sum(fee_cents)::bigint as fee_cents,
+    sum(expected_net_cents)::bigint as expected_net_cents,
+    sum(settled_cents)::bigint as settled_cents
 from recon_orders
 where placed_at >= start_at and placed_at < end_at
   and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)

@@ -12,7 +12,7 @@ order by channel, shop_id, currency;
 with t as (select * from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)),
 f as (
     select channel, shop_id, currency, 'finding.' || finding as measure, count(*) as orders,
-        sum(amount_cents) as amount_cents
+        sum(amount_cents)::bigint as amount_cents
     from recon_findings($as_of)
     where placed_at >= $start_at and placed_at < $end_at
       and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
@@ -30,8 +30,8 @@ order by channel, shop_id, currency, measure;
 -- Per finding type and currency: orders and the amount at stake (settlement differences signed and absolute).
 select finding, currency,
     count(*) as orders,
-    sum(amount_cents) as amount_cents,
-    sum(abs(amount_cents)) as at_stake_cents
+    sum(amount_cents)::bigint as amount_cents,
+    sum(abs(amount_cents))::bigint as at_stake_cents
 from recon_findings($as_of)
 where placed_at >= $start_at and placed_at < $end_at
   and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
