@@ -100,6 +100,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
+    from ingest.settlements import reconcile
     from models import facts_mart
     from models.rules.apply import route_open_orders
     from reports import alerts, weekly
@@ -113,6 +114,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir)),
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
+        JobSpec("reconcile", lambda s: s.every(60).minutes, lambda: reconcile(settings)),
     ]
     for cfg in load_channels(settings):
         if cfg.enabled:

@@ -45,3 +45,9 @@ def store_settlements(settings: Settings, rows: list[dict[str, Any]], *, now: da
         return sync_findings(db, settings.lake_dir, now or datetime.now(UTC))
     finally:
         db.close()
+
+
+def reconcile(settings: Settings, now: datetime | None = None) -> SyncResult:
+    """The scheduler's hourly job: findings raised and cleared as time passes (a settlement delay runs out,
+    a ship-by time passes) even when no settlement arrives."""
+    return store_settlements(settings, [], now=now)
