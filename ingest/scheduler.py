@@ -100,6 +100,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
+    from ingest.settlement_pull import PULLS, pull_settlements
     from ingest.settlements import reconcile
     from models import facts_mart
     from models.rules.apply import route_open_orders
@@ -125,6 +126,9 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
                     lambda c=cfg: run_channel(c, settings),
                 )
             )
+    specs += [JobSpec(f"settlements:{cfg.key}", lambda s: s.every(60).minutes,
+                      lambda c=cfg: pull_settlements(c, settings))
+              for cfg in load_channels(settings) if cfg.enabled and cfg.channel in PULLS]
     specs.extend(event_jobs(settings))
     if any(c.writeback and c.enabled for c in load_channels(settings)):
         from ingest.writeback.run import confirm_shipments

@@ -39,6 +39,7 @@ from sim.sandbox.credentials import AuthApi, Grants
 from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.fulfil import Fulfilment, Pusher
 from sim.sandbox.market import Clock, Market
+from sim.sandbox.payouts import Payouts
 from sim.sandbox.shipping import Shipping
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Sandbox:
         self.api = Api(self.market, self.grants)
         self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
         self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
+        self.payouts = Payouts(self.api)  # the platforms' payout / settlement reports
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -95,7 +97,7 @@ class Sandbox:
         token_endpoint = self.auth.route(req.method, req.path)
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
-        routed = self.fulfil.route(req) or self.shipping.route(req) or self.api.route(req)
+        routed = self.fulfil.route(req) or self.shipping.route(req) or self.payouts.route(req) or self.api.route(req)
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed
