@@ -71,7 +71,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "recon.col.at_stake_cents": ("At stake", "涉及金额"),
     "recon.col.order_id": ("Order", "订单"),
     "recon.col.platform_order_id": ("Platform order", "平台订单号"),
-    "recon.col.placed_at": ("Placed (UTC)", "下单时间（UTC）"),
+    "recon.col.placed_at": ("Placed", "下单时间"),
     "recon.col.buyer_id": ("Buyer", "买家"),
     "recon.col.returns": ("Returns", "退货"),
     "recon.col.refunds": ("Refunds", "退款"),

@@ -31,12 +31,12 @@ MONEY = {"paid_cents", "refund_cents", "fee_cents", "expected_net_cents", "settl
          "amount_cents", "at_stake_cents", "frozen_cents", "change_cents"}
 
 
-def _sheet(book: Workbook, title: str, df: pd.DataFrame, lang: str) -> Worksheet:
+def _sheet(book: Workbook, title: str, df: pd.DataFrame, lang: str, tz: str = "UTC") -> Worksheet:
     ws = book.create_sheet(title[:31])
     ws.append([label(f"recon.col.{c}", lang) for c in df.columns])
     for row in df.itertuples(index=False):
         values = row._asdict()
-        ws.append([_cell(c, v, values.get("currency")) for c, v in values.items()])
+        ws.append([_cell(c, v, values.get("currency"), tz) for c, v in values.items()])
         for col, name in enumerate(df.columns, start=1):
             if name in MONEY:
                 ws.cell(ws.max_row, col).number_format = "#,##0" + (
@@ -46,13 +46,13 @@ def _sheet(book: Workbook, title: str, df: pd.DataFrame, lang: str) -> Worksheet
     return ws
 
 
-def _cell(column: str, value: object, currency: str | None) -> object:
+def _cell(column: str, value: object, currency: str | None, tz: str) -> object:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if column in MONEY and currency:
         return from_minor(int(value), currency)
-    if isinstance(value, pd.Timestamp):
-        return value.tz_localize(None) if value.tzinfo is None else value.tz_convert("UTC").tz_localize(None)
+    if isinstance(value, pd.Timestamp):  # local wall-clock time, as the console shows it (Excel has no zones)
+        return value.tz_localize(None) if value.tzinfo is None else value.tz_convert(tz).tz_localize(None)
     return neutralise(value.item() if hasattr(value, "item") else value)
 
 
@@ -68,7 +68,7 @@ def workbook(db: LakeConnection, month: str, scope: Scope, as_of: datetime, lang
     orders = kpis.run(db, "recon_finding_orders", month_in, as_of)
     for finding in FINDINGS:
         part = orders[orders["finding"] == finding].drop(columns=["finding"])
-        _sheet(book, label(f"recon.sheet.{finding}", lang), part, lang)
+        _sheet(book, label(f"recon.sheet.{finding}", lang), part, lang, db.settings.timezone)
     buyers = mask_frame(kpis.run(db, "recon_buyers", month_in, as_of), role)
     _sheet(book, label("recon.sheet.buyers", lang), buyers, lang)
     changed = differences(measures(db, month, scope, as_of), frozen(db, month, scope))
