@@ -35,6 +35,7 @@ PAGES = {
         (st.Page("pages/manual.py", title=t("page.manual"), icon=":material/back_hand:"), "view"),
         (st.Page("pages/capacity.py", title=t("page.capacity"), icon=":material/speed:"), "view"),
         (st.Page("pages/returns.py", title=t("page.returns"), icon=":material/assignment_return:"), "view"),
+        (st.Page("pages/reconciliation.py", title=t("page.reconciliation"), icon=":material/balance:"), "view"),
         (st.Page("pages/data_quality.py", title=t("page.data_quality"), icon=":material/fact_check:"), "view"),
         (st.Page("pages/explore.py", title=t("page.explore"), icon=":material/manage_search:"), "view"),
     ],

@@ -100,6 +100,8 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
+    from ingest.settlement_pull import PULLS, pull_settlements
+    from ingest.settlements import reconcile
     from models import facts_mart
     from models.inventory.reserve import run_pass
     from models.rules.apply import route_open_orders
@@ -117,6 +119,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         JobSpec("reservations", lambda s: s.every(5).minutes, lambda: run_pass(settings)),
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
+        JobSpec("reconcile", lambda s: s.every(60).minutes, lambda: reconcile(settings)),
     ]
     for cfg in load_channels(settings):
         if cfg.enabled:
@@ -127,6 +130,9 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
                     lambda c=cfg: run_channel(c, settings),
                 )
             )
+    specs += [JobSpec(f"settlements:{cfg.key}", lambda s: s.every(60).minutes,
+                      lambda c=cfg: pull_settlements(c, settings))
+              for cfg in load_channels(settings) if cfg.enabled and cfg.channel in PULLS]
     specs.extend(event_jobs(settings))
     specs.extend(stock_jobs(settings))
     if any(c.writeback and c.enabled for c in load_channels(settings)):

@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view", "export", "query_sql"}),
     "ops": frozenset({"view", "export", "view_pii", "view_audit", "triage", "query_sql"}),
     "admin": frozenset({"view", "export", "view_pii", "view_audit", "triage", "query_sql", "edit_rules", "manage_users",
-                        "send_snapshot", "view_recipients"}),
+                        "send_snapshot", "view_recipients", "close_month"}),
 }
 MAX_FAILURES = login_guard.PAIR_LIMIT
 FAILURE_WINDOW = login_guard.FAILURE_WINDOW

@@ -28,6 +28,10 @@ TYPES: dict[str, tuple[str, int]] = {
     "unmatched_event": ("medium", 240),  # a warehouse/carrier event that names no order (ingest/events)
     "writeback_failed": ("high", 120),  # the platform refused (or kept failing) a shipment confirmation
     "unmapped_listing": ("high", 120),  # an order line's listing has no SKU in sku_map (models/inventory)
+    # month-end reconciliation findings (models/reconciliation/findings.py), one type per finding
+    "recon_unshipped": ("high", 240), "recon_double_shipped": ("high", 240), "recon_unsettled": ("medium", 1440),
+    "recon_settled_twice": ("medium", 1440), "recon_settlement_mismatch": ("medium", 1440),
+    "recon_refund_not_returned": ("medium", 1440), "recon_returned_not_refunded": ("high", 1440),
 }
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "in_progress", "resolved", "dismissed")

@@ -172,10 +172,31 @@ DELIVERIES = _table("deliveries", ("delivery_id",), ("occurred_at",), "occurred_
     ("attempts", I32), ("error", STR), ("occurred_at", TS),
 ])
 
+# One line of a platform's settlement / payout / income report (ingest/settlements): what the platform paid
+# (or took) for an order. `line_type` is sale | refund | fee | commission | shipping_subsidy | adjustment;
+# `amount_cents` is signed as the platform books it (a fee or refund is negative). The id comes from the
+# channel, shop and the report's own line id (or the line's content), so a re-import stores nothing new.
+SETTLEMENTS = _table("settlements", ("settlement_id",), ("ingested_at",), "settled_at", [
+    ("settlement_id", STR), ("channel", STR), ("shop_id", STR), ("platform_order_id", STR), ("order_id", STR),
+    ("line_type", STR), ("amount_cents", I64), ("currency", STR), ("settled_at", TS), ("payout_id", STR),
+    ("report", STR), ("source_line_id", STR), ("ingested_at", TS), ("batch_id", STR),
+])
+
+# A closed reconciliation month (models/reconciliation/close.py): the month's figures frozen per channel,
+# shop and currency, one row per measure (expected, settled, each finding type), signed off by an admin.
+# Closing again adds a later version; the frozen rows are never edited.
+RECON_CLOSES = _table("recon_closes", ("month", "channel", "shop_id", "currency", "measure"), ("closed_at",),
+                      "closed_at", [
+    ("month", STR), ("channel", STR), ("shop_id", STR), ("currency", STR), ("measure", STR), ("orders", I64),
+    ("amount_cents", I64), ("note", STR), ("closed_by", STR), ("closed_at", TS),
+])
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     ORDERS, ORDER_LINES, ORDER_EVENTS, EXCEPTIONS, ACTIONS, CHANNEL_RUNS, INVENTORY, RETURNS, RAW, RULE_HITS,
-    ALERTS, DELIVERIES, EVENT_INBOX, WRITEBACKS, STOCK_MOVEMENTS, SKU_MAP, RESERVATION_EVENTS,
+    ALERTS, DELIVERIES, EVENT_INBOX, WRITEBACKS, STOCK_MOVEMENTS, SKU_MAP, RESERVATION_EVENTS, SETTLEMENTS,
+    RECON_CLOSES,
 )}
+SETTLEMENT_LINE_TYPES = ("sale", "refund", "fee", "commission", "shipping_subsidy", "adjustment")
 
 EXCEPTION_STATUSES = ("open", "in_progress", "resolved", "dismissed")
 OPEN_EXCEPTION_STATUSES = ("open", "in_progress")

@@ -22,11 +22,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from models import lake
+from models.reconciliation.config import ReconConfig, load_recon_config
 from models.schema import TABLES, Table
-from models.settings import Settings
+from models.settings import ConfigError, Settings
 
 SQL_DIR = Path(__file__).parent / "sql"
-VIEW_FILES = ("views.sql", "events.sql", "macros.sql", "inventory.sql")
+VIEW_FILES = ("views.sql", "events.sql", "macros.sql", "inventory.sql", "reconciliation.sql")
 
 
 @dataclass
@@ -129,6 +130,37 @@ def _config_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                 {"t": types})
 
 
+def _recon_tables(con: duckdb.DuckDBPyConnection, settings: Settings, problems: list[str]) -> None:
+    """Fee tables, settlement delays and tolerances (config/reconciliation.toml) as tables the views join.
+
+    A bad file must not take the console down: its error joins `problems` and the defaults apply."""
+    try:
+        cfg = load_recon_config(settings.config_dir)
+    except ConfigError as exc:
+        problems.append(str(exc))
+        cfg = ReconConfig()
+    fees = [("*", cfg.defaults), *list(cfg.channels.items())]
+    tables = {
+        "recon_fees": ([{"channel": c, "settlement_days": f.settlement_days, "fee_percent": str(f.percent)}
+                        for c, f in fees], [("channel", pa.string()), ("settlement_days", pa.int32()),
+                                            ("fee_percent", pa.string())]),
+        "recon_fixed_fees": ([{"channel": c, "currency": cur, "fixed_cents": v} for c, f in fees
+                              for cur, v in f.fixed.items()],
+                             [("channel", pa.string()), ("currency", pa.string()), ("fixed_cents", pa.int64())]),
+        "recon_tolerance": ([{"currency": cur, "tolerance_cents": cfg.tolerance_minor(cur)}
+                             for cur in sorted(set(settings.fx_rates) | set(cfg.tolerance) - {"default"})],
+                            [("currency", pa.string()), ("tolerance_cents", pa.int64())]),
+        "recon_buyer_watch": ([{"days": cfg.buyer_days, "min_events": cfg.buyer_min_events}],
+                              [("days", pa.int32()), ("min_events", pa.int32())]),
+    }
+    for name, (rows, schema) in tables.items():
+        con.register(f"{name}_src", pa.Table.from_pylist(rows, schema=pa.schema(schema)))
+        cast = ", fee_percent::decimal(9, 4) as fee_percent" if name == "recon_fees" else ""
+        exclude = " exclude (fee_percent)" if cast else ""
+        con.execute(f"create or replace table {name} as select *{exclude}{cast} from {name}_src")
+        con.unregister(f"{name}_src")
+
+
 def open_views(settings: Settings, files: dict[str, list[str]], problems: list[str] | None = None) -> LakeConnection:
     """An in-memory DuckDB with every view over exactly these files (table name → readable Parquet files)."""
     con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
@@ -137,9 +169,11 @@ def open_views(settings: Settings, files: dict[str, list[str]], problems: list[s
         for table in TABLES.values():
             _base_view(con, table, files.get(table.name, []))
         _config_tables(con, settings)
+        problems = problems if problems is not None else []
+        _recon_tables(con, settings, problems)
         for name in VIEW_FILES:
             con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
     except BaseException:  # a file that vanished since listing: the caller lists again
         con.close()
         raise
-    return LakeConnection(con, settings, problems if problems is not None else [])
+    return LakeConnection(con, settings, problems)

@@ -67,7 +67,10 @@ def compose(subject: str, sender: str, text: str, html: str, images: Mapping[str
         html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png",
                               disposition="inline")
     for name, (data, subtype) in attachments.items():
-        msg.add_attachment(data, subtype=subtype, filename=name)  # text/<subtype>; charset="utf-8"
+        if isinstance(data, bytes):  # a binary file (the reconciliation workbook): application/<subtype>
+            msg.add_attachment(data, maintype="application", subtype=subtype, filename=name)
+        else:
+            msg.add_attachment(data, subtype=subtype, filename=name)  # text/<subtype>; charset="utf-8"
     return msg
 
 

@@ -142,7 +142,7 @@ class Message:
 def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: datetime | None = None,
             access: Access = EVERYTHING) -> Message:
     """Build, render the charts through one browser, and assemble the multipart message."""
-    from reports import render
+    from reports import reconciliation, render
     from reports.static_charts import render_all
 
     snap = build(db, monday, lang, as_of, access)
@@ -150,8 +150,9 @@ def compose(db: LakeConnection, monday: date, lang: str, sender: str, as_of: dat
     cids = {name: mailer.new_cid(name) for name in pngs}
     page = render.html(snap, {name: f"cid:{cid}" for name, cid in cids.items()})
     images = {cids[name]: png for name, png in pngs.items()}
-    email = mailer.compose(render.subject(snap), sender, render.text(snap), page, images,
-                           {f"orderhub-kpis-{snap.week}.csv": (render.kpi_csv(snap), "csv")})
+    files = {f"orderhub-kpis-{snap.week}.csv": (render.kpi_csv(snap), "csv"),
+             **reconciliation.attachments(db, monday, lang, access, as_of or datetime.now(UTC))}
+    email = mailer.compose(render.subject(snap), sender, render.text(snap), page, images, files)
     return Message(email, mailer.inline_images(page, images), snap, timings)
 
 

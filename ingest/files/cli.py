@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.files import scans
+from ingest.files import scans, settlements
 from ingest.files.attach import attach_file, release_held
 from ingest.files.importer import ImportResult, import_file
 from ingest.files.profile import ProfileError, load_profile
@@ -74,6 +74,9 @@ def main(argv: list[str]) -> int:
     code = 0
     for kind, path, profile in _jobs(parser, args):
         try:
+            if settlements.is_settlement_profile(profile):  # a payout / income report: settlement lines
+                code = max(code, settlements.run(path, profile, load_settings(args.data)))
+                continue
             if is_scan_profile(profile):  # a warehouse/carrier scan log: events, not orders
                 code = max(code, scans.run(path, profile, load_settings(args.data)))
                 continue

@@ -52,6 +52,9 @@ select
     coalesce(l.gift, false) as has_gift_line,
     coalesce(g.region, 'other') as region,
     coalesce(br.n, 0) as buyer_returns_30d,
+    -- returns, refunds and complaints of the buyer in the 90 days before now (buyer_history, reconciliation.sql)
+    coalesce(bh.returns, 0) as buyer_returns_90d, coalesce(bh.refunds, 0) as buyer_refunds_90d,
+    coalesce(bh.complaints, 0) as buyer_complaints_90d,
     le.at as last_event_at,
     date_diff('second', coalesce(le.at, o.updated_at), $now::timestamptz) / 3600.0 as idle_hours,
     $now::timestamptz as now_at,
@@ -63,6 +66,7 @@ left join order_facts f using (order_id)
 left join lines l using (order_id)
 left join rule_regions g on g.province = o.receiver_province
 left join buyer_returns br on br.buyer_id = o.buyer_id
+left join buyer_history($now::timestamptz, 90) bh on bh.buyer_id = o.buyer_id
 left join last_event le using (order_id)
 left join order_lifecycle lc using (order_id)
 """

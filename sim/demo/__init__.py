@@ -14,7 +14,7 @@ import shutil
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from models import lake
 from models.demo import read_demo_marker, write_demo_marker
-from sim.demo import basket, feeds, ops, orders, returns, tables, timeline
+from sim.demo import basket, feeds, ops, orders, returns, settlements, tables, timeline
 from sim.demo import catalog as cat
 from sim.demo.sqlbits import connect
 
@@ -128,7 +128,8 @@ def _orders(rng: np.random.Generator, win: orders.Window, per_day: int):
 def _tables(con, rng, frame, lines, t, win, phases: _Phases) -> dict:
     out = {"orders": tables.orders_table(con, tables.order_base(frame, t, win))}
     out["order_lines"] = tables.lines_table(con, lines)
-    out["order_events"] = tables.events_table(con, tables.event_rows(rng, frame, t, win))
+    events = tables.events_table(con, tables.event_rows(rng, frame, t, win))
+    out["order_events"] = settlements.adjust_events(con, events)  # the planted shipment and refund problems
     phases.done("events", f"{out['order_events'].num_rows:,} events")
     exc = ops.simulate_exceptions(rng, frame, t, win)
     out["exceptions"], out["actions"] = ops.exception_tables(con, exc, win)
@@ -138,6 +139,9 @@ def _tables(con, rng, frame, lines, t, win, phases: _Phases) -> dict:
     out["channel_runs"] = feeds.channel_runs_table(con, rng, out["orders"], win)
     out["inventory"] = feeds.inventory_table(rng, frame, lines, t, win)
     phases.done("feeds", f"{out['raw'].num_rows:,} payloads")
+    out["settlements"] = settlements.settlements_table(con, out["orders"], out["order_events"],
+                                                       datetime.fromtimestamp(win.as_of, UTC))
+    phases.done("settlements", f"{out['settlements'].num_rows:,} lines")
     return out
 
 
@@ -162,6 +166,8 @@ def main(argv: list[str]) -> int:
             return 1
         shutil.rmtree(lake_dir)
     summary = generate(lake_dir, args.days, args.seed, args.orders_per_day, args.end, progress=print)
+    found = settlements.raise_findings(load_settings(), summary.end)
+    print(f"reconciliation: {found} finding(s) raised as exceptions")
     total = sum(summary.seconds.values())
     print(f"demo lake ready in {lake_dir}: {summary.orders:,} orders, ending {summary.end}, {total:.1f}s")
     return 0

@@ -43,6 +43,7 @@ from sim.sandbox.faults import Faults, parse_cli
 from sim.sandbox.fulfil import Fulfilment, Pusher
 from sim.sandbox.listings import Storefront
 from sim.sandbox.market import SKUS, Clock, Market
+from sim.sandbox.payouts import Payouts
 from sim.sandbox.shipping import Shipping
 from sim.sandbox.stock import StockFeed
 
@@ -76,6 +77,7 @@ class Sandbox:
                                self.clock.now() - timedelta(days=days), days + future_days, seed)
         self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
         self.storefront = Storefront(self.api)  # listings' stock as the hub pushes it, and buyers held to it
+        self.payouts = Payouts(self.api)  # the platforms' payout / settlement reports
         self.requests = 0
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))
         self.httpd.daemon_threads = True
@@ -104,7 +106,7 @@ class Sandbox:
         if token_endpoint is not None:
             return Reply(*token_endpoint(req))
         routed = (self.stock.route(req) or self.fulfil.route(req) or self.shipping.route(req)
-                  or self.storefront.route(req) or self.api.route(req))
+                  or self.storefront.route(req) or self.payouts.route(req) or self.api.route(req))
         if routed is None:
             return Reply(404, {"error": "not_found", "message": f"no sandbox API at {req.method} {req.path}"})
         channel, handler = routed

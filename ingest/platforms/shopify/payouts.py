@@ -1,0 +1,77 @@
+"""Shopify Payments balance transactions: `GET /admin/api/<version>/shopify_payments/balance/transactions.json`.
+
+Checked against shopify.dev (REST Admin "Transactions" of Shopify Payments, scope `shopify_payments_payouts`):
+each transaction has `id`, `type` (charge, refund, dispute, reserve, adjustment, payout …), `payout_id`,
+`payout_status`, `currency`, `amount` (gross), `fee`, `net` as decimal strings, `source_order_id` (the
+order's numeric id, the same one orders.json has), `processed_at`; paging through the `Link` header's
+`page_info` like orders.json, `limit` ≤ 250, `since_id` to read only newer transactions.
+
+`shape()` is what the sandbox serves; `lines()` turns one transaction into settlement lines (the connector,
+ingest/settlement_pull.py, reads pages with the shared client).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ingest.platforms.sample import SimOrder, numeric_id
+from ingest.settlements import settlement_line
+from models.money import to_minor
+
+PATH = "/admin/api/{api_version}/shopify_payments/balance/transactions.json"
+REPORT = "shopify-balance-transactions"
+TYPES = {"charge": "sale", "refund": "refund", "adjustment": "adjustment", "dispute": "adjustment"}
+PAYOUT_DAYS = 3  # Shopify Payments pays out a few business days after the charge
+PERCENT, FIXED = Decimal("2.9"), Decimal("0.30")  # the US online card rate
+
+
+def _fee(total: Decimal) -> Decimal:
+    return (total * PERCENT / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) + FIXED
+
+
+def _txn(n: int, kind: str, sim: SimOrder, amount: Decimal, fee: Decimal, at: datetime) -> dict[str, Any]:
+    return {"id": n, "type": kind, "test": False, "payout_id": 7000 + at.toordinal() % 1000,
+            "payout_status": "paid", "currency": sim.currency, "amount": f"{amount:.2f}", "fee": f"{fee:.2f}",
+            "net": f"{amount - fee:.2f}", "source_id": 9000 + n, "source_type": kind,
+            "source_order_id": numeric_id(sim.platform_order_id), "source_order_transaction_id": 8000 + n,
+            "processed_at": at.isoformat()}
+
+
+def shape(sims: list[SimOrder], now: datetime) -> list[dict[str, Any]]:
+    """The balance transactions of the delivered orders paid out by `now`, oldest first; a transaction's id
+    derives from its order's, so it never changes between pulls. Planted, by the order number k: every 29th
+    never paid out, every 31st charged twice (a second payout a week later), every 37th a fee 0.10 high."""
+    out: list[dict[str, Any]] = []
+    for sim in sims:
+        number = int(sim.platform_order_id) if sim.platform_order_id.isdigit() else 1
+        k = number % 100_000
+        if sim.delivered is None or sim.paid is None or k % 29 == 0:
+            continue
+        at = sim.delivered + timedelta(days=PAYOUT_DAYS)
+        total = Decimal(sim.total)
+        fee = _fee(total) + (Decimal("0.10") if k % 37 == 0 else 0)
+        for again in range(2 if k % 31 == 0 else 1):
+            when = at + timedelta(days=7 * again)
+            if when <= now:
+                out.append(_txn(number * 10 + again, "charge", sim, total, fee, when))
+    return sorted(out, key=lambda t: (t["processed_at"], t["id"]))
+
+
+def lines(txn: dict[str, Any], shop_id: str, batch_id: str | None = None) -> list[dict[str, Any]]:
+    """A transaction's settlement lines: its gross amount by type and its fee (deducted); payouts and
+    reserves name no order and are skipped."""
+    kind = TYPES.get(str(txn.get("type")))
+    order = txn.get("source_order_id")
+    if kind is None or order in (None, ""):
+        return []
+    currency, at = str(txn["currency"]).upper(), datetime.fromisoformat(str(txn["processed_at"]))
+    key, payout = str(txn["id"]), str(txn.get("payout_id") or "") or None
+    out = [settlement_line(key, "shopify", shop_id, str(order), kind, to_minor(txn["amount"], currency), currency,
+                           at, report=REPORT, payout_id=payout, batch_id=batch_id)]
+    fee = to_minor(txn.get("fee") or "0", currency)
+    if fee:
+        out.append(settlement_line(key, "shopify", shop_id, str(order), "fee", -fee, currency, at, report=REPORT,
+                                   payout_id=payout, batch_id=batch_id))
+    return out

@@ -1,0 +1,61 @@
+-- Month-end reconciliation (views and findings in models/sql/reconciliation.sql). Orders are scoped by their
+-- placed time like every KPI; a month is the scope from its first to its last local day. Money per currency.
+
+-- name: recon_totals
+-- Per channel, shop and currency: paid, refunds, fees, expected net and settled, and their difference.
+select *, settled_cents - expected_net_cents as difference_cents
+from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)
+order by channel, shop_id, currency;
+
+-- name: recon_measures
+-- The month's figures one per row (what closing a month freezes): the totals and each finding type.
+with t as (select * from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)),
+f as (
+    select channel, shop_id, currency, 'finding.' || finding as measure, count(*) as orders,
+        sum(amount_cents)::bigint as amount_cents
+    from recon_findings($as_of)
+    where placed_at >= $start_at and placed_at < $end_at
+      and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+    group by all
+)
+select channel, shop_id, currency, measure, orders, amount_cents
+from t
+unpivot (amount_cents for measure in (paid_cents as 'paid', refund_cents as 'refunds', fee_cents as 'fees',
+                                      expected_net_cents as 'expected', settled_cents as 'settled'))
+union all
+select * from f
+order by channel, shop_id, currency, measure;
+
+-- name: recon_findings_summary
+-- Per finding type and currency: orders and the amount at stake (settlement differences signed and absolute).
+select finding, currency,
+    count(*) as orders,
+    sum(amount_cents)::bigint as amount_cents,
+    sum(abs(amount_cents))::bigint as at_stake_cents
+from recon_findings($as_of)
+where placed_at >= $start_at and placed_at < $end_at
+  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+group by all
+order by finding, currency;
+
+-- name: recon_finding_orders
+-- The orders behind each finding (what the page lists and the workbook exports).
+select finding, order_id, platform_order_id, channel, shop_id, currency, placed_at,
+    paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents, amount_cents
+from recon_findings($as_of)
+where placed_at >= $start_at and placed_at < $end_at
+  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+order by finding, channel, shop_id, placed_at, order_id;
+
+-- name: recon_buyers
+-- Buyers of the scoped orders with at least [buyers] min_events returns + refunds + complaints in the
+-- [buyers] days before the end of the scope (or now, if sooner); config/reconciliation.toml.
+select h.buyer_id, h.returns, h.refunds, h.complaints, h.returns + h.refunds + h.complaints as total,
+    count(o.order_id) as orders
+from buyer_history(least($end_at, $as_of), (select days from recon_buyer_watch)) h
+join orders o on o.buyer_id = h.buyer_id
+where o.placed_at >= $start_at and o.placed_at < $end_at
+  and in_dimensions(o.channel, o.shop_id, o.warehouse, $channels, $shops, $warehouses)
+  and h.returns + h.refunds + h.complaints >= (select min_events from recon_buyer_watch)
+group by all
+order by total desc, h.buyer_id;
