@@ -131,7 +131,11 @@ class Batch:
         rows["orders"] = keep_corrections(self.settings.lake_dir, rows["orders"])  # console fixes stick
         for table in ("raw", *TABLES):
             lake.write(self.settings.lake_dir, table, rows[table])
-        route_written(self.settings, [row["order_id"] for row in rows["orders"]])
+        if rows["orders"]:  # events that came before their order attach first: the rules see its real stage
+            from ingest.events.inbox import attach_waiting
+
+            attach_waiting(self.settings, self.now())
+        route_written(self.settings, [row["order_id"] for row in rows["orders"]], self.now())
 
     def _normalize_into(
         self, rec: Payload, pid: str | None, sha: str, fetched_at: datetime
@@ -211,7 +215,7 @@ def known_versions(settings: Settings, channel: str, shop_id: str) -> dict[str, 
     return {oid: int(us) for oid, us in rows if us is not None}
 
 
-def route_written(settings: Settings, order_ids: list[str]) -> None:
+def route_written(settings: Settings, order_ids: list[str], at: datetime | None = None) -> None:
     """Route the orders just written. A broken rule set must not stop intake: the failure is logged and
     the scheduler's periodic `route_open_orders` picks these orders up again."""
     if not order_ids:
@@ -219,7 +223,7 @@ def route_written(settings: Settings, order_ids: list[str]) -> None:
     from models.rules.apply import route_batch
 
     try:
-        route_batch(settings.lake_dir, order_ids)
+        route_batch(settings.lake_dir, order_ids, now=at)
     except Exception:
         log.exception("routing %d new order(s) failed; the periodic rules job will retry", len(order_ids))
     reserve_written(settings, order_ids)

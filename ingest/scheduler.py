@@ -96,8 +96,16 @@ def missed(job: schedule.Job, last: datetime | None, now: datetime) -> bool:
     return last < previous_due <= now
 
 
-def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> dict[str, schedule.Job]:
-    """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job."""
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
+          now: Callable[[], datetime] = utcnow) -> dict[str, schedule.Job]:
+    """The schedule: each channel's pull, the event feeds, the rules, the mart refresh, nightly compaction
+    and every registered job. Listed in the order a catch-up runs them: what the pulls and feeds bring is
+    in before the rules judge the open orders. `now` is the clock the pulls, feeds and rules go by (a test
+    gives a sandbox's)."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
     from ingest.settlement_pull import PULLS, pull_settlements
@@ -108,12 +116,20 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     from reports import alerts, weekly
 
     tz = settings.timezone
-    specs = [
-        JobSpec("compact", lambda s: s.every().day.at("03:30", tz), compact_all),
+    channels = load_channels(settings)
+    specs = [JobSpec("compact", lambda s: s.every().day.at("03:30", tz), compact_all)]
+    specs += [JobSpec(f"pull:{cfg.key}", lambda s, m=cfg.interval_minutes: s.every(m).minutes,
+                      lambda c=cfg: run_channel(c, settings, now=now)) for cfg in channels if cfg.enabled]
+    specs += [JobSpec(f"settlements:{cfg.key}", lambda s: s.every(60).minutes,
+                      lambda c=cfg: pull_settlements(c, settings))
+              for cfg in channels if cfg.enabled and cfg.channel in PULLS]
+    specs += event_jobs(settings, now)
+    specs += stock_jobs(settings)
+    specs += [
+        JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir, now=now())),
         # Brings the order_facts mart up to date with what the pulls wrote (a no-op when nothing landed), so
         # the console finds it fresh instead of paying the refresh on a person's click.
         JobSpec("marts", lambda s: s.every(1).minutes, lambda: facts_mart.refresh(settings)),
-        JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir)),
         # Moves reservations on (picked, shipped, cancelled, unpaid past expiry: each dated when it happened,
         # so a run after downtime writes what punctual runs would have) and reserves any order still waiting.
         JobSpec("reservations", lambda s: s.every(5).minutes, lambda: run_pass(settings)),
@@ -121,25 +137,11 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
         JobSpec("reconcile", lambda s: s.every(60).minutes, lambda: reconcile(settings)),
     ]
-    for cfg in load_channels(settings):
-        if cfg.enabled:
-            specs.append(
-                JobSpec(
-                    f"pull:{cfg.key}",
-                    lambda s, m=cfg.interval_minutes: s.every(m).minutes,
-                    lambda c=cfg: run_channel(c, settings),
-                )
-            )
-    specs += [JobSpec(f"settlements:{cfg.key}", lambda s: s.every(60).minutes,
-                      lambda c=cfg: pull_settlements(c, settings))
-              for cfg in load_channels(settings) if cfg.enabled and cfg.channel in PULLS]
-    specs.extend(event_jobs(settings))
-    specs.extend(stock_jobs(settings))
-    if any(c.writeback and c.enabled for c in load_channels(settings)):
+    if any(c.writeback and c.enabled for c in channels):
         from ingest.writeback.run import confirm_shipments
 
         specs.append(JobSpec("writeback", lambda s: s.every(5).minutes, lambda: confirm_shipments(settings)))
-    if any(c.stock_push and c.enabled for c in load_channels(settings)):
+    if any(c.stock_push and c.enabled for c in channels):
         from ingest.stockpush.run import push_stock
 
         # Sends only quantities that changed since the last push, so a minute's cadence costs nothing when
@@ -152,7 +154,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     return jobs
 
 
-def event_jobs(settings: Settings) -> list[JobSpec]:
+def event_jobs(settings: Settings, now: Callable[[], datetime] = utcnow) -> list[JobSpec]:
     """Warehouse and carrier intake (ingest/events): each pullable source's feed, and the unmatched inbox."""
     from ingest.events.inbox import retry_inbox
     from ingest.events.pull import pull
@@ -160,9 +162,9 @@ def event_jobs(settings: Settings) -> list[JobSpec]:
 
     sources = [s for s in load_sources(settings).values() if s.enabled]
     specs = [JobSpec(f"events:{s.name}", lambda sch, m=s.interval_minutes: sch.every(m).minutes,
-                     lambda src=s: pull(settings, src)) for s in sources if s.base_url]
+                     lambda src=s: pull(settings, src, now=now)) for s in sources if s.base_url]
     if sources:
-        specs.append(JobSpec("events_inbox", lambda sch: sch.every(2).minutes, lambda: retry_inbox(settings)))
+        specs.append(JobSpec("events_inbox", lambda sch: sch.every(2).minutes, lambda: retry_inbox(settings, now())))
     return specs
 
 

@@ -27,9 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$PY" -m ingest sandbox --port "$SANDBOX_PORT" --push-to "http://127.0.0.1:${WEBHOOK_PORT:-8766}" >>"$DATA/logs/sandbox.log" 2>&1 &
+"$PY" -m ingest sandbox --port "$SANDBOX_PORT" --lake "$DATA/lake" --push-to "http://127.0.0.1:${WEBHOOK_PORT:-8766}" >>"$DATA/logs/sandbox.log" 2>&1 &
 children+=($!)
-for _ in $(seq 1 50); do
+for _ in $(seq 1 600); do  # up to a minute: the sandbox reads the demo lake's open orders first
   if "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$SANDBOX_PORT/_sandbox/health', timeout=1)" \
       >/dev/null 2>&1; then break; fi
   sleep 0.1

@@ -63,12 +63,17 @@ def _close_raised(settings: Settings, records: list[dict[str, Any]], order_of: d
     lake.write(settings.lake_dir, "exceptions", rows)
 
 
-def retry_inbox(settings: Settings, now: datetime | None = None) -> InboxRun:
-    """Match what can be matched now; raise what waited longer than the setting allows."""
-    now = now or datetime.now(UTC)
-    rows = waiting(settings)
+def attach_waiting(settings: Settings, now: datetime | None = None) -> set[str]:
+    """Store the waiting events that now name an order (a pull just wrote it), before the rules judge it:
+    a warehouse faster than the platform pull must not make a moved order look idle. Returns their orders."""
+    if not (settings.lake_dir / "event_inbox").exists():
+        return set()
+    return set(_attach(settings, waiting(settings), now or datetime.now(UTC)).values())
+
+
+def _attach(settings: Settings, rows: list[dict[str, Any]], now: datetime) -> dict[str, str]:
     if not rows:
-        return InboxRun()
+        return {}
     db = connect(settings)
     try:
         order_of = match(db, rows)
@@ -78,10 +83,20 @@ def retry_inbox(settings: Settings, now: datetime | None = None) -> InboxRun:
     write_matched(settings, found, order_of, "EVI-" + uuid.uuid4().hex[:12].upper())
     lake.write(settings.lake_dir, "event_inbox", inbox_rows(found, "matched", order_of, now))
     _close_raised(settings, [r for r in found if r["state"] == "raised"], order_of, now)
+    return order_of
+
+
+def retry_inbox(settings: Settings, now: datetime | None = None) -> InboxRun:
+    """Match what can be matched now; raise what waited longer than the setting allows."""
+    now = now or datetime.now(UTC)
+    rows = waiting(settings)
+    if not rows:
+        return InboxRun()
+    order_of = _attach(settings, rows, now)
     limit = now - timedelta(minutes=settings.unmatched_event_after_minutes)
     overdue = [r for r in rows if r["event_id"] not in order_of and r["state"] == "pending"
                and r["received_at"] <= limit]
     _raise(settings, overdue, now)
     lake.write(settings.lake_dir, "event_inbox", inbox_rows(overdue, "raised", stamp=now))
-    route_orders(settings, set(order_of.values()))
-    return InboxRun(len(found), len(overdue), len(rows) - len(found))
+    route_orders(settings, set(order_of.values()), now)
+    return InboxRun(len(order_of), len(overdue), len(rows) - len(order_of))

@@ -14,6 +14,7 @@ bad record must not stop the feed).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -74,8 +75,9 @@ def register_tracking(settings: Settings, source: EventSource, client: HttpClien
     return len(numbers)
 
 
-def _records(source: EventSource, events: list[Any], codes: dict[str, str], run: PullRun) -> list[dict]:
-    now, out = datetime.now(UTC), []
+def _records(source: EventSource, events: list[Any], codes: dict[str, str], run: PullRun,
+             now: datetime) -> list[dict]:
+    out = []
     for raw in events:
         try:
             out.append(parse(raw, source=source.name, kind=source.kind, received_at=now, codes=codes))
@@ -85,8 +87,10 @@ def _records(source: EventSource, events: list[Any], codes: dict[str, str], run:
     return out
 
 
-def pull(settings: Settings, source: EventSource, client: HttpClient | None = None) -> PullRun:
-    """Read the feed from the stored cursor to its end, storing each page before moving the cursor."""
+def pull(settings: Settings, source: EventSource, client: HttpClient | None = None, *,
+         now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> PullRun:
+    """Read the feed from the stored cursor to its end, storing each page before moving the cursor.
+    `now`: the clock events are received and the rules run by (the scheduler's)."""
     own = client is None
     client = client or client_for(source)
     run, codes = PullRun(), carrier_codes(settings)
@@ -101,7 +105,8 @@ def pull(settings: Settings, source: EventSource, client: HttpClient | None = No
                                    headers={"X-Api-Key": source.secret("api_key")}).body
             events = body.get("events") or []
             run.pages, run.fetched = run.pages + 1, run.fetched + len(events)
-            run.add(store(settings, _records(source, events, codes, run)))
+            at = now()
+            run.add(store(settings, _records(source, events, codes, run, at), at=at))
             cursor = body.get("next_cursor") or cursor
             update_json(_cursors(settings), lambda state, c=cursor: state.update({source.name: c}))
             if pages.advance(body, {}, len(events)) is None:

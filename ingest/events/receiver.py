@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,8 +44,10 @@ class Receiver:
     """HTTP server + spool + flusher; `port=0` picks a free port (tests)."""
 
     def __init__(self, settings: Settings, *, port: int | None = None, flush_s: float = 2.0,
-                 sources: dict[str, EventSource] | None = None):
-        self.settings, self.flush_s = settings, flush_s
+                 sources: dict[str, EventSource] | None = None,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        """`now`: the clock events are received and the rules run by (the scheduler's, in tests a sandbox's)."""
+        self.settings, self.flush_s, self.now = settings, flush_s, now
         self.sources = sources if sources is not None else load_sources(settings)
         self.codes = carrier_codes(settings)
         self.spool = Spool(state_dir(settings.data_dir) / "webhook-spool")
@@ -87,7 +90,7 @@ class Receiver:
     def flush(self) -> int:
         """Write every acknowledged event to the lake now; returns how many were handed to the store."""
         with self._flush_lock:
-            return self.spool.drain(lambda records: store(self.settings, records))
+            return self.spool.drain(lambda records: store(self.settings, records, at=self.now()))
 
     def accept(self, path: str, headers: Any, body: bytes) -> int:
         """Check one delivery and spool its events; Refusal says why not. Returns the count accepted."""
@@ -111,7 +114,7 @@ class Receiver:
             raise Refusal(400, "malformed", f"body is not UTF-8 JSON: {exc}") from None
         except BadEvent as exc:
             raise Refusal(400, "malformed", str(exc)) from None
-        now, out = datetime.now(UTC), []
+        now, out = self.now(), []
         for i, raw in enumerate(events):
             try:
                 out.append(parse(raw, source=source.name, kind=source.kind, received_at=now, codes=self.codes))

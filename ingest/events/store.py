@@ -115,8 +115,10 @@ def write_matched(settings: Settings, records: list[dict[str, Any]], order_of: d
     _raise_unmapped(settings, records, order_of)
 
 
-def store(settings: Settings, records: list[dict[str, Any]], *, route: bool = True) -> Stored:
-    """Write a batch of intake records: new ones once each, unmatched ones to the inbox."""
+def store(settings: Settings, records: list[dict[str, Any]], *, route: bool = True,
+          at: datetime | None = None) -> Stored:
+    """Write a batch of intake records: new ones once each, unmatched ones to the inbox. The rules run
+    over the orders that received events as of `at` (default now; the scheduler's clock in tests)."""
     unique = list({r["event_id"]: r for r in records}.values())
     out = Stored(duplicates=len(records) - len(unique))
     if not unique:
@@ -136,17 +138,17 @@ def store(settings: Settings, records: list[dict[str, Any]], *, route: bool = Tr
     out.stored, out.unmatched = [r["event_id"] for r in matched], [r["event_id"] for r in unmatched]
     out.orders = {order_of[e] for e in out.stored}
     if route:
-        route_orders(settings, out.orders)
+        route_orders(settings, out.orders, at)
     return out
 
 
-def route_orders(settings: Settings, order_ids: set[str]) -> None:
+def route_orders(settings: Settings, order_ids: set[str], at: datetime | None = None) -> None:
     """Re-run the rules over orders whose steps arrived; a failure is logged: the rules job retries."""
     if not order_ids:
         return
     from models.rules.apply import route_batch
 
     try:
-        route_batch(settings.lake_dir, sorted(order_ids))
+        route_batch(settings.lake_dir, sorted(order_ids), now=at)
     except Exception:  # the events are stored; the scheduled rules job re-evaluates open orders anyway
         log.exception("rules after event intake failed for %d order(s)", len(order_ids))

@@ -8,11 +8,13 @@ station, scan log) and a tracking number, on a channel with `writeback = true`, 
 `writebacks`. Each outcome is one row there, keyed by order: `confirmed` (never sent again), `refused` (the
 platform said no: raised as `writeback_failed` at once), `retrying` (the shared client's retries ran out:
 tried again next run) and, after MAX_RUNS such runs, `failed` (raised). A dry run sends and writes nothing
-but the reads a request needs (Shopify's fulfillment orders, Lazada's item ids).
+but the reads a request needs (Shopify's fulfillment orders, Lazada's item ids). Runs hold the `writeback`
+state lock (models/filelock.py): the scheduled job and a hand-run CLI never confirm one order twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from ingest.writeback.shipment import Call, Shipment
 from models import lake
 from models.db import connect
 from models.exceptions import new_exception, raise_exceptions
+from models.filelock import state_lock
 from models.settings import Settings, load_settings
 from models.versions import latest, next_stamp
 
@@ -116,19 +119,28 @@ def raise_failed(settings: Settings, rows: list[dict[str, Any]]) -> None:
 
 
 def confirm_shipments(settings: Settings, *, channel: str | None = None, dry_run: bool = False) -> Summary:
-    """Every due shipment on every write-back channel; a channel that fails as a whole is logged."""
+    """Every due shipment on every write-back channel; a channel that fails as a whole is logged.
+
+    One run at a time across processes (`ingest serve`'s job, a hand-run CLI): a second run waits for the
+    first, then finds what it confirmed no longer due. A dry run sends nothing and does not wait."""
     channels = writeback_channels(settings, channel)
     summary = Summary()
     if not channels:
         return summary
+    with contextlib.nullcontext() if dry_run else state_lock(settings, "writeback"):
+        _confirm(settings, channels, summary, dry_run)
+    if summary.states:
+        log.info("write-back: %s", dict(summary.states))
+    return summary
+
+
+def _confirm(settings: Settings, channels: dict[tuple[str, str], ChannelConfig], summary: Summary,
+             dry_run: bool) -> None:
     shipments = due(settings, channels)
     for key, cfg in channels.items():
         mine = [s for s in shipments if (s.channel, s.shop_id) == key]
         if mine:
             confirm_channel(settings, cfg, mine, summary, dry_run)
-    if summary.states:
-        log.info("write-back: %s", dict(summary.states))
-    return summary
 
 
 def main(argv: list[str]) -> int:

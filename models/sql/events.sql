@@ -11,9 +11,7 @@ with reached as (
             case when event in ('in_transit', 'out_for_delivery', 'delivery_failed', 'carrier_exception')
                  then 'shipped' else event end)) as step_rank,
         bool_or(event = 'cancelled') as has_cancelled
-    from lake_order_events
-    -- a packing-station scan undone by ops (models/packing.py) no longer moves the order
-    where event_id not in (select detail from lake_order_events where event = 'scan_undone' and detail is not null)
+    from counted_order_events  -- a scan undone by ops no longer moves the order (views.sql)
     group by order_id
 ), ranked as (
     select o.order_id, o.status,

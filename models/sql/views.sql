@@ -2,16 +2,23 @@
 -- Layering: stage mart (one row per order, first time of each lifecycle event) → order_facts (one row
 -- per order with everything the KPIs need) → scoped_orders(...) (order_facts under the shared filters).
 
+-- The events that count as steps: a packing-station scan undone by ops (models/packing.py) is recorded,
+-- never erased, but neither it nor the undo moves an order, times a stage or counts as rework.
+create or replace view counted_order_events as
+select * from lake_order_events
+where event <> 'scan_undone'
+  and event_id not in (select detail from lake_order_events where event = 'scan_undone' and detail is not null);
+
 -- The stage mart. First occurrence of each event: the step started or ended then, whichever source said
--- it first. It reads all event versions (lake_order_events): min() is blind to the exact duplicates that
--- re-ingests leave, so the costly dedupe of the events view is not needed here. Rework counts steps one
+-- it first. It reads all event versions (counted_order_events): min() is blind to the exact duplicates
+-- that re-ingests leave, so the costly dedupe of the events view is not needed here. Rework counts steps one
 -- source reported at more than one instant (re-reviewed, re-allocated); two sources reporting the same
 -- step are not rework.
 create or replace view order_stages as
 with rework as (
     select order_id, count(*) - count(distinct (event, source)) as rework_count
     from (select distinct order_id, event, source, occurred_at
-          from lake_order_events where event in ('reviewed', 'allocated'))
+          from counted_order_events where event in ('reviewed', 'allocated'))
     group by order_id
     having count(*) > count(distinct (event, source))
 ), firsts as (
@@ -30,7 +37,7 @@ with rework as (
         min(occurred_at) filter (where event = 'cancelled') as cancelled_at,
         min(occurred_at) filter (where event = 'refunded') as refunded_at,
         min(occurred_at) filter (where event = 'returned') as returned_at
-    from lake_order_events
+    from counted_order_events
     group by order_id
 ), reports as (
     -- each event once (its versions share the id), numbered per source: the k-th report of a step by one
@@ -40,7 +47,7 @@ with rework as (
         row_number() over (partition by order_id, event, source order by occurred_at) as k
     from (select event_id, any_value(order_id) as order_id, any_value(event) as event,
                  any_value(source) as source, min(occurred_at) as occurred_at
-          from lake_order_events group by event_id)
+          from counted_order_events group by event_id)
 ), traces as (
     select order_id, list({'t': occurred_at, 'e': event, 'k': k} order by occurred_at, rank, k) as trace
     from (select order_id, event, k, min(occurred_at) as occurred_at,

@@ -1,11 +1,12 @@
 """The sandbox's warehouse (WMS) and carrier: they move the marketplace's orders through every step.
 
-For each paid, uncancelled order the warehouse allocates, picks and packs it within about two hours of
-payment and hands it to the carrier when the platform says it shipped; the carrier collects it within two
-minutes (a few percent minutes later: the cross-system disagreement), scans it in transit, out for
+For each paid, uncancelled order the warehouse allocates, picks and packs it and hands it to the carrier
+when the platform says it shipped (40–100 minutes after payment, no step waiting over half an hour; the
+market's planted late orders wait hours for stock between allocated and picked); the carrier collects
+it within two minutes (a few percent minutes later: the cross-system disagreement), scans it in transit, out for
 delivery and delivered when the platform says delivered. About 1% of parcels are lost: after in transit
 only a carrier exception follows. Each event becomes visible at its event time plus a report delay (tens
-of seconds; ~10% are 10–90 minutes late, so they arrive out of order) and ~3% are delivered twice.
+of seconds; ~10% are 10–60 minutes late, so they arrive out of order) and ~3% are delivered twice.
 
 Both feeds are served the way real ones are: pulled (GET /wms/v1/events, POST /track/v1/trackings then
 GET /track/v1/updates, cursor paging, `X-Api-Key`) and pushed (`Pusher`: signed webhooks to OrderHub's
@@ -26,9 +27,11 @@ from ingest.events.signature import signature_header
 from ingest.events.sources import SANDBOX_SECRETS
 from ingest.platforms.sample import SimOrder
 from sim.sandbox.apis import Refused, Reply, Req
+from sim.sandbox.market import HANDOVER_MIN
 
 CODES = {"collected": "PU", "in_transit": "IT", "out_for_delivery": "OD", "delivered": "DL", "exception": "EX"}
 ROOTS = {"wms": "/wms/v1", "carrier": "/track/v1"}
+LATE_REPORT_RATE, LATE_REPORT_MIN = 0.10, (10, 60)
 
 
 @dataclass(frozen=True)
@@ -47,16 +50,28 @@ class SimEvent:
         if self.kind == "wms":
             out = {"id": self.sid, "event": self.step, "occurred_at": at, "channel": self.platform,
                    "platform_order_id": self.order.platform_order_id, "warehouse": "Sandbox-WH"}
-            return out | ({"tracking_no": self.order.tracking_no, "carrier": "SF"} if self.step == "shipped" else {})
+            carrier = {"tracking_no": self.order.tracking_no, "carrier": self.order.carrier or "SF"}
+            return out | (carrier if self.step == "shipped" else {})
         return {"id": self.sid, "status": CODES[self.step], "occurred_at": at, "tracking_no": self.order.tracking_no,
-                "carrier": "SF"}
+                "carrier": self.order.carrier or "SF"}
+
+
+def _warehouse(rng: random.Random, o: SimOrder) -> tuple[datetime, datetime, datetime]:
+    """(allocated, picked, packed) between payment and hand-over: four gaps of about a quarter of the
+    usual hand-over time each (so none waits half an hour); a held order (market.LATE_RATE) waits its
+    extra hours for stock between allocated and picked, the one step an SLA rule should catch."""
+    span = o.shipped - o.paid
+    usual = span if span <= timedelta(minutes=HANDOVER_MIN[1]) else timedelta(minutes=rng.uniform(*HANDOVER_MIN))
+    weights = [rng.uniform(0.9, 1.1) for _ in range(4)]
+    gaps = [usual * (w / sum(weights)) for w in weights]
+    allocated = o.paid + gaps[0]
+    picked = allocated + gaps[1] + (span - usual)
+    return allocated, picked, picked + gaps[2]
 
 
 def _steps(rng: random.Random, o: SimOrder) -> list[tuple[str, str, datetime]]:
     """(kind, step, event time) of one order's true fulfilment."""
-    allocated = o.paid + timedelta(minutes=rng.uniform(2, 10))
-    picked = allocated + timedelta(minutes=rng.uniform(10, 60))
-    packed = picked + timedelta(minutes=rng.uniform(5, 30))
+    allocated, picked, packed = _warehouse(rng, o)
     skew = rng.uniform(4, 15) if rng.random() < 0.03 else rng.uniform(0, 2)
     in_transit = o.shipped + timedelta(hours=rng.uniform(2, 6))
     steps = [("wms", "allocated", allocated), ("wms", "picked", picked), ("wms", "packed", packed),
@@ -69,32 +84,41 @@ def _steps(rng: random.Random, o: SimOrder) -> list[tuple[str, str, datetime]]:
 
 
 def _delay(rng: random.Random) -> timedelta:
-    return timedelta(minutes=rng.uniform(10, 90)) if rng.random() < 0.10 else timedelta(seconds=rng.uniform(5, 60))
+    """When the feed reports an event after it happened: ~10% 10–60 minutes late, the rest within a minute."""
+    if rng.random() < LATE_REPORT_RATE:
+        return timedelta(minutes=rng.uniform(*LATE_REPORT_MIN))
+    return timedelta(seconds=rng.uniform(5, 60))
 
 
 class Fulfilment:
     """Every event of every order, by the time it becomes visible; served by pull and push."""
 
-    def __init__(self, timelines: dict[str, list[Any]], clock: Any, seed: int = 7):
+    def __init__(self, timelines: dict[str, list[Any]], clock: Any, seed: int = 7,
+                 tail: list[tuple[str, SimOrder, list[tuple[str, str, datetime]]]] = ()):
+        """`tail`: (channel, order, remaining steps) of orders from elsewhere to carry on (sim/sandbox/tail.py)."""
         self.clock, self.registered, self.lock = clock, set(), threading.Lock()
         self.truth: dict[str, list[tuple[str, str, datetime]]] = {}
         events: list[SimEvent] = []
         for platform, tls in timelines.items():
             rng = random.Random(f"{seed}-fulfil-{platform}")
             for tl in tls:
-                events.extend(self._order(rng, platform, tl.order))
+                o = tl.order
+                if o.paid is not None and o.cancelled is None and o.shipped is not None:
+                    events.extend(self._emit(rng, platform, o, _steps(rng, o)))
+        rng = random.Random(f"{seed}-fulfil-tail")
+        for platform, o, steps in tail:
+            events.extend(self._emit(rng, platform, o, steps))
         self.events = {k: sorted((e for e in events if e.kind == k), key=lambda e: (e.visible_at, e.sid))
                        for k in ROOTS}
         self.keys = {k: [(e.visible_at, e.sid) for e in evs] for k, evs in self.events.items()}
 
-    def _order(self, rng: random.Random, platform: str, o: SimOrder) -> list[SimEvent]:
-        if o.paid is None or o.cancelled is not None or o.shipped is None:
-            return []
-        steps = _steps(rng, o)
+    def _emit(self, rng: random.Random, platform: str, o: SimOrder,
+              steps: list[tuple[str, str, datetime]]) -> list[SimEvent]:
+        """The feed's events of one order's true steps: each reported after a delay, ~3% twice."""
         self.truth[o.platform_order_id + "@" + platform] = steps
         out = []
-        for i, (kind, step, at) in enumerate(steps):
-            sid = f"{kind[:3].upper()}-{platform}-{o.platform_order_id}-{i}"
+        for kind, step, at in steps:
+            sid = f"{kind[:3].upper()}-{platform}-{o.platform_order_id}-{step}"
             out.append(SimEvent(kind, sid, step, at, at + _delay(rng), platform, o))
             if rng.random() < 0.03:  # delivered twice
                 out.append(SimEvent(kind, sid, step, at, out[-1].visible_at + _delay(rng), platform, o))

@@ -35,6 +35,12 @@ def _catalogue() -> list[tuple[str, str, str]]:
 
 SKUS = _catalogue()
 PROVINCES = [("浙江", "杭州"), ("江苏", "南京"), ("上海", "上海"), ("广东", "深圳"), ("四川", "成都")]
+# The warehouse hands an order to the carrier 40–100 minutes after payment, no step waiting over half an
+# hour (fulfil.py), so it meets every SLA rule; LATE_RATE of the paid orders are held for stock for
+# LATE_HOLD_H hours first: the planted late orders, the only ones an SLA rule should flag.
+HANDOVER_MIN = (40, 100)
+LATE_RATE = 0.08
+LATE_HOLD_H = (8, 20)
 
 
 class Clock:
@@ -111,7 +117,9 @@ def _timeline(rng: random.Random, platform: str, n: int, placed: datetime) -> Ti
     province, city = rng.choice(PROVINCES)
     placed = placed.replace(microsecond=0)
     paid = placed + timedelta(minutes=rng.randint(1, 90))
-    shipped = paid + timedelta(hours=rng.randint(2, 30))
+    hold = timedelta(seconds=rng.randint(LATE_HOLD_H[0] * 3600, LATE_HOLD_H[1] * 3600)) \
+        if rng.random() < LATE_RATE else timedelta(0)
+    shipped = paid + timedelta(seconds=rng.randint(HANDOVER_MIN[0] * 60, HANDOVER_MIN[1] * 60)) + hold
     delivered = shipped + timedelta(hours=rng.randint(24, 96))
     cancelled = placed + timedelta(minutes=rng.randint(20, 180)) if rng.random() < 0.08 else None
     sim = SimOrder(

@@ -22,6 +22,7 @@ The platforms' authorization and token endpoints are in credentials.py.
 
 Its warehouse and carrier (sim/sandbox/fulfil.py) serve /wms/v1/events, /track/v1/trackings and
 /track/v1/updates (faults under the channels `wms` and `carrier`) and, with --push-to, push signed webhooks.
+With --lake they also carry on the open orders of a demo lake (sim/sandbox/tail.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -46,6 +48,7 @@ from sim.sandbox.market import SKUS, Clock, Market
 from sim.sandbox.payouts import Payouts
 from sim.sandbox.shipping import Shipping
 from sim.sandbox.stock import StockFeed
+from sim.sandbox.tail import demo_tail
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,9 @@ class Sandbox:
         days: float = 20,
         seed: int = 7,
         future_days: float = 0,
+        lake_dir: Path | None = None,
     ):
+        """`lake_dir`: a demo lake whose open orders the warehouse and carrier carry on (sim/sandbox/tail.py)."""
         self.clock = clock or Clock()
         self.market = Market(
             self.clock, orders_per_platform=orders_per_platform, days=days, seed=seed, future_days=future_days
@@ -72,7 +77,8 @@ class Sandbox:
         self.grants = Grants(self.clock)
         self.auth = AuthApi(self.grants)
         self.api = Api(self.market, self.grants)
-        self.fulfil = Fulfilment(self.market.timelines, self.clock, seed)  # the warehouse and the carrier
+        # the warehouse and the carrier, for the marketplace's orders and the demo history's open ones
+        self.fulfil = Fulfilment(self.market.timelines, self.clock, seed, demo_tail(lake_dir, seed))
         self.stock = StockFeed([sku for sku, _, _ in SKUS], self.clock,  # the warehouse's stock feed
                                self.clock.now() - timedelta(days=days), days + future_days, seed)
         self.shipping = Shipping(self.api)  # the platforms' shipment confirmations (the hub's write-back)
@@ -228,6 +234,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--future-days", type=float, default=7, help="orders keep arriving this long, days")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--freeze", help="freeze the clock at this ISO time")
+    parser.add_argument("--lake", type=Path, help="a demo lake whose open orders the sandbox's warehouse and "
+                        "carrier carry on (make run passes data/lake; a lake without the demo marker is left alone)")
     parser.add_argument("--fault", action="append", default=[], metavar="CHANNEL:KIND[:TIMES[:AFTER]]")
     parser.add_argument("--push-to", metavar="URL", help="also push warehouse/carrier events as signed webhooks "
                         "to OrderHub's receiver at URL (e.g. http://127.0.0.1:8766)")
@@ -241,6 +249,7 @@ def main(argv: list[str]) -> int:
         days=args.days,
         seed=args.seed,
         future_days=args.future_days,
+        lake_dir=args.lake,
     )
     for spec in args.fault:
         channel, kind, options = parse_cli(spec)
