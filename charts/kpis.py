@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from charts.base import DAY_MS, LAYOUT, as_text
 from models.channels import channel_color, channel_name
+from models.display import value_name
 from models.i18n import exception_label, label
 
 
@@ -67,8 +68,9 @@ def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Fig
 def stage_durations(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Median and p90 hours of each consecutive lifecycle step."""
     fig = go.Figure()
-    fig.add_bar(x=df["stage"], y=df["median_h"], name=label("chart.median", lang), marker_color="#1F77B4")
-    fig.add_bar(x=df["stage"], y=df["p90_h"], name=label("chart.p90", lang), marker_color="#AEC7E8")
+    stages = [value_name("stage", s, lang) for s in df["stage"]]
+    fig.add_bar(x=stages, y=df["median_h"], name=label("chart.median", lang), marker_color="#1F77B4")
+    fig.add_bar(x=stages, y=df["p90_h"], name=label("chart.p90", lang), marker_color="#AEC7E8")
     fig.update_layout(barmode="group", title=label("overview.stages", lang), xaxis_title=label("chart.stage", lang),
                       yaxis_title=label("chart.hours", lang), **LAYOUT)
     return fig

@@ -8,7 +8,7 @@ from models.formatting import format_hours
 from models.i18n import exception_label
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import frame, lang, t
+from ui import frame, lang, t, tables
 from ui.filters import current_scope
 
 frame.ensure()
@@ -50,4 +50,4 @@ part = weekly[weekly["type"] == kind]
 st.plotly_chart(ac.bars(part, "week", "rate", t("exceptions.rate_by_week", type=exception_label(kind, lang())),
                         color="channel", lang=lang()), key="exc_weekly")
 an.drill("exceptions", "exceptions3", measure="orders", by1="week", by2="channel", exc=kind)
-st.dataframe(resolution.fillna({"type": t("exceptions.all_types")}), hide_index=True, key="exc_resolution")
+tables.table(resolution.fillna({"type": t("exceptions.all_types")}), hide_index=True, key="exc_resolution")

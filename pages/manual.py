@@ -8,7 +8,7 @@ from models.formatting import format_ratio
 from models.i18n import exception_label
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import data, frame, lang, t
+from ui import data, frame, lang, t, tables
 from ui.filters import current_scope
 
 frame.ensure()
@@ -45,5 +45,5 @@ with right:
     st.plotly_chart(ac.bars(by_rule.sort_values("touches"), "rule_id", "touches", t("manual.by_rule"),
                             lang=lang()), key="manual_rules")
     an.drill("manual", "manual3", measure="orders", by1="week")
-st.dataframe(reasons, hide_index=True, key="manual_table",
+tables.table(reasons, hide_index=True, key="manual_table",
              column_config={"rate": st.column_config.NumberColumn(format="percent")})

@@ -25,7 +25,8 @@ heat["reason"] = [t(f"reason.{r}") for r in heat["reason_code"]]
 categories = sorted(heat["category"].unique())
 chosen = st.multiselect(t("returns.categories"), categories, key="returns_categories", placeholder=t("sidebar.all"))
 part = heat[heat["category"].isin(chosen)] if chosen else heat
-st.plotly_chart(ac.heatmap(part, view or "week", "reason", "units", t("returns.heatmap")), key="returns_heat")
+st.plotly_chart(ac.heatmap(part, view or "week", "reason", "units", t("returns.heatmap"), lang=lang()),
+                key="returns_heat")
 reasons = ",".join(part["reason_code"].unique())
 an.drill("returns", "returns1", measure="orders", by1="week", by2="channel", reason=reasons)
 
