@@ -27,7 +27,7 @@ def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Stacked bars of orders per day, one colour per channel."""
     fig = go.Figure()
     for channel, part in df.groupby("channel", sort=True):
-        fig.add_bar(x=part["day"], y=part["orders"], name=channel_name(channel, lang),
+        fig.add_bar(x=part["day"], y=part["orders"], name=channel_name(channel, lang), meta={"series": channel},
                     marker_color=channel_color(channel), width=0.8 * DAY_MS)
     fig.update_layout(barmode="stack", title=label("overview.daily_orders", lang),
                       xaxis_title=label("chart.day", lang), yaxis_title=label("chart.orders", lang), **LAYOUT)
@@ -57,9 +57,11 @@ def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Fig
     part = df.head(top).iloc[::-1]
     names = [exception_label(x, lang) for x in part["type"]]
     fig = go.Figure()
+    keys = {"y": part["type"].tolist()}  # a click drills by the type's key (ui.analytics.chart)
     fig.add_bar(y=names, x=part["raised"] - part["open"], orientation="h", name=label("chart.raised", lang),
-                marker_color="#9DB4CF")
-    fig.add_bar(y=names, x=part["open"], orientation="h", name=label("chart.open", lang), marker_color="#D62728")
+                marker_color="#9DB4CF", meta=keys)
+    fig.add_bar(y=names, x=part["open"], orientation="h", name=label("chart.open", lang), marker_color="#D62728",
+                meta=keys)
     fig.update_layout(barmode="stack", title=label("overview.top_exceptions", lang), **LAYOUT)
     return fig
 

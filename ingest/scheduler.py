@@ -102,7 +102,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
     from ingest.pipeline import run_channel
     from models import facts_mart
     from models.rules.apply import route_open_orders
-    from reports import alerts, weekly
+    from reports import alerts, subscriptions, weekly
 
     tz = settings.timezone
     specs = [
@@ -113,6 +113,8 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir)),
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
+        # Each subscription's last complete day or week, once (keyed by period): hourly is soon enough.
+        JobSpec("subscriptions", lambda s: s.every().hour.at(":05"), lambda: subscriptions.send_due(settings)),
     ]
     for cfg in load_channels(settings):
         if cfg.enabled:

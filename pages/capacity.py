@@ -28,8 +28,8 @@ if not hourly["orders"].sum():
     st.info(t("analytics.empty"))
     st.stop()
 
-st.plotly_chart(ac.intake(hourly, settings.capacity_alert_ratio, lang()), key="capacity_intake")
-an.drill("intake", "capacity1", measure="orders", by1="hour", by2="channel")
+an.chart(ac.intake(hourly, settings.capacity_alert_ratio, lang()), "capacity_intake", "intake", "capacity1",
+         axes=("hour", None), measure="orders", by1="hour", by2="channel")
 st.caption(t("capacity.rule", ratio=settings.capacity_alert_ratio))
 
 try:
@@ -42,9 +42,9 @@ st.subheader(t("capacity.backlog"))
 if backlog.empty:
     st.caption(t("capacity.no_backlog"))
 else:
-    st.plotly_chart(ac.bars(backlog, "warehouse", "orders", t("capacity.backlog"), color="waiting_for", lang=lang()),
-                    key="capacity_backlog_chart")
-    an.drill("backlog", "capacity2", measure="orders", by1="warehouse", by2="status")
+    an.chart(ac.bars(backlog, "warehouse", "orders", t("capacity.backlog"), color="waiting_for", lang=lang()),
+             "capacity_backlog_chart", "backlog", "capacity2", axes=("warehouse", None), measure="orders",
+             by1="warehouse", by2="status")
     tables.table(backlog, hide_index=True, key="capacity_backlog_table")
 
 

@@ -44,9 +44,9 @@ if completeness.empty:
     st.stop()
 year = st.selectbox(t("quality.year"), sorted(completeness["year"].unique(), reverse=True), key="dq_year")
 part = completeness[completeness["year"] == year]
-st.plotly_chart(ac.heatmap(part, "channel", "field", "completeness", t("quality.completeness"), percent=True,
-                           lang=lang()), key="dq_completeness")
-an.drill("quality", "data_quality1", measure="orders", by1="channel", by2="status")
+an.chart(ac.heatmap(part, "channel", "field", "completeness", t("quality.completeness"), percent=True, lang=lang()),
+         "dq_completeness", "quality", "data_quality1", axes=("channel", None), measure="orders", by1="channel",
+         by2="status")
 low = part[part["completeness"] < 0.95]
 if low.empty:
     st.success(t("quality.all_complete"))

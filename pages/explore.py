@@ -51,7 +51,8 @@ if grouped.empty:
 else:
     fig = ac.bars(grouped, "g1", measure, t(f"kpi.{measure}"), color=None if by2 == "none" else "g2", lang=lang(),
                   dims=(by1, by2), scale=tables.money_scale(measure))
-    st.plotly_chart(fig, key="ex_chart")
+    an.chart(fig, "ex_chart", None, "explore", axes=(by1, None if by2 == "none" else by2), measure=measure, by1=by1,
+             by2=by2, status=",".join(statuses), exc=",".join(exc_types), reason=",".join(reasons))
     shown = ["g1", *(["g2"] if by2 != "none" else []), measure, "orders"]
     headers = {"g1": t(f"dim.{by1}"), "g2": t(f"dim.{by2}"), measure: t(f"kpi.{measure}"), "orders": t("kpi.orders")}
     tables.table(grouped[list(dict.fromkeys(shown))], hide_index=True, key="ex_table", column_config=headers)

@@ -41,15 +41,14 @@ if not bottleneck.empty:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.lead_time(daily, settings.lead_time_target_hours, lang()), key="flow_lead")
-    an.drill("lead_time", "flow1", measure="lead_time_median_h", by1="day")
+    an.chart(charts.lead_time(daily, settings.lead_time_target_hours, lang()), "flow_lead", "lead_time", "flow1",
+             axes=("day", None), measure="lead_time_median_h", by1="day")
 with right:
-    st.plotly_chart(ac.bars(daily, "day", "on_time_rate", t("flow.on_time"), lang=lang(),
-                            target=settings.on_time_target), key="flow_on_time")
-    an.drill("on_time", "flow2", measure="on_time_rate", by1="day", by2="channel")
-    st.plotly_chart(ac.bars(daily, "day", "delivered_on_time_rate", t("flow.delivered_on_time"), lang=lang(),
-                            target=settings.delivered_on_time_target), key="flow_delivered_on_time")
-    an.drill("delivered_on_time", "flow5", measure="delivered_on_time_rate", by1="day", by2="channel")
+    an.chart(ac.bars(daily, "day", "on_time_rate", t("flow.on_time"), lang=lang(), target=settings.on_time_target),
+             "flow_on_time", "on_time", "flow2", axes=("day", None), measure="on_time_rate", by1="day", by2="channel")
+    an.chart(ac.bars(daily, "day", "delivered_on_time_rate", t("flow.delivered_on_time"), lang=lang(),
+                     target=settings.delivered_on_time_target), "flow_delivered_on_time", "delivered_on_time", "flow5",
+             axes=("day", None), measure="delivered_on_time_rate", by1="day", by2="channel")
 
 dim = st.segmented_control(t("flow.by"), ["day", "week", "channel", "warehouse"], default="week", key="flow_dim",
                            format_func=lambda d: t(f"dim.{d}"))
@@ -57,14 +56,14 @@ stat = st.segmented_control(t("flow.statistic"), ["median_h", "p90_h"], default=
                             format_func=lambda s: t(f"chart.{s[:-2]}"))
 stages = an.frame("flow_stage_breakdown", scope)
 part = stages[stages["dim"] == (dim or "week")]
-st.plotly_chart(ac.heatmap(part, "key", "stage", stat or "median_h", t("flow.stage_hours"), lang=lang(),
-                           dims=(dim or "week", "stage")), key="flow_stages")
-an.drill("stages", "flow3", measure="lead_time_median_h", by1=dim or "week")
+an.chart(ac.heatmap(part, "key", "stage", stat or "median_h", t("flow.stage_hours"), lang=lang(),
+                    dims=(dim or "week", "stage")), "flow_stages", "stages", "flow3", axes=(dim or "week", None),
+         measure="lead_time_median_h", by1=dim or "week")
 
 edges = an.frame("flow_transitions", scope)
 if not edges.empty:
-    st.plotly_chart(ac.process_map(edges, lang()), key="flow_map")
-    an.drill("process", "flow4", measure="orders", by1="status")
+    an.chart(ac.process_map(edges, lang()), "flow_map", "process", "flow4", axes=("event", None), measure="orders",
+             by1="status")
     with st.expander(t("flow.transitions")):
         tables.table(edges, hide_index=True, key="flow_edges")
 st.subheader(t("flow.variants"))

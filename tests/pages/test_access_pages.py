@@ -128,7 +128,7 @@ def test_order_detail_refuses_an_order_outside_the_access(routed):
         assert shown(at.warning[0].value) == f"Order {order_id} not found or not in your access."
         assert not at.dataframe and not at.metric and not at.code
     at = _as(hefei, page="pages/order.py", order_id="OH-T8")
-    assert [shown(m.value) for m in at.metric][:3] == ["to_ship", "tmall", "Hefei"]
+    assert [shown(m.value) for m in at.metric][:3] == ["To ship", "Tmall", "Hefei"]  # names, not keys
     assert _reroute_field(at, "warehouse").options == ["", "Hefei"]  # re-route only within the access
 
 
