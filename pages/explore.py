@@ -55,7 +55,9 @@ else:
              by2=by2, status=",".join(statuses), exc=",".join(exc_types), reason=",".join(reasons))
     shown = ["g1", *(["g2"] if by2 != "none" else []), measure, "orders"]
     headers = {"g1": t(f"dim.{by1}"), "g2": t(f"dim.{by2}"), measure: t(f"kpi.{measure}"), "orders": t("kpi.orders")}
-    tables.table(grouped[list(dict.fromkeys(shown))], hide_index=True, key="ex_table", column_config=headers)
+    named = grouped.assign(**{g: grouped[g].map(lambda v, d=d: tables.value_name(d, v))
+                              for g, d in (("g1", by1), ("g2", by2))})
+    tables.table(named[list(dict.fromkeys(shown))], hide_index=True, key="ex_table", column_config=headers)
     user = current_user()
     role = user.role if user else None
     st.subheader(t("explore.orders", n=len(orders)))

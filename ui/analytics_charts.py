@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.base import LAYOUT, as_text, is_ratio, value_axis
+from charts.base import DAY_MS, LAYOUT, as_text, is_ratio, value_axis
 from models.channels import channel_color, channel_name
 from models.display import value_name
 from models.i18n import exception_label, label
@@ -86,6 +86,8 @@ def bars(df: pd.DataFrame, x: str, y: str, title: str, color: str | None = None,
                       annotation_text=f"{label('chart.target', lang)} {shown}")
     fig.update_layout(title=title, barmode="group", **LAYOUT)
     value_axis(fig, y)
+    if xdim in ("day", "week"):  # whole days or weeks on the axis, never sub-day ticks around a single bar
+        fig.update_xaxes(type="date", tickformat="%Y-%m-%d", dtick=DAY_MS * (7 if xdim == "week" else 1))
     return fig
 
 

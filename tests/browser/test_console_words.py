@@ -27,6 +27,7 @@ def _click_bar(page: Page, chart: int, trace: int, point: int = 0) -> None:
 
 
 def test_clicking_a_bar_opens_its_orders_and_a_view_is_saved_and_subscribed(page: Page, console_url: str, shoot):
+    page.set_default_timeout(120_000)  # eight engineers' tests share two cores
     login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "ops")
     settle(page)
     # Orders per day: one trace per channel in code order douyin, jd, shopee, tmall → Shopee is trace 2
@@ -41,7 +42,7 @@ def test_clicking_a_bar_opens_its_orders_and_a_view_is_saved_and_subscribed(page
     assert "channel=shopee" in page.url and "from=2026-03-02" in page.url
     shoot(page, "drill-click-explore")
 
-    views = page.locator(SIDEBAR).get_by_text("Saved views")
+    views = page.locator(SIDEBAR).get_by_text("Saved views", exact=True)
     views.click()
     page.get_by_role("textbox", name="Name this view").fill("Shopee Monday")
     page.keyboard.press("Enter")
@@ -63,6 +64,7 @@ def test_clicking_a_bar_opens_its_orders_and_a_view_is_saved_and_subscribed(page
 
 
 def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, console_url: str, shoot):
+    page.set_default_timeout(120_000)
     login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "admin")
     nav(page, "Flow")
     on_time = page.locator(".js-plotly-plot").nth(1)
