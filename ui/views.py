@@ -34,6 +34,8 @@ def views_box(user: User | None, page: object) -> None:
 
 def _saved(settings, user: User, page_path: str, query: str) -> None:
     mine = sv.views(settings, user.name)
+    if "views_pick_next" in st.session_state:
+        st.session_state["views_pick"] = st.session_state.pop("views_pick_next")
     if mine:
         name = st.selectbox(t("views.pick"), sorted(mine), key="views_pick")
         view = mine[name]
@@ -50,7 +52,9 @@ def _saved(settings, user: User, page_path: str, query: str) -> None:
     new = st.text_input(t("views.name"), key="views_name", max_chars=sv.NAME_MAX)
     if st.button(t("views.save"), key="views_save", icon=":material/bookmark_add:", disabled=not new.strip()):
         sv.save_view(settings, user.name, new, page_path, query)
+        st.session_state["views_pick_next"] = new.strip()  # the list above shows it, with its link, on the rerun
         st.toast(t("views.saved", name=new.strip()))
+        st.rerun()
 
 
 def _open(view: dict[str, str]) -> None:
