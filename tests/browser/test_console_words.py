@@ -57,7 +57,7 @@ def test_clicking_a_bar_opens_its_orders_and_a_view_is_saved_and_subscribed(page
     shoot(page, "saved-view-subscription")
 
     nav(page, "Overview")  # elsewhere, then back through the saved view: Explore on Shopee's Monday again
-    page.locator(SIDEBAR).get_by_role("button", name="Open").click()
+    page.locator(SIDEBAR).get_by_role("button", name="open_in_new Open").click()
     expect(page.locator("h1").first).to_have_text(re.compile("Explore"), timeout=60_000)
     settle(page)
     assert grid_rows(page, 1) == 2
@@ -68,6 +68,7 @@ def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, co
     login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "admin")
     nav(page, "Flow")
     on_time = page.locator(".js-plotly-plot").nth(1)
+    expect(on_time.locator(".ytick text").first).to_be_attached()
     ticks = on_time.locator(".ytick text").all_inner_texts()
     assert ticks and all(t.endswith("%") for t in ticks), ticks  # a rate axis in percent, like the cards
     shoot(page, "flow-en")
@@ -81,6 +82,8 @@ def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, co
     assert "订单" in headers and "支付失败" in headers
     shoot(page, "queue-zh")
     nav(page, "流程效率")
-    ticks = page.locator(".js-plotly-plot").nth(3).locator(".ytick text").all_inner_texts()  # steps heatmap
+    heat = page.locator(".js-plotly-plot").nth(3)  # the steps heatmap
+    expect(heat.locator(".ytick text").first).to_be_attached()
+    ticks = heat.locator(".ytick text").all_inner_texts()
     assert any("发货" in t for t in ticks) and not any("shipped" in t for t in ticks), ticks
     shoot(page, "flow-zh")
