@@ -33,28 +33,26 @@ def views_box(user: User | None, page: object) -> None:
 
 
 def _saved(settings, user: User, page_path: str, query: str) -> None:
-    mine = sv.views(settings, user.name)
-    if "views_pick_next" in st.session_state:
-        st.session_state["views_pick"] = st.session_state.pop("views_pick_next")
-    if mine:
-        name = st.selectbox(t("views.pick"), sorted(mine), key="views_pick")
-        view = mine[name]
-        cols = st.columns(2)
-        if cols[0].button(t("views.open"), key="views_open", icon=":material/open_in_new:"):
-            _open(view)
-        if cols[1].button(t("views.delete"), key="views_delete", type="tertiary"):
-            sv.delete_view(settings, user.name, name)
-            st.rerun()
-        st.caption(t("views.link"))
-        st.code(sv.view_url(settings.console_url, view["page"], view["query"]), language=None, wrap_lines=True)
-    else:
-        st.caption(t("views.none"))
+    """The save form first, so a view saved in this run is already in the list below it."""
     new = st.text_input(t("views.name"), key="views_name", max_chars=sv.NAME_MAX)
     if st.button(t("views.save"), key="views_save", icon=":material/bookmark_add:", disabled=not new.strip()):
         sv.save_view(settings, user.name, new, page_path, query)
-        st.session_state["views_pick_next"] = new.strip()  # the list above shows it, with its link, on the rerun
+        st.session_state["views_pick"] = new.strip()  # the list below is drawn after this: it shows the new one
         st.toast(t("views.saved", name=new.strip()))
+    mine = sv.views(settings, user.name)
+    if not mine:
+        st.caption(t("views.none"))
+        return
+    name = st.selectbox(t("views.pick"), sorted(mine), key="views_pick")
+    view = mine[name]
+    cols = st.columns(2)
+    if cols[0].button(t("views.open"), key="views_open", icon=":material/open_in_new:"):
+        _open(view)
+    if cols[1].button(t("views.delete"), key="views_delete", type="tertiary"):
+        sv.delete_view(settings, user.name, name)
         st.rerun()
+    st.caption(t("views.link"))
+    st.code(sv.view_url(settings.console_url, view["page"], view["query"]), language=None, wrap_lines=True)
 
 
 def _open(view: dict[str, str]) -> None:

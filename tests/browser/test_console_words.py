@@ -69,7 +69,7 @@ def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, co
     nav(page, "Flow")
     on_time = page.locator(".js-plotly-plot").nth(1)
     expect(on_time.locator(".ytick text").first).to_be_attached()
-    ticks = on_time.locator(".ytick text").all_inner_texts()
+    ticks = on_time.locator(".ytick text").all_text_contents()  # SVG text has no innerText
     assert ticks and all(t.endswith("%") for t in ticks), ticks  # a rate axis in percent, like the cards
     shoot(page, "flow-en")
     page.locator(SIDEBAR).get_by_text("中文").click()
@@ -84,6 +84,6 @@ def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, co
     nav(page, "流程效率")
     heat = page.locator(".js-plotly-plot").nth(3)  # the steps heatmap
     expect(heat.locator(".ytick text").first).to_be_attached()
-    ticks = heat.locator(".ytick text").all_inner_texts()
+    ticks = heat.locator(".ytick text").all_text_contents()
     assert any("发货" in t for t in ticks) and not any("shipped" in t for t in ticks), ticks
     shoot(page, "flow-zh")
