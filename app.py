@@ -12,6 +12,7 @@ from ui.auth import allowed_pages, login_gate, user_box
 from ui.errors import run_page
 from ui.filters import sidebar
 from ui.frame import mark
+from ui.views import views_box
 
 st.set_page_config(page_title="OrderHub", page_icon=":material/hub:", layout="wide")
 mark()
@@ -50,4 +51,5 @@ user = login_gate()
 navigation = st.navigation(allowed_pages(PAGES, user), expanded=True)  # every page listed, none behind "View more"
 sidebar()
 user_box(user)
+views_box(user, navigation)
 run_page(navigation)

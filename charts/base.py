@@ -34,6 +34,26 @@ def _texts(values: object) -> object:
     return values
 
 
+RATIO_SUFFIXES = ("rate", "share", "share_change", "completeness")
+
+
+def is_ratio(column: str) -> bool:
+    """A column of fractions (0.03 = 3 %): drawn and hovered as percentages, like the cards beside it."""
+    return column.endswith(RATIO_SUFFIXES)
+
+
+def value_axis(fig: go.Figure, column: str, axis: str = "y") -> None:
+    """Tick format and hover of the value axis by what the column holds: percent, hours or a count."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if is_ratio(column):
+        update(tickformat=".0%")
+        fig.update_traces(hovertemplate=f"%{{x}}: %{{{axis}:.1%}}<extra>%{{fullData.name}}</extra>"
+                          if axis == "y" else f"%{{y}}: %{{{axis}:.1%}}<extra>%{{fullData.name}}</extra>")
+    elif column.endswith(("_h", "_hours")):
+        update(ticksuffix=" h")
+        fig.update_traces(hovertemplate=f"%{{x}}: %{{{axis}:.1f}} h<extra>%{{fullData.name}}</extra>")
+
+
 def as_text(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
     """Decorate a figure builder so data in its traces (categories, names, labels) is shown as text: plotly
     renders <a href=…> in labels as a link, so a warehouse named '<a href=http://host>' would be one."""

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from charts.base import DAY_MS, LAYOUT, as_text
 from models.channels import channel_color, channel_name
+from models.display import value_name
 from models.i18n import exception_label, label
 
 
@@ -26,7 +27,7 @@ def daily_orders(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Stacked bars of orders per day, one colour per channel."""
     fig = go.Figure()
     for channel, part in df.groupby("channel", sort=True):
-        fig.add_bar(x=part["day"], y=part["orders"], name=channel_name(channel, lang),
+        fig.add_bar(x=part["day"], y=part["orders"], name=channel_name(channel, lang), meta={"series": channel},
                     marker_color=channel_color(channel), width=0.8 * DAY_MS)
     fig.update_layout(barmode="stack", title=label("overview.daily_orders", lang),
                       xaxis_title=label("chart.day", lang), yaxis_title=label("chart.orders", lang), **LAYOUT)
@@ -56,9 +57,11 @@ def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Fig
     part = df.head(top).iloc[::-1]
     names = [exception_label(x, lang) for x in part["type"]]
     fig = go.Figure()
+    keys = {"y": part["type"].tolist()}  # a click drills by the type's key (ui.analytics.chart)
     fig.add_bar(y=names, x=part["raised"] - part["open"], orientation="h", name=label("chart.raised", lang),
-                marker_color="#9DB4CF")
-    fig.add_bar(y=names, x=part["open"], orientation="h", name=label("chart.open", lang), marker_color="#D62728")
+                marker_color="#9DB4CF", meta=keys)
+    fig.add_bar(y=names, x=part["open"], orientation="h", name=label("chart.open", lang), marker_color="#D62728",
+                meta=keys)
     fig.update_layout(barmode="stack", title=label("overview.top_exceptions", lang), **LAYOUT)
     return fig
 
@@ -67,8 +70,9 @@ def exception_types(df: pd.DataFrame, lang: str = "en", top: int = 10) -> go.Fig
 def stage_durations(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Median and p90 hours of each consecutive lifecycle step."""
     fig = go.Figure()
-    fig.add_bar(x=df["stage"], y=df["median_h"], name=label("chart.median", lang), marker_color="#1F77B4")
-    fig.add_bar(x=df["stage"], y=df["p90_h"], name=label("chart.p90", lang), marker_color="#AEC7E8")
+    stages = [value_name("stage", s, lang) for s in df["stage"]]
+    fig.add_bar(x=stages, y=df["median_h"], name=label("chart.median", lang), marker_color="#1F77B4")
+    fig.add_bar(x=stages, y=df["p90_h"], name=label("chart.p90", lang), marker_color="#AEC7E8")
     fig.update_layout(barmode="group", title=label("overview.stages", lang), xaxis_title=label("chart.stage", lang),
                       yaxis_title=label("chart.hours", lang), **LAYOUT)
     return fig

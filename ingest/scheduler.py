@@ -113,7 +113,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
     from models import facts_mart
     from models.inventory.reserve import run_pass
     from models.rules.apply import route_open_orders
-    from reports import alerts, weekly
+    from reports import alerts, subscriptions, weekly
 
     tz = settings.timezone
     channels = load_channels(settings)
@@ -136,6 +136,8 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
         JobSpec("reconcile", lambda s: s.every(60).minutes, lambda: reconcile(settings)),
+        # Each subscription's last complete day or week, once (keyed by period): hourly is soon enough.
+        JobSpec("subscriptions", lambda s: s.every().hour.at(":05"), lambda: subscriptions.send_due(settings)),
     ]
     if any(c.writeback and c.enabled for c in channels):
         from ingest.writeback.run import confirm_shipments

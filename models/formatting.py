@@ -16,12 +16,24 @@ def _missing(value: Any) -> bool:
 
 
 def format_hours(hours: float | None, lang: str = "en") -> str:
-    """'3.2 h' / '3.2 小时'; under an hour in minutes, so 0.4 h reads '24 min'."""
+    """'3.2 h' / '3.2 小时'; under an hour in minutes, so 0.4 h reads '24 min'; a day or more in days and
+    whole hours, so 28 h reads '1 d 4 h' / '1天4小时' (nobody on shift converts 1,561 h in their head)."""
     if _missing(hours):
         return "–"
     if abs(hours) < 1:
         return f"{hours * 60:.0f} min" if lang == "en" else f"{hours * 60:.0f} 分钟"
+    if round(abs(hours), 1) >= 24:
+        return format_days(hours, lang)
     return f"{hours:.1f} h" if lang == "en" else f"{hours:.1f} 小时"
+
+
+def format_days(hours: float, lang: str = "en") -> str:
+    """Whole days and hours, rounded to the hour: 28.4 → '1 d 4 h' / '1天4小时'; 48 → '2 d' / '2天'."""
+    sign, total = ("-" if hours < 0 else ""), round(abs(hours))
+    days, rest = divmod(total, 24)
+    if lang == "en":
+        return sign + (f"{days} d {rest} h" if rest else f"{days} d")
+    return sign + (f"{days}天{rest}小时" if rest else f"{days}天")
 
 
 def format_ratio(value: float | None, digits: int = 1) -> str:
@@ -67,7 +79,7 @@ def format_change(unit: str, now: Any, before: Any) -> str | None:
     if unit == "ratio":
         return f"{diff * 100:+.2f} pt"
     if unit == "hours":
-        return f"{diff:+.1f} h"
+        return ("+" if diff >= 0 else "") + format_hours(diff) if abs(diff) >= 24 else f"{diff:+.1f} h"
     if before:
         return f"{diff / before * 100:+.1f}%"
     return None

@@ -9,7 +9,7 @@ import streamlit as st
 from models import triage_queries as tq
 from models.exports import to_csv_bytes
 from models.kpis import Scope
-from ui import data, frame, t
+from ui import data, frame, t, tables
 from ui.access import current_access, describe
 from ui.auth import require
 
@@ -30,5 +30,5 @@ left, right = st.columns(2)
 users = left.multiselect(t("audit.user"), sorted(df["user"].dropna().unique()), key="audit_users")
 kinds = right.multiselect(t("audit.action"), sorted(df["action"].dropna().unique()), key="audit_actions")
 view = tq.filter_queue(df, {"user": users, "action": kinds})
-st.dataframe(view, hide_index=True, key="audit_table")
+tables.table(view, hide_index=True, key="audit_table")
 st.download_button(t("audit.export"), to_csv_bytes(view), "orderhub-audit.csv", "text/csv", key="audit_export")

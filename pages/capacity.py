@@ -11,7 +11,7 @@ from models.formatting import format_ts
 from models.settings import ConfigError
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import data, frame, lang, t
+from ui import data, frame, lang, t, tables
 from ui.auth import current_user
 from ui.filters import current_scope
 from ui.text import plain
@@ -28,8 +28,8 @@ if not hourly["orders"].sum():
     st.info(t("analytics.empty"))
     st.stop()
 
-st.plotly_chart(ac.intake(hourly, settings.capacity_alert_ratio, lang()), key="capacity_intake")
-an.drill("intake", "capacity1", measure="orders", by1="hour", by2="channel")
+an.chart(ac.intake(hourly, settings.capacity_alert_ratio, lang()), "capacity_intake", "intake", "capacity1",
+         axes=("hour", None), measure="orders", by1="hour", by2="channel")
 st.caption(t("capacity.rule", ratio=settings.capacity_alert_ratio))
 
 try:
@@ -42,10 +42,10 @@ st.subheader(t("capacity.backlog"))
 if backlog.empty:
     st.caption(t("capacity.no_backlog"))
 else:
-    st.plotly_chart(ac.bars(backlog, "warehouse", "orders", t("capacity.backlog"), color="waiting_for", lang=lang()),
-                    key="capacity_backlog_chart")
-    an.drill("backlog", "capacity2", measure="orders", by1="warehouse", by2="status")
-    st.dataframe(backlog, hide_index=True, key="capacity_backlog_table")
+    an.chart(ac.bars(backlog, "warehouse", "orders", t("capacity.backlog"), color="waiting_for", lang=lang()),
+             "capacity_backlog_chart", "backlog", "capacity2", axes=("warehouse", None), measure="orders",
+             by1="warehouse", by2="status")
+    tables.table(backlog, hide_index=True, key="capacity_backlog_table")
 
 
 def _acknowledge(user: User, chosen: list[str]) -> None:
@@ -72,7 +72,7 @@ st.subheader(t("capacity.alerts"))
 if alert_list.empty:
     st.success(t("capacity.no_alerts"))
 else:
-    st.dataframe(alert_list, hide_index=True, key="capacity_alert_table")
+    tables.table(alert_list, hide_index=True, key="capacity_alert_table")
     user = current_user()
     open_ids = alert_list.loc[alert_list["user"].isna(), "alert_id"].tolist()
     if user is not None and user.can("triage") and open_ids:
@@ -87,4 +87,4 @@ risk = an.frame("capacity_at_risk", scope)
 if risk.empty:
     st.caption(t("capacity.none_at_risk"))
 else:
-    st.dataframe(risk, hide_index=True, key="capacity_risk_table")
+    tables.table(risk, hide_index=True, key="capacity_risk_table")

@@ -10,7 +10,7 @@ from models import channel_state
 from models.channel_health import channel_health, recent_errors, visible_feeds
 from models.channels import channel_name
 from models.tokens import expiry_table
-from ui import data, frame, lang, t
+from ui import data, frame, lang, t, tables
 from ui.access import current_access
 from ui.auth import current_user
 from ui.text import plain
@@ -54,7 +54,7 @@ else:
     health["channel_name"] = [channel_name(c, lang()) for c in health["channel"]]
     health["state"] = [t("channels.paused") if f"{c}/{s}" in paused else r
                        for c, s, r in zip(health["channel"], health["shop_id"], health["last_outcome"], strict=True)]
-    st.dataframe(health[list(COLUMNS)], key="channels-health", hide_index=True, use_container_width=True,
+    tables.table(health[list(COLUMNS)], key="channels-health", hide_index=True, use_container_width=True,
                  column_config={c: t(f"channels.{k}") for c, k in COLUMNS.items()})
 
 for key, info in sorted(paused.items()):
@@ -71,11 +71,11 @@ tokens = visible_feeds(expiry_table(db.settings.data_dir), access)  # expiry tim
 if not tokens.empty:
     st.subheader(t("channels.tokens"))
     st.caption(t("channels.tokens_help"))
-    st.dataframe(tokens, key="channels-tokens", hide_index=True, use_container_width=True,
+    tables.table(tokens, key="channels-tokens", hide_index=True, use_container_width=True,
                  column_config={c: t(f"channels.{k}") for c, k in TOKEN_COLUMNS.items()})
 
 st.subheader(t("channels.errors"))
 if errors.empty:
     st.caption(t("channels.none"))
 else:
-    st.dataframe(errors, key="channels-errors", hide_index=True, use_container_width=True)
+    tables.table(errors, key="channels-errors", hide_index=True, use_container_width=True)

@@ -8,7 +8,7 @@ import streamlit as st
 from models.formatting import format_ratio
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import data, frame, t
+from ui import data, frame, lang, t, tables
 from ui.access import current_access
 from ui.filters import current_scope
 from ui.text import plain
@@ -35,7 +35,7 @@ for problem in problems:
 disagreeing = an.frame("status_disagreements", scope)
 if not disagreeing.empty:  # the orders behind the agreement figure
     with st.expander(t("quality.disagreements", n=len(disagreeing))):
-        st.dataframe(disagreeing, hide_index=True, key="dq_disagreements")
+        tables.table(disagreeing, hide_index=True, key="dq_disagreements")
 
 st.subheader(t("quality.completeness"))
 completeness = an.frame("quality_completeness", scope)
@@ -44,27 +44,27 @@ if completeness.empty:
     st.stop()
 year = st.selectbox(t("quality.year"), sorted(completeness["year"].unique(), reverse=True), key="dq_year")
 part = completeness[completeness["year"] == year]
-st.plotly_chart(ac.heatmap(part, "channel", "field", "completeness", t("quality.completeness"), percent=True),
-                key="dq_completeness")
-an.drill("quality", "data_quality1", measure="orders", by1="channel", by2="status")
+an.chart(ac.heatmap(part, "channel", "field", "completeness", t("quality.completeness"), percent=True, lang=lang()),
+         "dq_completeness", "quality", "data_quality1", axes=("channel", None), measure="orders", by1="channel",
+         by2="status")
 low = part[part["completeness"] < 0.95]
 if low.empty:
     st.success(t("quality.all_complete"))
 else:
-    st.dataframe(low.style.map(lambda _: "color: red", subset=["completeness"]), hide_index=True, key="dq_low",
+    tables.table(tables.readable(low).style.map(lambda _: "color: red", subset=["completeness"]), key="dq_low",
                  column_config={"completeness": st.column_config.NumberColumn(format="percent")})
 
 unmapped = an.frame("quality_unmapped", scope)
 if not unmapped.empty:
     st.subheader(t("quality.unmapped"))
-    st.dataframe(unmapped, hide_index=True, key="dq_unmapped")
+    tables.table(unmapped, hide_index=True, key="dq_unmapped")
     an.drill("quality", "data_quality2", measure="orders", by1="channel", status="unknown")
 for query, title in (("quality_unreadable_fields", "quality.unreadable_fields"),
                      ("quality_missing_fx", "quality.missing_fx")):
     found = an.frame(query, scope)
     if not found.empty:
         st.subheader(t(title))
-        st.dataframe(found, hide_index=True, key=f"dq_{query}")
+        tables.table(found, hide_index=True, key=f"dq_{query}")
         if query == "quality_missing_fx":
             st.caption(t("quality.missing_fx_help"))
 st.subheader(t("quality.duplicates"))
@@ -73,4 +73,4 @@ if not current_access().unrestricted:  # the counts are of the whole lake
     st.caption(t("access.lake_wide"))
 elif st.toggle(t("quality.count_duplicates"), key="dq_count_duplicates", help=t("quality.duplicates_help")):
     with st.spinner(t("quality.counting")):
-        st.dataframe(an.frame("quality_duplicates", scope), hide_index=True, key="dq_duplicates")
+        tables.table(an.frame("quality_duplicates", scope), hide_index=True, key="dq_duplicates")

@@ -8,7 +8,7 @@ from models.formatting import format_hours
 from models.i18n import exception_label
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import frame, lang, t
+from ui import frame, lang, t, tables
 from ui.filters import current_scope
 
 frame.ensure()
@@ -36,18 +36,18 @@ cols[2].metric(t("exceptions.mttr"), format_hours(total["mttr_h"], lang()), bord
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(ac.pareto(pareto, lang()), key="exc_pareto")
-    an.drill("exceptions", "exceptions1", measure="orders", by1="channel", exc=pareto["type"].iloc[0])
+    an.chart(ac.pareto(pareto, lang()), "exc_pareto", "exceptions", "exceptions1", axes=("type", None),
+             measure="orders", by1="channel", exc=pareto["type"].iloc[0])
 with right:
     aging = an.frame("exceptions_aging", scope)
-    st.plotly_chart(ac.bars(aging, "bucket", "open", t("exceptions.aging"), lang=lang()), key="exc_aging")
-    an.drill("exceptions", "exceptions2", measure="orders", by1="status", exc=",".join(pareto["type"]))
+    an.chart(ac.bars(aging, "bucket", "open", t("exceptions.aging"), lang=lang()), "exc_aging", "exceptions",
+             "exceptions2", measure="orders", by1="status", exc=",".join(pareto["type"]))
 
 weekly = an.frame("exceptions_weekly", scope)
 kind = st.selectbox(t("exceptions.type"), sorted(weekly["type"].unique()), key="exc_type",
                     format_func=lambda x: exception_label(x, lang()))
 part = weekly[weekly["type"] == kind]
-st.plotly_chart(ac.bars(part, "week", "rate", t("exceptions.rate_by_week", type=exception_label(kind, lang())),
-                        color="channel", lang=lang()), key="exc_weekly")
-an.drill("exceptions", "exceptions3", measure="orders", by1="week", by2="channel", exc=kind)
-st.dataframe(resolution.fillna({"type": t("exceptions.all_types")}), hide_index=True, key="exc_resolution")
+an.chart(ac.bars(part, "week", "rate", t("exceptions.rate_by_week", type=exception_label(kind, lang())),
+                 color="channel", lang=lang()), "exc_weekly", "exceptions", "exceptions3", axes=("week", "channel"),
+         measure="orders", by1="week", by2="channel", exc=kind)
+tables.table(resolution.fillna({"type": t("exceptions.all_types")}), hide_index=True, key="exc_resolution")

@@ -15,7 +15,7 @@ from models.lifecycle import STATUSES
 from models.schema import RETURN_REASONS
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import frame, lang, t
+from ui import frame, lang, t, tables
 from ui.auth import current_user
 from ui.explore_sql import sql_box
 from ui.filters import current_scope
@@ -36,26 +36,33 @@ measure = cols[0].selectbox(t("explore.measure"), list(ex.MEASURES), key="ex_mea
 by1 = cols[1].selectbox(t("explore.by"), ex.DIMENSIONS, key="ex_by1", format_func=lambda d: t(f"dim.{d}"))
 by2 = cols[2].selectbox(t("explore.by2"), ex.DIMENSIONS, key="ex_by2", format_func=lambda d: t(f"dim.{d}"))
 cols = st.columns(3)
-statuses = cols[0].multiselect(t("explore.status"), STATUSES, key="ex_status", placeholder=t("sidebar.all"))
+statuses = cols[0].multiselect(t("explore.status"), STATUSES, key="ex_status", placeholder=t("sidebar.all"),
+                                format_func=tables.option_name("status"))
 exc_options = sorted(set(st.session_state["ex_exc"]) | set(ex.EXCEPTION_TYPES))
-exc_types = cols[1].multiselect(t("explore.exception"), exc_options, key="ex_exc", placeholder=t("sidebar.all"))
-reasons = cols[2].multiselect(t("explore.reason"), RETURN_REASONS, key="ex_reason", placeholder=t("sidebar.all"))
+exc_types = cols[1].multiselect(t("explore.exception"), exc_options, key="ex_exc", placeholder=t("sidebar.all"),
+                                 format_func=tables.option_name("type"))
+reasons = cols[2].multiselect(t("explore.reason"), RETURN_REASONS, key="ex_reason", placeholder=t("sidebar.all"),
+                               format_func=tables.option_name("reason"))
 
 query = ex.Query(by1, by2, tuple(statuses), tuple(exc_types), tuple(reasons))
 grouped, orders = an.explore(scope, query)
 if grouped.empty:
     st.info(t("explore.empty"))
 else:
-    fig = ac.bars(grouped, "g1", measure, t(f"kpi.{measure}"), color=None if by2 == "none" else "g2", lang=lang())
-    st.plotly_chart(fig, key="ex_chart")
+    fig = ac.bars(grouped, "g1", measure, t(f"kpi.{measure}"), color=None if by2 == "none" else "g2", lang=lang(),
+                  dims=(by1, by2), scale=tables.money_scale(measure))
+    an.chart(fig, "ex_chart", None, "explore", axes=(by1, None if by2 == "none" else by2), measure=measure, by1=by1,
+             by2=by2, status=",".join(statuses), exc=",".join(exc_types), reason=",".join(reasons))
     shown = ["g1", *(["g2"] if by2 != "none" else []), measure, "orders"]
     headers = {"g1": t(f"dim.{by1}"), "g2": t(f"dim.{by2}"), measure: t(f"kpi.{measure}"), "orders": t("kpi.orders")}
-    st.dataframe(grouped[list(dict.fromkeys(shown))], hide_index=True, key="ex_table", column_config=headers)
+    named = grouped.assign(**{g: grouped[g].map(lambda v, d=d: tables.value_name(d, v))
+                              for g, d in (("g1", by1), ("g2", by2))})
+    tables.table(named[list(dict.fromkeys(shown))], hide_index=True, key="ex_table", column_config=headers)
     user = current_user()
     role = user.role if user else None
     st.subheader(t("explore.orders", n=len(orders)))
     shown_orders = mask_frame(orders, role)
-    st.dataframe(shown_orders, hide_index=True, key="ex_orders")
+    tables.table(shown_orders, hide_index=True, key="ex_orders")
     if user is not None and user.can("export"):
         st.download_button(t("explore.csv"), to_csv_bytes(shown_orders), "orders.csv", "text/csv", key="ex_orders_csv")
 

@@ -9,8 +9,8 @@ import streamlit as st
 
 from models.auth import mask_frame
 from models.channels import channel_name
-from models.lifecycle import STATUS_LABELS
-from ui import frame, lang, t, triage
+from models.lifecycle import STATUS_LABELS, status_label
+from ui import frame, lang, t, tables, triage
 from ui import lookup as ui
 from ui.auth import require
 from ui.text import plain
@@ -33,7 +33,7 @@ if found.empty:
 order_id = found["order_id"].iloc[0]
 if len(found) > 1:
     st.caption(t("lookup.matches", n=len(found), limit=ui.lookup.LIMIT))
-    st.dataframe(ui.matches(found), hide_index=True, key="lookup_matches")
+    tables.table(ui.matches(found), hide_index=True, key="lookup_matches")
     order_id = st.selectbox(t("lookup.pick"), list(found["order_id"]), key="lookup_pick")
 
 story = triage.order_story(order_id)
@@ -44,7 +44,7 @@ order = mask_frame(story["order"], user.role).iloc[0]
 st.subheader(plain(order_id))
 cols = st.columns(4)
 cols[0].metric(t("lookup.stage"), STATUS_LABELS.get(order["status"], (order["status"],) * 2)[lang() != "en"],
-               help=order["status"])  # the metric shows the reader's word; the canonical name is its help
+               help=order["status"] if lang() == "en" else status_label(order["status"], "zh"))  # canonical name
 cols[1].metric(t("order.channel"), plain(channel_name(order["channel"], lang())) if order["channel"] else "–")
 cols[2].metric(t("order.carrier"), plain(order["carrier"]) or "–")
 cols[3].metric(t("lookup.tracking_no"), plain(order["tracking_no"]) or "–")
@@ -52,17 +52,17 @@ st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", 
 st.info(f"{t('lookup.carrier_latest')}: {ui.carrier_words(story['timeline'])}")
 
 st.subheader(t("lookup.timeline"))
-st.dataframe(ui.timeline(story["timeline"]), hide_index=True, key="lookup_timeline",
+tables.table(ui.timeline(story["timeline"]), hide_index=True, key="lookup_timeline",
              column_config={t("lookup.occurred_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 left, right = st.columns(2)
 with left:
     st.subheader(t("order.lines"))
-    st.dataframe(ui.section(story, "lines"), hide_index=True, key="lookup_lines")
+    tables.table(ui.section(story, "lines"), hide_index=True, key="lookup_lines")
 with right:
     st.subheader(t("lookup.open_exceptions"))
-    st.dataframe(ui.section(story, "order_exceptions"), hide_index=True, key="lookup_exceptions")
+    tables.table(ui.section(story, "order_exceptions"), hide_index=True, key="lookup_exceptions")
     st.subheader(t("order.actions"))
-    st.dataframe(ui.section(story, "order_actions"), hide_index=True, key="lookup_actions")
+    tables.table(ui.section(story, "order_actions"), hide_index=True, key="lookup_actions")
 with st.expander(t("order.raw")):
     for payload in story["raw"].itertuples():
         st.caption(plain(f"{payload.fetched_at} · {payload.kind} · {payload.sha256[:12]}"))

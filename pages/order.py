@@ -7,7 +7,7 @@ import streamlit as st
 
 from models import triage
 from models.auth import mask_frame
-from ui import data, frame, t
+from ui import data, frame, t, tables
 from ui import triage as ui
 from ui.access import current_access
 from ui.auth import require
@@ -33,23 +33,23 @@ order = mask_frame(story["order"], user.role).iloc[0]
 
 cols = st.columns(5)
 for col, field in zip(cols, ("status", "channel", "warehouse", "carrier", "total_cents"), strict=True):
-    col.metric(t(f"order.{field}"), plain(order[field]) or "–")
+    col.metric(t(f"order.{field}"), plain(tables.cell(order, field)) or "–")
 st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
 
 st.subheader(t("order.timeline"))
-st.dataframe(story["timeline"], hide_index=True, key="order_timeline",
+tables.table(story["timeline"], hide_index=True, key="order_timeline",
              column_config={"h_since_previous": st.column_config.NumberColumn(t("order.h_since"), format="%.2f")})
 left, right = st.columns(2)
 with left:
     st.subheader(t("order.lines"))
-    st.dataframe(story["lines"], hide_index=True, key="order_lines")
+    tables.table(story["lines"], hide_index=True, key="order_lines")
     st.subheader(t("order.rules"))
-    st.dataframe(story["rule_hits"], hide_index=True, key="order_rules")
+    tables.table(story["rule_hits"], hide_index=True, key="order_rules")
 with right:
     st.subheader(t("order.exceptions"))
-    st.dataframe(story["order_exceptions"], hide_index=True, key="order_exceptions")
+    tables.table(story["order_exceptions"], hide_index=True, key="order_exceptions")
     st.subheader(t("order.actions"))
-    st.dataframe(story["order_actions"], hide_index=True, key="order_actions")
+    tables.table(story["order_actions"], hide_index=True, key="order_actions")
 with st.expander(t("order.raw")):
     for payload in story["raw"].itertuples():
         st.caption(plain(f"{payload.fetched_at} · {payload.kind} · {payload.sha256[:12]}"))

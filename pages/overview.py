@@ -32,21 +32,20 @@ if now["gmv_unconverted_orders"]:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.daily_orders(an.frame("daily_orders", scope), lang()), key="daily_orders")
-    an.drill("orders", "overview1", measure="orders", by1="day", by2="channel")
+    an.chart(charts.daily_orders(an.frame("daily_orders", scope), lang()), "daily_orders", "orders", "overview1",
+             axes=("day", "channel"), measure="orders", by1="day", by2="channel")
 with right:
-    st.plotly_chart(charts.lead_time(an.frame("daily_lead_time", scope), settings.lead_time_target_hours,
-                                     lang()), key="lead_time")
-    an.drill("lead_time", "overview2", measure="lead_time_median_h", by1="day")
+    an.chart(charts.lead_time(an.frame("daily_lead_time", scope), settings.lead_time_target_hours, lang()),
+             "lead_time", "lead_time", "overview2", axes=("day", None), measure="lead_time_median_h", by1="day")
 left, right = st.columns(2)
 with left:
     exceptions = an.frame("exceptions_by_type", scope)
     if exceptions.empty:
         st.caption(t("overview.top_exceptions") + ": –")
     else:
-        st.plotly_chart(charts.exception_types(exceptions, lang()), key="exception_types")
         top_types = ",".join(exceptions["type"].head(10))
-        an.drill("exceptions", "overview3", measure="orders", by1="channel", exc=top_types)
+        an.chart(charts.exception_types(exceptions, lang()), "exception_types", "exceptions", "overview3",
+                 axes=("type", None), measure="orders", by1="channel", exc=top_types)
 with right:
-    st.plotly_chart(charts.stage_durations(data.stage_durations(scope), lang()), key="stages")
-    an.drill("stages", "overview4", measure="lead_time_median_h", by1="warehouse")
+    an.chart(charts.stage_durations(data.stage_durations(scope), lang()), "stages", "stages", "overview4",
+             measure="lead_time_median_h", by1="warehouse")

@@ -8,7 +8,7 @@ from models import triage
 from models.exceptions import RESOLUTION_CODES, SEVERITIES, STATUSES
 from models.i18n import exception_label
 from models.triage_queries import QUEUE_FILTERS, counts_by_type, filter_queue
-from ui import data, frame, lang, t
+from ui import data, frame, lang, t, tables
 from ui import triage as ui
 from ui.auth import require
 from ui.text import plain
@@ -28,7 +28,8 @@ with st.expander(t("queue.filters"), expanded=True):
         fixed = {"severity": list(SEVERITIES), "status": list(STATUSES)}
         options = fixed.get(column) or sorted(df[column].dropna().unique())
         default = ["open", "in_progress"] if column == "status" else []
-        choices[column] = cols[i % 3].multiselect(t(f"queue.{column}"), options, default=default, key=f"q_{column}")
+        choices[column] = cols[i % 3].multiselect(t(f"queue.{column}"), options, default=default, key=f"q_{column}",
+                                                   format_func=tables.option_name(column))
     max_age = cols[0].number_input(t("queue.max_age"), min_value=0, value=0, key="q_age")
     overdue_only = cols[1].checkbox(t("queue.overdue_only"), key="q_overdue")
     mine = cols[2].toggle(t("queue.mine"), key="q_mine")
@@ -36,11 +37,12 @@ view = filter_queue(df, choices, max_age or None, overdue_only, user.name if min
 
 counts = counts_by_type(view)
 st.caption(t("queue.counts"))
-st.dataframe(counts.assign(type=counts["type"].map(lambda x: exception_label(x, lang()))), hide_index=True,
+tables.table(counts.assign(type=counts["type"].map(lambda x: exception_label(x, lang()))), hide_index=True,
              key="queue_counts")
 shown = view[["exception_id", "type", "severity", "status", "assignee", "order_id", "channel", "warehouse",
               "age_h", "due_at", "overdue", "note"]]
-st.dataframe(shown.style.apply(lambda r: ["background-color: #fde2e1" if r["overdue"] else "" for _ in r], axis=1),
+tables.table(tables.readable(shown).style.apply(
+                 lambda r: ["background-color: #fde2e1" if r["overdue"] else "" for _ in r], axis=1),
              hide_index=True, key="queue_table", column_config={"age_h": st.column_config.NumberColumn(format="%.1f")})
 
 
@@ -81,7 +83,8 @@ if user.can("triage") and len(view):
         st.multiselect(t("queue.pick"), list(view["exception_id"]), key="act_ids")
         st.radio(t("queue.action"), ["take", "resolve", "dismiss", "assign", "note", "approve", "reject"],
                  key="act_kind", horizontal=True, format_func=lambda k: t(f"queue.do.{k}"))
-        st.selectbox(t("queue.code"), RESOLUTION_CODES[:-1], key="act_code")
+        st.selectbox(t("queue.code"), RESOLUTION_CODES[:-1], key="act_code",
+                     format_func=tables.option_name("resolution"))
         st.text_input(t("queue.assignee"), key="act_assignee")
         st.text_input(t("queue.note"), key="act_note")
         st.form_submit_button(t("queue.submit"), on_click=_apply,

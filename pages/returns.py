@@ -25,9 +25,10 @@ heat["reason"] = [t(f"reason.{r}") for r in heat["reason_code"]]
 categories = sorted(heat["category"].unique())
 chosen = st.multiselect(t("returns.categories"), categories, key="returns_categories", placeholder=t("sidebar.all"))
 part = heat[heat["category"].isin(chosen)] if chosen else heat
-st.plotly_chart(ac.heatmap(part, view or "week", "reason", "units", t("returns.heatmap")), key="returns_heat")
 reasons = ",".join(part["reason_code"].unique())
-an.drill("returns", "returns1", measure="orders", by1="week", by2="channel", reason=reasons)
+an.chart(ac.heatmap(part, view or "week", "reason", "units", t("returns.heatmap"), lang=lang()), "returns_heat",
+         "returns", "returns1", axes=(view or "week", None), measure="orders", by1="week", by2="channel",
+         reason=reasons)
 
 movers = an.frame("returns_movers", scope)
 movers["reason"] = [t(f"reason.{r}") for r in movers["reason_code"]]
@@ -37,6 +38,6 @@ cols = st.columns(len(top))
 for col, row in zip(cols, top.itertuples(), strict=True):
     col.metric(plain(row.reason), f"{(row.share or 0) * 100:.1f}%", delta=f"{row.share_change * 100:+.1f} pt",
                delta_color="inverse", border=True)
-st.plotly_chart(ac.bars(movers.sort_values("share_change"), "reason", "share_change", t("returns.movers"),
-                        lang=lang()), key="returns_movers_chart")
-an.drill("returns", "returns2", measure="orders", by1="channel", reason=movers["reason_code"].iloc[0])
+an.chart(ac.bars(movers.sort_values("share_change"), "reason_code", "share_change", t("returns.movers"), lang=lang()),
+         "returns_movers_chart", "returns", "returns2", axes=("reason", None), measure="orders", by1="channel",
+         reason=movers["reason_code"].iloc[0])

@@ -12,7 +12,7 @@ from models.rules.config import RulesError
 from models.rules.replay import replay
 from models.rules.store import active_rules, check
 from models.versions import ConflictError
-from ui import data, frame, lang, t
+from ui import data, frame, lang, t, tables
 from ui import triage as ui
 from ui.auth import require
 from ui.text import plain
@@ -27,7 +27,7 @@ saved_text = config.read_text(settings)
 st.caption(t("rules.caption", path=plain(config.rules_path(settings), limit=None),
                      version=plain(active_rules(settings).version)))
 rules = active_rules(settings)
-st.dataframe([{"id": r.id, "kind": r.kind, "severity": r.severity, "owner": r.owner,
+tables.table([{"id": r.id, "kind": r.kind, "severity": r.severity, "owner": r.owner,
                "description": r.description(lang()), "when": r.when} for r in rules.rules],
              hide_index=True, key="rules_table")
 
@@ -48,13 +48,13 @@ if st.button(t("rules.replay"), key="rules_replay"):
         st.session_state["rules_replayed"] = (digest, diff.summary())
         st.success(plain(diff.summary(), limit=None))
         for column in ("warehouse", "carrier"):
-            st.dataframe(diff.by_dimension(column), hide_index=True, key=f"rules_diff_{column}")
-        st.dataframe(diff.changed, hide_index=True, key="rules_changed")
+            tables.table(diff.by_dimension(column), hide_index=True, key=f"rules_diff_{column}")
+        tables.table(diff.changed, hide_index=True, key="rules_changed")
         for name, frame in (("added", diff.exceptions_added), ("removed", diff.exceptions_removed)):
             st.caption(t(f"rules.exceptions_{name}", n=len(frame)))
             counts = frame.groupby("type").size().rename("n").reset_index()
             counts["type"] = counts["type"].map(lambda x: exception_label(x, lang()))
-            st.dataframe(counts, hide_index=True, key=f"rules_exc_{name}")
+            tables.table(counts, hide_index=True, key=f"rules_exc_{name}")
 
 replayed = st.session_state.get("rules_replayed")
 ready = replayed is not None and replayed[0] == digest and text != saved_text

@@ -8,7 +8,7 @@ import streamlit as st
 
 from models.auth import can
 from models.config_check import ConfigError
-from ui import data, frame, lang, reports, t
+from ui import data, frame, lang, reports, t, tables
 from ui.access import current_access, describe
 from ui.auth import current_user, require
 from ui.text import plain
@@ -75,6 +75,6 @@ alerts = reports.recent_alerts()
 if alerts.empty:
     st.caption(t("snapshot.no_alerts"))
 else:
-    st.dataframe(alerts, hide_index=True, key="snapshot_alerts_table")
+    tables.table(alerts, hide_index=True, key="snapshot_alerts_table")
 st.subheader(t("snapshot.deliveries"))
-st.dataframe(reports.recent_deliveries(), hide_index=True, key="snapshot_deliveries_table")
+tables.table(reports.recent_deliveries(), hide_index=True, key="snapshot_deliveries_table")

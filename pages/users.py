@@ -10,7 +10,7 @@ import streamlit as st
 
 from models import accounts, auth
 from models.access import DIMENSIONS, Access
-from ui import data, frame, t
+from ui import data, frame, t, tables
 from ui import triage as ui
 from ui.access import describe
 from ui.auth import require
@@ -24,7 +24,7 @@ st.title(t("users.title"))
 ui.show_flash()
 table = auth.users(settings)
 shown = {name: auth.entry_fingerprint(entry) for name, entry in table.items()}  # what this run draws
-st.dataframe([{"name": n, "role": e["role"], "access": describe(Access.from_entry(e)),
+tables.table([{"name": n, "role": e["role"], "access": describe(Access.from_entry(e)),
                "created_at": e.get("created_at")} for n, e in sorted(table.items())],
              hide_index=True, key="users_table", column_config={"access": t("access.column")})
 
@@ -74,13 +74,13 @@ left, right = st.columns(2)
 with left, st.form("user_add"):
     st.subheader(t("users.add"))
     st.text_input(t("auth.name"), key="ua_name")
-    st.selectbox(t("users.role"), auth.ROLES, key="ua_role")
+    st.selectbox(t("users.role"), auth.ROLES, key="ua_role", format_func=tables.option_name("role"))
     st.text_input(t("auth.password"), type="password", key="ua_password")
     st.form_submit_button(t("users.add"), on_click=_add)
 with right, st.form("user_change"):
     st.subheader(t("users.change"))
     st.selectbox(t("auth.name"), sorted(table), key="uc_name")
-    st.selectbox(t("users.role"), ["", *auth.ROLES], key="uc_role")
+    st.selectbox(t("users.role"), ["", *auth.ROLES], key="uc_role", format_func=tables.option_name("role"))
     st.text_input(t("users.new_password"), type="password", key="uc_password")
     st.form_submit_button(t("users.change"), on_click=_change, args=(shown,))
 
@@ -93,7 +93,8 @@ def _scope_form(name: str) -> None:
         cols = st.columns(3)
         for i, dim in enumerate(DIMENSIONS):
             cols[i].multiselect(t(f"access.{dim}"), sorted({*dims[dim], *getattr(old, dim)}),
-                                default=list(getattr(old, dim)), key=f"us_{dim}_{name}", placeholder=t("sidebar.all"))
+                                default=list(getattr(old, dim)), key=f"us_{dim}_{name}", placeholder=t("sidebar.all"),
+                                format_func=tables.option_name(dim[:-1]))
         st.form_submit_button(t("access.save"), on_click=_scope, args=(name, shown[name]))
 
 

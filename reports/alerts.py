@@ -144,12 +144,12 @@ def _sync(settings: Settings, db: LakeConnection, current: dict[str, Condition],
 def _deliver_all(settings: Settings, db: LakeConnection, cfg: EmailConfig, alerts: list[dict], now: datetime,
                  result: CheckResult) -> None:
     smtp = mailer.SmtpConfig.from_env()
-    targets = [("email", a) for a in (cfg.alert_recipients if smtp else [])]
-    targets += [("webhook", h.name) for h in cfg.webhooks if h.url]
+    emails = [("email", a) for a in (cfg.alert_recipients if smtp else [])]
     sent = dict(records.rows(db, "alert_sends_since", since=now - timedelta(hours=1)))
     for alert in alerts:
         done = sent_log.delivered(db, "alert", alert["alert_id"])
-        for channel, target in targets:
+        on_duty = webhooks.routed(cfg.webhooks, alert, webhooks.places(db, alert["condition_key"], now))
+        for channel, target in emails + [("webhook", h.name) for h in on_duty]:
             if (channel, target) in done:
                 continue
             if sent.get(target, 0) >= cfg.rate_limit_per_hour:
@@ -173,7 +173,7 @@ def _send(cfg: EmailConfig, smtp: mailer.SmtpConfig | None, channel: str, target
         hook = next(h for h in cfg.webhooks if h.name == target)
 
         def send() -> None:
-            webhooks.post(hook, webhooks.payload(hook.preset, body, cfg.lang))
+            webhooks.post(hook, webhooks.payload(hook.preset, body, cfg.lang, hook.mention))
     try:
         _, attempts = sent_log.with_retries(send)
     except sent_log.DeliveryError as exc:

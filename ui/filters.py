@@ -38,6 +38,7 @@ def sidebar() -> None:
         last = dims["last_placed_at"].astimezone(settings.zone).date() if dims["last_placed_at"] else today
         if "dates" not in st.session_state:
             _seed_from_url(_default_range(last))
+        _take_clicked_scope()
         # Wide fixed bounds: a remembered range must never fall outside them when the lake changes.
         picked = st.date_input(t("sidebar.dates"), key="dates", min_value=date(2000, 1, 1),
                                max_value=today + timedelta(days=366))
@@ -56,6 +57,12 @@ def sidebar() -> None:
             st.caption(t("access.limited", scope=describe(access)))
         _write_url(scope)
         _freshness(dims, settings.timezone)
+
+
+def _take_clicked_scope() -> None:
+    """A chart click (ui.analytics.chart) narrows the dates, channels or warehouses: set before the widgets."""
+    for key, value in st.session_state.pop("scope_drill", {}).items():
+        st.session_state[key] = value
 
 
 def _options(key: str, dims: dict) -> list[str]:

@@ -16,7 +16,7 @@ from models.i18n import exception_label
 from models.lifecycle import status_label
 from models.settings import Settings
 from reports import picklist as printable
-from ui import data, lang, t
+from ui import data, lang, t, tables
 from ui.text import plain
 
 MODE, SCAN, LAST, PDF = "pack_mode", "pack_scan", "pack_last", "pick_pdf"
@@ -68,7 +68,7 @@ def show_verdict() -> None:
     getattr(st, VERDICT.get(r.outcome, "error"))(verdict_text(r))
     if not r.lines.empty:
         st.subheader(t("pack.lines", order_id=plain(r.order_id)))
-        st.dataframe(_lines(r.lines), hide_index=True, key="pack_lines")
+        tables.table(_lines(r.lines), hide_index=True, key="pack_lines")
 
 
 def _lines(lines: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def recent(settings: Settings, user: User) -> None:
         st.caption(t("pack.no_scans"))
         return
     tz = settings.timezone
-    st.dataframe(pd.DataFrame({
+    tables.table(pd.DataFrame({
         t("pack.col_event"): scans["event_id"], t("pack.col_order"): scans["order_id"],
         t("pack.col_step"): scans["event"].map(step_name), t("pack.col_actor"): scans["actor"],
         t("pack.col_at"): scans["occurred_at"].map(lambda ts: format_ts(ts, tz, lang())),
@@ -133,7 +133,7 @@ def pick_lists(settings: Settings, user: User) -> None:
         if rows.empty:
             st.caption(t("pick.none"))
         else:
-            st.dataframe(rows.rename(columns=lambda c: t(f"pick.col_{c}")), hide_index=True)
+            tables.table(rows.rename(columns=lambda c: t(f"pick.col_{c}")), hide_index=True)
     st.download_button(t("pick.download_html"), page, f"picklist-{pl.wave}.html", "text/html",
                        on_click=picklist.record_print, args=(settings, user, pl, "html"), key="pick_html")
     _pdf(settings, user, pl, page)

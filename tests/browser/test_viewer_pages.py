@@ -35,7 +35,7 @@ def queue(page: Page) -> None:
 def order(page: Page) -> None:
     page.get_by_role("textbox", name="Order id").fill("OH-B")
     page.keyboard.press("Enter")
-    expect(metric(page, "Status")).to_have_text("shipped")
+    expect(metric(page, "Status")).to_have_text("Shipped")  # the reader's word, not the key
     expect(metric(page, "Warehouse")).to_have_text("Hefei")
 
 

@@ -128,7 +128,7 @@ def test_order_detail_refuses_an_order_outside_the_access(routed):
         assert shown(at.warning[0].value) == f"Order {order_id} not found or not in your access."
         assert not at.dataframe and not at.metric and not at.code
     at = _as(hefei, page="pages/order.py", order_id="OH-T8")
-    assert [shown(m.value) for m in at.metric][:3] == ["to_ship", "tmall", "Hefei"]
+    assert [shown(m.value) for m in at.metric][:3] == ["To ship", "Tmall", "Hefei"]  # names, not keys
     assert _reroute_field(at, "warehouse").options == ["", "Hefei"]  # re-route only within the access
 
 
@@ -224,7 +224,7 @@ def test_users_page_sets_a_scope_and_audits_it(handmade_lake):
     auth.add_user("amy", "ops", "amy's password", handmade_lake)
     at = open_app(role="admin", page="pages/users.py", dates=None)
     at.selectbox(key="us_name").set_value("amy").run()
-    assert at.multiselect(key="us_channels_amy").options == ["douyin", "jd", "shopee", "tmall"]
+    assert at.multiselect(key="us_channels_amy").options == ["Douyin", "JD", "Shopee", "Tmall"]  # by name
     at.multiselect(key="us_channels_amy").set_value(["shopee"])
     at.multiselect(key="us_warehouses_amy").set_value(["Suzhou"])
     next(b for b in at.button if b.form_id == "user_scope_amy").click().run()

@@ -16,7 +16,7 @@ PAGE = "pages/flow.py"
 def test_flow_shows_bottleneck_and_charts(analytics_lake):
     at = open_app(page=PAGE)
     assert not at.exception, at.exception
-    assert any("Hefei: picked→packed median 1.8 h" in w.value for w in at.warning)
+    assert any("Hefei: Picked→Packed median 1.8 h" in w.value for w in at.warning)  # the steps by name
     assert {m.label: m.value for m in at.metric}["Orders looping back"] == "20.0%"
     assert len(at.get("plotly_chart")) == 5
 

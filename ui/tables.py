@@ -1,0 +1,102 @@
+"""Tables as a person reads them: headers in the user's language, the console's keys (channel, status,
+exception type, event, reason …) by their names, money in currency units with the currency.
+
+    tables.table(df, key="audit_table")            # instead of st.dataframe(df, key=...)
+    st.plotly_chart(ac.heatmap(tables.readable(df), ...))
+
+Values keep their column names, so a page's own column_config (formats, widths) still applies; the header
+text comes from column_config labels (`col.<column>`, else `th.<column>` in the catalogue).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from models import display
+from models.display import KEY_COLUMNS
+from models.i18n import CATALOGUE, label
+from models.money import exponent, format_money
+from ui import data, lang
+
+
+def readable(df: pd.DataFrame, lg: str | None = None) -> pd.DataFrame:
+    """A copy with every key column's values named, and minor-unit money in currency units."""
+    lg, out = lg or lang(), df.copy()
+    for col in out.columns:
+        if col in KEY_COLUMNS:
+            out[col] = out[col].map(lambda v, c=col: display.value_name(c, v, lg))
+    for col in [c for c in out.columns if str(c).endswith("_cents")]:
+        out[col] = _money(out, col, lg)
+    return out
+
+
+def _money(df: pd.DataFrame, col: str, lg: str) -> pd.Series:
+    """Per-row currency: '¥331.00' text; one reporting currency: a number in its units (sorts as a number)."""
+    if "currency" in df.columns:
+        return pd.Series([format_money(None if pd.isna(v) else int(v), str(c), lg)
+                          for v, c in zip(df[col], df["currency"], strict=True)], index=df.index)
+    return df[col] / 10 ** exponent(data.settings().reporting_currency)
+
+
+def header(column: str, lg: str | None = None) -> str:
+    lg = lg or lang()
+    for key in (f"col.{column}", f"th.{column}"):
+        if key in CATALOGUE:
+            return label(key, lg)
+    return column
+
+
+def headers(df: pd.DataFrame, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """column_config with every column's header in the user's language; the page's own entries win, and get
+    the header as their label when they have none."""
+    config: dict[str, Any] = {}
+    for col in map(str, df.columns):
+        config[col] = header(col)
+        if str(col).endswith("_cents") and "currency" not in df.columns:
+            currency = data.settings().reporting_currency
+            symbol = format_money(0, currency).rstrip("0.,")  # '¥', 'US$', 'RM'
+            config[col] = st.column_config.NumberColumn(header(col), format=f"{symbol}%.{exponent(currency)}f")
+    for col, entry in (given or {}).items():
+        if isinstance(entry, dict) and not entry.get("label"):
+            entry = {**entry, "label": config.get(col, col)}
+        config[col] = entry
+    return config
+
+
+def table(frame: pd.DataFrame | Any, key: str, column_config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """st.dataframe with readable values and headers (a Styler keeps its values; only headers change)."""
+    if isinstance(frame, pd.DataFrame):
+        frame = readable(frame)
+        df = frame
+    elif hasattr(frame, "data"):  # a pandas Styler
+        df = frame.data
+    else:
+        frame = df = readable(pd.DataFrame(frame))
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(frame, key=key, column_config=headers(df, column_config), **kwargs)
+
+
+def option_name(column: str):
+    """A select's format_func for options that are keys of `column` ('status', 'type', 'channel' …)."""
+    return lambda value: display.value_name(column, value, lang())
+
+
+def cell(row: pd.Series, field: str) -> Any:
+    """One field of a record as read: a key by its name, minor-unit money as '¥331.00' in the row's currency."""
+    value = row[field]
+    if field.endswith("_cents") and "currency" in row.index:
+        return format_money(None if pd.isna(value) else int(value), str(row["currency"]), lang())
+    return display.value_name(field, value, lang())
+
+
+def money_scale(column: str) -> float:
+    """What to divide a column by to draw it in currency units (1 unless it holds minor units)."""
+    return 10 ** exponent(data.settings().reporting_currency) if column.endswith("_cents") else 1
+
+
+def value_name(column: str, value: Any) -> Any:
+    """models.display.value_name in the user's language."""
+    return display.value_name(column, value, lang())
