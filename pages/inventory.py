@@ -1,0 +1,77 @@
+"""Inventory: available-to-sell by SKU × warehouse, reservations, oversells, a SKU's history, transfers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.inventory.queries import transfers
+from ui import frame, lang, t
+from ui import inventory as inv
+from ui.auth import current_user
+from ui.filters import current_scope
+from ui.text import plain
+
+frame.ensure()
+
+scope = current_scope()
+user = current_user()
+cfg, problem = inv.load_config()
+st.title(t("inventory.title"))
+if problem:
+    st.error(t("config.unreadable", error=plain(problem, limit=None)))
+grid = inv.read("grid", cfg, scope.warehouses)
+if grid.empty:
+    st.info(t("inventory.empty"))
+    st.stop()
+
+low = grid[grid["is_low"]]
+c1, c2, c3 = st.columns(3)
+c1.metric(t("inventory.skus"), f"{grid['sku'].nunique():,}")
+c2.metric(t("inventory.low"), f"{len(low):,}")
+c3.metric(t("inventory.units_available"), f"{int(grid['available'].clip(lower=0).sum()):,}")
+
+st.subheader(t("inventory.grid"))
+st.caption(t("inventory.grid_help", days=f"{cfg.low_stock_days:g}", window=cfg.sales_window_days))
+shown = grid.assign(days_of_cover=grid["days_of_cover"].round(1), daily_rate=grid["daily_rate"].round(2))
+st.dataframe(
+    shown.style.apply(lambda r: ["background-color: #fde2e1" if r["is_low"] else "" for _ in r], axis=1),
+    hide_index=True, key="inventory_grid",
+    column_config={c: t(f"inventory.col.{c}") for c in shown.columns})
+
+st.subheader(t("inventory.transfers"))
+moves = transfers(grid, cfg)
+if moves.empty:
+    st.caption(t("inventory.no_transfers"))
+else:
+    st.dataframe(moves, hide_index=True, key="inventory_transfers",
+                 column_config={c: t(f"inventory.col.{c}") for c in moves.columns})
+
+st.subheader(t("inventory.history"))
+sku = st.selectbox(t("inventory.sku"), sorted(grid["sku"].unique()), key="inventory_sku")
+st.plotly_chart(inv.history_chart(inv.read("history", cfg, scope.warehouses, sku), lang()), key="inventory_chart")
+
+st.subheader(t("inventory.reservations"))
+held = inv.read("reservations", cfg, scope.warehouses)
+st.caption(t("inventory.reservations_help", n=len(held)))
+st.dataframe(held.assign(age_hours=held["age_hours"].round(1)), hide_index=True, key="inventory_reservations",
+             column_config={c: t(f"inventory.col.{c}") for c in held.columns})
+
+st.subheader(t("inventory.oversells"))
+if user is None or not user.access.unrestricted:  # they name orders of every channel: unrestricted users only
+    st.caption(t("inventory.oversells_restricted"))
+else:
+    over = inv.read("oversells", cfg, ())
+    if over.empty:
+        st.caption(t("inventory.no_oversells"))
+    else:
+        st.dataframe(over, hide_index=True, key="inventory_oversells",
+                     column_config={c: t(f"inventory.col.{c}") for c in over.columns})
+
+st.subheader(t("inventory.pushed"))
+available, pushed = inv.pushed()
+if not available:
+    st.caption(t("inventory.push_missing"))
+elif pushed is None or len(pushed) == 0:
+    st.caption(t("inventory.push_none"))
+else:
+    st.dataframe(pushed, hide_index=True, key="inventory_pushed")
