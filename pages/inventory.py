@@ -32,11 +32,10 @@ c3.metric(t("inventory.units_available"), f"{int(grid['available'].clip(lower=0)
 
 st.subheader(t("inventory.grid"))
 st.caption(t("inventory.grid_help", days=f"{cfg.low_stock_days:g}", window=cfg.sales_window_days))
-shown = grid.assign(days_of_cover=grid["days_of_cover"].round(1), daily_rate=grid["daily_rate"].round(2))
 st.dataframe(
-    shown.style.apply(lambda r: ["background-color: #fde2e1" if r["is_low"] else "" for _ in r], axis=1),
-    hide_index=True, key="inventory_grid",
-    column_config={c: t(f"inventory.col.{c}") for c in shown.columns})
+    grid.style.apply(lambda r: ["background-color: #fde2e1" if r["is_low"] else "" for _ in r], axis=1)
+    .format({"daily_rate": "{:.2f}", "days_of_cover": "{:.1f}"}, na_rep="–"),
+    hide_index=True, key="inventory_grid", column_config=inv.columns(grid))
 
 st.subheader(t("inventory.transfers"))
 moves = transfers(grid, cfg)
@@ -44,7 +43,7 @@ if moves.empty:
     st.caption(t("inventory.no_transfers"))
 else:
     st.dataframe(moves, hide_index=True, key="inventory_transfers",
-                 column_config={c: t(f"inventory.col.{c}") for c in moves.columns})
+                 column_config=inv.columns(moves))
 
 st.subheader(t("inventory.history"))
 sku = st.selectbox(t("inventory.sku"), sorted(grid["sku"].unique()), key="inventory_sku")
@@ -53,8 +52,7 @@ st.plotly_chart(inv.history_chart(inv.read("history", cfg, scope.warehouses, sku
 st.subheader(t("inventory.reservations"))
 held = inv.read("reservations", cfg, scope.warehouses)
 st.caption(t("inventory.reservations_help", n=len(held)))
-st.dataframe(held.assign(age_hours=held["age_hours"].round(1)), hide_index=True, key="inventory_reservations",
-             column_config={c: t(f"inventory.col.{c}") for c in held.columns})
+st.dataframe(held, hide_index=True, key="inventory_reservations", column_config=inv.columns(held))
 
 st.subheader(t("inventory.oversells"))
 if user is None or not user.access.unrestricted:  # they name orders of every channel: unrestricted users only
@@ -65,7 +63,7 @@ else:
         st.caption(t("inventory.no_oversells"))
     else:
         st.dataframe(over, hide_index=True, key="inventory_oversells",
-                     column_config={c: t(f"inventory.col.{c}") for c in over.columns})
+                     column_config=inv.columns(over))
 
 st.subheader(t("inventory.pushed"))
 available, pushed = inv.pushed()

@@ -43,6 +43,18 @@ def read(what: str, cfg: InventoryConfig, warehouses: tuple[str, ...], sku: str 
     return _read(what, data.current_version(), data.minute(), cfg, warehouses, sku)
 
 
+FORMATS = {"daily_rate": "%.2f", "days_of_cover": "%.1f", "age_hours": "%.1f"}
+
+
+def columns(df: pd.DataFrame) -> dict[str, Any]:
+    """Labels for every column; numbers with a fixed number of decimals (never a raw float)."""
+    out: dict[str, Any] = {}
+    for c in df.columns:
+        name = t(f"inventory.col.{c}")
+        out[c] = st.column_config.NumberColumn(name, format=FORMATS[c]) if c in FORMATS else name
+    return out
+
+
 def pushed() -> tuple[bool, Any]:
     """(True, rows) when the stock push model exists (models/stock_push.py, another branch), else (False, None)."""
     try:
