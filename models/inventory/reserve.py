@@ -45,6 +45,8 @@ def run_pass(settings: Settings, order_ids: list[str] | None = None, now: dateti
     """One reservation pass over these orders (None: every open order); see the module docstring."""
     now = now or datetime.now(UTC)
     result = PassResult("RP-" + uuid.uuid4().hex[:12].upper())
+    if not lake.data_files(settings.lake_dir, "sku_map"):  # inventory not set up: not even a connection
+        return result
     cfg = load(settings)
     with state_lock(settings, "reservations"):
         db = connect(settings)
