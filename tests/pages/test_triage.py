@@ -96,8 +96,8 @@ def _pages(role):
 
 
 def test_navigation_shows_only_the_pages_a_role_may_open(routed):
-    everyone = ["capacity.py", "channels.py", "data_quality.py", "exceptions.py", "explore.py", "flow.py", "lookup.py",
-                "manual.py", "order.py", "overview.py", "queue.py", "returns.py"]
+    everyone = ["capacity.py", "channels.py", "data_quality.py", "exceptions.py", "explore.py", "flow.py",
+                "inventory.py", "lookup.py", "manual.py", "order.py", "overview.py", "queue.py", "returns.py"]
     assert _pages("viewer") == everyone  # no audit trail, packing station, rules, users or snapshot recipients
     assert _pages("ops") == sorted([*everyone, "audit.py", "packing.py"])
     assert _pages("admin") == sorted([*everyone, "audit.py", "packing.py", "rules.py", "snapshot.py", "users.py"])
