@@ -22,6 +22,7 @@ PAGES = {
     "nav.monitor": [
         (st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True), "view"),
         (st.Page("pages/channels.py", title=t("page.channels"), icon=":material/sync_alt:"), "view"),
+        (st.Page("pages/inventory.py", title=t("page.inventory"), icon=":material/inventory_2:"), "view"),
     ],
     "nav.operate": [
         (st.Page("pages/queue.py", title=t("page.queue"), icon=":material/inbox:"), "view"),

@@ -107,6 +107,12 @@ def bench_ingest(n: int) -> list[dict]:
     return out
 
 
+def bench_reservations(orders: int) -> dict:
+    lake = lake_for(orders)
+    res, wall, rss = child(["bench.reservations", str(lake), str(orders), "3000"])
+    return {**res, "process_s": wall, "peak_mib": rss}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1000000", help="comma-separated order counts (default 1000000)")
@@ -118,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest lake the mart-in-a-table alternative is measured on")
     parser.add_argument("--ingest", type=int, default=100_000, help="payloads per platform (0: skip)")
     parser.add_argument("--compaction", type=int, default=1_000_000, help="orders in the 200-batch lake (0: skip)")
+    parser.add_argument("--reservations", type=int, default=1_000_000,
+                        help="orders in the lake a 3,000-order reservation pass runs on (0: skip)")
     args = parser.parse_args(argv)
     LAKES.mkdir(exist_ok=True)
     RESULTS.parent.mkdir(exist_ok=True)
@@ -131,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         results["ingest"] = bench_ingest(args.ingest)
     if args.compaction:
         results["compaction"] = bench_compaction(args.compaction)
+    if args.reservations:
+        results["reservations"] = bench_reservations(args.reservations)
     RESULTS.write_text(json.dumps(results, indent=1))
     (HERE / "results.md").write_text(report.render(results), encoding="utf-8")
     failed = [c for s in results["scales"].values() for c in s.get("checks", []) if not c["ok"]]

@@ -89,4 +89,10 @@ def render(results: dict) -> str:
         out += ["## Compaction", "", f"{c['orders']:,} orders written in 200 batches: {c['files_before']:,} files "
                 f"→ {c['files_after']:,}, {c['rows']:,} rows, {c['seconds']:.1f} s; the full mart rebuild it forces "
                 f"{c['rebuild_s']:.1f} s; peak RSS {c['peak_mib']:,.0f} MiB.", ""]
+    if "reservations" in results:
+        r = results["reservations"]
+        out += ["## Reservation pass (target: 3,000 orders in under 1 s)", "",
+                f"{r['batch']:,} newly paid orders on the {r['orders']:,}-order lake: {r['pass_s']:.2f} s "
+                f"({r['reserved']:,} reserved, {r['oversold']:,} oversold); the same pass again "
+                f"{r['again_s']:.2f} s; peak RSS {r['peak_mib']:,.0f} MiB.", ""]
     return "\n".join(out) + "\n"

@@ -37,7 +37,7 @@ RECENT_HOURS = 3  # capacity spikes older than this are history (the weekly snap
 @dataclass(frozen=True)
 class Condition:
     key: str
-    kind: str  # capacity | sla | paused | failed
+    kind: str  # capacity | sla | paused | failed | lowstock | oversell
     detail: str
 
 
@@ -50,7 +50,22 @@ class CheckResult:
 
 def conditions(db: LakeConnection, cfg: EmailConfig, now: datetime, lang: str = "en") -> list[Condition]:
     """Every alert condition that holds at `now`."""
-    return [*_capacity(db, now, lang), *_overdue(db, cfg, now, lang), *_channels(db, lang)]
+    return [*_capacity(db, now, lang), *_overdue(db, cfg, now, lang), *_channels(db, lang), *_inventory(db, now, lang)]
+
+
+def _inventory(db: LakeConnection, now: datetime, lang: str) -> list[Condition]:
+    """Low stock (one alert per set of low SKU × warehouses: a new shortage fires anew) and each open oversell."""
+    from models.inventory import config as inv_config
+    from models.inventory import queries as inv
+
+    grid = inv.grid(db, inv_config.load(db.settings), now)
+    low = sorted(f"{r.sku}@{r.warehouse}" for r in grid[grid["is_low"]].itertuples())
+    out = [Condition(f"lowstock:{stable_hash(*low)}", "lowstock",
+                     label("alert.lowstock", lang, n=len(low), items=", ".join(low[:5])))] if low else []
+    over = inv.oversells(db)
+    return out + [Condition(f"oversell:{r.order_id}", "oversell", label("alert.oversell", lang, order=r.order_id,
+                                                                          note=r.orders))
+                  for r in over[over["status"].isin(["open", "in_progress"])].itertuples()]
 
 
 def _capacity(db: LakeConnection, now: datetime, lang: str) -> list[Condition]:

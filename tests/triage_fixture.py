@@ -40,7 +40,10 @@ from models.ids import event_id
 from tests.handmade import local
 
 NOW = local(2, 12)
-STOCK = {("A", "Suzhou"): (10, 2, 1), ("A", "Hefei"): (5, 0, 0), ("A", "Chengdu"): (0, 0, 0),
+# (on hand, legacy reserved: ignored since reservations are events, safety). Routing consumes stock across the
+# batch in paid order (models/rules/stock.py): A at Hefei (6) feeds T9, T10, T11, T12, T3 before T4 (A×6, 1
+# left: falls through to Suzhou) and T8 last; A at Suzhou (12 − 1 safety = 11) feeds T14, T4, T1, T13 (1 left).
+STOCK = {("A", "Suzhou"): (12, 0, 1), ("A", "Hefei"): (6, 0, 0), ("A", "Chengdu"): (0, 0, 0),
          ("B", "Suzhou"): (1, 0, 1), ("B", "Hefei"): (3, 0, 0), ("C", "Shanghai-Cold"): (4, 0, 0),
          ("G", "Hefei"): (10, 0, 0)}
 # id: (province, lines [(sku, qty, is_gift)], amount yuan, paid, status, extras)

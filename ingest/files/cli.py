@@ -19,6 +19,8 @@ from ingest.files.importer import ImportResult, import_file
 from ingest.files.profile import ProfileError, load_profile
 from ingest.files.scans import is_scan_profile
 from ingest.files.tables import ImportFileError
+from ingest.stock import upload as stock_upload
+from ingest.stock.upload import is_stock_profile
 from models.settings import ConfigError, load_settings
 
 FLAGS = ("orders", "items", "payments")  # the order one command imports them in: orders first
@@ -79,6 +81,9 @@ def main(argv: list[str]) -> int:
                 continue
             if is_scan_profile(profile):  # a warehouse/carrier scan log: events, not orders
                 code = max(code, scans.run(path, profile, load_settings(args.data)))
+                continue
+            if is_stock_profile(profile):  # stock counts or movements (ingest/stock/upload.py)
+                code = max(code, stock_upload.run(path, profile, load_settings(args.data)))
                 continue
             result = _one(kind, path, profile, load_settings(args.data).lake_dir)
         except (ImportFileError, ProfileError, ConfigError) as exc:

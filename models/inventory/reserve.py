@@ -45,6 +45,8 @@ def run_pass(settings: Settings, order_ids: list[str] | None = None, now: dateti
     """One reservation pass over these orders (None: every open order); see the module docstring."""
     now = now or datetime.now(UTC)
     result = PassResult("RP-" + uuid.uuid4().hex[:12].upper())
+    if not lake.data_files(settings.lake_dir, "sku_map"):  # inventory not set up: not even a connection
+        return result
     cfg = load(settings)
     with state_lock(settings, "reservations"):
         db = connect(settings)
@@ -89,10 +91,10 @@ def _reserve(settings: Settings, db: LakeConnection, cfg: InventoryConfig, order
     result.reserved = sorted({o for o, *_ in plan.taken})
     result.oversold = sorted(plan.short)
     result.unmapped = sorted(unmapped)
+    short_skus = {sku for short in plan.short.values() for sku in short}
+    takers = {k: [f"{t} ({info[t].channel})" for t in v[-3:]] for k, v in plan.takers.items() if k in short_skus}
     raise_exceptions(settings.lake_dir, [
-        *(_oversell(o, info[o].channel, short, holders, {k: [f"{t} ({info[t].channel})" for t in v]
-                                                         for k, v in plan.takers.items()}, now)
-          for o, short in plan.short.items()),
+        *(_oversell(o, info[o].channel, short, holders, takers, now) for o, short in plan.short.items()),
         *(new_exception(o, "unmapped_listing", source="inventory", rule_id=RULE_ID, detected_at=now,
                         note=f"Listing(s) {listings} of channel {info[o].channel} map to no SKU: add them to "
                              "the SKU map; the order is not reserved until then") for o, listings in unmapped.items())])

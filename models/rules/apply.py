@@ -95,8 +95,9 @@ def _wanted_exceptions(outcome: RuleOutcome, rules: RuleSet) -> pd.DataFrame:
     stuck = routing.groupby("order_id").filter(lambda g: not g["chosen"].fillna(False).any())
     for order_id, group in stuck.groupby("order_id"):
         tried = ", ".join(f"{r.rule_id}: {r.warehouse}" for r in group.itertuples())
-        stock_at = group["stock_at"].dropna()
-        hint = f"transfer from {stock_at.iloc[0]}" if len(stock_at) else "no warehouse has every line in stock"
+        stock_at, split = group["stock_at"].dropna(), group["split"].dropna()
+        hint = (f"split shipment {split.iloc[0]}" if len(split) else f"transfer from {stock_at.iloc[0]}"
+                if len(stock_at) else "no warehouse has every line in stock")
         rows.append({"order_id": order_id, "type": "out_of_stock", "rule_id": OUT_OF_STOCK_RULE, "severity": "high",
                      "due_minutes": None, "note": f"No stock for every line at {tried}; suggestion: {hint}"})
     df = pd.DataFrame(rows, columns=["order_id", "type", "rule_id", "severity", "due_minutes", "note"])

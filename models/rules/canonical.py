@@ -71,11 +71,26 @@ left join last_event le using (order_id)
 left join order_lifecycle lc using (order_id)
 """
 
+# Available-to-sell (models/sql/inventory.sql), plus what the batch's own orders hold: they compete again
+# for it in the order they were paid (models/rules/stock.py), so a re-evaluated order finds its own units.
 STOCK_SQL = """
 create or replace temp table rule_stock as
-select sku, warehouse, coalesce(on_hand, 0) - coalesce(reserved, 0) - coalesce(safety_stock, 0) as available
-from inventory
-qualify row_number() over (partition by sku, warehouse order by snapshot_at desc) = 1
+select sku, warehouse, cast(sum(available) as bigint) as available from (
+    select sku, warehouse, available from inventory_available
+    union all
+    select sku, warehouse, qty from reservation_state
+    where state <> 'released' and order_id in (select order_id from rule_batch)
+) group by all
+"""
+
+# Units per (order, SKU): a listing mapped in sku_map counts as its SKUs (bundles too); an unmapped one as
+# itself, as before inventory tracking (the reservation pass, not routing, raises it as unmapped_listing).
+NEED_SQL = """
+create or replace temp table rule_need as
+select l.order_id, coalesce(m.sku, l.sku) as sku, cast(sum(l.qty * coalesce(m.qty, 1)) as bigint) as qty
+from order_lines l join rule_batch b using (order_id)
+left join listing_skus m on m.channel = b.channel and m.listing_id = l.sku
+group by all
 """
 
 
@@ -106,11 +121,12 @@ def install_config(db: LakeConnection, rules: RuleSet) -> None:
 
 
 def load_batch(db: LakeConnection, rules: RuleSet, order_ids: list[str] | None, now: datetime) -> int:
-    """Build `rule_batch` for these orders (None: every order) and `rule_stock`; returns the row count."""
+    """Build `rule_batch` for these orders (None: every order), `rule_stock` and `rule_need`; returns the row count."""
     install_config(db, rules)
     db.con.execute(CANONICAL_SQL, {"ids": list(order_ids or []), "all_orders": order_ids is None,
                                    "default_kg": rules.default_kg, "now": now, "tz": db.settings.timezone})
     db.con.execute(STOCK_SQL)
+    db.con.execute(NEED_SQL)
     return db.con.execute("select count(*) from rule_batch").fetchone()[0]
 
 

@@ -52,6 +52,7 @@ class Rule:
     exception: str | None = None
     flag: str | None = None
     due_minutes: int | None = None
+    split: bool = False  # routing: when no warehouse has every line, propose a split shipment (never made)
 
     def description(self, lang: str) -> str:
         return (self.description_zh if lang == "zh" else self.description_en) or self.id
@@ -127,6 +128,8 @@ def _kind_problems(rule: Rule) -> list[str]:
         out.append(f"severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}")
     if rule.kind == "routing" and not (rule.warehouse or rule.hold):
         out.append("a routing rule needs `warehouse = \"...\"` or `hold = true`")
+    if rule.split and rule.kind != "routing":
+        out.append("only a routing rule may allow `split = true`")
     if rule.kind == "carrier" and not rule.carrier:
         out.append("a carrier rule needs `carrier = \"...\"` (or \"cheapest\")")
     if rule.kind == "interception" and not (rule.flag or rule.exception):

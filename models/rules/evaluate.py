@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from models.db import LakeConnection
+from models.rules import stock
 from models.rules.canonical import expand
 from models.rules.config import Rule
 
@@ -35,33 +36,6 @@ def _hits(rules: list[Rule], extra: dict[str, callable], scope: str) -> str:
 ROUTABLE = "status in ('pending_payment', 'to_review', 'to_ship') and allocated_at is null"
 OPEN = "status in ('pending_payment', 'to_review', 'to_ship', 'allocated', 'picked', 'packed')"
 
-ROUTING_SQL = """
-with hits as ({hits}),
-need as (
-    select order_id, sku, sum(qty) as qty from order_lines
-    where order_id in (select order_id from rule_batch) group by all
-),
-checked as (
-    select h.*, h.hold or not exists (
-        select 1 from need n left join rule_stock s on s.sku = n.sku and s.warehouse = h.warehouse
-        where n.order_id = h.order_id and coalesce(s.available, 0) < n.qty
-    ) as ok
-    from hits h
-),
-full_stock as (
-    select n.order_id, w.warehouse
-    from need n cross join (select distinct warehouse from rule_stock) w
-    left join rule_stock s on s.sku = n.sku and s.warehouse = w.warehouse
-    group by all having bool_and(coalesce(s.available, 0) >= n.qty)
-)
-select c.order_id, c.pos, c.rule_id, c.warehouse, c.hold, c.ok,
-    c.pos = min(c.pos) filter (where c.ok) over (partition by c.order_id) as chosen,
-    (select string_agg(f.warehouse, ', ' order by f.warehouse) from full_stock f
-     where f.order_id = c.order_id) as stock_at
-from checked c
-order by c.order_id, c.pos
-"""
-
 CARRIER_SQL = """
 with hits as ({hits}),
 costs as (
@@ -83,12 +57,12 @@ order by h.order_id, h.pos
 
 
 def routing(db: LakeConnection, rules: list[Rule], scoped: bool) -> pd.DataFrame:
-    """Every matching routing rule per order, its stock check, and which one was chosen."""
+    """Every matching routing rule per order, its stock check, and which one was chosen (models/rules/stock.py)."""
     if not rules:
-        return pd.DataFrame(columns=["order_id", "pos", "rule_id", "warehouse", "hold", "ok", "chosen", "stock_at"])
-    hits = _hits(rules, {"warehouse": lambda r: _lit(r.warehouse), "hold": lambda r: _lit(r.hold)},
-                 ROUTABLE if scoped else "true")
-    return db.con.execute(ROUTING_SQL.format(hits=hits)).df()
+        return pd.DataFrame(columns=stock.COLUMNS)
+    hits = _hits(rules, {"warehouse": lambda r: _lit(r.warehouse), "hold": lambda r: _lit(r.hold),
+                         "split": lambda r: _lit(r.split)}, ROUTABLE if scoped else "true")
+    return stock.route_in_order(db, db.con.execute(hits).df())
 
 
 def carrier(db: LakeConnection, rules: list[Rule], scoped: bool) -> pd.DataFrame:

@@ -84,3 +84,7 @@ with sums as (
 select sku, on_hand, reserved, allocated, safety_stock,
     available_to_sell(on_hand, reserved, allocated, safety_stock) as available
 from sums;
+
+-- Days the available stock lasts at the recent daily sales rate (null when nothing sold recently).
+create or replace macro days_of_cover(available, daily_rate) as
+    case when coalesce(daily_rate, 0) > 0 then greatest(available, 0) / daily_rate end;

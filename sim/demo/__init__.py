@@ -19,10 +19,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pyarrow as pa
 
 from models import lake
 from models.demo import read_demo_marker, write_demo_marker
-from sim.demo import basket, feeds, ops, orders, returns, settlements, tables, timeline
+from sim.demo import basket, feeds, ops, orders, returns, settlements, stock, tables, timeline
 from sim.demo import catalog as cat
 from sim.demo.sqlbits import connect
 
@@ -138,6 +139,11 @@ def _tables(con, rng, frame, lines, t, win, phases: _Phases) -> dict:
     out["raw"] = feeds.raw_table(con, out["orders"], out["order_lines"])
     out["channel_runs"] = feeds.channel_runs_table(con, rng, out["orders"], win)
     out["inventory"] = feeds.inventory_table(rng, frame, lines, t, win)
+    inventory = stock.stock_tables(con, rng, frame, lines, t, win, out["inventory"])
+    if "oversells" in inventory:
+        extra = inventory.pop("oversells").select(out["exceptions"].schema.names)
+        out["exceptions"] = pa.concat_tables([out["exceptions"], extra.cast(out["exceptions"].schema)])
+    out.update(inventory)
     phases.done("feeds", f"{out['raw'].num_rows:,} payloads")
     out["settlements"] = settlements.settlements_table(con, out["orders"], out["order_events"],
                                                        datetime.fromtimestamp(win.as_of, UTC))

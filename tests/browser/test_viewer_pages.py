@@ -78,13 +78,17 @@ def explore(page: Page) -> None:
     assert "OH-" in grid_text(page, -1)
 
 
+def inventory(page: Page) -> None:
+    expect(page.get_by_text("No stock known yet")).to_be_visible()  # the hand-made lake has no stock
+
+
 def snapshot(page: Page) -> None:
     preview = page.locator('[data-testid="stHtml"]').first
     expect(preview).to_contain_text("572", timeout=60_000)  # the week's GMV, ¥572.00 (A+B+C+E)
 
 
 CHECKS: dict[str, Callable[[Page], None]] = {
-    "Overview": overview, "Channels": channels, "Exception queue": queue, "Order detail": order,
+    "Overview": overview, "Channels": channels, "Inventory": inventory, "Exception queue": queue, "Order detail": order,
     "Order lookup": lookup, "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual,
     "Capacity": capacity, "Returns": returns, "Data quality": data_quality, "Explore": explore,
 }

@@ -19,7 +19,8 @@ from sim import demo
 
 # The history the generator owns; rule_hits, alerts and deliveries come from the rules, alert and e-mail jobs.
 DEMO_TABLES = {name: TABLES[name] for name in ("orders", "order_lines", "order_events", "exceptions", "actions",
-                                               "channel_runs", "inventory", "returns", "raw")}
+                                               "channel_runs", "inventory", "returns", "raw", "stock_movements",
+                                               "sku_map", "reservation_events")}
 
 END = date(2025, 11, 30)
 DAYS, PER_DAY = 21, 150

@@ -64,7 +64,7 @@ def test_an_edit_outside_the_access_is_refused_and_writes_nothing(routed, edit, 
 def test_access_denied_is_a_permission_error_and_says_nothing_of_the_order(routed):
     with pytest.raises(PermissionError) as refused:
         triage.reroute(routed, SHOPEE, "OH-T4", _order_version(routed, "OH-T4"), warehouse="Hefei")
-    # not the stock check's "Hefei lacks stock for A (need 6, have 5)": nothing about the order leaks
+    # not the stock check's answer about Hefei: nothing about the order leaks
     assert str(refused.value) == "OH-T4 not found or not in your access; nothing was changed"
     with pytest.raises(AccessDenied) as unknown:
         triage.take(routed, SHOPEE, "EX-NOSUCH", "2026-03-02T00:00:00+00:00")

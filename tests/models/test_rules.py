@@ -28,13 +28,17 @@ def _by_order(df, col):
 def test_warehouse_routing_first_match_with_stock(outcome):
     routes = outcome.routes()
     assert _by_order(routes.dropna(subset=["warehouse"]), "warehouse") == {
-        "T1": "Suzhou",  # east, A×2 ≤ 7
-        "T2": "Hefei",  # east but Suzhou has 0 B (the older 50 is superseded) → next rule
-        "T3": "Hefei",  # west: Chengdu has no A → default
-        "T4": "Suzhou",  # A×6: Hefei has 5 → fallback Suzhou has 7
+        # In paid order (ties by id): T14 (03-01), T9 (07:00), T10 T11 T12 T3 T4 (08:00), T1 T13 T2 T5 T6 (11:00),
+        # T8 (11:30); each takes its units, the next sees what is left. A: Suzhou 11, Hefei 6.
+        "T14": "Suzhou",  # east: Suzhou 11 → 10
+        "T9": "Hefei", "T10": "Hefei", "T11": "Hefei", "T12": "Hefei",  # default: Hefei 6 → 2
+        "T3": "Hefei",  # west: Chengdu has no A → default Hefei (A 2 → 1, B 3 → 2)
+        "T4": "Suzhou",  # A×6: Hefei has 1 left (the batch took 5) → fallback Suzhou 10 → 4
+        "T1": "Suzhou",  # east, A×2: Suzhou 4 → 2
+        "T13": "Suzhou",  # Suzhou 2 → 1
+        "T2": "Hefei",  # east but Suzhou has 0 B (the older 50 is superseded) → next rule: Hefei B 2 → 1
         "T5": "Shanghai-Cold",  # cold chain
-        "T8": "Hefei", "T9": "Hefei", "T10": "Hefei", "T11": "Hefei", "T12": "Hefei",
-        "T13": "Suzhou", "T14": "Suzhou",
+        "T8": "Hefei",  # central: Hefei's last A
     }
     held = routes[routes["held"] == True]  # noqa: E712
     assert list(held["order_id"]) == ["OH-T7"]  # presale, ship-by 03-10: held until then

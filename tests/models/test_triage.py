@@ -154,8 +154,8 @@ def test_each_form_leaves_its_audit_record(routed):
 def test_reroute_only_to_a_warehouse_with_stock(routed):
     with pytest.raises(EditError, match=r"Chengdu lacks stock for A \(need 2, have 0\)"):
         triage.reroute(routed, OPS, "OH-T1", _order_version(routed, "OH-T1"), warehouse="Chengdu")
-    with pytest.raises(EditError, match=r"Hefei lacks stock for A \(need 6, have 5\)"):
-        triage.reroute(routed, OPS, "OH-T4", _order_version(routed, "OH-T4"), warehouse="Hefei")
+    with pytest.raises(EditError, match=r"Shanghai-Cold lacks stock for A \(need 6, have 0\)"):
+        triage.reroute(routed, OPS, "OH-T4", _order_version(routed, "OH-T4"), warehouse="Shanghai-Cold")
 
 
 @pytest.mark.parametrize(("call", "message"), [

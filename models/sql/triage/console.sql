@@ -72,9 +72,7 @@ order by a.occurred_at desc;
 with need as (
     select sku, cast(sum(qty) as bigint) as qty from order_lines where order_id = $order_id group by sku
 ), stock as (
-    select sku, coalesce(on_hand, 0) - coalesce(reserved, 0) - coalesce(safety_stock, 0) as available
-    from inventory where warehouse = $warehouse
-    qualify row_number() over (partition by sku order by snapshot_at desc) = 1
+    select sku, available from inventory_available where warehouse = $warehouse
 )
 select n.sku, n.qty, coalesce(s.available, 0) as available
 from need n left join stock s using (sku)
