@@ -28,6 +28,7 @@ from typing import Any
 import schedule
 
 from ingest.config import load_channels
+from ingest.shards import SINGLETONS, Shard, leased, owner_id
 from ingest.state import read_json, state_dir, update_json
 from models.settings import Settings, load_settings
 
@@ -96,8 +97,12 @@ def missed(job: schedule.Job, last: datetime | None, now: datetime) -> bool:
     return last < previous_due <= now
 
 
-def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> dict[str, schedule.Job]:
-    """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job."""
+def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
+          shard: Shard | None = None) -> dict[str, schedule.Job]:
+    """The schedule: each channel's pull, nightly compaction, the mart refresh, and every registered job.
+
+    With a `shard`, only its channels are pulled, each under its lease, and every other job runs under the
+    one lease of the jobs that run in one place (ingest/shards.py)."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
     from models import facts_mart
@@ -114,9 +119,10 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
         JobSpec("alerts", lambda s: s.every(5).minutes, alerts.check_and_deliver),
         JobSpec("weekly_snapshot", lambda s: s.every().monday.at("09:00", tz), weekly.scheduled_job),
     ]
+    pulls = []
     for cfg in load_channels(settings):
-        if cfg.enabled:
-            specs.append(
+        if cfg.enabled and (shard is None or shard.includes(cfg.channel)):
+            pulls.append(
                 JobSpec(
                     f"pull:{cfg.key}",
                     lambda s, m=cfg.interval_minutes: s.every(m).minutes,
@@ -129,10 +135,24 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner) -> 
 
         specs.append(JobSpec("writeback", lambda s: s.every(5).minutes, lambda: confirm_shipments(settings)))
     specs.extend(_REGISTRY.values())
+    if shard is not None:
+        specs, pulls = _leased(settings, specs, pulls)
     jobs = {}
-    for spec in specs:
+    for spec in pulls + specs:
         jobs[spec.name] = spec.when(scheduler).do(runner.run, spec.name, spec.job)
     return jobs
+
+
+def _leased(settings: Settings, specs: list[JobSpec], pulls: list[JobSpec]) -> tuple[list[JobSpec], list[JobSpec]]:
+    """Pulls under their channel's lease (held for 3 intervals, renewed at each pull); the rest under one."""
+    owner = owner_id()
+    one_place = [JobSpec(s.name, s.when, leased(settings, SINGLETONS, owner, 600, s.job)) for s in specs]
+    own = []
+    for s in pulls:
+        channel = s.name.removeprefix("pull:").split("/")[0]
+        minutes = s.when(schedule.Scheduler()).interval
+        own.append(JobSpec(s.name, s.when, leased(settings, f"pull:{channel}", owner, 3 * 60 * minutes, s.job)))
+    return one_place, own
 
 
 def event_jobs(settings: Settings) -> list[JobSpec]:
@@ -163,19 +183,19 @@ def start_receiver(settings: Settings) -> Any:
         return None
 
 
-def serve(settings: Settings, stop: threading.Event, *, tick_s: float = 1.0) -> None:
+def serve(settings: Settings, stop: threading.Event, *, tick_s: float = 1.0, shard: Shard | None = None) -> None:
     """Start the webhook receiver, catch up on missed jobs, then run the schedule until `stop` is set."""
     receiver = start_receiver(settings)
     try:
-        _serve(settings, stop, tick_s)
+        _serve(settings, stop, tick_s, shard)
     finally:
         if receiver is not None:
             receiver.stop()
 
 
-def _serve(settings: Settings, stop: threading.Event, tick_s: float) -> None:
+def _serve(settings: Settings, stop: threading.Event, tick_s: float, shard: Shard | None = None) -> None:
     scheduler, runner = schedule.Scheduler(), Runner(settings)
-    jobs = build(settings, scheduler, runner)
+    jobs = build(settings, scheduler, runner, shard)
     now = datetime.now(UTC)
     for name, job in jobs.items():
         if not stop.is_set() and missed(job, runner.last_run(name), now):
@@ -192,6 +212,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m ingest {argv[0]}", description=__doc__.split("\n")[0])
     parser.add_argument("--channel", help="only this channel (run)")
     parser.add_argument("--shop", help="only this shop of the channel (run)")
+    parser.add_argument("--shard", type=_shard, help="serve: pull only this share I/N of the channels, under "
+                                                     "leases in the lake (docs/scale.md)")
     args = parser.parse_args(argv[1:])
     settings = load_settings()
     if argv[0] == "run":
@@ -208,5 +230,12 @@ def main(argv: list[str]) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    serve(settings, stop)
+    serve(settings, stop, shard=args.shard)
     return 0
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
