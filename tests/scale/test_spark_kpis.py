@@ -8,13 +8,11 @@ transpiler that broke both engines the same way could not pass.
 
 from __future__ import annotations
 
-import math
-import re
 from datetime import UTC, date, datetime
 
-import pandas as pd
 import pytest
 
+from bench.compare import same
 from models import kpis
 from models.db import connect
 from models.settings import Settings
@@ -34,25 +32,6 @@ def figures(db, scope: kpis.Scope) -> dict:
     out = kpis.everything(db, scope, AS_OF)
     out["dimensions"] = {k: v for k, v in kpis.dimensions(db).items() if k != "data_as_of"}
     return out
-
-
-def same(a, b, where: str = "") -> None:
-    """Equal, with floats within 1e-9 relative and dates/times compared as instants (engines print them apart)."""
-    if isinstance(a, dict):
-        assert sorted(a) == sorted(b), where
-        for k in a:
-            same(a[k], b[k], f"{where}.{k}")
-    elif isinstance(a, list):
-        assert len(a) == len(b), f"{where}: {len(a)} rows vs {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            same(x, y, f"{where}[{i}]")
-    elif isinstance(a, float) or isinstance(b, float):
-        assert a is not None and b is not None, f"{where}: {a} vs {b}"
-        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), f"{where}: {a} vs {b}"
-    elif isinstance(a, str) and re.match(r"\d{4}-\d\d-\d\d", a):
-        assert pd.Timestamp(a).tz_localize(None) == pd.Timestamp(b).tz_localize(None), f"{where}: {a} vs {b}"
-    else:
-        assert a == b, f"{where}: {a!r} vs {b!r}"
 
 
 def both(settings: Settings, spark, *scopes: kpis.Scope) -> list[tuple[dict, dict]]:
