@@ -29,9 +29,6 @@ from models.views import current_rows_sql, readable_files
 SPARK_TYPES = {"string": "string", "timestamp[us, tz=UTC]": "timestamp", "int32": "int", "int64": "bigint",
                "bool": "boolean"}
 
-CACHED = ("order_facts", "exception_facts")
-
-
 def session(master: str = "local[2]", app: str = "orderhub-kpis") -> Any:
     """A Spark session in UTC (the lake's zone) without the web UI; reuses one already running."""
     from pyspark.sql import SparkSession
@@ -67,8 +64,6 @@ class SparkLake:
         _config_tables(spark, settings)
         for name, select in portable_sql.views():
             spark.sql(f"create or replace temp view {name} as {portable_sql.to_dialect(select, 'spark')}")
-        for name in CACHED:  # computed once on first use, like DuckDB's mart; every KPI query reads them
-            spark.catalog.cacheTable(name)
         return cls(spark, settings, problems)
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:

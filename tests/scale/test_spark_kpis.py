@@ -20,7 +20,7 @@ from models.spark_engine import SparkLake, session
 from tests import handmade
 
 AS_OF = datetime(2026, 3, 9, tzinfo=UTC)
-pytestmark = pytest.mark.timeout(900)  # a JVM on a shared 2-core machine: generous, never a speed assertion
+pytestmark = pytest.mark.timeout(1800)  # a JVM on a shared 2-core machine: generous, never a speed assertion
 
 
 @pytest.fixture(scope="module")
