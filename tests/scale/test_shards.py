@@ -7,7 +7,6 @@ lake both would pull the shared channels at once, each from an empty watermark, 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -86,6 +85,5 @@ def test_overlapping_shards_write_each_order_once(tmp_path: Path, monkeypatch: p
     assert news == dict.fromkeys(PLATFORMS, ORDERS)
     assert orders_in_lake(settings) == len(PLATFORMS) * ORDERS
     owners = {p: lease.holder(lake_dir, f"pull:{p}")[1].get("owner") for p in PLATFORMS}
-    assert all(owners.values())  # every channel was pulled under a lease
-    holders = {json.dumps(sorted(set(owners.values())))}
-    assert len(set(owners.values())) in (1, 2), holders
+    assert all(owners.values())  # every channel was pulled under a lease, by one of the two processes
+    assert len(set(owners.values())) in (1, 2), owners
