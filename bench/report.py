@@ -81,7 +81,8 @@ def engine_lines(e: dict | None) -> list[str]:
         r = e[name]
         lines.append(f"| {name} | {_fmt(r['open_s'])} | {_fmt(r['scopes']['7'])} | {_fmt(r['scopes']['90'])} | "
                      f"{_fmt(r['scopes']['365'])} | {_fmt(r['process_s'])} | {r['peak_mib']:,.0f} MiB |")
-    return [*lines, "", f"Figures of the two engines: {e['agree']}."]
+    return [*lines, "", f"Figures of the two engines: {e['agree']}. Spark's peak RSS is its Python driver's; "
+            "the JVM's memory is not in it."]
 
 
 def render(results: dict) -> str:
