@@ -16,16 +16,17 @@ export ORDERHUB_BIND ?= 127.0.0.1
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-.venv/.installed-dev: .venv/.installed requirements-dev.txt
+.venv/.installed-dev: .venv/.installed requirements-dev.txt requirements-scale.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
 install: .venv/.installed
 install-dev: .venv/.installed-dev
 
-# Debian's Chromium drives the browser tests and renders the e-mail charts (never downloaded at run time).
+# Debian's Chromium drives the browser tests and renders the e-mail charts (never downloaded at run time);
+# Debian's OpenJDK 17 runs Spark for the two-engine KPI tests (docs/scale.md).
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh --with-java
 
 $(DATA)/lake/orders:
 	$(PY) -m ingest demo --days 90

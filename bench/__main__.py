@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench import report, synth
-from bench.compare import compare
+from bench.compare import compare, same
 
 HERE = Path(__file__).parent
 LAKES = HERE / "lakes"
@@ -78,6 +78,7 @@ def bench_scale(orders: int, runs: int, pm4py_max: int, pandas_max: int, table_m
             if set_name == "overview" and days == 7:
                 out["overview_results"], out["scope"] = res["results"], res["scope"]
     out["checks"] = []
+    out["engines"] = bench_engines(lake)
     if orders <= pandas_max:
         res, wall, rss = child(["bench.peers_pandas", str(lake), json.dumps(out["scope"])])
         out["pandas"] = {"flow_s": res["flow_s"], "summary_s": res["summary_s"], "process_s": wall, "peak_mib": rss}
@@ -88,6 +89,20 @@ def bench_scale(orders: int, runs: int, pm4py_max: int, pandas_max: int, table_m
         out["pm4py"] = {"flow_s": res["flow_s"], "process_s": wall, "peak_mib": rss}
         out["checks"] += compare("pm4py", out["flow_results"], res["results"])
     return out
+
+
+def bench_engines(lake: Path) -> dict:
+    """The KPI set on DuckDB and on Spark (local) from the same files; the figures must agree."""
+    runs = {}
+    for engine in ("duckdb", "spark"):
+        res, wall, rss = child(["bench.engines", str(lake), engine])
+        runs[engine] = {**res, "process_s": wall, "peak_mib": rss}
+    try:
+        same(runs["duckdb"].pop("results"), runs["spark"].pop("results"))
+        runs["agree"] = "ok"
+    except AssertionError as exc:
+        runs["agree"] = f"MISMATCH {exc}"
+    return runs
 
 
 def bench_compaction(orders: int) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 import pandas as pd
 
@@ -41,3 +42,23 @@ def compare(peer: str, ours: dict[str, str], theirs: dict[str, str], overview: d
         mine = pd.DataFrame([{k: (None if pd.isna(row[k]) else float(row[k])) for k in summary}])
         checks.append(_check(peer, "summary", mine, pd.DataFrame([summary])))
     return checks
+
+
+def same(a, b, where: str = "", rel_tol: float = 1e-9) -> None:
+    """Equal, with floats within `rel_tol` relative and dates/times compared as instants (engines print them
+    apart)."""
+    if isinstance(a, dict):
+        assert sorted(a) == sorted(b), where
+        for k in a:
+            same(a[k], b[k], f"{where}.{k}", rel_tol)
+    elif isinstance(a, list):
+        assert len(a) == len(b), f"{where}: {len(a)} rows vs {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            same(x, y, f"{where}[{i}]", rel_tol)
+    elif isinstance(a, float) or isinstance(b, float):
+        assert a is not None and b is not None, f"{where}: {a} vs {b}"
+        assert math.isclose(a, b, rel_tol=rel_tol, abs_tol=1e-12), f"{where}: {a} vs {b}"
+    elif isinstance(a, str) and re.match(r"\d{4}-\d\d-\d\d", a):
+        assert pd.Timestamp(a).tz_localize(None) == pd.Timestamp(b).tz_localize(None), f"{where}: {a} vs {b}"
+    else:
+        assert a == b, f"{where}: {a!r} vs {b!r}"

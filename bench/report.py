@@ -65,9 +65,24 @@ def scale_section(s: dict) -> list[str]:
         ov = next(m for m in s["sets"] if m["set"] == "overview" and m["days"] == 7 and m["facts"] == "mart")
         lines.append(f"\npandas Overview summary (one scope, reading the files): {_fmt(s['pandas']['summary_s'])}"
                      f" vs ours {_fmt(ov['median_s'])} for the whole Overview set.")
+    lines += engine_lines(s.get("engines"))
     lines += ["", "Checks (ours vs peers, relative tolerance 1e-6):", ""]
     lines += [f"- {'ok' if c['ok'] else '**MISMATCH**'} {c['peer']} {c['what']}: {c['detail']}" for c in s["checks"]]
     return [*lines, ""]
+
+
+def engine_lines(e: dict | None) -> list[str]:
+    """The KPI set from the lake's files on DuckDB and on Spark local[2] (docs/scale.md)."""
+    if not e:
+        return []
+    lines = ["", "| KPI set from the files | open | last 7 days | last 90 days | year | whole process | peak RSS |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name in ("duckdb", "spark"):
+        r = e[name]
+        lines.append(f"| {name} | {_fmt(r['open_s'])} | {_fmt(r['scopes']['7'])} | {_fmt(r['scopes']['90'])} | "
+                     f"{_fmt(r['scopes']['365'])} | {_fmt(r['process_s'])} | {r['peak_mib']:,.0f} MiB |")
+    return [*lines, "", f"Figures of the two engines: {e['agree']}. Spark's peak RSS is its Python driver's; "
+            "the JVM's memory is not in it."]
 
 
 def render(results: dict) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 import schedule
 
 from ingest.config import load_channels
+from ingest.shards import SINGLETONS, Shard, leased, owner_id
 from ingest.state import read_json, state_dir, update_json
 from models.settings import Settings, load_settings
 
@@ -101,11 +102,14 @@ def utcnow() -> datetime:
 
 
 def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
-          now: Callable[[], datetime] = utcnow) -> dict[str, schedule.Job]:
+          now: Callable[[], datetime] = utcnow, shard: Shard | None = None) -> dict[str, schedule.Job]:
     """The schedule: each channel's pull, the event feeds, the rules, the mart refresh, nightly compaction
     and every registered job. Listed in the order a catch-up runs them: what the pulls and feeds bring is
     in before the rules judge the open orders. `now` is the clock the pulls, feeds and rules go by (a test
-    gives a sandbox's)."""
+    gives a sandbox's).
+
+    With a `shard`, only its channels are pulled, each under its lease, and every other job runs under the
+    one lease of the jobs that run in one place (ingest/shards.py)."""
     from ingest.maintenance import compact_all
     from ingest.pipeline import run_channel
     from ingest.settlement_pull import PULLS, pull_settlements
@@ -117,9 +121,10 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
 
     tz = settings.timezone
     channels = load_channels(settings)
+    pulls = [JobSpec(f"pull:{cfg.key}", lambda s, m=cfg.interval_minutes: s.every(m).minutes,
+                     lambda c=cfg: run_channel(c, settings, now=now))
+             for cfg in channels if cfg.enabled and (shard is None or shard.includes(cfg.channel))]
     specs = [JobSpec("compact", lambda s: s.every().day.at("03:30", tz), compact_all)]
-    specs += [JobSpec(f"pull:{cfg.key}", lambda s, m=cfg.interval_minutes: s.every(m).minutes,
-                      lambda c=cfg: run_channel(c, settings, now=now)) for cfg in channels if cfg.enabled]
     specs += [JobSpec(f"settlements:{cfg.key}", lambda s: s.every(60).minutes,
                       lambda c=cfg: pull_settlements(c, settings))
               for cfg in channels if cfg.enabled and cfg.channel in PULLS]
@@ -150,10 +155,24 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
         # stock and reservations stand still.
         specs.append(JobSpec("stock_push", lambda s: s.every(1).minutes, lambda: push_stock(settings)))
     specs.extend(_REGISTRY.values())
+    if shard is not None:
+        specs, pulls = _leased(settings, specs, pulls)
     jobs = {}
-    for spec in specs:
+    for spec in pulls + specs:
         jobs[spec.name] = spec.when(scheduler).do(runner.run, spec.name, spec.job)
     return jobs
+
+
+def _leased(settings: Settings, specs: list[JobSpec], pulls: list[JobSpec]) -> tuple[list[JobSpec], list[JobSpec]]:
+    """Pulls under their channel's lease (held for 3 intervals, renewed at each pull); the rest under one."""
+    owner = owner_id()
+    one_place = [JobSpec(s.name, s.when, leased(settings, SINGLETONS, owner, 600, s.job)) for s in specs]
+    own = []
+    for s in pulls:
+        channel = s.name.removeprefix("pull:").split("/")[0]
+        minutes = s.when(schedule.Scheduler()).interval
+        own.append(JobSpec(s.name, s.when, leased(settings, f"pull:{channel}", owner, 3 * 60 * minutes, s.job)))
+    return one_place, own
 
 
 def event_jobs(settings: Settings, now: Callable[[], datetime] = utcnow) -> list[JobSpec]:
@@ -192,19 +211,19 @@ def start_receiver(settings: Settings) -> Any:
         return None
 
 
-def serve(settings: Settings, stop: threading.Event, *, tick_s: float = 1.0) -> None:
+def serve(settings: Settings, stop: threading.Event, *, tick_s: float = 1.0, shard: Shard | None = None) -> None:
     """Start the webhook receiver, catch up on missed jobs, then run the schedule until `stop` is set."""
     receiver = start_receiver(settings)
     try:
-        _serve(settings, stop, tick_s)
+        _serve(settings, stop, tick_s, shard)
     finally:
         if receiver is not None:
             receiver.stop()
 
 
-def _serve(settings: Settings, stop: threading.Event, tick_s: float) -> None:
+def _serve(settings: Settings, stop: threading.Event, tick_s: float, shard: Shard | None = None) -> None:
     scheduler, runner = schedule.Scheduler(), Runner(settings)
-    jobs = build(settings, scheduler, runner)
+    jobs = build(settings, scheduler, runner, shard=shard)
     now = datetime.now(UTC)
     for name, job in jobs.items():
         if not stop.is_set() and missed(job, runner.last_run(name), now):
@@ -221,6 +240,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m ingest {argv[0]}", description=__doc__.split("\n")[0])
     parser.add_argument("--channel", help="only this channel (run)")
     parser.add_argument("--shop", help="only this shop of the channel (run)")
+    parser.add_argument("--shard", type=_shard, help="serve: pull only this share I/N of the channels, under "
+                                                     "leases in the lake (docs/scale.md)")
     args = parser.parse_args(argv[1:])
     settings = load_settings()
     if argv[0] == "run":
@@ -237,5 +258,12 @@ def main(argv: list[str]) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    serve(settings, stop)
+    serve(settings, stop, shard=args.shard)
     return 0
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc

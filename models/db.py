@@ -33,6 +33,8 @@ T = TypeVar("T")
 
 def vanished(exc: BaseException) -> bool:
     """Did a query fail because a listed file is gone (compaction merged it away after we listed it)?"""
+    if isinstance(exc, FileNotFoundError):  # an object gone before its copy was cached (models.objectstore)
+        return True
     return isinstance(exc, duckdb.IOException) and any(
         m in str(exc) for m in ("No such file or directory", "No files found that match"))
 
@@ -46,7 +48,7 @@ def retry_vanished(fn: Callable[[], T], attempts: int = 3) -> T:
     for attempt in range(attempts):
         try:
             return fn()
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, FileNotFoundError) as exc:
             if not vanished(exc) or attempt == attempts - 1:
                 raise
             log.info("a lake file vanished while reading (compaction); listing again: %s", exc)

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from models import atomic
+from models import atomic, objectstore
 from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
@@ -145,10 +145,16 @@ def _sized(files: dict[str, list[str]], lake_dir: Path) -> dict[str, dict[str, i
         out[table] = {}
         for p in paths:
             try:
-                out[table][os.path.relpath(p, lake_dir)] = os.stat(p).st_size
+                out[table][_relative(p, lake_dir)] = objectstore.to_path(p).stat().st_size
             except FileNotFoundError:  # compacted away since it was listed: the listing is stale, rebuild
                 out[table][p] = -1
     return out
+
+
+def _relative(path: str, lake_dir: Path) -> str:
+    if objectstore.is_object(lake_dir):
+        return path.removeprefix(f"{lake_dir}/")
+    return os.path.relpath(path, lake_dir)
 
 
 def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) -> dict[str, list[str]] | None:

@@ -102,7 +102,7 @@ def run(db: LakeConnection, name: str, scope: Scope, as_of: datetime | None = No
         **(extra or {}),
     }
     used = {k: v for k, v in params.items() if f"${k}" in sql}
-    return db.con.execute(sql, used).df()
+    return db.query(sql, used)
 
 
 def summary(db: LakeConnection, scope: Scope, as_of: datetime | None = None) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def stage_durations(db: LakeConnection, scope: Scope) -> pd.DataFrame:
 
 def dimensions(db: LakeConnection) -> dict[str, Any]:
     """What the lake holds: channels, shops, warehouses, first/last placed time, data-as-of, order count."""
-    row = db.con.execute(named_queries()["dimensions"]).df().to_dict("records")[0]
+    row = db.query(named_queries()["dimensions"]).to_dict("records")[0]
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key in ("channels", "shops", "warehouses"):
@@ -159,11 +159,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _open(settings: Any, engine: str, master: str) -> Any:
+    """The lake on the chosen engine: both offer `query`, `settings`, `problems` and `close`."""
+    if engine == "spark":
+        from models.spark_engine import SparkLake, session
+
+        return SparkLake.open(session(master), settings)
+    from models.db import connect
+
+    return connect(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
 
-    from models.db import connect
     from models.settings import load_settings
 
     parser = argparse.ArgumentParser(prog="python -m models.kpis", description="Print every KPI for a scope.")
@@ -172,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last local date (default: yesterday)")
     for name in ("channel", "shop", "warehouse"):
         parser.add_argument(f"--{name}", action="append", default=[], help=f"limit to this {name} (repeatable)")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="where the KPIs run: DuckDB in this process, or Spark (docs/scale.md)")
+    parser.add_argument("--master", default="local[2]", help="Spark master URL with --engine spark")
     parser.add_argument("--as-of", type=datetime.fromisoformat,
                         help="instant treated as now for overdue figures (ISO, default: now; naive = UTC)")
     args = parser.parse_args(argv)
@@ -181,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                   tuple(args.channel), tuple(args.shop), tuple(args.warehouse))
     if scope.end < scope.start:
         parser.error(f"--to {scope.end} is before --from {scope.start}")
-    db = connect(settings)
+    db = _open(settings, args.engine, args.master)
     try:
         as_of = args.as_of and (args.as_of if args.as_of.tzinfo else args.as_of.replace(tzinfo=UTC))
         result = everything(db, scope, as_of)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from models import atomic
+from models import atomic, objectstore
 from models.atomic import TEMP_PREFIX  # readers skip these names; compact removes old ones
 from models.schema import TABLES, Table
 
@@ -54,7 +54,7 @@ def table_dir(lake_dir: Path, table: str) -> Path:
 def data_files(lake_dir: Path, table: str) -> list[Path]:
     """The visible Parquet files of a table, sorted; temp files of writers in flight are not among them."""
     root = table_dir(lake_dir, table)
-    if not root.exists():
+    if not objectstore.is_object(root) and not root.exists():
         return []
     return sorted(p for p in root.glob("month=*/*.parquet") if not p.name.startswith(TEMP_PREFIX))
 
@@ -101,7 +101,7 @@ def _from_records(table: Table, records: list[Mapping[str, Any]]) -> pa.Table:
 def _file_columns(path: str) -> frozenset[str]:
     """Column names in a file's footer; cached per path: lake files are immutable and uniquely named."""
     try:
-        return frozenset(pq.read_schema(path).names)
+        return frozenset(pq.read_schema(objectstore.open_input(path)).names)
     except Exception:  # unreadable: the views report it; the query then names the file
         return frozenset()
 
@@ -123,6 +123,11 @@ def select_list(table: Table, files: list[str]) -> str:
 
 def _atomic_write(data: pa.Table, folder: Path) -> Path:
     final = folder / f"part-{uuid.uuid4().hex}.parquet"
+    if objectstore.is_object(final):  # one upload: visible whole when it completes, never half
+        sink = pa.BufferOutputStream()
+        pq.write_table(data, sink, compression="zstd", row_group_size=256_000)
+        final.write_bytes(sink.getvalue().to_pybytes())
+        return final
     with atomic.replacing(final) as tmp, open(tmp, "wb") as fh:
         pq.write_table(data, fh, compression="zstd", row_group_size=256_000)
     return final
@@ -160,7 +165,7 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
             if len(group) < min_files:
                 files_after += len(group)
                 continue
-            listing = ", ".join(f"'{p.as_posix()}'" for p in group)
+            listing = ", ".join(f"'{objectstore.local(p.as_posix())}'" for p in group)
             rows_before += con.execute(f"select count(*) from read_parquet([{listing}])").fetchone()[0]
             order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
             cols = select_list(table, [p.as_posix() for p in group])
@@ -190,7 +195,7 @@ def rewrite_column(lake_dir: Path, table_name: str, column: str, fix: Callable[[
     table = TABLES[table_name]
     replaced = 0
     for path in data_files(lake_dir, table_name):
-        data = pq.read_table(path)
+        data = pq.read_table(objectstore.open_input(path))
         before = data.column(column).to_pylist()
         after = [fix(v) for v in before]
         if after == before:
@@ -205,6 +210,8 @@ def rewrite_column(lake_dir: Path, table_name: str, column: str, fix: Callable[[
 def clean_temp_files(lake_dir: Path, older_than_s: float = 3600) -> int:
     """Remove temp files left by writers that died; recent ones may belong to a writer still running."""
     removed = 0
+    if objectstore.is_object(lake_dir):  # uploads are never visible half-done: no temp objects to clean
+        return 0
     for tmp in lake_dir.glob(f"*/month=*/{TEMP_PREFIX}*"):
         if time.time() - tmp.stat().st_mtime > older_than_s:
             tmp.unlink(missing_ok=True)

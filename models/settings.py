@@ -74,6 +74,13 @@ class Settings:
 
     @property
     def lake_dir(self) -> Path:
+        """`<data>/lake`, or the location `$ORDERHUB_LAKE` names (a folder, or `s3://bucket/prefix`: an
+        `ObjectPath` that answers the `Path` calls the lake makes; docs/scale.md)."""
+        uri = os.environ.get("ORDERHUB_LAKE", "")
+        if uri:
+            from models.objectstore import lake_path
+
+            return lake_path(uri)
         return self.data_dir / "lake"
 
     @property

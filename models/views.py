@@ -18,10 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from models import lake
+from models import lake, objectstore
 from models.reconciliation.config import ReconConfig, load_recon_config
 from models.schema import TABLES, Table
 from models.settings import ConfigError, Settings
@@ -41,6 +42,10 @@ class LakeConnection:
     def sql(self, query: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
         return self.con.execute(query, params or {})
 
+    def query(self, query: str, params: dict | None = None) -> pd.DataFrame:
+        """A query's result as a DataFrame: what `models.kpis` calls, on this engine or another (SparkLake)."""
+        return self.con.execute(query, params or {}).df()
+
     def cursor(self) -> LakeConnection:
         """Another handle on the same database, safe to use from another thread."""
         return LakeConnection(self.con.cursor(), self.settings, self.problems)
@@ -53,7 +58,7 @@ class LakeConnection:
 def _footer_error(path: str, size: int, mtime_ns: int) -> str | None:
     """Why a file cannot be read, or None; cached per (path, size, mtime): lake files never change."""
     try:
-        pq.read_metadata(path)
+        pq.read_metadata(objectstore.open_input(path))
     except Exception as exc:
         return f"{path}: unreadable Parquet ({exc.__class__.__name__}: {exc})"
     return None
@@ -81,7 +86,7 @@ def files_select(table: Table, files: list[str]) -> str:
     Columns added to the schema after some files were written read as null there (`lake.select_list`).
     """
     cols = lake.select_list(table, files)
-    listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    listing = ", ".join("'" + objectstore.local(f).replace("'", "''") + "'" for f in files)
     return f"select {cols} from read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
 
 
@@ -110,7 +115,8 @@ def current_rows_sql(table: Table) -> str:
             picked.append(f'coalesce(bool_or("{c}") over (partition by {key}), false) as "{c}"')
         else:
             picked.append(f'"{c}"')
-    return (f"select * exclude (_rank) from (select {', '.join(picked)}, "
+    columns = ", ".join(f'"{c}"' for c in table.columns)  # spelled out: Spark has no `* exclude`
+    return (f"select {columns} from (select {', '.join(picked)}, "
             f"row_number() over (partition by {key} order by {order}) as _rank from lake_{table.name}) "
             f"where _rank = 1")
 
