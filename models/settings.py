@@ -54,6 +54,10 @@ class Settings:
     console_url: str = field(default="http://localhost:8501", metadata={"help": "Link used in e-mails."})
     session_idle_minutes: int = field(
         default=480, metadata={"help": "A console session unused this long is signed out (minutes)."})
+    session_remember_hours: float = field(
+        default=12.0,
+        metadata={"help": "A sign-in is remembered across reloads and new tabs this long (hours; an HTTP-only "
+                          "cookie, revoked on sign-out, password or role change); 0: sign in on every load."})
     trust_forwarded_for: bool = field(
         default=False,
         metadata={"help": "Take the client address for sign-in limits from X-Forwarded-For (last entry); only "
