@@ -29,7 +29,15 @@ EDITABLE_ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
 
 
 class EditError(ValueError):
-    """The edit is not valid (unknown code, no stock at that warehouse …); the message says what to do."""
+    """The edit is not valid (unknown code, no stock at that warehouse …); the message says what to do.
+
+    `label` (a catalogue key) and `values` let the console say it in the user's language: a value named
+    `<x>_key` is itself a label key, shown translated as {x} (models/labels/queue_ops.py, order_checks.py).
+    """
+
+    def __init__(self, message: str, label: str | None = None, **values: object):
+        super().__init__(message)
+        self.label, self.values = label, values
 
 
 def _guard(user: User | None) -> User:
@@ -98,7 +106,11 @@ def assign(settings: Settings, user: User | None, exception_id: str, expected: A
 def resolve(settings: Settings, user: User | None, exception_id: str, expected: Any, code: str,
             note: str = "") -> dict[str, Any]:
     if code not in RESOLUTION_CODES or code == "auto_cleared":
-        raise EditError(f"resolution code {code!r} unknown; choose one of {', '.join(RESOLUTION_CODES[:-1])}")
+        raise EditError(f"resolution code {code!r} unknown; choose one of {', '.join(RESOLUTION_CODES[:-1])}",
+                        "queue.code_needed")
+    if code in settings.resolution_codes_needing_note and not note.strip():
+        raise EditError(f"resolution code {code!r} needs a note saying what was done", "queue.note_needed",
+                        code_key=f"resolution.{code}")
     return change_exception(settings, user, exception_id, expected, "resolve", reason=note or None,
                             status="resolved", resolution_code=code, note=note or None)
 
