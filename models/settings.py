@@ -55,6 +55,10 @@ class Settings:
         default=("rejected", "refunded", "duplicate", "not_an_issue"),
         metadata={"help": "Resolution codes (models/exceptions.py RESOLUTION_CODES) that close an exception only "
                           "with a note saying what was done; the queue and models/triage.py refuse them without."})
+    address_default_country: str = field(
+        default="CN",
+        metadata={"help": "Country whose division list (models/reference/divisions, config/divisions) checks an "
+                          "address correction when the order names no receiver country."})
     console_url: str = field(default="http://localhost:8501", metadata={"help": "Link used in e-mails."})
     session_idle_minutes: int = field(
         default=480, metadata={"help": "A console session unused this long is signed out (minutes)."})

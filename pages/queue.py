@@ -100,7 +100,7 @@ def _apply(shown: dict[str, str]) -> None:
             ui.flash(level, text)
 
 
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([5, 2], gap="medium")
 with left:
     st.caption(t("queue.select_hint"))
     queue_view.table(view, table_key, _sync_picked)

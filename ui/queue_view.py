@@ -22,27 +22,36 @@ from ui import triage as ui
 from ui.text import plain
 
 TABLE_KEY = "queue_table"
-ORDER_LINK = "/order?order={}"  # the Order detail page reads ?order= (a new tab stays signed in)
+ORDER_LINK = "/order?order={}"
+COLUMNS = ["exception_id", "order", "type", "severity", "status", "assignee", "age_h", "due_at", "overdue", "channel",
+           "warehouse", "note"]  # the Order detail page reads ?order= (a new tab stays signed in)
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """Id, type, severity, status and assignee of exceptions as a person reads them, in their language."""
+    language = lang()
+    return pd.DataFrame({
+        "exception_id": frame["exception_id"],
+        "type": frame["type"].map(lambda x: exception_label(x, language)),
+        "severity": frame["severity"].map(lambda x: t(f"severity.{x}")),
+        "status": frame["status"].map(lambda x: t(f"exc_status.{x}")),
+        "assignee": frame["assignee"].fillna(""),
+    })
 
 
 def _readable(view: pd.DataFrame) -> pd.DataFrame:
-    """The queue's rows with values a person reads: type, severity, status and channel names in their language,
-    local times, and a link to the order."""
+    """The queue's rows with values a person reads (see `_named`), channel names, local times, and a link to
+    the order."""
     zone, language = data.settings().timezone, lang()
-    return pd.DataFrame({
-        "exception_id": view["exception_id"],
-        "type": view["type"].map(lambda x: exception_label(x, language)),
-        "severity": view["severity"].map(lambda x: t(f"severity.{x}")),
-        "status": view["status"].map(lambda x: t(f"exc_status.{x}")),
-        "assignee": view["assignee"].fillna(""),
-        "order": view["order_id"].map(lambda x: ORDER_LINK.format(x)),
-        "channel": view["channel"].map(lambda x: channel_name(x, language) if isinstance(x, str) else ""),
-        "warehouse": view["warehouse"].fillna(""),
-        "age_h": view["age_h"],
-        "due_at": view["due_at"].map(lambda x: format_ts(x, zone, language) if pd.notna(x) else ""),
-        "overdue": view["overdue"].fillna(False).astype(bool),
-        "note": view["note"].fillna(""),
-    })
+    return _named(view).assign(
+        order=view["order_id"].map(lambda x: ORDER_LINK.format(x)),
+        channel=view["channel"].map(lambda x: channel_name(x, language) if isinstance(x, str) else ""),
+        warehouse=view["warehouse"].fillna(""),
+        age_h=view["age_h"],
+        due_at=view["due_at"].map(lambda x: format_ts(x, zone, language) if pd.notna(x) else ""),
+        overdue=view["overdue"].fillna(False).astype(bool),
+        note=view["note"].fillna(""),
+    )[COLUMNS]
 
 
 def _columns() -> dict[str, object]:
@@ -103,6 +112,9 @@ def order_beside(order_id: str | None, user: User) -> None:
     left, right = st.columns(2)
     left.metric(t("order.status"), plain(order["status"]) or "–")
     right.metric(t("order.warehouse"), plain(order["warehouse"]) or "–")
-    st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
-    st.dataframe(story["order_exceptions"], hide_index=True, key="queue_order_exceptions")
+    receiver = (plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address"))
+    st.caption(" · ".join(part for part in receiver if part))
+    columns = {k: v for k, v in _columns().items() if k in ("exception_id", "type", "severity", "status", "assignee")}
+    st.dataframe(_named(story["order_exceptions"]), hide_index=True, key="queue_order_exceptions",
+                 column_config=columns)
     st.link_button(t("queue.open_order"), ORDER_LINK.format(order_id), icon=":material/open_in_new:")
