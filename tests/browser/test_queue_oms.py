@@ -37,7 +37,7 @@ def apply(form: Locator, page: Page) -> None:
 
 
 def choose(page: Page, widget: Locator, option: str) -> None:
-    widget.click()
+    widget.locator("input").click()  # the text box, not a chip's remove button
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
     settle(page)
