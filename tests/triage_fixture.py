@@ -73,7 +73,8 @@ def oid(key: str) -> str:
     return f"OH-{key}"
 
 
-CAPITALS = {"浙江": "杭州", "河南": "郑州", "广东": "广州", "四川": "成都", "上海": "上海", "北京": "北京", "湖北": "武汉"}
+CAPITALS = {"浙江": "杭州", "河南": "郑州", "广东": "广州", "四川": "成都", "上海": "上海", "北京": "北京",
+            "湖北": "武汉"}  # real cities: the address form checks them against the division list
 
 
 def order_row(key: str) -> dict:
