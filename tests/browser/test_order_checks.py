@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from models.settings import Settings
 from models.versions import latest
 from tests.browser.conftest import login
-from tests.browser.ui import assert_no_error, nav, settle
+from tests.browser.ui import assert_no_error, settle
 from tests.hostile import new_version
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,8 @@ def test_addresses_are_checked_like_an_oms(page: Page, own_console, shoot):
     url, data_dir = own_console
     lake_dir = Settings(data_dir=data_dir).lake_dir
     page.set_viewport_size({"width": 1440, "height": 1800})
-    login(page, url + SCOPE, "ops")
-    nav(page, "Order detail")
+    login(page, url + "/order" + SCOPE[1:], "ops")  # a shared link: signs in on that page
+    expect(page.get_by_role("textbox", name="Order id")).to_be_visible(timeout=90_000)
     _open(page, "OH-B", "Order id")  # shipped
     _correct(page, "Correct the address", {"Province": "浙江", "City": "杭州", "Street address": "文一路 1 号"})
     expect(page.get_by_text("This order is Shipped: its address can no longer be changed.")).to_be_visible()
