@@ -35,6 +35,7 @@ def _correct(page: Page, form_name: str, fields: dict[str, str]) -> None:
 def test_addresses_are_checked_like_an_oms(page: Page, own_console, shoot):
     url, data_dir = own_console
     lake_dir = Settings(data_dir=data_dir).lake_dir
+    new_version(lake_dir, "OH-A", status="packed")
     page.set_viewport_size({"width": 1440, "height": 1800})
     login(page, url + "/order" + SCOPE[1:], "ops")  # a shared link: signs in on that page
     expect(page.get_by_role("textbox", name="Order id")).to_be_visible(timeout=90_000)
@@ -42,7 +43,6 @@ def test_addresses_are_checked_like_an_oms(page: Page, own_console, shoot):
     _correct(page, "Correct the address", {"Province": "浙江", "City": "杭州", "Street address": "文一路 1 号"})
     expect(page.get_by_text("This order is Shipped: its address can no longer be changed.")).to_be_visible()
 
-    new_version(lake_dir, "OH-A", status="packed")
     _open(page, "OH-A", "Order id")
     _correct(page, "Correct the address", {"Province": "Atlantis", "City": "x", "Street address": "???"})
     expect(page.get_by_text("“Atlantis” is not a province on the list")).to_be_visible()
