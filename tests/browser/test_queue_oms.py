@@ -77,7 +77,7 @@ def test_an_agent_works_the_queue_like_an_oms(page: Page, own_console, shoot):
         page.get_by_role("link", name="Open the full order").click()
     order_tab = opened.value
     expect(order_tab.locator("h1").first).to_have_text("Order detail", timeout=90_000)
-    expect(order_tab.get_by_role("textbox", name="Order id")).to_have_value(order_id)
+    expect(order_tab.get_by_role("textbox", name="Order id")).to_have_value(order_id, timeout=90_000)
     order_tab.close()
 
     tick(page, 0)
