@@ -110,7 +110,7 @@ def order_beside(order_id: str | None, user: User) -> None:
         return
     order = mask_frame(story["order"], user.role).iloc[0]
     left, right = st.columns(2)
-    left.metric(t("order.status"), plain(order["status"]) or "–")
+    left.metric(t("order.status"), t(f"order_status.{order['status']}") if order["status"] else "–")
     right.metric(t("order.warehouse"), plain(order["warehouse"]) or "–")
     receiver = (plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address"))
     st.caption(" · ".join(part for part in receiver if part))
