@@ -46,7 +46,7 @@ def test_addresses_are_checked_like_an_oms(page: Page, own_console, shoot):
     _open(page, "OH-A", "Order id")
     _correct(page, "Correct the address", {"Province": "Atlantis", "City": "x", "Street address": "???"})
     expect(page.get_by_text("“Atlantis” is not a province on the list")).to_be_visible()
-    assert "receiver_" not in page.locator("main").inner_text()
+    assert "receiver_" not in page.locator("body").inner_text()
     shoot(page, "order-address-refused")
 
     page.get_by_text("中文", exact=True).click()

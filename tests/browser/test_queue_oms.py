@@ -107,5 +107,5 @@ def test_the_queue_in_chinese(page: Page, console_url, shoot):
     expect(page.get_by_role("heading", name="订单 OH-D")).to_be_visible()
     text = grid_text(page, 1)
     assert "支付失败" in text or "Payment failed" not in text
-    assert "payment_failed" not in text and "exception_id" not in page.locator("main").inner_text()
+    assert "payment_failed" not in text and "exception_id" not in page.locator("body").inner_text()
     shoot(page, "queue-oms-zh")
