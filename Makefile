@@ -40,7 +40,7 @@ run: install $(DATA)/lake/orders
 	@bash scripts/run.sh $(PORT)
 
 console: install
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ORDERHUB_BIND) --server.headless true
+	$(PY) -m streamlit run console.py --server.port $(PORT) --server.address $(ORDERHUB_BIND) --server.headless true
 
 lint: install-dev
 	.venv/bin/ruff check .

@@ -1,6 +1,6 @@
 """OrderHub console: page config, the login, navigation by role, the shared sidebar. Nothing else lives here.
 
-    streamlit run app.py
+    streamlit run console.py   # this app plus the remembered sign-in's cookie routes (`make run`)
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ PAGES = {
     ],
 }
 
-user = login_gate()
+user = login_gate(PAGES)
 navigation = st.navigation(allowed_pages(PAGES, user), expanded=True)  # every page listed, none behind "View more"
 sidebar()
 user_box(user)

@@ -51,9 +51,21 @@ class Settings:
         default=("wrong_item", "missing_item"),
         metadata={"help": "Exception types that make a shipped order count as not accurate."},
     )
+    resolution_codes_needing_note: tuple[str, ...] = field(
+        default=("rejected", "refunded", "duplicate", "not_an_issue"),
+        metadata={"help": "Resolution codes (models/exceptions.py RESOLUTION_CODES) that close an exception only "
+                          "with a note saying what was done; the queue and models/triage.py refuse them without."})
+    address_default_country: str = field(
+        default="CN",
+        metadata={"help": "Country whose division list (models/reference/divisions, config/divisions) checks an "
+                          "address correction when the order names no receiver country."})
     console_url: str = field(default="http://localhost:8501", metadata={"help": "Link used in e-mails."})
     session_idle_minutes: int = field(
         default=480, metadata={"help": "A console session unused this long is signed out (minutes)."})
+    session_remember_hours: float = field(
+        default=12.0,
+        metadata={"help": "A sign-in is remembered across reloads and new tabs this long (hours; an HTTP-only "
+                          "cookie, revoked on sign-out, password or role change); 0: sign in on every load."})
     trust_forwarded_for: bool = field(
         default=False,
         metadata={"help": "Take the client address for sign-in limits from X-Forwarded-For (last entry); only "
@@ -112,8 +124,9 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     check_keys(path, "", values, known, "setting")
     if "fx_rates" in values:
         values["fx_rates"] = {**settings.fx_rates, **values["fx_rates"]}
-    if "accuracy_exception_types" in values:
-        values["accuracy_exception_types"] = tuple(values["accuracy_exception_types"])
+    for name in ("accuracy_exception_types", "resolution_codes_needing_note"):
+        if name in values:
+            values[name] = tuple(values[name])
     settings = replace(settings, **values)
     try:
         settings.zone  # noqa: B018 - validates the zone name now, not at first use

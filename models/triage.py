@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from models import actions, lake
+from models import actions, divisions, lake
 from models.access import AccessDenied
 from models.auth import User, require
 from models.exceptions import RESOLUTION_CODES, next_version
@@ -26,10 +26,22 @@ from models.versions import ConflictError as ConflictError  # raised here; share
 from models.versions import conflict, latest, next_stamp, same_version
 
 EDITABLE_ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
+# Once the parcel has left (or the order has ended), a new warehouse, carrier or address changes nothing real.
+FINISHED = ("shipped", "delivered", "completed", "cancelled", "refunded", "returned")
+ADDRESS_LABELS = {"receiver_province": "order.province", "receiver_city": "order.city",
+                  "receiver_address": "order.street"}
 
 
 class EditError(ValueError):
-    """The edit is not valid (unknown code, no stock at that warehouse …); the message says what to do."""
+    """The edit is not valid (unknown code, no stock at that warehouse …); the message says what to do.
+
+    `label` (a catalogue key) and `values` let the console say it in the user's language: a value named
+    `<x>_key` is itself a label key, shown translated as {x} (models/labels/queue_ops.py, order_checks.py).
+    """
+
+    def __init__(self, message: str, label: str | None = None, **values: object):
+        super().__init__(message)
+        self.label, self.values = label, values
 
 
 def _guard(user: User | None) -> User:
@@ -98,7 +110,11 @@ def assign(settings: Settings, user: User | None, exception_id: str, expected: A
 def resolve(settings: Settings, user: User | None, exception_id: str, expected: Any, code: str,
             note: str = "") -> dict[str, Any]:
     if code not in RESOLUTION_CODES or code == "auto_cleared":
-        raise EditError(f"resolution code {code!r} unknown; choose one of {', '.join(RESOLUTION_CODES[:-1])}")
+        raise EditError(f"resolution code {code!r} unknown; choose one of {', '.join(RESOLUTION_CODES[:-1])}",
+                        "queue.code_needed")
+    if code in settings.resolution_codes_needing_note and not note.strip():
+        raise EditError(f"resolution code {code!r} needs a note saying what was done", "queue.note_needed",
+                        code_key=f"resolution.{code}")
     return change_exception(settings, user, exception_id, expected, "resolve", reason=note or None,
                             status="resolved", resolution_code=code, note=note or None)
 
@@ -150,12 +166,14 @@ def reroute(settings: Settings, user: User | None, order_id: str, expected: Any,
     """Send the order to another warehouse (only one with stock for every line) and/or carrier."""
     changes = {k: v for k, v in (("warehouse", warehouse), ("carrier", carrier)) if v}
     if not changes:
-        raise EditError("choose a warehouse or a carrier to re-route to")
+        raise EditError("choose a warehouse or a carrier to re-route to", "order.reroute_empty")
+    _still_open(settings, _guard(user), order_id, "order.no_reroute")
     if warehouse:
         _order_in_access(settings, _guard(user), order_id, warehouse)  # before saying anything about its stock
         short = stock_problems(settings, order_id, warehouse)
         if short:
-            raise EditError(f"{warehouse} lacks stock for {short}; choose a warehouse with stock")
+            raise EditError(f"{warehouse} lacks stock for {short}; choose a warehouse with stock", "order.no_stock",
+                            warehouse=warehouse, short=short)
     return change_order(settings, user, order_id, expected, "reroute", reason or None, **changes)
 
 
@@ -164,8 +182,23 @@ def correct_address(settings: Settings, user: User | None, order_id: str, expect
     values = dict(zip(EDITABLE_ADDRESS, (province.strip(), city.strip(), address.strip()), strict=True))
     empty = [k for k, v in values.items() if not v]
     if empty:
-        raise EditError(f"{', '.join(empty)} cannot be empty")
+        raise EditError(f"{', '.join(empty)} cannot be empty", "order.field_empty", field_key=ADDRESS_LABELS[empty[0]])
+    order = _still_open(settings, _guard(user), order_id, "order.no_address_change")
+    found = divisions.problem(settings, order.get("receiver_country"), values["receiver_province"],
+                              values["receiver_city"])
+    if found:
+        raise EditError(f"{found[0]}: {found[1]}", found[0], **found[1])
     return change_order(settings, user, order_id, expected, "correct_address", reason or None, **values)
+
+
+def _still_open(settings: Settings, user: User, order_id: str, refusal: str) -> dict[str, Any]:
+    """The order as it is now, unless it has shipped or ended (then `refusal`, naming its status, is raised)."""
+    _order_in_access(settings, user, order_id)
+    order = latest(settings.lake_dir, "orders", [order_id]).get(order_id) or {}
+    if order.get("status") in FINISHED:
+        raise EditError(f"order {order_id} is {order['status']}: {refusal}", refusal,
+                        status_key=f"order_status.{order['status']}")
+    return order
 
 
 BULK = {"take": take, "resolve": resolve, "dismiss": dismiss, "assign": assign}

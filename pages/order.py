@@ -64,7 +64,7 @@ def _save(edit: object, order_id: str, version: str) -> None:
     except triage.ConflictError as exc:
         ui.flash("warning", ui.conflict_text([exc]))
     except (triage.EditError, PermissionError) as exc:
-        ui.flash("error", plain(exc, limit=None))
+        ui.flash("error", ui.edit_text(exc))
     else:
         ui.flash("success", t("order.saved"))
 
@@ -98,6 +98,7 @@ if user.can("triage"):
     key = ui.form_key("address", order_id, version)
     with right, st.form(key):
         st.subheader(t("order.address"))
+        st.caption(t("order.address_hint"))
         for name, column in (("province", "province"), ("city", "city"), ("street", "address")):
             st.text_input(t(f"order.{name}"), value=cut(order[f"receiver_{column}"], None), key=ui.field(key, column))
         st.text_input(t("order.reason"), key=ui.field(key, "reason"))

@@ -39,7 +39,7 @@ done
 children+=($!)
 
 echo "OrderHub console: http://localhost:$PORT on $BIND  (sandbox http://127.0.0.1:$SANDBOX_PORT, logs in $DATA/logs/)"
-"$PY" -m streamlit run app.py --server.port "$PORT" --server.address "$BIND" --server.headless true &
+"$PY" -m streamlit run console.py --server.port "$PORT" --server.address "$BIND" --server.headless true &
 console=$!
 children+=("$console")
 wait "$console"  # interruptible, unlike a foreground child: a SIGTERM reaches the trap at once

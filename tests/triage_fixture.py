@@ -76,6 +76,10 @@ def oid(key: str) -> str:
     return f"OH-{key}"
 
 
+CAPITALS = {"浙江": "杭州", "河南": "郑州", "广东": "广州", "四川": "成都", "上海": "上海", "北京": "北京",
+            "湖北": "武汉"}  # real cities: the address form checks them against the division list
+
+
 def order_row(key: str) -> dict:
     province, _, amount, paid, status, extras = ORDERS[key]
     placed = paid - timedelta(minutes=10)
@@ -83,7 +87,7 @@ def order_row(key: str) -> dict:
         "order_id": oid(key), "channel": "tmall", "shop_id": "t1", "platform_order_id": key, "status": status,
         "raw_status": "X", "currency": "CNY", "total_cents": amount * 100, "buyer_id": f"B-{key}",
         "receiver_name": "演示买家", "receiver_phone": "13812345678", "receiver_country": "CN",
-        "receiver_province": province, "receiver_city": "城市", "receiver_address": "演示路1号",
+        "receiver_province": province, "receiver_city": CAPITALS[province], "receiver_address": "演示路1号",
         "placed_at": placed, "paid_at": paid, "ship_by_at": paid + timedelta(days=1),
         "updated_at": paid, "ingested_at": paid, **extras,
     }

@@ -88,8 +88,10 @@ def _seed_from_url(default: tuple[date, date]) -> None:
 
 
 def _write_url(scope: Scope) -> None:
-    """Keep the address bar in step with the filters, so the URL of any view can be shared."""
-    st.query_params.from_dict({"from": scope.start.isoformat(), "to": scope.end.isoformat(),
+    """Keep the address bar in step with the filters, so the URL of any view can be shared; a page's own
+    parameters (`?order=` of Order detail, linked from the queue) stay."""
+    own = {k: st.query_params.get_all(k) for k in st.query_params if k not in ("from", "to", "channel", "warehouse")}
+    st.query_params.from_dict({**own, "from": scope.start.isoformat(), "to": scope.end.isoformat(),
                                "channel": list(scope.channels), "warehouse": list(scope.warehouses)})
 
 

@@ -73,6 +73,16 @@ def conflict_text(conflicts: list[ConflictError]) -> str:
                         for (who, when), ids in groups.items())
 
 
+def edit_text(exc: Exception) -> str:
+    """A refused edit in the user's language when the model named its label (EditError.label), else as is."""
+    key = getattr(exc, "label", None)
+    if not key:
+        return plain(exc, limit=None)
+    values = {name.removesuffix("_key"): t(v) if name.endswith("_key") else plain(v, limit=None)
+              for name, v in exc.values.items()}
+    return t(key, **values)
+
+
 def flash(kind: str, text: str) -> None:
     """Show a message on the next run (or, from an on_click callback, on this one). Several may queue."""
     st.session_state.setdefault("triage_flash", []).append((kind, text))

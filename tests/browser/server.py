@@ -1,4 +1,4 @@
-"""Start the real console (`streamlit run app.py`) on a free port, for browser tests and screenshots."""
+"""Start the real console (`streamlit run console.py`: app.py and its sign-in cookie routes) on a free port."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def console(data_dir: Path, log_path: Path) -> Iterator[str]:
     """Run the console over `data_dir` until the block ends; yields its base URL."""
     port = free_port()
     env = {**os.environ, "ORDERHUB_DATA": str(data_dir)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "console.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     with open(log_path, "w") as log:

@@ -39,7 +39,8 @@ def test_switching_order_then_saving_only_a_reason_leaves_both_addresses(page: P
     url, data_dir = own_console
     a, b = ("江苏", "苏州", "A 路 1 号"), ("浙江", "杭州", "B 路 2 号")
     for order_id, address in (("OH-A", a), ("OH-B", b)):
-        new_version(Settings(data_dir=data_dir).lake_dir, order_id, **dict(zip(ADDRESS, address, strict=True)))
+        new_version(Settings(data_dir=data_dir).lake_dir, order_id, status="packed",  # not shipped yet: editable
+                    **dict(zip(ADDRESS, address, strict=True)))
     login(page, url + SCOPE, "ops")
     nav(page, "Order detail")
     _open_order(page, "OH-A")

@@ -1,6 +1,6 @@
 """Edit forms are bound to what they were loaded for (issue #11 items 1 and 12), on tests/triage_fixture.py.
 
-OH-T8's address is 湖北 / 城市 / 武汉市江夏区大学城路1号 and OH-T1's is 浙江 / 城市 / 演示路1号 (the fixture's table).
+OH-T8's address is 湖北 / 武汉 / 武汉市江夏区大学城路1号 and OH-T1's is 浙江 / 杭州 / 演示路1号 (the fixture's table).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from models.versions import latest
 from tests import triage_fixture as tf
 from tests.pages.helpers import open_app, shown
 
-T8 = ("湖北", "城市", "武汉市江夏区大学城路1号")
-T1 = ("浙江", "城市", "演示路1号")
+T8 = ("湖北", "武汉", "武汉市江夏区大学城路1号")
+T1 = ("浙江", "杭州", "演示路1号")
 REVIEW = exception_id("OH-T8", "manual_review", "int-campus-risk")
 ADDRESS = ("receiver_province", "receiver_city", "receiver_address")
 
@@ -69,7 +69,7 @@ def test_a_form_saves_onto_the_order_it_was_loaded_for_not_the_one_typed_since(r
     button.click().run()
     assert not at.exception, at.exception
     assert _address(routed, "OH-T1") == T1
-    assert _address(routed, "OH-T8") == ("湖北", "城市", "武汉市江夏区大学城路2号")
+    assert _address(routed, "OH-T8") == ("湖北", "武汉", "武汉市江夏区大学城路2号")
     [action] = _audit(routed, "correct_address")
     assert action["target_id"] == "OH-T8" and action["reason"] == "buyer called"
 

@@ -3,8 +3,8 @@
 One Spark session (local[2]) for the module: starting the JVM costs seconds, a query after that much less.
 Counts and money must be equal, durations and ratios within 1e-6 relative: the issue asks 1e-9, but one
 stage p90 reads 0.4 h on DuckDB and 0.4000001 h on Spark (cause not found yet; see docs/scale.md).
-On the hand-made lake a few figures are also checked against their values worked out on paper (tests/models/test_kpis.py), so a
-transpiler that broke both engines the same way could not pass.
+On the hand-made lake a few figures are also checked against their values worked out on paper
+(tests/models/test_kpis.py), so a transpiler that broke both engines the same way could not pass.
 """
 
 from __future__ import annotations
