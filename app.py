@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui import t
 from ui.auth import allowed_pages, login_gate, user_box
+from ui.duty import banner
 from ui.errors import run_page
 from ui.filters import sidebar
 from ui.frame import mark
@@ -49,4 +50,5 @@ user = login_gate()
 navigation = st.navigation(allowed_pages(PAGES, user), expanded=True)  # every page listed, none behind "View more"
 sidebar()
 user_box(user)
+banner(user)  # open/overdue exceptions and new alerts on every page
 run_page(navigation)

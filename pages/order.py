@@ -7,7 +7,7 @@ import streamlit as st
 
 from models import triage
 from models.auth import mask_frame
-from ui import data, frame, t
+from ui import data, explain, frame, t
 from ui import triage as ui
 from ui.access import current_access
 from ui.auth import require
@@ -44,10 +44,10 @@ with left:
     st.subheader(t("order.lines"))
     st.dataframe(story["lines"], hide_index=True, key="order_lines")
     st.subheader(t("order.rules"))
-    st.dataframe(story["rule_hits"], hide_index=True, key="order_rules")
+    st.dataframe(explain.rule_hits(story["rule_hits"]), hide_index=True, key="order_rules")
 with right:
     st.subheader(t("order.exceptions"))
-    st.dataframe(story["order_exceptions"], hide_index=True, key="order_exceptions")
+    st.dataframe(explain.exceptions(story["order_exceptions"]), hide_index=True, key="order_exceptions")
     st.subheader(t("order.actions"))
     st.dataframe(story["order_actions"], hide_index=True, key="order_actions")
 with st.expander(t("order.raw")):

@@ -1,0 +1,43 @@
+"""Labels of the duty banner (new trouble on every page), exception explanations and figure notes."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    # the banner on every page (ui/duty.py)
+    "duty.headline": ("{open} open exceptions · {overdue} overdue · {alerts} new alerts",
+                      "{open} 个未结异常 · {overdue} 个已超时 · {alerts} 条新告警"),
+    "duty.open_queue": ("Open the queue", "打开异常队列"),
+    "duty.overdue_queue": ("Show the overdue", "查看超时异常"),
+    "duty.alerts": ("New alerts ({n})", "新告警（{n}）"),
+    "duty.ack": ("Acknowledge", "确认"),
+    "duty.acked": ("Acknowledged", "已确认"),
+    "duty.already": ("Already acknowledged by {who}", "已由 {who} 确认"),
+    "duty.gone": ("This alert is no longer open", "该告警已不再有效"),
+    "duty.kind.capacity": ("Capacity", "产能"),
+    "duty.kind.sla": ("Overdue exceptions", "超时异常"),
+    "duty.kind.paused": ("Channel paused", "渠道已暂停"),
+    "duty.kind.failed": ("Channel pull failed", "渠道拉取失败"),
+    # rule names (models/rule_names.py)
+    "rule.routing_stock": ("No warehouse has every line in stock (routing)", "没有仓库能备齐全部商品（分仓）"),
+    "rule.carrier_code": ("Carrier status code not in the status map", "承运商状态码不在映射表中"),
+    "rule.writeback": ("The platform refused the shipment confirmation", "平台拒绝了发货回传"),
+    "rule.retired": ("{rule_id} (no longer in the rule set)", "{rule_id}（已不在规则集中）"),
+    "rule.no_rule": ("No rule: raised by {source}", "无规则：由{source}发现"),
+    "rule.unknown_source": ("an unknown source", "未知来源"),
+    "rule.why_missing": ("not recorded", "未记录"),
+    # the order page's exception and rule-hit columns (ui/explain.py)
+    "explain.exception_id": ("Exception", "异常编号"),
+    "explain.type": ("Type", "类型"),
+    "explain.status": ("Status", "状态"),
+    "explain.rule": ("Rule", "规则"),
+    "explain.why": ("Why (the values the rule read; times UTC)", "原因（规则读取的值；时间为 UTC）"),
+    "explain.detected_at": ("Detected", "发现时间"),
+    "explain.due_at": ("Due", "截止时间"),
+    "explain.resolution_code": ("Resolution", "处理结果"),
+    "explain.assignee": ("Assignee", "处理人"),
+    "explain.note": ("Note", "备注"),
+    "explain.outcome": ("Outcome", "结果"),
+    "explain.evaluated_at": ("Evaluated", "评估时间"),
+    "source.ingest": ("Import", "导入"),
+    "source.rules": ("Rules", "规则"),
+    "source.events": ("Warehouse/carrier events", "仓库/承运商事件"),
+    "source.writeback": ("Shipment write-back", "发货回传"),
+}
