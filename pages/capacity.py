@@ -46,6 +46,7 @@ else:
                     key="capacity_backlog_chart")
     an.drill("backlog", "capacity2", measure="orders", by1="warehouse", by2="status")
     st.dataframe(backlog, hide_index=True, key="capacity_backlog_table")
+    st.caption(t("capacity.oldest_vs_clear"))
 
 
 def _acknowledge(user: User, chosen: list[str]) -> None:

@@ -50,4 +50,11 @@ part = weekly[weekly["type"] == kind]
 st.plotly_chart(ac.bars(part, "week", "rate", t("exceptions.rate_by_week", type=exception_label(kind, lang())),
                         color="channel", lang=lang()), key="exc_weekly")
 an.drill("exceptions", "exceptions3", measure="orders", by1="week", by2="channel", exc=kind)
-st.dataframe(resolution.fillna({"type": t("exceptions.all_types")}), hide_index=True, key="exc_resolution")
+STATES = ("raised", "open", "resolved", "auto_closed", "dismissed", "other")
+st.caption(t("exceptions.states_add_up"))
+table = resolution.assign(type=resolution["type"].map(lambda x: exception_label(x, lang()) if isinstance(x, str)
+                                                      else t("exceptions.all_types")))
+st.dataframe(table[["type", *STATES, "mttr_h"]].rename(columns={c: t(f"exceptions.col.{c}") for c in
+                                                                ("type", *STATES, "mttr_h")}),
+             hide_index=True, key="exc_resolution",
+             column_config={t("exceptions.col.mttr_h"): st.column_config.NumberColumn(format="%.1f")})

@@ -1,0 +1,102 @@
+"""Issue #16 items 1 and 2 as the people on shift meet them, in a real browser over tests/duty_fixture.py.
+
+1. A manager signs in and, on every page, sees open/overdue exceptions and new alerts (figures from the
+   fixture's docstring: 3 open, 2 overdue, 2 new alerts), jumps to the overdue queue (2 rows), acknowledges
+   the capacity alert; an ops agent limited to Suzhou sees only their share (2 open, 1 overdue, 1 alert).
+2. The agent opens an order whose SLA breach closed itself when it shipped, and one still breaching: each
+   names its rule as the Rules page does (id · description from rules.toml, read here) and what it read.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from models.access import Access
+from models.auth import add_user, set_access
+from models.rules.config import SHIPPED_DEFAULT
+from models.settings import Settings
+from tests import duty_fixture
+from tests.browser.conftest import PASSWORD, USERS, login
+from tests.browser.server import console
+from tests.browser.ui import assert_no_error, grid_rows, grid_text, nav, settle
+
+pytestmark = pytest.mark.browser
+SHIP_BY_RULE = next(r for r in tomllib.loads(Path(SHIPPED_DEFAULT).read_text())["rules"] if r["id"] == "sla-ship-by")
+
+
+@pytest.fixture(scope="module")
+def duty_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("duty")
+    settings = Settings(data_dir=root / "data")
+    duty_fixture.build(settings.lake_dir)
+    add_user(USERS["admin"], "admin", PASSWORD, settings)
+    add_user(USERS["ops"], "ops", PASSWORD, settings)
+    set_access(USERS["ops"], Access(warehouses=("Suzhou",)), settings)
+    with console(settings.data_dir, root / "streamlit.log") as url:
+        yield url
+
+
+def banner(page: Page):
+    return page.locator(".st-key-duty_banner")
+
+
+def test_manager_sees_new_trouble_on_every_page_and_reaches_the_overdue_queue(page: Page, duty_console, shoot):
+    login(page, duty_console, "admin")
+    settle(page)
+    expect(banner(page)).to_contain_text("3 open exceptions · 2 overdue · 2 new alerts")
+    shoot(page, "duty-overview-en")
+    for name in ("Capacity", "Rules"):
+        nav(page, name)
+        expect(banner(page)).to_contain_text("3 open exceptions · 2 overdue · 2 new alerts")
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_contain_text(SHIP_BY_RULE["description_en"])
+    banner(page).get_by_role("button", name="Show the overdue").click()
+    expect(page.locator("h1").first).to_have_text("Exception queue")
+    settle(page)
+    expect(page.get_by_role("checkbox", name="Overdue only")).to_be_checked()
+    assert grid_rows(page, 1) == 2  # X2 (OH-D) and the SLA breach on OH-S2
+    assert "OH-D" in grid_text(page, 1) and "OH-S2" in grid_text(page, 1) and "OH-A" not in grid_text(page, 1)
+    banner(page).get_by_text("New alerts (2)").click()
+    expect(banner(page)).to_contain_text("jd/j1: the last pull failed")
+    banner(page).get_by_role("button", name="Acknowledge").nth(1).click()  # the capacity alert (raised 2nd)
+    settle(page)
+    expect(banner(page)).to_contain_text("3 open exceptions · 2 overdue · 1 new alerts")
+    assert_no_error(page)
+    shoot(page, "duty-banner-en")
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
+    settle(page)
+    expect(banner(page)).to_contain_text("3 个未结异常 · 2 个已超时 · 1 条新告警")
+    assert not re.search(r"\bduty\.\w+", page.inner_text("body"))
+    shoot(page, "duty-banner-zh")
+
+
+def test_agent_sees_their_share_and_exceptions_that_explain_themselves(page: Page, duty_console, shoot):
+    login(page, duty_console, "ops")
+    settle(page)
+    expect(banner(page)).to_contain_text("2 open exceptions · 1 overdue · 1 new alerts")  # Suzhou only
+    nav(page, "Order detail")
+    page.get_by_role("textbox", name="Order id").fill("OH-S1")
+    page.keyboard.press("Enter")
+    settle(page)
+    name = f"sla-ship-by · {SHIP_BY_RULE['description_en']}"
+    exceptions = grid_text(page, 3)  # timeline, lines, rules that fired, exceptions
+    assert (name in exceptions and "Resolved" in exceptions) or "resolved" in exceptions
+    assert "status=shipped, now_at=2026-03-02 06:10, ship_by_at=2026-03-02 04:00" in exceptions
+    fired = grid_text(page, 2)
+    assert name in fired and "status=allocated, now_at=2026-03-02 05:00, ship_by_at=2026-03-02 04:00" in fired
+    assert_no_error(page)
+    shoot(page, "order-explained-en")
+    page.get_by_role("textbox", name="Order id").fill("OH-S2")
+    page.keyboard.press("Enter")
+    settle(page)
+    assert "open" in grid_text(page, 3) and "status=allocated, now_at=2026-03-02 05:00" in grid_text(page, 3)
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
+    settle(page)
+    expect(banner(page)).to_contain_text("2 个未结异常 · 1 个已超时 · 1 条新告警")
+    assert f"sla-ship-by · {SHIP_BY_RULE['description_zh']}" in grid_text(page, 3)
+    shoot(page, "order-explained-zh")
