@@ -20,8 +20,9 @@ but acknowledged. New alerts: 2 for an unrestricted user, 1 (AL-FAIL) for a ware
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from models import lake
 from models.ids import event_id
@@ -75,3 +76,60 @@ def build(lake_dir: Path) -> None:
     lake.write(lake_dir, "actions", [
         {"action_id": "A-ACK", "occurred_at": local(2, 11, 30), "user": "ops.demo", "role": "ops",
          "action": "acknowledge_alert", "target_type": "alert", "target_id": "AL-ACK"}])
+
+
+def add_recent_days(lake_dir: Path, now: datetime) -> dict[str, int]:
+    """Orders of yesterday and today (relative to `now`), exceptions in every state and channel pulls, for the
+    figures that must agree (issue #16 item 7). All on tmall/t1 in Hefei: the Suzhou figures above stay.
+
+    yesterday  R1 placed 10:00 paid 10:05 shipped 14:05 (4 h)   R2 11:00/11:05 shipped 17:05 (6 h)
+               R3 12:00/12:05 not shipped (still open: not in the day's lead time)
+    today      R4, R5 placed in the first half of today (the day is not over)
+    exceptions on R1..R3, detected yesterday: open (due 2099), resolved by a person, auto-closed, dismissed
+    pulls      shopee/s1 ok 5 min behind; tmall/t1 ok but 752 min behind (stale); jd/j1 failed 2 h ago
+    """
+    zone = ZoneInfo("Asia/Shanghai")
+    today = datetime.combine(now.astimezone(zone).date(), time(), zone)
+    yesterday = today - timedelta(days=1)
+    at = lambda day, h, m=0: (day + timedelta(hours=h, minutes=m)).astimezone(UTC)  # noqa: E731
+    orders, events = [], []
+    for key, (placed, shipped) in {"R1": (at(yesterday, 10), at(yesterday, 14, 5)),
+                                   "R2": (at(yesterday, 11), at(yesterday, 17, 5)),
+                                   "R3": (at(yesterday, 12), None)}.items():
+        orders.append({**_order(key), "channel": "tmall", "shop_id": "t1", "warehouse": "Hefei",
+                       "status": "shipped" if shipped else "to_ship", "placed_at": placed,
+                       "paid_at": placed + timedelta(minutes=5), "ship_by_at": placed + timedelta(days=2),
+                       "updated_at": shipped or placed, "ingested_at": shipped or placed})
+        events += _events(key, ("placed", placed), ("paid", placed + timedelta(minutes=5)),
+                          *([("shipped", shipped)] if shipped else []))
+    half = today.astimezone(UTC) + (now - today.astimezone(UTC)) / 2
+    for key in ("R4", "R5"):
+        orders.append({**_order(key), "channel": "tmall", "shop_id": "t1", "warehouse": "Hefei",
+                       "status": "pending_payment", "placed_at": half, "paid_at": None, "ship_by_at": None,
+                       "updated_at": half, "ingested_at": half})
+        events += _events(key, ("placed", half))
+    lake.write(lake_dir, "orders", orders)
+    lake.write(lake_dir, "order_events", events)
+    seen = at(yesterday, 15)
+    base = {"severity": "medium", "detected_at": seen, "due_at": FAR, "updated_at": seen, "ingested_at": seen}
+    lake.write(lake_dir, "exceptions", [
+        {**base, "exception_id": "Z1", "order_id": "OH-R1", "type": "address_invalid", "status": "open"},
+        {**base, "exception_id": "Z2", "order_id": "OH-R2", "type": "address_invalid", "status": "resolved",
+         "resolution_code": "address_corrected", "resolved_at": seen + timedelta(hours=1),
+         "updated_at": seen + timedelta(hours=1)},
+        {**base, "exception_id": "Z3", "order_id": "OH-R3", "type": "sla_breach", "status": "resolved",
+         "resolution_code": "auto_cleared", "resolved_at": seen + timedelta(hours=2),
+         "updated_at": seen + timedelta(hours=2)},
+        {**base, "exception_id": "Z4", "order_id": "OH-R3", "type": "payment_failed", "status": "dismissed",
+         "resolution_code": "not_an_issue", "resolved_at": seen + timedelta(hours=3),
+         "updated_at": seen + timedelta(hours=3)}])
+    run = {"pages": 1, "fetched": 5, "new": 1, "updated": 0, "rejected": 0, "quarantined": 0, "http_errors": 0}
+    lake.write(lake_dir, "channel_runs", [
+        {**run, "run_id": "RUN-S", "channel": "shopee", "shop_id": "s1", "started_at": now - timedelta(minutes=6),
+         "finished_at": now - timedelta(minutes=5), "outcome": "ok", "watermark": now - timedelta(minutes=5)},
+        {**run, "run_id": "RUN-T", "channel": "tmall", "shop_id": "t1", "started_at": now - timedelta(minutes=6),
+         "finished_at": now - timedelta(minutes=5), "outcome": "ok", "watermark": now - timedelta(minutes=752)},
+        {**run, "run_id": "RUN-J", "channel": "jd", "shop_id": "j1", "started_at": now - timedelta(hours=2),
+         "finished_at": now - timedelta(hours=2), "outcome": "failed", "http_errors": 3, "error": "HTTP 503",
+         "watermark": None}])
+    return {"complete_orders": 3, "today_orders": 2, "still_open_yesterday": 1}

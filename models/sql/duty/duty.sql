@@ -1,17 +1,24 @@
--- The duty banner shown on every page (models/duty.py): one small query per page render.
+-- The duty banner shown on every page (models/duty.py): one small query per page render (measured: 12 ms for
+-- a scoped user, 0.12 s unrestricted at 196 k orders; the console caches it per lake version and minute).
 -- Parameters: $as_of (UTC now), $channels, $shops, $warehouses (the user's access; empty = all).
 
 -- name: duty
--- Open and overdue exceptions in the access, counted exactly as the queue counts them (models/sql/triage/
--- console.sql `queue`: an exception in a status of `open_exception_statuses()`, overdue once its due time
--- passed), and the alerts raised, not cleared and not acknowledged that the access covers: a channel's
+-- Open and overdue exceptions in the access, counted as the queue lists them (models/sql/triage/console.sql
+-- `queue`: status open or in_progress, overdue once its due time passed, the same access rule), and the alerts raised, not cleared and not acknowledged that the access covers: a channel's
 -- paused/failed pull when its channel and shop are in it; capacity and overdue alerts (whole-operation
 -- figures) only for an unrestricted user, whose own overdue count is already in the first two numbers.
-with mine as (
-    select e.status, e.due_at
-    from (select order_id, status, due_at from exceptions where status in ('open', 'in_progress')) e
-    left join order_facts o using (order_id)  -- the persisted mart in the console: no scan of every order version
-    where in_dimensions(o.channel, o.shop_id, o.warehouse, $channels, $shops, $warehouses)
+with order_ids_known as (select distinct order_id from exception_facts), mine as (
+    -- exception_facts is persisted beside order_facts in the console: no scan of every order
+    select status, due_at
+    from exception_facts
+    where status in ('open', 'in_progress')
+      and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+    union all
+    -- what the queue also lists for an unrestricted user: exceptions whose order the lake does not hold
+    select status, due_at
+    from exceptions
+    where len($channels) + len($shops) + len($warehouses) = 0 and status in ('open', 'in_progress')
+      and order_id not in (select order_id from order_ids_known)
 ), fresh_alerts as (
     select a.alert_id, a.kind, a.title, a.raised_at
     from alerts a
