@@ -157,7 +157,7 @@ def test_analyst_finds_figures_that_agree_or_say_why(page: Page, duty_console):
     nav(page, "Channels")
     assert row_cells(page, 0, "Tmall")[2] == "stale (over 1 h behind)"  # 752 min behind, last run "ok"
     assert row_cells(page, 0, "Shopee")[2] == "ok"  # 5 min behind
-    expect(page.get_by_text("HTTP 503")).to_be_visible()  # jd/j1's failed pull
+    expect(page.get_by_text("HTTP 503")).to_be_attached()  # jd/j1's failed pull, in the errors grid
     nav(page, "Data quality")
     expect(page.get_by_text("Failed pulls of a whole feed in these dates: 1").first).to_be_visible()
     assert_no_error(page)
