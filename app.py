@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui import t
 from ui.auth import allowed_pages, login_gate, user_box
+from ui.duty import banner
 from ui.errors import run_page
 from ui.filters import sidebar
 from ui.frame import mark
@@ -52,5 +53,6 @@ user = login_gate(PAGES)
 navigation = st.navigation(allowed_pages(PAGES, user), expanded=True)  # every page listed, none behind "View more"
 sidebar()
 user_box(user)
+banner(user)  # open/overdue exceptions and new alerts on every page
 views_box(user, navigation)
 run_page(navigation)

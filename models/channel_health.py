@@ -21,12 +21,13 @@ with ranked as (
     select channel, shop_id, max(finished_at) as last_success_at, max(watermark) as watermark
     from channel_runs where outcome = 'ok' group by channel, shop_id
 ), day as (
-    select channel, shop_id, count(*) filter (where outcome not in ('ok')) as failed_runs_24h,
+    select channel, shop_id, count(*) filter (where pull_failed(outcome)) as failed_runs_24h,
            sum(http_errors) as http_errors_24h
     from channel_runs where started_at >= $now - interval 24 hour group by channel, shop_id
 )
 select r.channel, r.shop_id, ok.last_success_at,
        date_diff('minute', ok.watermark, $now) as lag_minutes,
+       feed_stale(date_diff('minute', ok.watermark, $now)) as stale,
        r.started_at as last_run_at, r.outcome as last_outcome,
        r.fetched, r.new, r.updated, r.rejected, r.quarantined,
        coalesce(day.failed_runs_24h, 0) as failed_runs_24h,
@@ -42,7 +43,7 @@ order by r.channel, r.shop_id
 ERRORS_SQL = """
 select started_at, channel, shop_id, outcome, http_errors, quarantined, rejected, error
 from channel_runs
-where error is not null
+where pull_failed(outcome)
 order by started_at desc
 limit $limit
 """
@@ -54,7 +55,7 @@ def channel_health(con: LakeConnection, now: datetime) -> pd.DataFrame:
 
 
 def recent_errors(con: LakeConnection, limit: int = 20) -> pd.DataFrame:
-    """The most recent runs that ended with an error, newest first."""
+    """The most recent failed runs (macros.sql `pull_failed`), newest first."""
     return con.sql(ERRORS_SQL, {"limit": limit}).df()
 
 

@@ -58,8 +58,10 @@ def exception_id(order_id: str, exc_type: str, rule_id: str | None = None) -> st
 
 def new_exception(order_id: str, exc_type: str, *, source: str, severity: str | None = None,
                   rule_id: str | None = None, note: str | None = None, detected_at: datetime | None = None,
-                  due_minutes: int | None = None, batch_id: str | None = None) -> dict[str, Any]:
-    """An open exception row; due time from the type's SLA unless the rule gives one."""
+                  due_minutes: int | None = None, batch_id: str | None = None, why: str | None = None
+                  ) -> dict[str, Any]:
+    """An open exception row; due time from the type's SLA unless the rule gives one. `why`: the values that
+    made the rule fire for this order (models/rules/evaluate.evidence_sql)."""
     if exc_type not in TYPES:
         raise ValueError(f"unknown exception type {exc_type!r}; known: {', '.join(TYPES)}")
     default_severity, default_due = TYPES[exc_type]
@@ -69,7 +71,7 @@ def new_exception(order_id: str, exc_type: str, *, source: str, severity: str | 
         "severity": severity or default_severity, "rule_id": rule_id, "status": "open", "assignee": None,
         "detected_at": detected, "due_at": detected + timedelta(minutes=due_minutes or default_due),
         "resolved_at": None, "resolution_code": None, "note": note, "source": source,
-        "updated_at": detected, "ingested_at": datetime.now(UTC), "batch_id": batch_id,
+        "updated_at": detected, "ingested_at": datetime.now(UTC), "batch_id": batch_id, "why": why,
     }
 
 

@@ -99,7 +99,9 @@ EXCEPTIONS = _table("exceptions", ("exception_id",), ("updated_at", "ingested_at
     ("status", STR), ("assignee", STR), ("detected_at", TS), ("due_at", TS), ("resolved_at", TS),
     ("resolution_code", STR), ("note", STR), ("source", STR), ("updated_at", TS), ("ingested_at", TS),
     ("batch_id", STR),
-])
+    # why: the values that made the rule fire for this order ("status=to_ship, idle_hours=3.25"), or why it closed
+    ("why", STR),
+], added=("why",))
 
 ACTIONS = _table("actions", ("action_id",), ("occurred_at",), "occurred_at", [
     ("action_id", STR), ("occurred_at", TS), ("user", STR), ("role", STR), ("action", STR), ("target_type", STR),

@@ -46,6 +46,7 @@ else:
              "capacity_backlog_chart", "backlog", "capacity2", axes=("warehouse", None), measure="orders",
              by1="warehouse", by2="status")
     tables.table(backlog, hide_index=True, key="capacity_backlog_table")
+    st.caption(t("capacity.oldest_vs_clear"))
 
 
 def _acknowledge(user: User, chosen: list[str]) -> None:

@@ -52,8 +52,9 @@ if health.empty and not paused:
     st.info(t("channels.empty"))
 else:
     health["channel_name"] = [channel_name(c, lang()) for c in health["channel"]]
-    health["state"] = [t("channels.paused") if f"{c}/{s}" in paused else r
-                       for c, s, r in zip(health["channel"], health["shop_id"], health["last_outcome"], strict=True)]
+    health["state"] = [t("channels.paused") if f"{c}/{s}" in paused else t("channels.stale") if stale else r
+                       for c, s, r, stale in zip(health["channel"], health["shop_id"], health["last_outcome"],
+                                                 health["stale"], strict=True)]
     tables.table(health[list(COLUMNS)], key="channels-health", hide_index=True, use_container_width=True,
                  column_config={c: t(f"channels.{k}") for c, k in COLUMNS.items()})
 
@@ -75,6 +76,7 @@ if not tokens.empty:
                  column_config={c: t(f"channels.{k}") for c, k in TOKEN_COLUMNS.items()})
 
 st.subheader(t("channels.errors"))
+st.caption(t("channels.errors_vs_quality"))
 if errors.empty:
     st.caption(t("channels.none"))
 else:

@@ -26,7 +26,9 @@ cols[1].metric(t("quality.unknown_status"), int(issues["unknown_status_orders"])
                help=t("quality.unmapped_exceptions", n=int(issues["unmapped_exceptions"])))
 cols[2].metric(t("quality.negative"), int(issues["negative_duration_orders"]), border=True)
 cols = st.columns(3)
-cols[0].metric(t("quality.sync_failures"), int(issues["sync_failures"]), border=True)
+cols[0].metric(t("quality.sync_failures"), int(issues["sync_failures"]), border=True,
+               help=t("quality.sync_vs_pulls", pulls=int(issues["failed_pulls"])))
+st.caption(t("quality.sync_vs_pulls", pulls=int(issues["failed_pulls"])))
 cols[1].metric(t("quality.quarantined"), int(issues["quarantined_payloads"]), border=True)
 problems = data.db().problems
 cols[2].metric(t("quality.unreadable"), len(problems), border=True)

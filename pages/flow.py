@@ -29,6 +29,7 @@ cols[0].metric(t("flow.within_target", target=settings.lead_time_target_hours), 
 cols[1].metric(t("flow.rework_share"), format_ratio(rework["rework_share"]), border=True,
                help=t("flow.rework_help"))
 cols[2].metric(t("flow.orders_traced"), f"{int(rework['orders']):,}", border=True)
+st.caption(t("flow.within_vs_on_time", target=settings.lead_time_target_hours))
 
 bottleneck = an.frame("flow_bottleneck", scope)
 if not bottleneck.empty:

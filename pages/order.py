@@ -7,7 +7,7 @@ import streamlit as st
 
 from models import triage
 from models.auth import mask_frame
-from ui import data, frame, t, tables
+from ui import data, explain, frame, t, tables
 from ui import triage as ui
 from ui.access import current_access
 from ui.auth import require
@@ -43,13 +43,14 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("order.lines"))
     tables.table(story["lines"], hide_index=True, key="order_lines")
-    st.subheader(t("order.rules"))
-    tables.table(story["rule_hits"], hide_index=True, key="order_rules")
 with right:
-    st.subheader(t("order.exceptions"))
-    tables.table(story["order_exceptions"], hide_index=True, key="order_exceptions")
     st.subheader(t("order.actions"))
     tables.table(story["order_actions"], hide_index=True, key="order_actions")
+# full width: a rule's name and why it fired are long
+st.subheader(t("order.rules"))
+st.dataframe(explain.rule_hits(story["rule_hits"]), hide_index=True, key="order_rules")
+st.subheader(t("order.exceptions"))
+st.dataframe(explain.exceptions(story["order_exceptions"]), hide_index=True, key="order_exceptions")
 with st.expander(t("order.raw")):
     for payload in story["raw"].itertuples():
         st.caption(plain(f"{payload.fetched_at} · {payload.kind} · {payload.sha256[:12]}"))

@@ -15,7 +15,7 @@ LABELS: dict[str, tuple[str, str]] = {
                             "Reload the page to see its state.",
                             "{channel} / {shop} 已不再暂停（已有人恢复）：未做任何更改。请刷新页面查看其状态。"),
     "channels.errors": ("Recent errors", "最近错误"),
-    "channels.none": ("No errors recorded.", "没有错误记录。"),
+    "channels.none": ("No failed pulls recorded.", "没有拉取失败记录。"),
     "channels.col_channel": ("Channel", "渠道"),
     "channels.col_shop": ("Shop", "店铺"),
     "channels.col_state": ("State", "状态"),

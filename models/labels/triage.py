@@ -73,7 +73,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "order.timeline": ("Timeline", "时间线"),
     "order.h_since": ("Hours since previous", "距上一事件（小时）"),
     "order.lines": ("Lines", "商品行"),
-    "order.rules": ("Rules that fired (latest evaluation)", "命中规则（最近一次评估）"),
+    "order.rules": ("Rules that fired (each rule's latest hit)", "命中规则（每条规则最近一次命中）"),
     "order.exceptions": ("Exceptions", "异常"),
     "order.actions": ("Previous actions", "历史操作"),
     "order.raw": ("Raw payload", "原始报文"),

@@ -89,7 +89,7 @@ def _wanted_exceptions(outcome: RuleOutcome, rules: RuleSet) -> pd.DataFrame:
     """Exceptions the rules say should be open: fired interception/SLA rules plus orders with no stock."""
     by_id = rules.by_id()
     rows = [{"order_id": h.order_id, "type": h.exception, "rule_id": h.rule_id, "severity": by_id[h.rule_id].severity,
-             "due_minutes": by_id[h.rule_id].due_minutes, "note": by_id[h.rule_id].description_en}
+             "due_minutes": by_id[h.rule_id].due_minutes, "note": by_id[h.rule_id].description_en, "why": h.why}
             for h in outcome.fired.dropna(subset=["exception"]).itertuples()]
     routing = outcome.routing
     stuck = routing.groupby("order_id").filter(lambda g: not g["chosen"].fillna(False).any())
@@ -99,8 +99,9 @@ def _wanted_exceptions(outcome: RuleOutcome, rules: RuleSet) -> pd.DataFrame:
         hint = (f"split shipment {split.iloc[0]}" if len(split) else f"transfer from {stock_at.iloc[0]}"
                 if len(stock_at) else "no warehouse has every line in stock")
         rows.append({"order_id": order_id, "type": "out_of_stock", "rule_id": OUT_OF_STOCK_RULE, "severity": "high",
-                     "due_minutes": None, "note": f"No stock for every line at {tried}; suggestion: {hint}"})
-    df = pd.DataFrame(rows, columns=["order_id", "type", "rule_id", "severity", "due_minutes", "note"])
+                     "due_minutes": None, "note": f"No stock for every line at {tried}; suggestion: {hint}",
+                     "why": f"no stock for every line at {tried}"})
+    df = pd.DataFrame(rows, columns=["order_id", "type", "rule_id", "severity", "due_minutes", "note", "why"])
     df.insert(0, "exception_id", [exception_id(o, t, r) for o, t, r in zip(df.order_id, df.type, df.rule_id,
                                                                               strict=True)])
     return df
@@ -160,7 +161,7 @@ def _write_hits(lake_dir: Path, outcome: RuleOutcome) -> None:
                                detail=outcome.routing["ok"].map({True: "stock ok", False: "no stock"})),
         outcome.carrier.assign(kind="carrier", outcome=outcome.carrier["carrier"], detail=None),
         outcome.fired.assign(kind="rule", outcome=outcome.fired["exception"].fillna(outcome.fired["flag"]),
-                             chosen=True, detail=None),
+                             chosen=True, detail=outcome.fired.get("why")),
     ]
     hits = pd.concat([f[["order_id", "kind", "rule_id", "outcome", "chosen", "detail"]] for f in frames if len(f)],
                      ignore_index=True) if any(len(f) for f in frames) else pd.DataFrame()
@@ -179,7 +180,7 @@ def _write_exceptions(lake_dir: Path, db: LakeConnection, outcome: RuleOutcome) 
     wanted = outcome.exceptions
     raise_exceptions(lake_dir, [
         new_exception(r.order_id, r.type, source="rules", severity=r.severity, rule_id=r.rule_id, note=r.note,
-                      detected_at=outcome.evaluated_at,
+                      detected_at=outcome.evaluated_at, why=None if pd.isna(r.why) else r.why,
                       due_minutes=None if pd.isna(r.due_minutes) else int(r.due_minutes))
         for r in wanted.itertuples()])
     open_now = db.con.execute(
@@ -187,12 +188,27 @@ def _write_exceptions(lake_dir: Path, db: LakeConnection, outcome: RuleOutcome) 
         "and order_id in (select unnest($ids::varchar[]))", {"open": list(OPEN), "ids": outcome.orders}).fetchall()
     cleared = sorted({r[0] for r in open_now} - set(wanted["exception_id"]))
     routes = outcome.routes().set_index("order_id")
+    rules = active_rules(db.settings).by_id()
     rows = []
     for current in latest(lake_dir, "exceptions", cleared).values():
         if current["status"] in OPEN:
-            rows.append(next_version(current, outcome.evaluated_at, status="resolved",
-                                     resolution_code="auto_cleared", note=_why_cleared(current, routes, outcome)))
+            rows.append(next_version(current, outcome.evaluated_at, status="resolved", resolution_code="auto_cleared",
+                                     note=_why_cleared(current, routes, outcome),
+                                     why=_cleared_evidence(db, rules, current)))
     lake.write(lake_dir, "exceptions", rows)
+
+
+def _cleared_evidence(db: LakeConnection, rules: dict, exc: dict) -> str | None:
+    """The columns that made it fire, as they are now, and the order's stage: why it no longer holds."""
+    rule = rules.get(exc["rule_id"])
+    if rule is None:
+        return None
+    canonical_cols = canonical.columns(db)
+    evidence = evaluate.evidence_sql(evaluate.expand(rule.when), canonical_cols)
+    if "status=" not in evidence:
+        evidence = f"concat_ws(', ', 'status=' || status, {evidence})"
+    row = db.con.execute(f"select {evidence} from rule_batch where order_id = $id", {"id": exc["order_id"]}).fetchone()
+    return None if row is None else row[0]
 
 
 def _why_cleared(exc: dict, routes: pd.DataFrame, outcome: RuleOutcome) -> str:

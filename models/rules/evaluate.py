@@ -6,11 +6,13 @@ at once; ordered kinds then keep the first match per order with a window functio
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from models.db import LakeConnection
 from models.rules import stock
-from models.rules.canonical import expand
+from models.rules.canonical import columns, expand
 from models.rules.config import Rule
 
 
@@ -73,12 +75,39 @@ def carrier(db: LakeConnection, rules: list[Rule], scoped: bool) -> pd.DataFrame
     return db.con.execute(CARRIER_SQL.format(hits=hits)).df()
 
 
+QUOTED = re.compile(r"'(?:[^']|'')*'")
+
+
+def evidence_sql(when: str, canonical: dict[str, str]) -> str:
+    """SQL text of "why it fired": `column=value` for each canonical column the expression reads, in the
+    order they appear (`status=to_ship, idle_hours=3.25`); string literals are not column names."""
+    bare = QUOTED.sub("''", when)
+    named = sorted((m.start(), name) for name in canonical
+                   if (m := re.search(rf"\b{re.escape(name)}\b", bare)))
+    parts = [f"'{name}=' || {_shown(name, canonical[name])}" for _, name in named]
+    return f"concat_ws(', ', {', '.join(parts)})" if parts else "null"
+
+
+def _shown(name: str, sql_type: str) -> str:
+    """A value as evidence text: timestamps to the minute, fractions to two places, null as 'none'."""
+    if sql_type.startswith("TIMESTAMP"):
+        value = f"strftime({name}, '%Y-%m-%d %H:%M')"
+    elif sql_type in ("DOUBLE", "FLOAT") or sql_type.startswith("DECIMAL"):
+        value = f"cast(round({name}, 2) as varchar)"
+    else:
+        value = f"cast({name} as varchar)"
+    return f"coalesce({value}, 'none')"
+
+
 def firing(db: LakeConnection, rules: list[Rule], scoped: bool) -> pd.DataFrame:
-    """Interception / SLA: every rule that matches fires (flag and/or exception)."""
+    """Interception / SLA: every rule that matches fires (flag and/or exception), with `why`: the values of the
+    columns its expression read for that order (models/rules/evaluate.evidence_sql)."""
     if not rules:
-        return pd.DataFrame(columns=["order_id", "pos", "rule_id", "flag", "exception"])
+        return pd.DataFrame(columns=["order_id", "pos", "rule_id", "flag", "exception", "why"])
+    canonical = columns(db)
     hits = _hits(rules, {"flag": lambda r: _lit(r.flag),
-                         "exception": lambda r: _lit(r.exception or ("sla_breach" if r.kind == "sla" else None))},
+                         "exception": lambda r: _lit(r.exception or ("sla_breach" if r.kind == "sla" else None)),
+                         "why": lambda r: evidence_sql(expand(r.when), canonical)},
                  OPEN if scoped else "true")
     return db.con.execute(f"{hits}\norder by order_id, pos").df()
 

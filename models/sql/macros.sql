@@ -13,6 +13,18 @@ create or replace macro lead_time_median_h(lead_hours) as median(lead_hours) fil
 create or replace macro lead_time_p90_h(lead_hours) as quantile_cont(lead_hours, 0.9) filter (where lead_hours >= 0);
 create or replace macro lead_time_orders(lead_hours) as count(*) filter (where lead_hours >= 0);
 
+-- A channel pull that failed (any outcome but 'ok'): the Channels page's failed runs and error list, the Data
+-- quality page's failed pulls and the alerts all count this, so "no errors" and a failure count never disagree.
+create or replace macro pull_failed(outcome) as outcome is distinct from 'ok';
+
+-- A feed is stale when its newest successful watermark is more than an hour behind now (six missed 10-minute
+-- pulls): its state reads "stale" whatever its last run's outcome, so a shop far behind never shows "ok".
+create or replace macro feed_stale(lag_minutes) as coalesce(lag_minutes > 60, true);
+
+-- Paid orders not shipped (nor cancelled or refunded): the ones a per-day lead time cannot count yet.
+create or replace macro awaiting_shipment(shipped_at, cancelled_at, refunded_at) as
+count(*) filter (where shipped_at is null and cancelled_at is null and refunded_at is null);
+
 -- Manual intervention: orders with at least one human action (an `actions` row), and their share of all orders.
 create or replace macro manual_orders(has_action) as count(*) filter (where has_action);
 create or replace macro manual_rate(has_action) as manual_orders(has_action) / nullif(count(*), 0);

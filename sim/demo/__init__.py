@@ -133,7 +133,7 @@ def _tables(con, rng, frame, lines, t, win, phases: _Phases) -> dict:
     out["order_events"] = settlements.adjust_events(con, events)  # the planted shipment and refund problems
     phases.done("events", f"{out['order_events'].num_rows:,} events")
     exc = ops.simulate_exceptions(rng, frame, t, win)
-    out["exceptions"], out["actions"] = ops.exception_tables(con, exc, win)
+    out["exceptions"], out["actions"], out["rule_hits"] = ops.exception_tables(con, exc, win)
     out["returns"] = returns.returns_table(con, rng, t, lines)
     phases.done("operations", f"{len(exc):,} exceptions")
     out["raw"] = feeds.raw_table(con, out["orders"], out["order_lines"])

@@ -31,7 +31,7 @@ class Spec:
     eligible: str  # the event the order must have reached (or a named mask)
     after: str  # detected this long after that event: "min" minutes, "hours", "days"
     severity: str
-    rule_id: str
+    rule_id: str | None  # as the Rules page names it (data/config/rules.toml); None: a check of `source`, no rule
     source: str
     human: float  # share handled by a person (take + resolving action)
     final: str  # resolved | dismissed
@@ -46,7 +46,7 @@ SPECS = (
         "paid",
         "min",
         "medium",
-        "R-ADDR-01",
+        None,
         "oms",
         1.0,
         "resolved",
@@ -59,7 +59,7 @@ SPECS = (
         "allocated",
         "min",
         "high",
-        "R-STOCK-01",
+        None,
         "oms",
         0.9,
         "resolved",
@@ -72,7 +72,7 @@ SPECS = (
         "unpaid",
         "min",
         "low",
-        "R-PAY-01",
+        None,
         "platform",
         0.0,
         "dismissed",
@@ -85,7 +85,7 @@ SPECS = (
         "placed",
         "min",
         "medium",
-        "R-MAP-01",
+        None,
         "oms",
         1.0,
         "resolved",
@@ -98,7 +98,7 @@ SPECS = (
         "placed",
         "hours",
         "low",
-        "R-SYNC-01",
+        None,
         "oms",
         0.1,
         "resolved",
@@ -111,8 +111,8 @@ SPECS = (
         "gift_due",
         "min",
         "medium",
-        "R-GIFT-01",
-        "oms",
+        "int-gift-check",
+        "rules",
         1.0,
         "resolved",
         "gift_added",
@@ -124,21 +124,21 @@ SPECS = (
         "manual_review",
         "min",
         "medium",
-        "R-REVIEW-01",
+        None,
         "oms",
         1.0,
         "resolved",
         "approved",
         "approve_review",
     ),
-    Spec("sla_breach", 1.0, "sla", "min", "high", "R-SLA-02", "oms", 0.2, "resolved", "shipped_late", "note"),
+    Spec("sla_breach", 1.0, "sla", "min", "high", "sla-ship-by", "rules", 0.2, "resolved", "auto_cleared", "note"),
     Spec(
         "oversell",
         0.001,
         "allocated",
         "min",
         "high",
-        "R-STOCK-02",
+        None,
         "oms",
         1.0,
         "resolved",
@@ -151,7 +151,7 @@ SPECS = (
         "placed",
         "min",
         "low",
-        "R-DUP-01",
+        None,
         "oms",
         1.0,
         "dismissed",
@@ -164,7 +164,7 @@ SPECS = (
         "packed",
         "min",
         "medium",
-        "R-CARRIER-01",
+        None,
         "carrier",
         1.0,
         "resolved",
@@ -177,7 +177,7 @@ SPECS = (
         "delivered",
         "days",
         "high",
-        "R-ACC-01",
+        None,
         "console",
         1.0,
         "resolved",
@@ -190,7 +190,7 @@ SPECS = (
         "delivered",
         "days",
         "high",
-        "R-ACC-02",
+        None,
         "console",
         1.0,
         "resolved",
@@ -217,6 +217,25 @@ def _eligible(
         overdue = np.isnan(t["shipped"]) & np.isnan(t["cancelled"]) & (t["ship_by"] < win.as_of)
         return late | overdue, t["ship_by"]
     return ~np.isnan(t[name]), t[name]
+
+
+def _in_order(
+    spec: Spec, detected: np.ndarray, taken: np.ndarray, closed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keep, taken, closed) such that every exception's versions run detected < taken < closed.
+
+    An SLA breach whose order shipped before the check ran never fired (keep False). Otherwise a close
+    before detection moves to a minute after it, and a take at or after the close did not happen (the
+    order shipped first): without this the later "open"/"in_progress" version outlived its own close and
+    the exception stayed open for ever on a completed order.
+    """
+    keep = np.ones(detected.size, dtype=bool)
+    if spec.type == "sla_breach":
+        keep = np.isnan(closed) | (closed > detected)
+    closed = np.where(np.isnan(closed), np.nan, np.maximum(closed, detected + MIN))
+    taken = np.where(taken > detected, taken, np.nan)
+    taken = np.where(np.isnan(closed) | (taken < closed), taken, np.nan)
+    return keep, taken, closed
 
 
 def simulate_exceptions(
@@ -249,6 +268,7 @@ def simulate_exceptions(
             closed = t["shipped"][chosen]
         elif spec.type == "payment_failed":
             closed = t["cancelled"][chosen]
+        keep, taken, closed = _in_order(spec, detected, taken, closed)
         frames.append(
             pd.DataFrame(
                 {
@@ -258,8 +278,9 @@ def simulate_exceptions(
                     "taken": taken,
                     "closed": closed,
                     "user": rng.integers(0, 5, m),
+                    "ship_by": t["ship_by"][chosen],
                 }
-            )
+            )[keep]
         )
     exc = pd.concat(frames, ignore_index=True)
     exc = exc[exc["detected"] <= win.as_of].reset_index(drop=True)
@@ -269,8 +290,9 @@ def simulate_exceptions(
     return exc
 
 
-def exception_tables(con, exc: pd.DataFrame, win: Window) -> tuple[pa.Table, pa.Table]:
-    """Versioned exception rows and the actions people took on them (plus a few order notes)."""
+def exception_tables(con, exc: pd.DataFrame, win: Window) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Versioned exception rows, the actions people took on them (plus a few order notes), and the rule hit
+    behind each exception a rule raised (the order page's "Rules that fired")."""
     spec = pd.DataFrame([s.__dict__ for s in SPECS])
     spec["due_h"] = spec["severity"].map(DUE_HOURS)
     src = pa.table(
@@ -280,6 +302,7 @@ def exception_tables(con, exc: pd.DataFrame, win: Window) -> tuple[pa.Table, pa.
             "detected_at": ts_array(exc["detected"].to_numpy()),
             "taken_at": ts_array(exc["taken"].to_numpy()),
             "closed_at": ts_array(exc["closed"].to_numpy()),
+            "ship_by_at": ts_array(exc["ship_by"].to_numpy()),
             "user_no": exc["user"].to_numpy(),
         }
     )
@@ -304,9 +327,10 @@ def exception_tables(con, exc: pd.DataFrame, win: Window) -> tuple[pa.Table, pa.
     )
     exceptions = con.sql(_EXCEPTION_VERSIONS).to_arrow_table()
     actions = con.sql(_ACTIONS).to_arrow_table()
+    hits = con.sql(_RULE_HITS).to_arrow_table()
     for name in ("exc_src", "exc_spec", "demo_users"):
         con.unregister(name)
-    return exceptions, actions
+    return exceptions, actions, hits
 
 
 _EXCEPTION_VERSIONS = """
@@ -326,9 +350,21 @@ select 'EX-' || hash as exception_id, order_id, type, severity, rule_id, v_statu
         'dismissed') and v_assignee is not null then 'handled in demo console' end
         as note,
     source, v_at as updated_at, v_at + interval 60 second as ingested_at,
-    'demo-exceptions-' || strftime(v_at, '%Y%m%d') as batch_id
+    'demo-exceptions-' || strftime(v_at, '%Y%m%d') as batch_id,
+    case when v_status = 'resolved' and resolution = 'auto_cleared'
+         then 'status=shipped, shipped_at=' || _WHEN(closed_at) else _WHY end as why
 from versions order by exception_id, updated_at
 """
+# What the rule read when it fired (models/rules/evaluate.evidence_sql's shape); demo rows know these values.
+_WHY_SQL = """case type when 'sla_breach' then 'now_at=' || _WHEN(detected_at) || ', ship_by_at=' || _WHEN(ship_by_at)
+    when 'gift_missing' then 'has_gift_line=false' end"""
+_EXCEPTION_VERSIONS = _EXCEPTION_VERSIONS.replace("_WHY", _WHY_SQL).replace("_WHEN(", "strftime('%Y-%m-%d %H:%M', ")
+
+_RULE_HITS = """
+select 'HIT-' || hash as hit_id, 'demo-' || hash as evaluation_id, order_id, 'rule' as kind, rule_id,
+    type as outcome, true as chosen, _WHY as detail, detected_at as evaluated_at, 'demo' as rules_version
+from exc where source = 'rules'
+""".replace("_WHY", _WHY_SQL).replace("_WHEN(", "strftime('%Y-%m-%d %H:%M', ")
 
 _ACTIONS = """
 with acts as (

@@ -17,10 +17,11 @@ from models.schema import TABLES
 from models.settings import Settings
 from sim import demo
 
-# The history the generator owns; rule_hits, alerts and deliveries come from the rules, alert and e-mail jobs.
+# The history the generator owns (with the rule hit behind each rules-raised exception); alerts and deliveries
+# come from the alert and e-mail jobs.
 DEMO_TABLES = {name: TABLES[name] for name in ("orders", "order_lines", "order_events", "exceptions", "actions",
                                                "channel_runs", "inventory", "returns", "raw", "stock_movements",
-                                               "sku_map", "reservation_events")}
+                                               "sku_map", "reservation_events", "rule_hits")}
 
 END = date(2025, 11, 30)
 DAYS, PER_DAY = 21, 150

@@ -78,8 +78,9 @@ def test_interception_rules_all_fire(outcome):
 def test_sla_rules(outcome):
     sla = {(o.removeprefix("OH-"), r) for o, r in zip(outcome.fired["order_id"], outcome.fired["rule_id"],
                                                       strict=True) if r.startswith("sla")}
+    # T14 was paid 03-01 10:00 and must ship by 03-02 10:00 (paid + 1 day): it also breaks sla-ship-by
     assert sla == {("T13", "sla-review-30m"), ("T14", "sla-same-day-pick"), ("T14", "sla-idle-2h"),
-                   ("T15", "sla-idle-2h")}
+                   ("T14", "sla-ship-by"), ("T15", "sla-idle-2h")}
 
 
 def test_route_batch_writes_versions_hits_and_exceptions(triage_lake):
@@ -99,14 +100,14 @@ def test_route_batch_writes_versions_hits_and_exceptions(triage_lake):
                    ("routing", "route-default", "Hefei", True), ("routing", "route-east", "Suzhou", False),
                    ("routing", "route-fallback-suzhou", "Suzhou", False)]
     types = db.con.execute("select type, count(*) from exceptions group by type order by type").fetchall()
-    assert types == [("gift_missing", 1), ("manual_review", 2), ("out_of_stock", 1), ("sla_breach", 4)]
+    assert types == [("gift_missing", 1), ("manual_review", 2), ("out_of_stock", 1), ("sla_breach", 5)]
 
 
 def test_routing_again_changes_nothing(triage_lake):
     route_batch(triage_lake.lake_dir, tf.OPEN_ORDERS, now=tf.NOW)
     route_batch(triage_lake.lake_dir, tf.OPEN_ORDERS, now=tf.NOW)
     db = connect(triage_lake)
-    assert db.con.execute("select count(*) from lake_exceptions").fetchone()[0] == 8
+    assert db.con.execute("select count(*) from lake_exceptions").fetchone()[0] == 9
     assert db.con.execute("select count(*) from lake_orders").fetchone()[0] == 19 + 14
 
 

@@ -50,11 +50,14 @@ group by all
 order by day, channel;
 
 -- name: daily_lead_time
+-- Per paid day: the lead time of the orders that shipped, and how many paid that day have not shipped yet
+-- (`still_open`: their hours are not in the day's figure until they ship, so a young day looks fast).
 select
     cast(timezone($tz, paid_at) as date) as day,
     lead_time_median_h(lead_hours) as median_h,
     lead_time_p90_h(lead_hours) as p90_h,
-    lead_time_orders(lead_hours) as orders
+    lead_time_orders(lead_hours) as orders,
+    awaiting_shipment(shipped_at, cancelled_at, refunded_at) as still_open
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
 where paid_at is not null
 group by all

@@ -47,12 +47,19 @@ group by b.bucket, b.lo
 order by b.lo;
 
 -- name: exceptions_resolution
--- Per type: raised, still open, resolved, and mean / median hours from detection to resolution.
+-- Per type: raised, and where each one is now, so that raised = open + resolved + auto_closed + dismissed
+-- + other (other: any status outside the lifecycle, kept visible rather than lost); resolved counts the
+-- ones a person resolved, auto_closed the ones the rules closed when their condition stopped holding.
+-- Mean / median hours from detection to resolution over everything resolved (people and rules).
 select
     type,
     count(*) as raised,
     count(*) filter (where status in ('open', 'in_progress')) as open,
-    count(*) filter (where status = 'resolved' and resolved_at >= detected_at) as resolved,
+    count(*) filter (where status = 'resolved' and resolution_code is distinct from 'auto_cleared') as resolved,
+    count(*) filter (where status = 'resolved' and resolution_code = 'auto_cleared') as auto_closed,
+    count(*) filter (where status = 'dismissed') as dismissed,
+    count(*) filter (where status is null or status not in ('open', 'in_progress', 'resolved', 'dismissed'))
+        as other,
     avg(date_diff('second', detected_at, resolved_at) / 3600.0)
         filter (where status = 'resolved' and resolved_at >= detected_at) as mttr_h,
     median(date_diff('second', detected_at, resolved_at) / 3600.0)

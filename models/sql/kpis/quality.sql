@@ -30,7 +30,9 @@ group by all
 order by year, channel, field;
 
 -- name: quality_issues
--- One row of counters for the scope: unmapped statuses, quarantined payloads, impossible durations.
+-- One row of counters for the scope: unmapped statuses, sync failures (orders with a sync_failure exception),
+-- failed pulls (channel runs, `pull_failed`: the Channels page's error list), quarantined payloads, impossible
+-- durations.
 select
     (select count(*) from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
         where status = 'unknown') as unknown_status_orders,
@@ -38,6 +40,10 @@ select
         where type = 'unmapped_status') as unmapped_exceptions,
     (select count(*) from scoped_exceptions($start_at, $end_at, $channels, $shops, $warehouses)
         where type = 'sync_failure') as sync_failures,
+    (select count(*) from channel_runs
+        where started_at >= $start_at and started_at < $end_at and pull_failed(outcome)
+          and (len($channels) = 0 or list_contains($channels, channel))
+          and (len($shops) = 0 or list_contains($shops, shop_id))) as failed_pulls,
     (select coalesce(sum(quarantined), 0) from channel_runs
         where started_at >= $start_at and started_at < $end_at
           and (len($channels) = 0 or list_contains($channels, channel))

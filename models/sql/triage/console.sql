@@ -43,15 +43,17 @@ where o.order_id = $order_id
 order by r.fetched_at desc;
 
 -- name: rule_hits
+-- Each rule's latest hit on the order: a rule that fired once (and raised an exception) stays listed after a
+-- later evaluation in which nothing fired; `detail` is what it read (why it fired).
 select kind, rule_id, outcome, chosen, detail, evaluated_at, rules_version
 from rule_hits
 where order_id = $order_id
-  and evaluation_id = (select arg_max(evaluation_id, evaluated_at) from rule_hits where order_id = $order_id)
+qualify row_number() over (partition by kind, rule_id order by evaluated_at desc, hit_id desc) = 1
 order by kind, chosen desc, rule_id;
 
 -- name: order_exceptions
-select exception_id, type, severity, status, assignee, rule_id, detected_at, due_at, resolution_code, note,
-    updated_at
+select exception_id, type, severity, status, assignee, rule_id, source, why, detected_at, due_at, resolution_code,
+    note, updated_at
 from exceptions where order_id = $order_id order by detected_at;
 
 -- name: order_actions
