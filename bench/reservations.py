@@ -53,7 +53,8 @@ from ev
 def setup(settings: Settings, rng: np.random.Generator) -> None:
     db = connect(settings)
     try:
-        pairs = db.sql("select distinct o.channel, l.sku from orders o join order_lines l using (order_id)").fetchall()
+        pairs = db.sql("select distinct o.channel, l.sku from orders o join order_lines l using (order_id) "
+                       "order by all").fetchall()
         skus = sorted({s for _, s in pairs})
         start = db.sql("select min(placed_at) from orders").fetchall()[0][0] - timedelta(days=1)
         history = db.con.sql(HISTORY_SQL).to_arrow_table()
@@ -74,7 +75,7 @@ def batch(settings: Settings, rng: np.random.Generator, n: int) -> list[str]:
     db = connect(settings)
     try:
         now = db.sql("select max(placed_at) from orders").fetchall()[0][0] + timedelta(hours=1)
-        skus = [r[0] for r in db.sql("select distinct sku from sku_map").fetchall()]
+        skus = [r[0] for r in db.sql("select distinct sku from sku_map order by sku").fetchall()]
     finally:
         db.close()
     ids = [f"OH-BENCH{i:06d}" for i in range(n)]

@@ -23,7 +23,7 @@ from models import lake
 from models.db import LakeConnection, connect
 from models.exceptions import OPEN, exception_id, new_exception, next_version, raise_exceptions
 from models.filelock import state_lock
-from models.inventory import allocate, candidates, lifecycle
+from models.inventory import allocate, candidates, lifecycle, state
 from models.inventory.config import InventoryConfig, load
 from models.inventory.events import reservation_event
 from models.settings import Settings
@@ -53,10 +53,8 @@ def run_pass(settings: Settings, order_ids: list[str] | None = None, now: dateti
         try:
             if not db.con.execute("select count(*) from listing_skus").fetchone()[0]:
                 return result
+            state.freeze(db)  # the state once; the releases below are folded in: they free stock now
             result.moved_on = _move_on(settings, db, cfg, now, result.pass_id)
-            if result.moved_on:  # read the lake again: the releases free stock for this pass
-                db.close()
-                db = connect(settings)
             _reserve(settings, db, cfg, order_ids, now, result)
         finally:
             db.close()
@@ -68,6 +66,7 @@ def _move_on(settings: Settings, db: LakeConnection, cfg: InventoryConfig, now: 
     rows = [reservation_event(r["order_id"], r["channel"], r["sku"], r["warehouse"], r["qty"], r["kind"],
                               r["occurred_at"], reason=r["reason"], pass_id=pass_id, recorded_at=now) for r in steps]
     lake.write(settings.lake_dir, "reservation_events", rows)
+    state.fold(db, rows)
     return len(rows)
 
 

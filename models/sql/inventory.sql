@@ -19,11 +19,13 @@ from inventory
 qualify row_number() over (partition by sku, warehouse order by snapshot_at desc) = 1;
 
 -- One row per (order, sku, warehouse): its latest reservation event decides the state.
--- Events of one instant are ordered reserved < picked < released.
-create or replace view reservation_state as
+-- Events of one instant are ordered reserved < picked < released. A table macro over any table of events
+-- (order_id, sku, warehouse, channel, qty, kind, reason, occurred_at), so the reservation pass can fold
+-- its own new events into the state it computed once (models/inventory/state.py) by this same rule.
+create or replace macro reservation_state_of(events) as table
 with ranked as (
     select *, case kind when 'reserved' then 0 when 'picked' then 1 else 2 end as kind_rank
-    from reservation_events
+    from query_table(events)
 )
 select order_id, sku, warehouse,
     arg_max(channel, (occurred_at, kind_rank)) as channel,
@@ -37,6 +39,8 @@ select order_id, sku, warehouse,
         when 'reserved' then 'reserved' when 'picked' then 'allocated' else 'released' end as state
 from ranked
 group by order_id, sku, warehouse;
+
+create or replace view reservation_state as from reservation_state_of('reservation_events');
 
 -- Available-to-sell per SKU × warehouse. On hand = the latest count + movements after it (a feed's
 -- `shipment` rows excepted) − units of orders shipped after it (their released reservations).
