@@ -1,5 +1,5 @@
 """Shopee escrows, Lazada transaction details and TikTok Shop statements pulled from the sandbox over real
-HTTP, signed as each platform wants, through throttling and a 503, every line and amount worked out here
+HTTP, signed as each platform wants, through throttling, a 503 and an expired token, every line and amount worked out here
 from the sandbox's orders and the documented fees and plants (ingest/platforms/settled.py)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from ingest.settlement_pull import pull_settlements
 from models.db import connect
 from tests.ingest.conftest import Sleeps, channel, client_for
+from tests.ingest.test_tokens import authorize_via_sandbox, counts
 
 # platform → (days from delivery to payout, commission %, other fee %, a second payout for every 31st order)
 TERMS = {"shopee": (3, "4", "2.04", False), "lazada": (7, "4.42", "2", True), "tiktok": (5, "5.48", "1", True)}
@@ -48,12 +49,15 @@ def test_pull_stores_every_settlement_line_once_through_throttling(sandbox, sett
     cfg = channel(sandbox, platform)
     sandbox.clock.advance(10 * 86400)  # late enough for the planted second payouts
     sandbox.clock.freeze()
+    authorize_via_sandbox(sandbox, settings, platform)
     sandbox.faults.add(platform, "429", times=2, after=1, retry_after=3)
     sandbox.faults.add(platform, "503", times=1, after=4)
+    sandbox.faults.add(platform, "expire_token", times=1, after=6)  # refreshed, the pull goes on
     sleeps = Sleeps()
     now = sandbox.clock.now()
     result = pull_settlements(cfg, settings, now=now, client=client_for(cfg, sleeps))
     assert len([s for s in sleeps if s >= 3]) == 2  # Retry-After honoured, then the pages came
+    assert counts(sandbox, platform) == {"issued": 2, "refreshes": 1}
     expected = _expected(sandbox, platform)
     twice = [p for p, v in expected.items() if len(v) > 5]
     assert len(expected) > 50 and (twice if TERMS[platform][3] else not twice)  # the plants are in play
