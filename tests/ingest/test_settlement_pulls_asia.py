@@ -57,7 +57,6 @@ def test_pull_stores_every_settlement_line_once_through_throttling(sandbox, sett
     settings.config_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(CONFIG_DIR / "reconciliation.toml", settings.config_dir)  # the fee table the sandbox charges
     now = sandbox.clock.now()
-    assert run_channel(cfg, settings, now=lambda: now, client=client_for(cfg, Sleeps())).outcome == "ok"
     sandbox.faults.add(platform, "429", times=2, after=1, retry_after=3)
     sandbox.faults.add(platform, "503", times=1, after=4)
     sandbox.faults.add(platform, "expire_token", times=1, after=6)  # refreshed, the pull goes on
@@ -81,6 +80,7 @@ def test_pull_stores_every_settlement_line_once_through_throttling(sandbox, sett
     assert connect(settings).sql("select count(*) from settlements").fetchone()[0] == result.lines
     if platform == "lazada":  # Lazada's orders API gives no payment time: paid 0, every settled order differs
         return  # (a gap of the Lazada normalizer, reported; the lines above are still checked)
+    assert run_channel(cfg, settings, now=lambda: now, client=client_for(cfg, Sleeps())).outcome == "ok"  # orders
     findings = dict(connect(settings).sql("select platform_order_id, finding from recon_findings(now()) "
                                           "where finding in ('settled_twice', 'settlement_mismatch')").fetchall())
     high = {p for p, v in expected.items() if len(v) <= 5 and int(re.sub(r"\D", "", p)) % 100_000 % 37 == 0}
