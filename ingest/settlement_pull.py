@@ -2,26 +2,34 @@
 
     result = pull_settlements(channel_cfg, settings)     # reads every page, stores lines, syncs findings
 
-Only Shopify Payments is pulled so far (ingest/platforms/shopify/payouts.py); the other platforms' reports
-come in as files (docs/reconciliation.md). The pull re-reads the whole listing: line ids are stable, so
-what was stored before is stored again as the same rows and nothing new becomes visible. Retries, back-off,
-Retry-After and rate limits are the client's; a page token seen twice stops the pull (the paginator).
+One small module per platform (`PULLS`) knows its endpoints: `pages(connector, start, end)` yields the
+payout records page by page, `lines(record, shop_id, batch)` turns one into settlement lines. Shopify
+Payments balance transactions, Shopee escrows, Lazada transaction details and TikTok Shop statements are
+pulled; the other platforms' reports come in as files (docs/reconciliation.md). A pull re-reads the last
+`LOOKBACK_DAYS`: line ids are stable, so what was stored before is stored again as the same rows and nothing
+new becomes visible. Retries, back-off, Retry-After and rate limits are the client's, token refresh the
+connector's; a page token seen twice stops the pull (the paginators).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
 
 from ingest.config import ChannelConfig
-from ingest.connectors.paginators import LinkHeaderPaginator
 from ingest.http import HttpClient
 from ingest.platforms import connector_class
+from ingest.platforms.lazada import finance as lazada_finance
+from ingest.platforms.shopee import escrow as shopee_escrow
 from ingest.platforms.shopify import payouts as shopify_payouts
+from ingest.platforms.tiktok import statements as tiktok_statements
 from ingest.settlements import store_settlements
 from models.settings import Settings
 
-PULLS = {"shopify"}  # platforms with a payout API pull
+PULLS: dict[str, ModuleType] = {"shopify": shopify_payouts, "shopee": shopee_escrow, "lazada": lazada_finance,
+                                "tiktok": tiktok_statements}  # platforms with a payout API pull
+LOOKBACK_DAYS = 60  # late adjustments and refunds land weeks after the sale
 
 
 @dataclass
@@ -34,22 +42,18 @@ class PullResult:
 
 def pull_settlements(cfg: ChannelConfig, settings: Settings, now: datetime | None = None,
                      client: HttpClient | None = None) -> PullResult:
-    """Read every page of the channel's payout transactions and store their settlement lines."""
+    """Read every page of the channel's payout records of the last LOOKBACK_DAYS and store their lines."""
     if cfg.channel not in PULLS:
         raise ValueError(f"{cfg.channel}: no payout API pull; import its settlement report (docs/reconciliation.md)")
+    module = PULLS[cfg.channel]
     connector = connector_class(cfg.channel)(cfg, client, data_dir=settings.data_dir)
-    paginator, token, result, rows = LinkHeaderPaginator(), None, PullResult(), []
-    batch = f"pull-{cfg.channel}-{cfg.shop_id}-{(now or datetime.now(UTC)):%Y%m%dT%H%M}"
-    while True:
-        params = {"limit": connector.page_size, **({"page_info": token} if token else {})}
-        reply = connector.call("GET", shopify_payouts.PATH, params=params)
-        txns = (reply.body or {}).get("transactions") or []
-        result.pages, result.transactions = result.pages + 1, result.transactions + len(txns)
-        for txn in txns:
-            rows += shopify_payouts.lines(txn, cfg.shop_id, batch)
-        token = paginator.advance(reply.body, reply.headers, len(txns))
-        if token is None:
-            break
+    end = now or datetime.now(UTC)
+    result, rows = PullResult(), []
+    batch = f"pull-{cfg.channel}-{cfg.shop_id}-{end:%Y%m%dT%H%M}"
+    for records in module.pages(connector, end - timedelta(days=LOOKBACK_DAYS), end):
+        result.pages, result.transactions = result.pages + 1, result.transactions + len(records)
+        for record in records:
+            rows += module.lines(record, cfg.shop_id, batch)
     result.lines = len(rows)
     result.findings = store_settlements(settings, rows, now=now).found
     return result

@@ -12,11 +12,15 @@ ingest/settlement_pull.py, reads pages with the shared client).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ingest.connectors.base import Connector
+from ingest.connectors.paginators import LinkHeaderPaginator
 from ingest.platforms.sample import SimOrder, numeric_id
+from ingest.platforms.settled import OVERCHARGE, payouts
 from ingest.settlements import settlement_line
 from models.money import to_minor
 
@@ -41,22 +45,28 @@ def _txn(n: int, kind: str, sim: SimOrder, amount: Decimal, fee: Decimal, at: da
 
 def shape(sims: list[SimOrder], now: datetime) -> list[dict[str, Any]]:
     """The balance transactions of the delivered orders paid out by `now`, oldest first; a transaction's id
-    derives from its order's, so it never changes between pulls. Planted, by the order number k: every 29th
-    never paid out, every 31st charged twice (a second payout a week later), every 37th a fee 0.10 high."""
-    out: list[dict[str, Any]] = []
-    for sim in sims:
-        number = int(sim.platform_order_id) if sim.platform_order_id.isdigit() else 1
-        k = number % 100_000
-        if sim.delivered is None or sim.paid is None or k % 29 == 0:
-            continue
-        at = sim.delivered + timedelta(days=PAYOUT_DAYS)
-        total = Decimal(sim.total)
-        fee = _fee(total) + (Decimal("0.10") if k % 37 == 0 else 0)
-        for again in range(2 if k % 31 == 0 else 1):
-            when = at + timedelta(days=7 * again)
-            if when <= now:
-                out.append(_txn(number * 10 + again, "charge", sim, total, fee, when))
+    derives from its order's, so it never changes between pulls (plants: ingest/platforms/settled.py, the
+    overcharge on the fee)."""
+    out = []
+    for p in payouts(sims, now, PAYOUT_DAYS):
+        total = Decimal(p.sim.total)
+        fee = _fee(total) + (OVERCHARGE if p.k % 37 == 0 else 0)
+        out.append(_txn(int(p.sim.platform_order_id) * 10 + p.again, "charge", p.sim, total, fee, p.at))
     return sorted(out, key=lambda t: (t["processed_at"], t["id"]))
+
+
+def pages(connector: Connector, start: datetime, end: datetime) -> Iterator[list[dict[str, Any]]]:
+    """Every page of balance transactions (the whole listing: Shopify keeps it short and has no date filter
+    worth trusting for late adjustments)."""
+    paginator, token = LinkHeaderPaginator(), None
+    while True:
+        params = {"limit": connector.page_size, **({"page_info": token} if token else {})}
+        reply = connector.call("GET", PATH, params=params)
+        txns = (reply.body or {}).get("transactions") or []
+        yield txns
+        token = paginator.advance(reply.body, reply.headers, len(txns))
+        if token is None:
+            return
 
 
 def lines(txn: dict[str, Any], shop_id: str, batch_id: str | None = None) -> list[dict[str, Any]]:
