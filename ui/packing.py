@@ -128,12 +128,12 @@ def pick_lists(settings: Settings, user: User) -> None:
     pl = picklist.pick_list(data.db(), user, warehouse, _cut(settings))
     page = printable.html(pl, lang(), datetime.now(ZoneInfo(settings.timezone)))
     st.caption(t("pick.by_sku"))
-    for title, rows in ((t("pick.purchased"), pl.purchased), (t("pick.gifts"), pl.gifts)):
+    for part, title, rows in (("purchased", t("pick.purchased"), pl.purchased), ("gifts", t("pick.gifts"), pl.gifts)):
         st.subheader(title)
         if rows.empty:
             st.caption(t("pick.none"))
         else:
-            tables.table(rows.rename(columns=lambda c: t(f"pick.col_{c}")), hide_index=True)
+            tables.table(rows.rename(columns=lambda c: t(f"pick.col_{c}")), key=f"pick_{part}", hide_index=True)
     st.download_button(t("pick.download_html"), page, f"picklist-{pl.wave}.html", "text/html",
                        on_click=picklist.record_print, args=(settings, user, pl, "html"), key="pick_html")
     _pdf(settings, user, pl, page)
