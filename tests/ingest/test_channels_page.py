@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from ingest.config import load_channels
@@ -26,7 +28,10 @@ def test_channels_page_shows_health_and_resumes(sandbox, settings, monkeypatch) 
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["shop_id"]) == {"orderhub-demo", "7000001"}
-    assert "paused" in set(table["state"]) and "ok" in set(table["state"])
+    # the good shop's last pull was at T0, long before now: over an hour behind reads "stale", never "ok"
+    assert datetime.now(UTC) - T0 > timedelta(hours=1)
+    state = dict(zip(table["shop_id"], table["state"], strict=True))
+    assert state == {"7000001": "paused", "orderhub-demo": "stale (over 1 h behind)"}
     assert len(at.warning) == 1 and "TikTok" in at.warning[0].value
     at.button(key="resume-tiktok/7000001").click().run()
     assert channel_state.paused(settings) == {}
