@@ -182,13 +182,27 @@ def _limits(path: Path, table: dict) -> Limits:
     return Limits(**table)
 
 
+def read_profile(path: Path) -> dict:
+    """The profile's TOML document; ProfileError naming the file when it cannot be read or parsed."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
+
+
+def profile_kind(path: Path) -> str | None:
+    """The [source] kind of a profile (orders, scans, stock, settlements …), None when unreadable: the
+    loader for its kind then says what is wrong with it."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("source", {}).get("kind")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+
+
 def load_profile(path: str | Path, *, status_map: StatusMap | None = None) -> Profile:
     """Read and validate a profile TOML file."""
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
+    doc = read_profile(path)
     _check_keys(path, doc)
     source, columns, events, status = doc["source"], doc["columns"], doc.get("events", {}), doc.get("status", {})
     channel = str(_need(path, source, "source", "channel"))

@@ -14,7 +14,6 @@ the reject file with its row number, field and reason; the other rows are stored
 from __future__ import annotations
 
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +26,7 @@ from ingest.events.store import store
 from ingest.files import cells
 from ingest.files.importer import _write_rejects
 from ingest.files.limits import Limits
-from ingest.files.profile import ProfileError, column_key
+from ingest.files.profile import ProfileError, column_key, profile_kind, read_profile
 from ingest.files.tables import read_table
 from models.settings import Settings
 
@@ -72,10 +71,7 @@ class ScanResult:
 
 def is_scan_profile(path: Path) -> bool:
     """True for a profile whose [source] kind is "scans" (the order import reads every other kind)."""
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("source", {}).get("kind") == "scans"
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return False  # the order profile loader says what is wrong with it
+    return profile_kind(path) == "scans"
 
 
 def _checked(path: Path, doc: dict[str, Any]) -> tuple[dict, dict, dict]:
@@ -95,10 +91,7 @@ def _checked(path: Path, doc: dict[str, Any]) -> tuple[dict, dict, dict]:
 def load_scan_profile(path: str | Path) -> ScanProfile:
     """Read and validate a scan-log profile; ProfileError naming the file, section and key."""
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
+    doc = read_profile(path)
     source, columns, steps = _checked(path, doc)
     try:
         zone = ZoneInfo(str(source.get("timezone", "UTC")))

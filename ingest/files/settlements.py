@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from ingest.files import cells
 from ingest.files.amounts import DECIMALS, THOUSANDS, AmountRule
 from ingest.files.importer import _write_rejects
 from ingest.files.limits import Limits
-from ingest.files.profile import ProfileError, column_key
+from ingest.files.profile import ProfileError, column_key, profile_kind, read_profile
 from ingest.files.tables import read_table
 from ingest.settlements import settlement_line, store_settlements
 from models.config_check import check_keys
@@ -72,10 +71,7 @@ class SettlementProfile:
 
 def is_settlement_profile(path: Path) -> bool:
     """True for a profile whose [source] kind is "settlements"."""
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("source", {}).get("kind") == "settlements"
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return False
+    return profile_kind(path) == "settlements"
 
 
 def _problems(doc: dict[str, Any]) -> list[str]:
@@ -124,10 +120,7 @@ def _rule(path: Path, amounts: dict[str, Any]) -> AmountRule:
 def load_settlement_profile(path: str | Path) -> SettlementProfile:
     """Read and validate a settlement profile; ProfileError naming the file, section and key."""
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
+    doc = read_profile(path)
     try:
         _check(path, doc)
     except ProfileError:

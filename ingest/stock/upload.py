@@ -14,7 +14,6 @@ writes the same keys again, which the views keep once.
 from __future__ import annotations
 
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ingest.files import cells
 from ingest.files.importer import _write_rejects
 from ingest.files.limits import Limits
-from ingest.files.profile import ProfileError, column_key
+from ingest.files.profile import ProfileError, column_key, profile_kind, read_profile
 from ingest.files.tables import read_table
 from models.inventory.stock import MOVEMENT_KINDS, record_counts, record_movements
 from models.settings import Settings
@@ -66,10 +65,7 @@ class StockImport:
 
 
 def is_stock_profile(path: Path) -> bool:
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("source", {}).get("kind") == "stock"
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return False
+    return profile_kind(path) == "stock"
 
 
 def _problems(source: dict, columns: dict, kinds: dict, doc: dict) -> list[str]:
@@ -89,10 +85,7 @@ def _problems(source: dict, columns: dict, kinds: dict, doc: dict) -> list[str]:
 def load_stock_profile(path: str | Path) -> StockProfile:
     """Read and validate a stock profile; ProfileError naming the file and the first problem."""
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read profile ({exc})") from exc
+    doc = read_profile(path)
     source, columns, kinds = doc.get("source", {}), doc.get("columns", {}), doc.get("kinds", {})
     problems = _problems(source, columns, kinds, doc)
     if problems:
