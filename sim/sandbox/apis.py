@@ -56,6 +56,21 @@ def _token(value: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(value, sort_keys=True).encode()).decode().rstrip("=")
 
 
+def shopify_page(req: Req, first: Callable[[dict[str, str]], dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    """Shopify's cursor paging: `limit` (1–250) and either `page_info` alone or the first page's filters,
+    which `first` turns into the paging state."""
+    q = dict(req.query)
+    limit = _int(q.pop("limit", None), 50)
+    if not 1 <= limit <= 250:
+        raise Refused(Reply(400, {"errors": {"limit": "must be between 1 and 250"}}))
+    if "page_info" not in q:
+        return limit, first(q)
+    state = _untoken(q.pop("page_info"))
+    if q:
+        raise Refused(Reply(400, {"errors": {"page_info": f"cannot be combined with {sorted(q)}"}}))
+    return limit, state
+
+
 def _untoken(value: str) -> dict:
     try:
         return json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
@@ -133,16 +148,8 @@ class Api:
 
     def shopify(self, req: Req, active: dict[str, Fault]) -> Reply:
         self.shopify_auth(req)
-        q = dict(req.query)
-        limit = _int(q.pop("limit", None), 50)
-        if not 1 <= limit <= 250:
-            raise Refused(Reply(400, {"errors": {"limit": "must be between 1 and 250"}}))
-        if "page_info" in q:
-            state = _untoken(q.pop("page_info"))
-            if q:
-                raise Refused(Reply(400, {"errors": {"page_info": f"cannot be combined with {sorted(q)}"}}))
-        else:
-            state = {"min": q.get("updated_at_min"), "max": q.get("updated_at_max"), "offset": 0}
+        limit, state = shopify_page(req, lambda q: {"min": q.get("updated_at_min"), "max": q.get("updated_at_max"),
+                                                    "offset": 0})
         sims = self.market.visible(
             "shopify", updated_from=_when(state["min"]), updated_to=_when(state["max"]), inclusive_to=True
         )

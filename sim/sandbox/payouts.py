@@ -27,7 +27,6 @@ from ingest.platforms.shopify import payouts as shopify_payouts
 from ingest.platforms.tiktok import statements as tiktok_statements
 from sim.sandbox.apis import (
     Api,
-    Refused,
     Reply,
     Req,
     _epoch,
@@ -37,6 +36,7 @@ from sim.sandbox.apis import (
     _untoken,
     lazada_error,
     shopee_error,
+    shopify_page,
     tiktok_error,
 )
 from sim.sandbox.faults import Fault
@@ -65,16 +65,7 @@ class Payouts:
 
     def shopify(self, req: Req, active: dict[str, Fault]) -> Reply:
         self.api.shopify_auth(req)
-        q = dict(req.query)
-        limit = _int(q.pop("limit", None), 50)
-        if not 1 <= limit <= 250:
-            raise Refused(Reply(400, {"errors": {"limit": "must be between 1 and 250"}}))
-        if "page_info" in q:
-            state = _untoken(q.pop("page_info"))
-            if q:
-                raise Refused(Reply(400, {"errors": {"page_info": f"cannot be combined with {sorted(q)}"}}))
-        else:
-            state = {"since_id": _int(q.get("since_id"), 0), "offset": 0}
+        limit, state = shopify_page(req, lambda q: {"since_id": _int(q.get("since_id"), 0), "offset": 0})
         market = self.api.market
         txns = [t for t in shopify_payouts.shape(market.visible("shopify"), market.clock.now())
                 if t["id"] > state["since_id"]]
