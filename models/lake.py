@@ -98,27 +98,34 @@ def _from_records(table: Table, records: list[Mapping[str, Any]]) -> pa.Table:
 
 
 @lru_cache(maxsize=100_000)
-def _file_columns(path: str) -> frozenset[str]:
-    """Column names in a file's footer; cached per path: lake files are immutable and uniquely named."""
+def _file_schema(path: str) -> tuple[tuple[str, str], ...]:
+    """(column, type) pairs in a file's footer; cached per path: lake files are immutable and uniquely named."""
     try:
-        return frozenset(pq.read_schema(objectstore.open_input(path)).names)
+        schema = pq.read_schema(objectstore.open_input(path))
     except Exception:  # unreadable: the views report it; the query then names the file
-        return frozenset()
+        return ()
+    return tuple((f.name, str(f.type)) for f in schema)
 
 
-def select_list(table: Table, files: list[str]) -> str:
-    """The table's columns for a `select` over these files (read with union_by_name).
+def read_sql(table: Table, files: list[str]) -> str:
+    """`select <the table's columns> from <these Parquet files>` (files must not be empty).
 
-    union_by_name fills a column some files lack, not one none of them has (a lake older than a column
-    the schema gained, `Table.added`): such a column is selected as a typed null.
+    Files are grouped by their exact schema and each group read without `union_by_name`: DuckDB then
+    binds a group from its first file's footer instead of opening every file, which kept a view over
+    a lake of many small files (and every view stacked on it) seconds slow to create. A column a group's
+    files lack (one the schema gained later, `Table.added`) is selected there as a typed null.
     """
-    absent = set(table.added)
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
     for f in files:
-        if not absent:
-            break
-        absent -= _file_columns(str(f))
-    return ", ".join(f'null::{_SQL_TYPES[str(table.schema.field(c).type)]} as "{c}"' if c in absent else f'"{c}"'
-                     for c in table.columns)
+        groups.setdefault(_file_schema(str(f)), []).append(str(f))
+    parts = []
+    for schema, group in groups.items():
+        present = {name for name, _ in schema} if schema else set(table.columns)
+        cols = ", ".join(f'"{c}"' if c in present else
+                         f'null::{_SQL_TYPES[str(table.schema.field(c).type)]} as "{c}"' for c in table.columns)
+        listing = ", ".join("'" + objectstore.local(f).replace("'", "''") + "'" for f in group)
+        parts.append(f"select {cols} from read_parquet([{listing}], hive_partitioning=false)")
+    return " union all ".join(parts)
 
 
 def _atomic_write(data: pa.Table, folder: Path) -> Path:
@@ -165,14 +172,10 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
             if len(group) < min_files:
                 files_after += len(group)
                 continue
-            listing = ", ".join(f"'{objectstore.local(p.as_posix())}'" for p in group)
-            rows_before += con.execute(f"select count(*) from read_parquet([{listing}])").fetchone()[0]
+            source = read_sql(table, [p.as_posix() for p in group])
+            rows_before += con.execute(f"select count(*) from ({source})").fetchone()[0]
             order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
-            cols = select_list(table, [p.as_posix() for p in group])
-            merged = con.execute(
-                f"select distinct {cols} "
-                f"from read_parquet([{listing}], hive_partitioning=false, union_by_name=true) order by {order}"
-            ).to_arrow_table()
+            merged = con.execute(f"select distinct * from ({source}) order by {order}").to_arrow_table()
             merged = conform(table, merged)
             _atomic_write(merged, folder)
             for old in group:

@@ -17,7 +17,7 @@ from models.rules.config import Rule
 
 # Rule ids the code itself uses (not editable on the Rules page) → their label key.
 BUILT_IN = {"routing-stock": "rule.routing_stock", "carrier-code": "rule.carrier_code",
-            "writeback": "rule.writeback"}
+            "writeback": "rule.writeback", "inventory": "rule.inventory"}
 
 
 def rule_name(rule_id: str | None, source: str | None, rules: dict[str, Rule], lang: str) -> str:

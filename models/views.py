@@ -13,6 +13,7 @@ recomputes. Keeping them here lets both use them without importing each other.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,23 @@ from models.settings import ConfigError, Settings
 
 SQL_DIR = Path(__file__).parent / "sql"
 VIEW_FILES = ("views.sql", "events.sql", "macros.sql", "inventory.sql", "reconciliation.sql")
+_VIEW_HEAD = re.compile(r"(?im)^(create or replace view \w+) as\b")
+
+
+def deferred(sql: str) -> str:
+    """The SQL with every `create or replace view v as` made `... with (defer_binding) as`.
+
+    DuckDB otherwise binds a view, and every view under it, when it is created: with the stacked views
+    here that was most of opening a connection (a second, paid again by each reader racing ingest).
+    A deferred view is bound when first queried; the tests query every one, so a mistake still shows.
+    """
+    return _VIEW_HEAD.sub(r"\1 with (defer_binding) as", sql)
+
+
+@lru_cache(maxsize=1)
+def _view_sql() -> str:
+    """The view files' SQL, read once per process (they are part of the code, not of the data)."""
+    return deferred("\n".join((SQL_DIR / name).read_text(encoding="utf-8") for name in VIEW_FILES))
 
 
 @dataclass
@@ -81,25 +99,20 @@ def readable_files(lake_dir: Path, table: str, problems: list[str]) -> list[str]
 
 
 def files_select(table: Table, files: list[str]) -> str:
-    """`select <the table's columns> from <these Parquet files>` (files must not be empty).
-
-    Columns added to the schema after some files were written read as null there (`lake.select_list`).
-    """
-    cols = lake.select_list(table, files)
-    listing = ", ".join("'" + objectstore.local(f).replace("'", "''") + "'" for f in files)
-    return f"select {cols} from read_parquet([{listing}], hive_partitioning=false, union_by_name=true)"
+    """`select <the table's columns> from <these Parquet files>` (files must not be empty): `lake.read_sql`."""
+    return lake.read_sql(table, files)
 
 
 def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
     cols = ", ".join(f'"{c}"' for c in table.columns)
     if files:
-        con.execute(f"create or replace view lake_{table.name} as {files_select(table, files)}")
+        con.execute(f"create or replace view lake_{table.name} with (defer_binding) as {files_select(table, files)}")
     else:
         # A real (empty) table, not a registered Arrow object: registrations are invisible to cursors.
         con.register("empty_src", pa.Table.from_pylist([], schema=table.schema))
         con.execute(f"create or replace table lake_{table.name} as select {cols} from empty_src")
         con.unregister("empty_src")
-    con.execute(f"create or replace view {table.name} as {current_rows_sql(table)}")
+    con.execute(f"create or replace view {table.name} with (defer_binding) as {current_rows_sql(table)}")
 
 
 def current_rows_sql(table: Table) -> str:
@@ -177,8 +190,7 @@ def open_views(settings: Settings, files: dict[str, list[str]], problems: list[s
         _config_tables(con, settings)
         problems = problems if problems is not None else []
         _recon_tables(con, settings, problems)
-        for name in VIEW_FILES:
-            con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+        con.execute(_view_sql())
     except BaseException:  # a file that vanished since listing: the caller lists again
         con.close()
         raise

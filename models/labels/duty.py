@@ -58,6 +58,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # rule names (models/rule_names.py)
     "rule.routing_stock": ("No warehouse has every line in stock (routing)", "没有仓库能备齐全部商品（分仓）"),
     "rule.carrier_code": ("Carrier status code not in the status map", "承运商状态码不在映射表中"),
+    "rule.inventory": ("Stock could not cover the order, or its listing maps to no SKU (inventory)",
+                       "库存不足以覆盖订单，或商品链接未对应任何 SKU（库存）"),
     "rule.writeback": ("The platform refused the shipment confirmation", "平台拒绝了发货回传"),
     "rule.retired": ("{rule_id} (no longer in the rule set)", "{rule_id}（已不在规则集中）"),
     "rule.no_rule": ("No rule: raised by {source}", "无规则：由{source}发现"),
