@@ -176,6 +176,9 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
     if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position":
         found = exp.Anonymous(this="array_position", expressions=node.expressions)
         return exp.Nullif(this=found, expression=exp.Literal.number(0))
+    if isinstance(node, exp.Div) and dialect == "spark":  # DuckDB's `/` is a double; Spark's decimal/decimal
+        # keeps 6 decimals (0.166667 for 600 s / 3600.0): divide in double as DuckDB does
+        return exp.Div(this=exp.Cast(this=node.this, to=exp.DataType.build("double")), expression=node.expression)
     if isinstance(node, exp.Median) and dialect != "spark":  # Trino/Athena: no exact percentile
         return exp.Anonymous(this="approx_percentile", expressions=[node.this, exp.Literal.number(0.5)])
     if isinstance(node, exp.Length) and (_is_array(node.this) or _is_parameter(node.this)):

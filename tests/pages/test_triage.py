@@ -97,7 +97,8 @@ def _pages(role):
 
 def test_navigation_shows_only_the_pages_a_role_may_open(routed):
     everyone = ["capacity.py", "channels.py", "data_quality.py", "exceptions.py", "explore.py", "flow.py",
-                "inventory.py", "lookup.py", "manual.py", "order.py", "overview.py", "queue.py", "returns.py"]
+                "inventory.py", "lookup.py", "manual.py", "order.py", "overview.py", "queue.py", "reconciliation.py",
+                "returns.py"]
     assert _pages("viewer") == everyone  # no audit trail, packing station, rules, users or snapshot recipients
     assert _pages("ops") == sorted([*everyone, "audit.py", "packing.py"])
     assert _pages("admin") == sorted([*everyone, "audit.py", "packing.py", "rules.py", "snapshot.py", "users.py"])
@@ -129,5 +130,5 @@ def test_order_detail_masks_pii_for_viewers(routed):
     ops = open_app(role="ops", page="pages/order.py", order_id="OH-T4")
     next(s for s in ops.selectbox if s.key.startswith("reroute:OH-T4:")).set_value("Shanghai-Cold")
     _submit(ops, "reroute")
-    assert shown(ops.error[0].value) == ("Shanghai-Cold lacks stock for A (need 6, have 0); "
-                                         "choose a warehouse with stock")
+    assert shown(ops.error[0].value) == ("Shanghai-Cold lacks stock for A (need 6, have 0): "
+                                         "choose a warehouse with stock.")
