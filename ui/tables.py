@@ -30,6 +30,9 @@ def readable(df: pd.DataFrame, lg: str | None = None) -> pd.DataFrame:
             out[col] = out[col].map(lambda v, c=col: display.value_name(c, v, lg))
     for col in [c for c in out.columns if str(c).endswith("_cents")]:
         out[col] = _money(out, col, lg)
+    for col in out.columns:  # an empty text cell reads blank, not "None"
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].where(out[col].notna(), "")
     return out
 
 

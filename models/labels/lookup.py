@@ -37,7 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.sku": ("SKU", "商品编码"),
     "col.title": ("Item", "商品"),
     "col.qty": ("Qty", "数量"),
-    "col.unit_price_cents": ("Unit price (minor units)", "单价（分）"),
+    "col.unit_price_cents": ("Unit price", "单价"),
     "col.is_gift": ("Gift", "赠品"),
     "col.exception_id": ("Exception", "异常编号"),
     "col.type": ("Type", "类型"),

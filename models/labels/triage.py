@@ -69,7 +69,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "order.channel": ("Channel", "渠道"),
     "order.warehouse": ("Warehouse", "仓库"),
     "order.carrier": ("Carrier", "承运商"),
-    "order.total_cents": ("Amount (minor units)", "金额（分）"),
+    "order.total_cents": ("Amount", "金额"),
     "order.timeline": ("Timeline", "时间线"),
     "order.h_since": ("Hours since previous", "距上一事件（小时）"),
     "order.lines": ("Lines", "商品行"),
