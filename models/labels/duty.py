@@ -2,7 +2,7 @@
 
 LABELS: dict[str, tuple[str, str]] = {
     # the banner on every page (ui/duty.py)
-    "duty.headline": ("{open} open exceptions · {overdue} overdue · {alerts} new alerts",
+    "duty.headline": ("Open exceptions: {open} · overdue: {overdue} · new alerts: {alerts}",
                       "{open} 个未结异常 · {overdue} 个已超时 · {alerts} 条新告警"),
     "duty.open_queue": ("Open the queue", "打开异常队列"),
     "duty.overdue_queue": ("Show the overdue", "查看超时异常"),

@@ -43,7 +43,7 @@ LABELS = {
     "alert.title.failed": ("Ingest run failed", "拉单失败"),
     "alert.capacity": ("{hour}: {orders} orders, over the capacity line of {line} ({ratio}× the 4-week mean).",
                        "{hour}：{orders} 单，超过产能线 {line}（4 周均值的 {ratio} 倍）。"),
-    "alert.sla": ("{n} open exceptions are past due (alert above {limit}); the oldest was due {ts}.",
+    "alert.sla": ("Open exceptions past due: {n} (alert above {limit}); the oldest was due {ts}.",
                   "{n} 个未关闭异常已超时（超过 {limit} 即告警）；最早应于 {ts} 处理。"),
     "alert.paused": ("{channel} stopped pulling orders: {reason}. Fix the cause, then resume it.",
                      "{channel} 已停止拉单：{reason}。排除原因后请恢复。"),

@@ -76,11 +76,11 @@ def banner(page: Page):
 def test_manager_sees_new_trouble_on_every_page_and_reaches_the_overdue_queue(page: Page, duty_console):
     login(page, duty_console, "admin")
     settle(page)
-    expect(banner(page)).to_contain_text("4 open exceptions · 2 overdue · 2 new alerts")
+    expect(banner(page)).to_contain_text("Open exceptions: 4 · overdue: 2 · new alerts: 2")
     snap(page, "duty-overview-en")
     for name in ("Capacity", "Rules"):
         nav(page, name)
-        expect(banner(page)).to_contain_text("4 open exceptions · 2 overdue · 2 new alerts")
+        expect(banner(page)).to_contain_text("Open exceptions: 4 · overdue: 2 · new alerts: 2")
     rule_set = page.get_by_role("textbox", name="Rule set (TOML)")  # what the Rules page holds and names
     expect(rule_set).to_have_value(re.compile(r'id = "sla-ship-by"[\s\S]*' + re.escape(SHIP_BY_RULE["description_en"])))
     banner(page).get_by_role("button", name="Show the overdue").click()
@@ -104,7 +104,7 @@ def test_manager_sees_new_trouble_on_every_page_and_reaches_the_overdue_queue(pa
 def test_agent_sees_their_share_and_exceptions_that_explain_themselves(page: Page, duty_console):
     login(page, duty_console, "ops")
     settle(page)
-    expect(banner(page)).to_contain_text("2 open exceptions · 1 overdue · 1 new alerts")  # Suzhou only
+    expect(banner(page)).to_contain_text("Open exceptions: 2 · overdue: 1 · new alerts: 1")  # Suzhou only
     nav(page, "Order detail")
     page.get_by_role("textbox", name="Order id").fill("OH-S1")
     page.keyboard.press("Enter")

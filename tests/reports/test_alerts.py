@@ -82,7 +82,7 @@ def test_alert_clears_and_another_fires(wired):
     alerts.check_and_deliver(settings, now=local(2, 9, 30))
     later = alerts.check_and_deliver(settings, now=local(2, 23, 0))
     assert later.cleared == ["capacity:2026-03-02T09"] and later.raised == ["sla:overdue"]
-    assert "1 open exceptions are past due (alert above 0); the oldest was due 2026-03-02 22:00 CST." in \
+    assert "Open exceptions past due: 1 (alert above 0); the oldest was due 2026-03-02 22:00 CST." in \
         hooks.bodies["/slack"][-1]["text"]
     db = connect(settings)
     rows = db.con.execute("select condition_key, cleared_at is not null from alerts order by raised_at").fetchall()
