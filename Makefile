@@ -7,6 +7,10 @@ export ORDERHUB_DATA ?= $(DATA)
 # The console's listening address: this machine only unless overridden (docs/security.md).
 export ORDERHUB_BIND ?= 127.0.0.1
 
+# The suite runs on two workers (pytest-xdist), a test file per worker so module fixtures are built once;
+# `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+
 .PHONY: install install-dev system-deps run console demo test lint unit bench bench-peers screenshots clean-lake
 
 # The venv is rebuilt only when a requirements file changes (the stamp records the last install).
@@ -47,12 +51,10 @@ lint: install-dev
 
 test: install-dev system-deps
 	.venv/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL) --durations=30
 
 unit: install-dev
-	$(PY) -m pytest -m "not browser"
-
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" $(PYTEST_PARALLEL)
 
 # PM4Py (AGPL) is a benchmark-only peer: its own venv, which sees the project venv's packages through a
 # .pth file; never in requirements*.txt. `make bench` measures at 1 M orders; BENCH_ARGS for other scales.
