@@ -87,7 +87,7 @@ def test_paid_at_is_the_earliest_item_moved_on_by_the_payment(paid):
     assert events(paid["300123456801"])["paid"] == utc("2026-03-10T06:20:00Z")
     # moved on past pending: ready_to_ship 09:00 and shipped 17:30 +0800 → paid by 09:00 at the latest
     assert paid["300123456802"].order["paid_at"] == utc("2026-03-11T01:00:00Z")
-    # an item without updated_at falls back to the order's 07:12 +0800
+    # an item without status or updated_at: the order's only status (pending) and its 07:12 +0800
     assert paid["300123456806"].order["paid_at"] == utc("2026-03-13T23:12:00Z")
 
 

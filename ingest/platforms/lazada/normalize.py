@@ -119,10 +119,12 @@ _NOT_PAID = {"pending_payment", "cancelled", lifecycle.UNKNOWN}
 def _paid_at(r: Reader, smap: StatusMap, zone: tzinfo | None) -> datetime | None:
     """The earliest updated_at of the items the payment moved on (see the module docstring), else None."""
     cod = str(r.raw(None, "payment_method") or "").strip().upper() == "COD"
+    statuses = r.raw(None, "statuses")
+    shared = statuses[0] if isinstance(statuses, list) and len(set(map(str, statuses))) == 1 else ""
     times = []
     for item in r.items("items"):
         li = r.sub(item, "items[]")
-        status = str(li.raw(None, "status") or "")
+        status = str(li.raw(None, "status") or shared)  # an item without its status: the order's only one
         paid = status in _COD_PAID if cod else (smap.lookup(PLATFORM, status) or lifecycle.UNKNOWN) not in _NOT_PAID
         if paid:
             times.append(li.ts(None, "updated_at", naive_tz=zone) or r.ts(None, "updated_at", naive_tz=zone))
