@@ -27,7 +27,7 @@ def test_unpaid_then_pending_gets_its_payment_time_and_reserves_on_paid(sandbox,
                and tl.order.created < tl.order.paid - timedelta(minutes=1) and tl.order.shipped < now),
               key=lambda o: o.created)
     oid = ids.order_id("lazada", sim.shop_id, sim.platform_order_id)
-    cfg = channel(sandbox, "lazada")
+    cfg = channel(sandbox, "lazada", page_size=100)  # few pages: the test is about one order
     authorize_via_sandbox(sandbox, settings, "lazada")
     at = sim.created.replace(hour=0, minute=0, second=0)
     for sku in {li.sku for li in sim.lines}:
