@@ -4,6 +4,9 @@ and fees (config/reconciliation.toml, as shipped in data/config), with a few pro
 Every choice derives from a hash of the order id, so the same history gives the same settlements:
 - a sale line, a fee line (the channel's percent plus fixed fee, rounded half up) and, for a refunded order,
   a refund line and the fee given back, dated the delivery plus the channel's delay less 0–3 days;
+- a free-shipping voucher on a third of the Shopee and Lazada orders, as their reports book it: the
+  carrier's charge to the seller (a fee line) and the platform's voucher paying it back (a shipping
+  subsidy line), netting to zero;
 - only lines dated before the end of the history (later ones are not paid yet);
 - planted, about 1 in 500 orders each: never settled; settled twice (the sale and fee again in a later
   payout); a fee 1 % higher than the table; the refund event lost (goods back, no refund); a second
@@ -28,6 +31,7 @@ CONFIG_DIR = Path(__file__).resolve().parents[2] / "data" / "config"
 # hash bucket (0..9999) → planted problem
 PLANTS = {"unsettled": (0, 20), "settled_twice": (20, 40), "overcharged": (40, 60), "refund_lost": (60, 80),
           "return_lost": (500, 800), "double_shipped": (100, 115)}
+VOUCHER_CENTS = 500  # the carrier's charge on a free-shipping order, paid back by the platform's voucher
 
 
 def _fees_sql(cfg: ReconConfig) -> str:
@@ -38,6 +42,10 @@ def _fees_sql(cfg: ReconConfig) -> str:
                  for cur, cents in fee.fixed.items()]
     return ("select * from (values " + ", ".join(rows) +
             ") f(channel, days, pct, currency, fixed_cents)")
+
+
+def _free_shipping() -> str:
+    return f"channel in ('shopee', 'lazada') and {_bucket('order_id', 'voucher')} % 3 = 0"
 
 
 def _bucket(col: str, salt: str) -> str:
@@ -104,6 +112,8 @@ def settlements_table(con, orders: pa.Table, events: pa.Table, history_end: obje
             union all select *, 'fee', -fee_cents, 2 from priced
             union all select *, 'refund', -total_cents, 3 from priced where refunded
             union all select *, 'fee', fee_cents, 4 from priced where refunded
+            union all select *, 'fee', -{VOUCHER_CENTS}, 7 from priced where {_free_shipping()}
+            union all select *, 'shipping_subsidy', {VOUCHER_CENTS}, 8 from priced where {_free_shipping()}
             union all select * replace (settled_at + interval 7 day as settled_at), 'sale', total_cents, 5
                 from priced where {_in('settled_twice')}
             union all select * replace (settled_at + interval 7 day as settled_at), 'fee', -fee_cents, 6

@@ -73,3 +73,36 @@ def test_order_without_items_cannot_be_normalized():
     with pytest.raises(BadRecord) as err:
         lazada.normalize(order, shop_id="my", fetched_at=FETCHED_AT, batch_id="b")
     assert err.value.field == "items" and "with_items" in err.value.reason
+
+
+@pytest.fixture(scope="module")
+def paid():
+    return normalize_all("lazada", "orders_paid.json")
+
+
+def test_paid_at_is_the_earliest_item_moved_on_by_the_payment(paid):
+    """Lazada has no payment time: a prepaid item left `unpaid` when paid, stamping its updated_at."""
+    # two pending items updated 14:21:30 and 14:20:00 +0800, the cancelled one (14:10) never paid
+    assert paid["300123456801"].order["paid_at"] == utc("2026-03-10T06:20:00Z")
+    assert events(paid["300123456801"])["paid"] == utc("2026-03-10T06:20:00Z")
+    # moved on past pending: ready_to_ship 09:00 and shipped 17:30 +0800 → paid by 09:00 at the latest
+    assert paid["300123456802"].order["paid_at"] == utc("2026-03-11T01:00:00Z")
+    # an item without status or updated_at: the order's only status (pending) and its 07:12 +0800
+    assert paid["300123456806"].order["paid_at"] == utc("2026-03-13T23:12:00Z")
+
+
+def test_cash_on_delivery_is_paid_on_delivery_and_unpaid_is_not_paid(paid):
+    # COD delivered: the item's 15:00 +0800, not the order's later 09:00 next day
+    assert paid["300123456803"].order["paid_at"] == utc("2026-03-12T07:00:00Z")
+    assert paid["300123456804"].order["paid_at"] is None  # COD shipped, not delivered yet
+    assert "paid" not in events(paid["300123456804"])
+    assert paid["300123456805"].order["paid_at"] is None  # over-the-counter, still unpaid
+    assert paid["300123456805"].order["status"] == "pending_payment"
+
+
+def test_fixtures_without_payment_time(merged):
+    """Prepaid (no payment_method) items without timestamps: the order's updated_at."""
+    assert merged["300123456791"].order["paid_at"] == utc("2026-03-05T08:45:00Z")  # 16:45 +0800
+    assert merged["300123456793"].order["paid_at"] is None  # unmapped status: not known to be paid
+    cod = lazada.normalize(_merged(300123456789), shop_id="my", fetched_at=FETCHED_AT, batch_id="b").order
+    assert cod["paid_at"] is None  # COD, pending

@@ -21,12 +21,23 @@ time without offset is read in the offset the order's own created_at carries, el
 shipping country (MY/SG/PH +08:00, TH/VN/ID +07:00). An optional time that still cannot be read (the
 docs' own placeholder "s") is left empty and counted; it never refuses the order.
 Money is strings or numbers in major units.
+
+Paid time. Lazada's order calls carry no payment time (the order has created_at, updated_at,
+payment_method and statuses; each item has its own status, created_at and updated_at). What they do say:
+a prepaid item leaves `unpaid` (for `pending`) when the buyer pays, and a cash-on-delivery order
+(payment_method "COD") is created `pending` and paid to the courier on delivery. So `paid_at` is the
+earliest `updated_at` of the items the payment has moved on: for a prepaid order, every item past `unpaid`
+that was not cancelled or left unread (exact while the item is still `pending`, the payment being its
+last change; after that an upper bound, "paid by then"); for a COD order, the items `delivered` or
+`confirmed`. Items without updated_at fall back to the order's. An unpaid, cancelled or undelivered COD
+order has no paid time. The hub keeps the earliest paid event it has seen (views.sql, order_stages), so an
+order pulled while still `pending` keeps its exact time when later pulls show it shipped.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -101,6 +112,28 @@ def _status_key(r: Reader, smap: StatusMap) -> tuple[str, str]:
     return raw, pick
 
 
+_COD_PAID = {"delivered", "confirmed"}  # a COD buyer pays the courier: the item was delivered
+_NOT_PAID = {"pending_payment", "cancelled", lifecycle.UNKNOWN}
+
+
+def _paid_at(r: Reader, smap: StatusMap, zone: tzinfo | None) -> datetime | None:
+    """The earliest updated_at of the items the payment moved on (see the module docstring), else None."""
+    cod = str(r.raw(None, "payment_method") or "").strip().upper() == "COD"
+    statuses = r.raw(None, "statuses")
+    shared = statuses[0] if isinstance(statuses, list) and len(set(map(str, statuses))) == 1 else ""
+    times = []
+    for item in r.items("items"):
+        li = r.sub(item, "items[]")
+        status = str(li.raw(None, "status") or shared)  # an item without its status: the order's only one
+        paid = status in _COD_PAID if cod else (smap.lookup(PLATFORM, status) or lifecycle.UNKNOWN) not in _NOT_PAID
+        if paid:
+            times.append(li.ts(None, "updated_at", naive_tz=zone) or r.ts(None, "updated_at", naive_tz=zone))
+    paid_at = min((t for t in times if t is not None), default=None)
+    if paid_at is not None:
+        r.explain.setdefault("paid_at", f"items[].updated_at ({'COD: delivered' if cod else 'past unpaid'})")
+    return paid_at
+
+
 def _lines(r: Reader, currency: str) -> list[Line]:
     lines = []
     for item in r.items("items"):
@@ -132,6 +165,7 @@ def _read(r: Reader, status_map: StatusMap | None) -> Read:
     fields: dict[str, Any] = {
         "placed_at": r.ts("placed_at", "created_at", required=True, naive_tz=zone),
         "updated_at": r.ts("updated_at", "updated_at", naive_tz=zone),
+        "paid_at": _paid_at(r, smap, zone),
         "total_cents": r.money("total_cents", "price", currency=currency),
         "shipping_cents": r.money("shipping_cents", "shipping_fee", currency=currency),
         "discount_cents": r.money("discount_cents", "voucher", currency=currency),

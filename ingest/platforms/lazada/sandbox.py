@@ -1,13 +1,16 @@
 """Lazada as the sandbox plays it: an order of `/orders/get` with its `/orders/items/get` items merged.
 
 The order object follows the documentation named in ./normalize.py's docstring; the sandbox
-(`sim.sandbox`), the round-trip tests and bench write orders with it.
+(`sim.sandbox`), the round-trip tests and bench write orders with it. As on Lazada, nothing dates the
+payment: an order is `unpaid` until its simulated payment, then `pending`, and each item's `updated_at` is
+its last status change (so a pull while it is `pending` sees the payment's time). The sandbox's buyers
+pay up front (`payment_method` "MIXEDCARD"); cash-on-delivery orders are the fixtures' (tests/fixtures/lazada).
 """
 
 from __future__ import annotations
 
 import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ingest.platforms.base import SandboxShape
@@ -21,6 +24,11 @@ def item_id(platform_order_id: str, n: int) -> int:
     (Lazada's ids are digits; any other id, as property tests draw, is numbered by its CRC-32)."""
     number = int(platform_order_id) if platform_order_id.isdigit() else zlib.crc32(platform_order_id.encode())
     return number * 100 + n
+
+
+def status_changed(sim: SimOrder) -> datetime:
+    """When the items last changed status: the latest lifecycle step (an address edit is the order's only)."""
+    return max(t for t in (sim.created, sim.paid, sim.shipped, sim.delivered, sim.cancelled) if t)
 
 
 def render(sim: SimOrder, status: str) -> dict[str, Any]:
@@ -40,6 +48,7 @@ def render(sim: SimOrder, status: str) -> dict[str, Any]:
             "shipment_provider": sim.carrier or "",
             "tracking_code": sim.tracking_no or "",
             "created_at": sim.created.astimezone(SHOP_TZ).strftime(stamp),
+            "updated_at": status_changed(sim).astimezone(SHOP_TZ).strftime(stamp),
         }
         for n, li in enumerate(units(sim), start=1)
     ]
@@ -52,6 +61,7 @@ def render(sim: SimOrder, status: str) -> dict[str, Any]:
         "shipping_fee": float(sim.shipping),
         "voucher": float(sim.discount),
         "statuses": [status],
+        "payment_method": "MIXEDCARD",
         "promised_shipping_times": promised,
         "items_count": len(items),
         "remarks": sim.buyer_note or "",

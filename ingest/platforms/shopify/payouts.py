@@ -6,15 +6,18 @@ each transaction has `id`, `type` (charge, refund, dispute, reserve, adjustment,
 order's numeric id, the same one orders.json has), `processed_at`; paging through the `Link` header's
 `page_info` like orders.json, `limit` ≤ 250, `since_id` to read only newer transactions.
 
-`shape()` is what the sandbox serves; `lines()` turns one transaction into settlement lines (the connector,
+`shape()` is what the sandbox serves: a charge per paid-out order (plants: ingest/platforms/settled.py) and,
+on every 43rd, a refund of half its total two days after the payout, with fee 0.00 (Shopify keeps the
+processing fee of a refunded charge); the orders API does not show it, so the hub finds the settlement
+short by the refund. `lines()` turns one transaction into settlement lines (the connector,
 ingest/settlement_pull.py, reads pages with the shared client).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ingest.connectors.base import Connector
@@ -29,6 +32,7 @@ REPORT = "shopify-balance-transactions"
 TYPES = {"charge": "sale", "refund": "refund", "adjustment": "adjustment", "dispute": "adjustment"}
 PAYOUT_DAYS = 3  # Shopify Payments pays out a few business days after the charge
 PERCENT, FIXED = Decimal("2.9"), Decimal("0.30")  # the US online card rate
+REFUND_EVERY, REFUND_DAYS = 43, 2
 
 
 def _fee(total: Decimal) -> Decimal:
@@ -51,7 +55,12 @@ def shape(sims: list[SimOrder], now: datetime) -> list[dict[str, Any]]:
     for p in payouts(sims, now, PAYOUT_DAYS):
         total = Decimal(p.sim.total)
         fee = _fee(total) + (OVERCHARGE if p.k % 37 == 0 else 0)
-        out.append(_txn(int(p.sim.platform_order_id) * 10 + p.again, "charge", p.sim, total, fee, p.at))
+        n = int(p.sim.platform_order_id) * 10
+        out.append(_txn(n + p.again, "charge", p.sim, total, fee, p.at))
+        refund_at = p.at + timedelta(days=REFUND_DAYS)
+        if p.k % REFUND_EVERY == 0 and not p.again and refund_at <= now:
+            half = (total / 2).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            out.append(_txn(n + 5, "refund", p.sim, -half, Decimal("0.00"), refund_at))
     return sorted(out, key=lambda t: (t["processed_at"], t["id"]))
 
 
