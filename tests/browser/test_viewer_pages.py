@@ -68,6 +68,11 @@ def returns(page: Page) -> None:
     expect(page.locator(CHART)).to_have_count(2)
 
 
+def reconciliation(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Month-end reconciliation", exact=True)).to_be_visible()
+    expect(page.get_by_role("combobox", name="Month")).to_have_value("2026-03")  # the lake's newest month
+
+
 def data_quality(page: Page) -> None:
     expect(metric(page, "Orders with impossible durations")).to_have_text("1")
     expect(metric(page, "Unreadable lake files")).to_have_text("0")
@@ -90,7 +95,8 @@ def snapshot(page: Page) -> None:
 CHECKS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Channels": channels, "Inventory": inventory, "Exception queue": queue, "Order detail": order,
     "Order lookup": lookup, "Flow efficiency": flow, "Exceptions": exceptions, "Manual intervention": manual,
-    "Capacity": capacity, "Returns": returns, "Data quality": data_quality, "Explore": explore,
+    "Capacity": capacity, "Returns": returns, "Reconciliation": reconciliation, "Data quality": data_quality,
+    "Explore": explore,
 }
 ADMIN_ONLY = {"snapshot": "Snapshot & alerts", "rules": "Rules", "users": "Users", "audit": "Audit trail"}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from playwright.sync_api import Locator, Page, expect
 
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
@@ -19,8 +21,15 @@ def nav(page: Page, name: str) -> None:
 
 
 def settle(page: Page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script run ends (the 'Running…' status widget has gone)."""
-    page.wait_for_timeout(300)
+    """Wait until the script run an action started has ended.
+
+    The app's `data-test-script-state` leaves "notRunning" as soon as the browser asks for a rerun; waiting
+    for that first (briefly: an action may start no run) keeps a loaded machine's late rerun from being
+    mistaken for a finished one, which had tests read the previous order's tables."""
+    app = page.locator('[data-testid="stApp"]')
+    with contextlib.suppress(AssertionError):  # no run started (or it already ended): nothing to wait for
+        expect(app).not_to_have_attribute("data-test-script-state", "notRunning", timeout=1_000)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout_ms)
 
 
