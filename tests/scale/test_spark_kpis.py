@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import duckdb
 import pytest
 
 from bench.compare import same
-from models import kpis
+from models import kpis, portable_sql
 from models.db import connect
 from models.settings import Settings
 from models.spark_engine import SparkLake, session
@@ -67,3 +68,16 @@ def test_demo_lake_same_on_both_engines(spark, demo_settings: Settings):
     assert "shopee" in duck["dimensions"]["channels"] and 0 < duck_narrow["summary"]["orders"] < 1000
     same(duck, on_spark, rel_tol=REL_TOL)
     same(duck_narrow, spark_narrow, rel_tol=REL_TOL)
+
+
+def test_seconds_between_count_second_boundaries_on_both_engines(spark):
+    """DuckDB's date_diff('second') counts the second boundaries crossed; the KPIs' durations are built on it.
+    Lakes with sub-second timestamps (bench/synth.py's) put a median 0.5 s apart before Spark did the same."""
+    sql = ("select date_diff('second', a, b) as s, quantile_cont(date_diff('second', a, b) / 3600.0, 0.5) "
+           "over () as h from (select cast('2026-03-02 10:00:00.9+00' as timestamptz) as a, "
+           "cast('2026-03-02 10:00:01.1+00' as timestamptz) as b union all select "
+           "cast('2026-03-02 10:00:00.1+00' as timestamptz), cast('2026-03-02 10:00:00.9+00' as timestamptz)) "
+           "order by s")
+    on_spark = [tuple(r) for r in spark.sql(portable_sql.to_dialect(sql, "spark")).collect()]
+    # by hand: .9 → 1.1 crosses one boundary, .1 → .9 none; the median of 0 and 1/3600 h is 1/7200 h
+    assert on_spark == duckdb.sql(sql).fetchall() == [(0, 1 / 7200), (1, 1 / 7200)]
