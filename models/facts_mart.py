@@ -14,9 +14,11 @@ time so that its memory follows a month, not the lake. The mart is not part of t
 folder only costs one rebuild.
 
 Writes are atomic (temp file, fsync, rename; the manifest last), so a reader sees the old mart or the new
-one, never half of one. Files a manifest stops naming are deleted GRACE_S later (a reader may still be
-reading them). Processes refreshing at once each write their own files; the last manifest rename wins and
-both are correct for the lake files they list.
+one, never half of one. When the lake is on object storage the mart is shared through the bucket
+(models/mart_bucket.py: files as objects written once, the manifest committed with a conditional write),
+and this folder is each machine's local copy of it. Files a manifest stops naming are deleted GRACE_S
+later (a reader may still be reading them). Processes refreshing at once each write their own files; the
+last manifest rename wins and both are correct for the lake files they list.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from models import atomic, objectstore
+from models import atomic, mart_bucket, objectstore
 from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
@@ -110,11 +112,13 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
         files = {t: lakedb.readable_files(settings.lake_dir, t, []) for t in DEPENDS_ON}
     current = _sized({t: files.get(t, []) for t in DEPENDS_ON}, settings.lake_dir)
     folder = mart_dir(settings)
+    shared = objectstore.is_object(settings.lake_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    pulled = mart_bucket.pull(settings.lake_dir, folder, MANIFEST) if shared else 0
     old, fp = read_manifest(folder), fingerprint(settings)
     if old and old.fingerprint == fp and old.files == current:
         return snapshot(folder, old)
     added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
-    folder.mkdir(parents=True, exist_ok=True)
     if old is None or added is None:
         new = _full(settings, files, folder, current, fp)
     else:
@@ -122,6 +126,8 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
             new = _incremental(con, folder, old, added, current, files)
     new = _retire(old, new)
     _write_manifest(folder, new)
+    if shared:
+        mart_bucket.publish(settings.lake_dir, folder, new.__dict__, new.names(), pulled, GRACE_S)
     _clean(folder, new)
     return snapshot(folder, new)
 

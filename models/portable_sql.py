@@ -7,7 +7,8 @@ Why: every KPI is written once, in DuckDB SQL (models/sql/macros.sql, views.sql,
 Trino and Athena have no macros and differ in a few functions, so the same text is made portable here
 rather than kept twice: macros are expanded in place (a table macro becomes a subquery), parameters become
 literals, and the few functions sqlglot does not map to an equivalent are rewritten on its syntax tree
-(`quantile_cont` → `percentile`, DuckDB's `timezone(tz, ts)` → `from_utc_timestamp`, an ordered `list()`
+(`quantile_cont` → `percentile`, DuckDB's `timezone(tz, ts)` → `from_utc_timestamp`, `date_diff('second')`
+→ a difference of epoch seconds, an ordered `list()`
 → a sorted `collect_list`, `unpivot ... on columns(*)` → an explicit column list). Whatever this module
 emits is checked by running it: tests/scale/test_spark_kpis.py compares every figure with DuckDB's.
 """
@@ -157,9 +158,18 @@ def to_dialect(sql: str, dialect: str, params: dict[str, Any] | None = None) -> 
     """One DuckDB statement (macros allowed, `$params` bound from `params`; None: left as parameters) in
     `dialect`'s SQL."""
     text = expand(sql) if params is None else bind(expand(sql), params)
-    tree = sqlglot.parse_one(text, read="duckdb")
-    tree = tree.transform(_portable, dialect)
-    return tree.sql(dialect)
+    return _rewrite(sqlglot.parse_one(text, read="duckdb"), dialect).sql(dialect)
+
+
+def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    """`_portable` applied bottom-up: a rewrite wraps children already rewritten (sqlglot's `transform` does
+    not descend into what a rewrite returns, so `percentile(date_diff(...) / 3600.0)` kept its inner forms)."""
+    for child in list(node.iter_expressions()):
+        _rewrite(child, dialect)
+    new = _portable(node, dialect)
+    if new is not node:
+        node.replace(new)
+    return new
 
 
 def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
@@ -179,6 +189,11 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
     if isinstance(node, exp.Div) and dialect == "spark":  # DuckDB's `/` is a double; Spark's decimal/decimal
         # keeps 6 decimals (0.166667 for 600 s / 3600.0): divide in double as DuckDB does
         return exp.Div(this=exp.Cast(this=node.this, to=exp.DataType.build("double")), expression=node.expression)
+    if isinstance(node, exp.DateDiff) and dialect == "spark" and node.text("unit").lower() == "second":
+        # DuckDB counts the second boundaries crossed (10:00:00.9 → 10:00:01.1 is 1); Spark's datediff the whole
+        # seconds elapsed (0): whole epoch seconds subtracted count boundaries
+        return exp.Sub(this=exp.Anonymous(this="unix_timestamp", expressions=[node.this]),
+                       expression=exp.Anonymous(this="unix_timestamp", expressions=[node.expression]))
     if isinstance(node, exp.Median) and dialect != "spark":  # Trino/Athena: no exact percentile
         return exp.Anonymous(this="approx_percentile", expressions=[node.this, exp.Literal.number(0.5)])
     if isinstance(node, exp.Length) and (_is_array(node.this) or _is_parameter(node.this)):
@@ -215,7 +230,6 @@ def _sorted_collect(order: exp.Order) -> exp.Expression:
 def _unpivot(node: exp.Pivot, dialect: str) -> exp.Expression:
     """DuckDB `unpivot (select a, b ...) on columns(*) into name n value v` with its columns spelled out."""
     inner = node.this.this if isinstance(node.this, exp.Subquery) else node.this
-    inner = inner.transform(_portable, dialect)  # its own rewrites first: it is printed as text below
     columns = [c.alias_or_name for c in inner.expressions]
     into = node.args["into"]
     name, value = into.this.name, into.expressions[0].name
