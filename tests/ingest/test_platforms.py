@@ -18,6 +18,7 @@ from ingest.connectors.base import Connector
 from ingest.normalize.status_map import SHIPPED_CONFIG_DIR, load_status_map
 from ingest.platforms import PLATFORMS, UnknownPlatform, connector_class, platform
 from ingest.platforms.sample import SimLine, SimOrder
+from ingest.settlement_pull import PULLS
 from models.channels import CHANNELS
 from tests.ingest.conftest import FETCHED_AT, FIXTURES
 
@@ -36,8 +37,9 @@ def test_the_registry_lists_every_platform_folder_once() -> None:
 def test_a_platform_folder_holds_its_connector_normalizer_and_sandbox_shapes(code: str) -> None:
     declared = PLATFORMS[code]
     expiring = ["auth.py"] if declared.connector.auth_class is not None else []  # tokens that expire
+    payouts = [PULLS[code].__name__.rsplit(".", 1)[1] + ".py"] if code in PULLS else []  # a payout API
     assert sorted(p.name for p in (FOLDER / code).glob("*.py")) == sorted([
-        "__init__.py", "connector.py", "normalize.py", "sandbox.py", "stock.py", *expiring
+        "__init__.py", "connector.py", "normalize.py", "sandbox.py", "stock.py", *expiring, *payouts
     ])
     assert declared.code == code
     assert issubclass(declared.connector, Connector) and declared.connector.platform == code
