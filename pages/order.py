@@ -48,9 +48,9 @@ with right:
     tables.table(story["order_actions"], hide_index=True, key="order_actions")
 # full width: a rule's name and why it fired are long
 st.subheader(t("order.rules"))
-st.dataframe(explain.rule_hits(story["rule_hits"]), hide_index=True, key="order_rules")
+tables.table(explain.rule_hits(story["rule_hits"]), key="order_rules")
 st.subheader(t("order.exceptions"))
-st.dataframe(explain.exceptions(story["order_exceptions"]), hide_index=True, key="order_exceptions")
+tables.table(explain.exceptions(story["order_exceptions"]), key="order_exceptions")
 with st.expander(t("order.raw")):
     for payload in story["raw"].itertuples():
         st.caption(plain(f"{payload.fetched_at} · {payload.kind} · {payload.sha256[:12]}"))

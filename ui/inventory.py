@@ -58,7 +58,7 @@ def columns(df: pd.DataFrame) -> dict[str, Any]:
 
 def pushed() -> Any:
     """What was last pushed to each channel's listings, and when (models/stock_push.py)."""
-    return stock_push.pushed_recently(data.db())
+    return stock_push.pushed_recently(data.db().con)
 
 
 def history_chart(df: pd.DataFrame, lang: str) -> go.Figure:

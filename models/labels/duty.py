@@ -71,6 +71,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "explain.status": ("Status", "状态"),
     "explain.rule": ("Rule", "规则"),
     "explain.why": ("Why (the values the rule read; times UTC)", "原因（规则读取的值；时间为 UTC）"),
+    "col.why": ("Why (the values the rule read; times UTC)", "原因（规则读取的值；时间为 UTC）"),
     "explain.detected_at": ("Detected", "发现时间"),
     "explain.due_at": ("Due", "截止时间"),
     "explain.resolution_code": ("Resolution", "处理结果"),

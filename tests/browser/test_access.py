@@ -62,7 +62,7 @@ def test_a_channel_scoped_ops_user_sees_only_their_channel_in_the_queue(page: Pa
     queue = grid_text(page, 1)
     assert "X3" in queue and "X2" not in queue and "jd" not in queue
     shoot(page, "scoped-queue")
-    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Channels").click()
     options = page.get_by_role("option")
     expect(options).to_have_count(1)
     expect(options.first).to_have_text("Shopee")

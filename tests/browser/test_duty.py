@@ -29,7 +29,7 @@ from models.settings import Settings
 from tests import duty_fixture
 from tests.browser.conftest import ARTIFACTS, PASSWORD, USERS, login
 from tests.browser.server import console
-from tests.browser.ui import assert_no_error, grid_rows, grid_text, metric_values, nav, settle
+from tests.browser.ui import assert_no_error, grid_rows, grid_text, metric, nav, settle
 
 pytestmark = pytest.mark.browser
 SHIP_BY_RULE = next(r for r in tomllib.loads(Path(SHIPPED_DEFAULT).read_text())["rules"] if r["id"] == "sla-ship-by")
@@ -144,8 +144,7 @@ def test_analyst_finds_figures_that_agree_or_say_why(page: Page, duty_console):
     settle(page)
     expect(page.get_by_text(f"Today ({today}) is not over")).to_be_visible()
     expect(page.get_by_text("Today so far: 2 orders.")).to_be_visible()  # R4, R5
-    orders = metric_values(page)["Orders"]
-    assert orders == "3", orders  # R1–R3, the complete days only
+    expect(metric(page, "Orders")).to_have_text("3")  # R1–R3, the complete days only
     expect(page.get_by_text(f"{today - timedelta(days=1):%m-%d}: 1")).to_be_visible()  # R3 paid, not shipped
     assert_no_error(page)
     snap(page, "figures-overview-en")

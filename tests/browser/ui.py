@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -40,9 +41,9 @@ def nav_names(page: Page) -> list[str]:
 
 
 def metric(page: Page, label: str) -> Locator:
-    """The value of the st.metric with this label."""
+    """The value of the st.metric with exactly this label."""
     card = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
     return card.first.locator('[data-testid="stMetricValue"]')
 
 
