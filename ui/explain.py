@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from models.display import value_name
 from models.i18n import exception_label
 from models.rule_names import explain, rule_name
 from models.rules.store import active_rules
@@ -22,7 +23,8 @@ def exceptions(df: pd.DataFrame) -> pd.DataFrame:
     out = explain(df, _rules(), lang())
     if out.empty:
         return out
-    out = out.assign(type=out["type"].map(lambda x: exception_label(x, lang())))[list(EXCEPTION_COLUMNS)]
+    out = out.assign(type=out["type"].map(lambda x: exception_label(x, lang())),
+                     status=out["status"].map(lambda x: value_name("status", x, lang())))[list(EXCEPTION_COLUMNS)]
     return out.rename(columns={c: t(f"explain.{c}") for c in EXCEPTION_COLUMNS})
 
 
@@ -31,7 +33,8 @@ def rule_hits(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return df
     rules = _rules()
-    named = df.assign(rule=[rule_name(r, "rules", rules, lang()) for r in df["rule_id"]])
+    named = df.assign(rule=[rule_name(r, "rules", rules, lang()) for r in df["rule_id"]],
+                      outcome=df["outcome"].map(lambda x: exception_label(x, lang())))  # an exception type
     columns = {"rule": t("explain.rule"), "outcome": t("explain.outcome"), "detail": t("explain.why"),
                "evaluated_at": t("explain.evaluated_at")}
     return named[list(columns)].rename(columns=columns)

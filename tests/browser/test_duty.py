@@ -111,7 +111,7 @@ def test_agent_sees_their_share_and_exceptions_that_explain_themselves(page: Pag
     settle(page)
     name = f"sla-ship-by · {SHIP_BY_RULE['description_en']}"
     exceptions = keyed_grid(page, "order_exceptions", showing="status=shipped")
-    assert name in exceptions and "resolved" in exceptions
+    assert name in exceptions and "Resolved" in exceptions
     assert "status=shipped, now_at=2026-03-02 06:10, ship_by_at=2026-03-02 04:00" in exceptions
     fired = keyed_grid(page, "order_rules")
     assert name in fired and "status=allocated, now_at=2026-03-02 05:00, ship_by_at=2026-03-02 04:00" in fired
@@ -121,11 +121,12 @@ def test_agent_sees_their_share_and_exceptions_that_explain_themselves(page: Pag
     page.keyboard.press("Enter")
     settle(page)
     still = keyed_grid(page, "order_exceptions", showing="status=allocated")
-    assert "open" in still and "status=allocated, now_at=2026-03-02 05:00" in still
+    assert "Open" in still and "status=allocated, now_at=2026-03-02 05:00" in still
     page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
     settle(page)
     expect(banner(page)).to_contain_text("2 个未结异常 · 1 个已超时 · 1 条新告警")
-    keyed_grid(page, "order_exceptions", showing=f"sla-ship-by · {SHIP_BY_RULE['description_zh']}")
+    zh = keyed_grid(page, "order_exceptions", showing=f"sla-ship-by · {SHIP_BY_RULE['description_zh']}")
+    assert "未处理" in zh and "超时" in zh  # status and type named in 中文, never "open" or "sla_breach"
     snap(page, "order-explained-zh")
 
 
