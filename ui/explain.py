@@ -24,7 +24,9 @@ def exceptions(df: pd.DataFrame) -> pd.DataFrame:
     if out.empty:
         return out
     out = out.assign(type=out["type"].map(lambda x: exception_label(x, lang())),
-                     status=out["status"].map(lambda x: value_name("status", x, lang())))[list(EXCEPTION_COLUMNS)]
+                     status=out["status"].map(lambda x: value_name("status", x, lang())),
+                     resolution_code=out["resolution_code"].map(lambda x: value_name("resolution_code", x, lang()))
+                     )[list(EXCEPTION_COLUMNS)]
     return out.rename(columns={c: t(f"explain.{c}") for c in EXCEPTION_COLUMNS})
 
 

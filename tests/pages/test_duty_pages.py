@@ -20,5 +20,5 @@ def test_order_page_names_the_rule_and_says_why(data_dir):
     assert row["Rule"] == "sla-ship-by · Orders leave the warehouse by the platform's ship-by time"
     assert row["Why (the values the rule read; times UTC)"] == (
         "status=shipped, now_at=2026-03-02 06:10, ship_by_at=2026-03-02 04:00")
-    assert (row["Status"], row["Resolution"]) == ("resolved", "auto_cleared")
+    assert (row["Status"], row["Resolution"]) == ("Resolved", "Cleared by itself")
 
