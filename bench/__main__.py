@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.reservations:
         results["reservations"] = bench_reservations(args.reservations)
     RESULTS.write_text(json.dumps(results, indent=1))
-    (HERE / "results.md").write_text(report.render(results), encoding="utf-8")
+    md = HERE / "results.md"
+    previous = md.read_text(encoding="utf-8") if md.exists() else ""
+    md.write_text(report.with_hand_sections(report.render(results), previous), encoding="utf-8")
     failed = [c for s in results["scales"].values() for c in s.get("checks", []) if not c["ok"]]
     for c in failed:
         print(f"MISMATCH {c['peer']} {c['what']}: {c['detail']}", file=sys.stderr)

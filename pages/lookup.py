@@ -9,8 +9,7 @@ import streamlit as st
 
 from models.auth import mask_frame
 from models.channels import channel_name
-from models.lifecycle import STATUS_LABELS, status_label
-from ui import frame, lang, t, tables, triage
+from ui import cards, frame, lang, t, tables, triage
 from ui import lookup as ui
 from ui.auth import require
 from ui.text import plain
@@ -43,8 +42,7 @@ if story["order"].empty:  # gone from the lake (or the access) since the search
 order = mask_frame(story["order"], user.role).iloc[0]
 st.subheader(plain(order_id))
 cols = st.columns(4)
-cols[0].metric(t("lookup.stage"), STATUS_LABELS.get(order["status"], (order["status"],) * 2)[lang() != "en"],
-               help=order["status"] if lang() == "en" else status_label(order["status"], "zh"))  # canonical name
+cards.status_card(cols[0], t("lookup.stage"), order["status"])
 cols[1].metric(t("order.channel"), plain(channel_name(order["channel"], lang())) if order["channel"] else "–")
 cols[2].metric(t("order.carrier"), plain(order["carrier"]) or "–")
 cols[3].metric(t("lookup.tracking_no"), plain(order["tracking_no"]) or "–")

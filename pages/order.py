@@ -7,7 +7,8 @@ import streamlit as st
 
 from models import triage
 from models.auth import mask_frame
-from ui import data, explain, frame, t, tables
+from models.formatting import format_hours
+from ui import cards, data, explain, frame, lang, t, tables
 from ui import triage as ui
 from ui.access import current_access
 from ui.auth import require
@@ -32,13 +33,16 @@ if story["order"].empty:
 order = mask_frame(story["order"], user.role).iloc[0]
 
 cols = st.columns(5)
-for col, field in zip(cols, ("status", "channel", "warehouse", "carrier", "total_cents"), strict=True):
+cards.status_card(cols[0], t("order.status"), order["status"])
+for col, field in zip(cols[1:], ("channel", "warehouse", "carrier", "total_cents"), strict=True):
     col.metric(t(f"order.{field}"), plain(tables.cell(order, field)) or "–")
 st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
 
 st.subheader(t("order.timeline"))
-tables.table(story["timeline"], hide_index=True, key="order_timeline",
-             column_config={"h_since_previous": st.column_config.NumberColumn(t("order.h_since"), format="%.2f")})
+timeline = story["timeline"].assign(  # as text: '1 d 4 h', and '–' before the first event (not 'None')
+    h_since_previous=story["timeline"]["h_since_previous"].map(lambda h: format_hours(h, lang())))
+tables.table(timeline, hide_index=True, key="order_timeline",
+             column_config={"h_since_previous": st.column_config.TextColumn(t("order.h_since"))})
 left, right = st.columns(2)
 with left:
     st.subheader(t("order.lines"))

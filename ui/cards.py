@@ -9,7 +9,9 @@ import streamlit as st
 
 from models.formatting import format_change, format_value
 from models.kpis import Kpi
+from models.lifecycle import STATUS_LABELS, status_label
 from ui import lang, t
+from ui.text import plain
 
 PER_ROW = 4
 T = TypeVar("T")
@@ -53,3 +55,11 @@ def kpi_grid(kpis: Sequence[Kpi], now: dict[str, Any], before: dict[str, Any], c
         for column, kpi in zip(st.columns(PER_ROW), row, strict=False):
             with column:
                 kpi_card(kpi, now, before, currency)
+
+
+def status_card(col: Any, label: str, status: str) -> None:
+    """An order's status as a card: the reader's word alone (a narrow card cuts '待发货 (to_ship)' short),
+    the canonical name in its help."""
+    en, zh = STATUS_LABELS.get(status, (status, status))
+    col.metric(label, plain(en if lang() == "en" else zh),
+               help=plain(status if lang() == "en" else status_label(status, "zh")))

@@ -71,7 +71,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "order.carrier": ("Carrier", "承运商"),
     "order.total_cents": ("Amount", "金额"),
     "order.timeline": ("Timeline", "时间线"),
-    "order.h_since": ("Hours since previous", "距上一事件（小时）"),
+    "order.h_since": ("Time since previous", "距上一事件"),
     "order.lines": ("Lines", "商品行"),
     "order.rules": ("Rules that fired (each rule's latest hit)", "命中规则（每条规则最近一次命中）"),
     "order.exceptions": ("Exceptions", "异常"),

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from models import lake
 from models.demo import read_demo_marker, write_demo_marker
+from models.reconciliation.config import ReconConfig
 from sim.demo import basket, feeds, ops, orders, returns, settlements, stock, tables, timeline
 from sim.demo import catalog as cat
 from sim.demo.sqlbits import connect
@@ -72,11 +73,14 @@ def generate(
     orders_per_day: int = 2000,
     end: date | None = None,
     progress: Callable[[str], None] | None = None,
+    config_dir: Path | None = None,
 ) -> DemoSummary:
     """Write a demo history ending on local date `end` (default yesterday in Asia/Shanghai) into an empty lake.
 
     Yesterday, not today: the history runs to local midnight at the end of `end`, and a default of today
-    would hold orders from hours that have not happened yet.
+    would hold orders from hours that have not happened yet. Settlements are priced with the fee table of
+    `config_dir` (the data dir's config; the shipped table is put there when it has none, so the console's
+    reconciliation reads the fees the demo charged), or with the shipped table when no dir is given.
     """
     if lake_has_data(lake_dir):
         raise FileExistsError(f"{lake_dir} already holds data; remove it or run with --force")
@@ -93,7 +97,8 @@ def generate(
     phases.done("timeline")
     con = connect()
     try:
-        out = _tables(con, rng, frame, lines, t, win, phases)
+        fees = settlements.fee_config(config_dir) if config_dir else None
+        out = _tables(con, rng, frame, lines, t, win, phases, fees)
     finally:
         con.close()
     for name, data in out.items():
@@ -126,7 +131,7 @@ def _orders(rng: np.random.Generator, win: orders.Window, per_day: int):
     return frame, lines
 
 
-def _tables(con, rng, frame, lines, t, win, phases: _Phases) -> dict:
+def _tables(con, rng, frame, lines, t, win, phases: _Phases, fees: ReconConfig | None) -> dict:
     out = {"orders": tables.orders_table(con, tables.order_base(frame, t, win))}
     out["order_lines"] = tables.lines_table(con, lines)
     events = tables.events_table(con, tables.event_rows(rng, frame, t, win))
@@ -146,7 +151,7 @@ def _tables(con, rng, frame, lines, t, win, phases: _Phases) -> dict:
     out.update(inventory)
     phases.done("feeds", f"{out['raw'].num_rows:,} payloads")
     out["settlements"] = settlements.settlements_table(con, out["orders"], out["order_events"],
-                                                       datetime.fromtimestamp(win.as_of, UTC))
+                                                       datetime.fromtimestamp(win.as_of, UTC), fees)
     phases.done("settlements", f"{out['settlements'].num_rows:,} lines")
     return out
 
@@ -171,7 +176,8 @@ def main(argv: list[str]) -> int:
             print(f"{lake_dir} already holds {marker}; nothing written. Re-run with --force to replace it.")
             return 1
         shutil.rmtree(lake_dir)
-    summary = generate(lake_dir, args.days, args.seed, args.orders_per_day, args.end, progress=print)
+    summary = generate(lake_dir, args.days, args.seed, args.orders_per_day, args.end, progress=print,
+                       config_dir=load_settings().config_dir)
     found = settlements.raise_findings(load_settings(), summary.end)
     print(f"reconciliation: {found} finding(s) raised as exceptions")
     total = sum(summary.seconds.values())

@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
+from models import atomic
 from models.db import connect
-from models.reconciliation.config import ReconConfig, load_recon_config
+from models.reconciliation.config import FILE, ReconConfig, load_recon_config
 from models.reconciliation.findings import sync_findings
 from models.settings import Settings
 
@@ -76,6 +77,17 @@ def adjust_events(con, events: pa.Table) -> pa.Table:
     """).to_arrow_table()
     con.unregister("ev_src")
     return out
+
+
+def fee_config(config_dir: Path) -> ReconConfig:
+    """The data dir's fee table; the shipped one is copied there first when it has none. Why: the console
+    prices expected settlements with the data dir's table, and fees of 0 beside a demo charged at the
+    shipped rates made every settled demo order a 'settled amount differs' finding."""
+    own = config_dir / FILE
+    if not own.exists():
+        config_dir.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(own, (CONFIG_DIR / FILE).read_text(encoding="utf-8"))
+    return load_recon_config(config_dir)
 
 
 def settlements_table(con, orders: pa.Table, events: pa.Table, history_end: object,

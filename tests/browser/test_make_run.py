@@ -23,7 +23,7 @@ from models.db import connect
 from models.settings import Settings
 from sim.sandbox.market import SHOP_IDS
 from tests.browser.conftest import PASSWORD, USERS, login
-from tests.browser.server import ROOT, _wait_healthy, free_port
+from tests.browser.server import ROOT, free_port, wait_healthy
 from tests.browser.ui import assert_no_error, nav, settle
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def stack(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
                                stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, run, log_path, timeout_s=120)
+            wait_healthy(url, run, log_path, timeout_s=120)
             yield url, settings
         finally:
             run.send_signal(signal.SIGTERM)  # run.sh's trap stops the sandbox, ingest serve and the console

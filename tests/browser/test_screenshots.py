@@ -31,7 +31,7 @@ def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     """A console over a demo lake ending yesterday (ages and overdue flags look as they would in use)."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("screenshots"))
     end = datetime.now(settings.zone).date() - timedelta(days=1)
-    generate(settings.lake_dir, days=21, orders_per_day=150, seed=11, end=end)
+    generate(settings.lake_dir, days=21, orders_per_day=150, seed=11, end=end, config_dir=settings.config_dir)
     add_user(USERS["ops"], "ops", PASSWORD, settings)
     with console(settings.data_dir, settings.data_dir / "streamlit.log") as url:
         yield url, end

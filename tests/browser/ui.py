@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from bench.browser import settle
+
+__all__ = ["settle"]  # shared with bench/interactions.py, kept importable from here
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
@@ -19,19 +21,6 @@ def nav(page: Page, name: str) -> None:
     link.click()
     expect(page.locator("h1").first).to_be_visible(timeout=60_000)
     settle(page)
-
-
-def settle(page: Page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script run an action started has ended.
-
-    The app's `data-test-script-state` leaves "notRunning" as soon as the browser asks for a rerun; waiting
-    for that first (briefly: an action may start no run) keeps a loaded machine's late rerun from being
-    mistaken for a finished one, which had tests read the previous order's tables."""
-    app = page.locator('[data-testid="stApp"]')
-    with contextlib.suppress(AssertionError):  # no run started (or it already ended): nothing to wait for
-        expect(app).not_to_have_attribute("data-test-script-state", "notRunning", timeout=1_000)
-    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout_ms)
 
 
 def nav_names(page: Page) -> list[str]:

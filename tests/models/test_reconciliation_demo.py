@@ -36,3 +36,33 @@ def test_demo_has_every_finding_and_clean_orders_settle_exactly(demo_settings, t
                   "where s.settled_at > $a or s.settled_at < o.delivered_at", {"a": AS_OF}).fetchone()[0]
     assert late == 0
     assert Path(settings.lake_dir).resolve() == demo_settings.lake_dir.resolve()
+
+
+def test_a_demo_in_a_fresh_data_dir_is_reconciled_with_the_fees_it_was_charged(tmp_path, monkeypatch):
+    """`python -m ingest demo` into a data dir without a fee table: the shipped table is put there (the one
+    the demo charged), so only the planted problems are findings, not every settled order (it was 146,535
+    'settled amount differs' of 196,338 orders before). A data dir with its own table is charged by it."""
+    from sim import demo
+
+    monkeypatch.setenv("ORDERHUB_DATA", str(tmp_path / "fresh"))
+    assert demo.main(["demo", "--days", "30", "--orders-per-day", "30", "--end", "2026-03-08"]) == 0
+    fresh = Settings(data_dir=tmp_path / "fresh")
+    shipped = (CONFIG_DIR / "reconciliation.toml").read_text(encoding="utf-8")
+    assert (fresh.config_dir / "reconciliation.toml").read_text(encoding="utf-8") == shipped
+    db = connect(fresh)
+    settled, mismatched = db.sql("select count(*), count(*) filter (where settled_cents <> expected_net_cents) "
+                                 "from recon_orders where settlement_lines > 0").fetchone()
+    raised = db.sql("select count(distinct order_id) from exceptions where type = 'recon_settlement_mismatch'"
+                    ).fetchone()[0]
+    assert settled > 100 and mismatched / settled < 0.05 and raised <= mismatched
+
+    own = Settings(data_dir=tmp_path / "own")
+    own.config_dir.mkdir(parents=True)
+    (own.config_dir / "reconciliation.toml").write_text('[defaults]\nfee_percent = "10"\n', encoding="utf-8")
+    demo.generate(own.lake_dir, days=30, orders_per_day=30, end=datetime(2026, 3, 8).date(),
+                  config_dir=own.config_dir)
+    lines = connect(own).sql("select s.order_id, s.amount_cents, o.total_cents from settlements s "
+                             "join orders o using (order_id) where s.line_type = 'fee' and s.amount_cents < 0 "
+                             "and o.channel = 'tmall' order by 1 limit 50").fetchall()
+    expected = [-int((total * 10 + 50) // 100) for _, _, total in lines]  # 10 %, half up, no fixed fee
+    assert lines and sum(a == e for (_, a, _), e in zip(lines, expected, strict=True)) >= len(lines) - 2
