@@ -21,6 +21,8 @@ from models.i18n import CATALOGUE, label
 from models.money import exponent, format_money
 from ui import data, lang
 
+PLAIN_INTEGERS = ("_id", "_no", "year", "hour", "line")  # integers that are names, not amounts: no separators
+
 
 def readable(df: pd.DataFrame, lg: str | None = None) -> pd.DataFrame:
     """A copy with every key column's values named, and minor-unit money in currency units."""
@@ -62,6 +64,8 @@ def headers(df: pd.DataFrame, given: dict[str, Any] | None = None) -> dict[str, 
             currency = data.settings().reporting_currency
             symbol = format_money(0, currency).rstrip("0.,")  # '¥', 'US$', 'RM'
             config[col] = st.column_config.NumberColumn(header(col), format=f"{symbol}%.{exponent(currency)}f")
+        elif pd.api.types.is_integer_dtype(df[col]) and not col.endswith(PLAIN_INTEGERS):  # 146,535 not 146535
+            config[col] = st.column_config.NumberColumn(header(col), format="localized")
     for col, entry in (given or {}).items():
         if isinstance(entry, dict) and not entry.get("label"):
             entry = {**entry, "label": config.get(col, col)}
