@@ -85,8 +85,8 @@ def save(db: LakeConnection, files: list[str]) -> None:
     """Save the connection's `reservation_state` as the state of exactly the events in `files`."""
     where = folder(db.settings)
     name = f"state-{uuid.uuid4().hex[:12]}.parquet"
-    with atomic.replacing(where / name) as tmp:
-        db.con.execute(f"copy reservation_state to '{_q(tmp)}' (format parquet, compression zstd)")
+    with atomic.replacing(where / name) as tmp:  # snappy: written 1.5–2× faster than zstd, read as fast
+        db.con.execute(f"copy reservation_state to '{_q(tmp)}' (format parquet, compression snappy)")
     rows = pq.read_metadata(where / name).num_rows
     manifest = Manifest(name, rows, _sized(db.settings, files), fingerprint())
     atomic.write_text(where / MANIFEST, json.dumps(manifest.__dict__))

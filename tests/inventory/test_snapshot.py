@@ -65,7 +65,7 @@ def _all_events(s: Settings) -> list[dict]:
     """Every stored event row, as compaction's merged file would hold them."""
     db = connect(s)
     try:
-        return db.con.execute("select * from lake_reservation_events").to_arrow_table().to_pylist()
+        return db.con.sql("select * from lake_reservation_events").to_arrow_table().to_pylist()
     finally:
         db.close()
 
