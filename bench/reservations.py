@@ -1,13 +1,16 @@
 """A reservation pass on a benchmark lake: 3,000 newly paid orders reserved against the whole pool.
 
-    python -m bench.reservations LAKE ORDERS [BATCH]  → JSON {setup_s, pass_s, again_s, reserved, oversold, ...}
+    python -m bench.reservations LAKE ORDERS [BATCH]
+        → JSON {setup_s, prior_s, pass_s, again_s, reserved, oversold, ...}
 
 Set-up (in bench/work/<lake>-reservations, a copy of the lake's links; not timed): every (channel, SKU) of
 the lake mapped to itself, a stock count per SKU × warehouse (0–40 units, so some orders are short), and the
 lake's history as reservation events (each paid order reserved at payment and released when it shipped or
-was cancelled), as a running hub would have them. Then BATCH new paid orders (1–3 lines) are written and one
-`run_pass` over them is timed (the pass ingest runs after each batch), and a second pass over the same ids
-(nothing left to do).
+was cancelled), as a running hub would have them. Then a pass over no new orders ("prior", timed apart: the
+pass before the batch arrived; it moves due reservations on and, with no saved state yet, folds the whole
+history, as the first pass after a compaction does). Then BATCH new paid orders (1–3 lines) are written and
+one `run_pass` over them is timed (the pass ingest runs after each batch), and a second pass over the same
+ids (nothing left to do).
 """
 
 from __future__ import annotations
@@ -99,8 +102,11 @@ def run(lake_dir: Path, orders: int, n: int) -> dict:
     try:
         t = time.perf_counter()
         setup(settings, rng)
-        ids = batch(settings, rng, n)
         setup_s = time.perf_counter() - t
+        t = time.perf_counter()
+        prior = run_pass(settings, [])
+        prior_s = time.perf_counter() - t
+        ids = batch(settings, rng, n)
         t = time.perf_counter()
         result = run_pass(settings, ids)
         pass_s = time.perf_counter() - t
@@ -108,7 +114,8 @@ def run(lake_dir: Path, orders: int, n: int) -> dict:
         again = run_pass(settings, ids)
         again_s = time.perf_counter() - t
         events = len(lake.data_files(settings.lake_dir, "reservation_events"))
-        return {"orders": orders, "batch": n, "setup_s": setup_s, "pass_s": pass_s, "again_s": again_s,
+        return {"orders": orders, "batch": n, "setup_s": setup_s, "prior_s": prior_s, "prior_moved_on": prior.moved_on,
+                "pass_s": pass_s, "again_s": again_s,
                 "reserved": len(result.reserved), "oversold": len(result.oversold),
                 "again_reserved": len(again.reserved), "event_files": events}
     finally:

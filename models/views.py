@@ -43,10 +43,10 @@ def deferred(sql: str) -> str:
     return _VIEW_HEAD.sub(r"\1 with (defer_binding) as", sql)
 
 
-@lru_cache(maxsize=1)
-def _view_sql() -> str:
+@lru_cache(maxsize=4)
+def _view_sql(names: tuple[str, ...] = VIEW_FILES) -> str:
     """The view files' SQL, read once per process (they are part of the code, not of the data)."""
-    return deferred("\n".join((SQL_DIR / name).read_text(encoding="utf-8") for name in VIEW_FILES))
+    return deferred("\n".join((SQL_DIR / name).read_text(encoding="utf-8") for name in names))
 
 
 @dataclass
@@ -180,8 +180,12 @@ def _recon_tables(con: duckdb.DuckDBPyConnection, settings: Settings, problems: 
         con.unregister(f"{name}_src")
 
 
-def open_views(settings: Settings, files: dict[str, list[str]], problems: list[str] | None = None) -> LakeConnection:
-    """An in-memory DuckDB with every view over exactly these files (table name → readable Parquet files)."""
+def open_views(settings: Settings, files: dict[str, list[str]], problems: list[str] | None = None,
+               sql_files: tuple[str, ...] = VIEW_FILES) -> LakeConnection:
+    """An in-memory DuckDB with every view over exactly these files (table name → readable Parquet files).
+
+    A reader that needs a few views (the reservation pass) names the view files it reads; the rest are not
+    created."""
     con = duckdb.connect(":memory:", config={"threads": str(min(4, os.cpu_count() or 2))})
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -190,7 +194,7 @@ def open_views(settings: Settings, files: dict[str, list[str]], problems: list[s
         _config_tables(con, settings)
         problems = problems if problems is not None else []
         _recon_tables(con, settings, problems)
-        con.execute(_view_sql())
+        con.execute(_view_sql(sql_files))
     except BaseException:  # a file that vanished since listing: the caller lists again
         con.close()
         raise

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from models import lake
-from models.db import LakeConnection, connect
+from models.db import LakeConnection
 from models.exceptions import OPEN, exception_id, new_exception, next_version, raise_exceptions
 from models.filelock import state_lock
-from models.inventory import allocate, candidates, lifecycle, state
+from models.inventory import allocate, candidates, lifecycle, passdb, snapshot, state
 from models.inventory.config import InventoryConfig, load
 from models.inventory.events import reservation_event
 from models.settings import Settings
@@ -49,32 +49,47 @@ def run_pass(settings: Settings, order_ids: list[str] | None = None, now: dateti
         return result
     cfg = load(settings)
     with state_lock(settings, "reservations"):
-        db = connect(settings)
+        db, files = passdb.connect(settings)
         try:
             if not db.con.execute("select count(*) from listing_skus").fetchone()[0]:
                 return result
-            state.freeze(db)  # the state once; the releases below are folded in: they free stock now
-            result.moved_on = _move_on(settings, db, cfg, now, result.pass_id)
-            _reserve(settings, db, cfg, order_ids, now, result)
+            covered = list(files["reservation_events"])
+            lag = snapshot.load(db, covered)  # the state once; what the pass writes is folded in: releases free stock
+            written = _move_on(settings, db, cfg, now, result)
+            if order_ids is not None:
+                passdb.scope(db, files, order_ids)
+            written += _reserve(settings, db, cfg, order_ids, now, result)
+            if snapshot.due(lag, len(written)):
+                snapshot.save(db, covered + written)
         finally:
             db.close()
     return result
 
 
-def _move_on(settings: Settings, db: LakeConnection, cfg: InventoryConfig, now: datetime, pass_id: str) -> int:
+def _move_on(settings: Settings, db: LakeConnection, cfg: InventoryConfig, now: datetime,
+             result: PassResult) -> list[str]:
+    """Write and fold the due picked / released events; the files written."""
     steps = lifecycle.due_steps(db, cfg, now)
     rows = [reservation_event(r["order_id"], r["channel"], r["sku"], r["warehouse"], r["qty"], r["kind"],
-                              r["occurred_at"], reason=r["reason"], pass_id=pass_id, recorded_at=now) for r in steps]
-    lake.write(settings.lake_dir, "reservation_events", rows)
+                              r["occurred_at"], reason=r["reason"], pass_id=result.pass_id, recorded_at=now)
+            for r in steps]
+    result.moved_on = len(rows)
+    return _write(settings, db, rows)
+
+
+def _write(settings: Settings, db: LakeConnection, rows: list[dict]) -> list[str]:
+    """Append events to the lake, then fold them into the pass's state; the files written."""
+    written = lake.write(settings.lake_dir, "reservation_events", rows)
     state.fold(db, rows)
-    return len(rows)
+    return [p.as_posix() for p in written]
 
 
 def _reserve(settings: Settings, db: LakeConnection, cfg: InventoryConfig, order_ids: list[str] | None,
-             now: datetime, result: PassResult) -> None:
+             now: datetime, result: PassResult) -> list[str]:
+    """Reserve the orders that want stock (see the module docstring); the event files written."""
     wanting = candidates.load(db, cfg, order_ids)
     if wanting.empty:
-        return
+        return []
     need_rows, unmapped = candidates.needs(db)
     needs: dict[str, dict[str, int]] = {}
     for r in need_rows.itertuples():
@@ -86,7 +101,7 @@ def _reserve(settings: Settings, db: LakeConnection, cfg: InventoryConfig, order
     info = {r.order_id: r for r in wanting.itertuples()}
     rows = [reservation_event(o, info[o].channel, sku, wh, n, "reserved", info[o].want_at, pass_id=result.pass_id,
                               recorded_at=now) for o, sku, wh, n in plan.taken]
-    lake.write(settings.lake_dir, "reservation_events", rows)
+    written = _write(settings, db, rows)
     result.reserved = sorted({o for o, *_ in plan.taken})
     result.oversold = sorted(plan.short)
     result.unmapped = sorted(unmapped)
@@ -98,6 +113,7 @@ def _reserve(settings: Settings, db: LakeConnection, cfg: InventoryConfig, order
                         note=f"Listing(s) {listings} of channel {info[o].channel} map to no SKU: add them to "
                              "the SKU map; the order is not reserved until then") for o, listings in unmapped.items())])
     _close_settled(settings, result.reserved, now)
+    return written
 
 
 def _oversell(order_id: str, channel: str, short: dict[str, tuple[int, int]], holders: dict[str, list[str]],

@@ -22,9 +22,11 @@ qualify row_number() over (partition by sku, warehouse order by snapshot_at desc
 -- Events of one instant are ordered reserved < picked < released. A table macro over any table of events
 -- (order_id, sku, warehouse, channel, qty, kind, reason, occurred_at), so the reservation pass can fold
 -- its own new events into the state it computed once (models/inventory/state.py) by this same rule.
+create or replace macro reservation_kind_rank(kind) as case kind when 'reserved' then 0 when 'picked' then 1 else 2 end;
+
 create or replace macro reservation_state_of(events) as table
 with ranked as (
-    select *, case kind when 'reserved' then 0 when 'picked' then 1 else 2 end as kind_rank
+    select *, reservation_kind_rank(kind) as kind_rank
     from query_table(events)
 )
 select order_id, sku, warehouse,
