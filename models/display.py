@@ -15,7 +15,8 @@ from models.lifecycle import STATUSES, status_label
 # column → catalogue prefix of its values ("severity" → severity.high)
 PREFIXES = {"severity": "severity", "role": "role", "reason": "reason", "reason_code": "reason",
             "resolution_code": "resolution", "resolution": "resolution", "outcome": "outcome", "event": "event",
-            "from_event": "event", "to_event": "event", "field": "field", "source": "source"}
+            "from_event": "event", "to_event": "event", "field": "field", "source": "source",
+            "waiting_for": "step"}
 KEY_COLUMNS = {*PREFIXES, "channel", "channel_name", "status", "type", "exception_type", "stage"}
 
 

@@ -81,6 +81,10 @@ LABELS: dict[str, tuple[str, str]] = {
                       "当某小时进单量超过基线的 {ratio:g} 倍时预警（恰好 {ratio:g} 倍不预警）。"),
     "capacity.backlog": ("Backlog by warehouse and step", "各仓各环节积压"),
     "capacity.no_backlog": ("Nothing waiting.", "没有积压订单。"),
+    "step.allocate": ("Allocation", "配货"),  # the step a backlog order waits for (capacity.sql waiting_for)
+    "step.pick": ("Picking", "拣货"),
+    "step.pack": ("Packing", "打包"),
+    "step.ship": ("Handover to carrier", "交付承运商"),
     "capacity.alerts": ("Alerts", "预警"), "capacity.no_alerts": ("No alerts.", "没有预警。"),
     "capacity.to_ack": ("Alerts to acknowledge", "待确认的预警"), "capacity.ack": ("Acknowledge", "确认"),
     "capacity.ack_needs_ops": ("Signed-in ops or admin users can acknowledge alerts.",
