@@ -77,6 +77,8 @@ def journey(page: Page, url: str, order_id: str) -> dict[str, float]:
     clock("first sign-in (Overview drawn)", lambda: page.get_by_role("button", name="Sign in").click(),
           lambda: expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=180_000))
     clock("Snapshot & alerts", nav("Snapshot & alerts"), heading("Snapshot"))
+    clock("show the e-mail preview (on request)", lambda: page.get_by_text("Show the e-mail preview").click(),
+          lambda: expect(page.locator('[data-testid="stHtml"]').first).to_be_visible())
     clock("switch to 中文", lambda: page.locator(SIDEBAR).get_by_text("中文").click(),
           lambda: expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("总览"))
     clock("switch back to English", lambda: page.locator(SIDEBAR).get_by_text("English").click(),

@@ -58,14 +58,17 @@ elif user is not None and can(user.role, "send_snapshot"):
 else:
     st.caption(t("snapshot.admin_only"))
 
-try:
-    with st.spinner(t("snapshot.preview")):
-        page = reports.preview(monday, mail_lang)
-except reports.ChartError as exc:
-    st.error(t("snapshot.render_failed", error=plain(exc, limit=None)))
-else:
-    with st.container(border=True):
-        st.html(page)
+# On request: drawing the e-mail's charts takes seconds the first time for a week (then it is cached), and
+# most visits are for the alerts and deliveries below.
+if st.toggle(t("snapshot.show_preview"), key="snapshot_show_preview"):
+    try:
+        with st.spinner(t("snapshot.preview")):
+            page = reports.preview(monday, mail_lang)
+    except reports.ChartError as exc:
+        st.error(t("snapshot.render_failed", error=plain(exc, limit=None)))
+    else:
+        with st.container(border=True):
+            st.html(page)
 
 st.subheader(t("snapshot.alerts"))
 if not access.unrestricted:

@@ -54,6 +54,7 @@ LABELS = {
                          "管理者每周一 09:00 收到的邮件，可选择任意一周预览。"),
     "snapshot.week": ("Week", "周"),
     "snapshot.lang": ("E-mail language", "邮件语言"),
+    "snapshot.show_preview": ("Show the e-mail preview", "显示邮件预览"),
     "snapshot.preview": ("Build preview", "生成预览"),
     "snapshot.send": ("Send now", "立即发送"),
     "snapshot.force": ("Send again to those who already have it", "已发送的也重新发送"),

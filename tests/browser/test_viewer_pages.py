@@ -88,6 +88,7 @@ def inventory(page: Page) -> None:
 
 
 def snapshot(page: Page) -> None:
+    page.get_by_text("Show the e-mail preview").click()  # drawn on request
     preview = page.locator('[data-testid="stHtml"]').first
     expect(preview).to_contain_text("572", timeout=60_000)  # the week's GMV, ¥572.00 (A+B+C+E)
 

@@ -217,6 +217,7 @@ def test_snapshot_preview_is_cut_to_a_scoped_admins_access(handmade_lake):
     assert snap.row["orders"].now_value == _handmade_orders(MONDAY, sunday, "shopee") == 2  # A and C
     assert weekly.build(db, MONDAY).row["orders"].now_value == _handmade_orders(MONDAY, sunday) == 6  # all
     at = _as(Access(channels=("shopee",)), role="admin", page="pages/snapshot.py")
+    at.toggle(key="snapshot_show_preview").set_value(True).run()
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.key == "snapshot_send"]  # the e-mail covers everything
     assert any("The preview shows your access only" in i.value for i in at.info)

@@ -18,6 +18,8 @@ def test_admin_previews_and_sends_to_the_outbox(handmade_lake, monkeypatch):
     at = open_app(page=PAGE)
     assert not at.exception, at.exception
     assert at.selectbox(key="snapshot_week").value.isoformat() == "2026-03-02"  # W10, the week with data
+    assert not at.get("html")  # the preview is drawn on request
+    at.toggle(key="snapshot_show_preview").set_value(True).run()
     page = at.get("html")[0].proto.body
     assert "Weekly snapshot 2026-W10" in page and page.count("data:image/png;base64,") == 4
     assert any("No SMTP server configured" in i.value for i in at.info)
