@@ -66,7 +66,7 @@ def test_four_sessions_load_the_overview_while_ingest_writes(browser: Browser, o
     try:
         pages = [c.new_page() for c in contexts]
         with ingest_writing(data_dir) as written:
-            for page in pages:  # every session loads at once; then each signs in before any has rendered
+            for page in pages:  # every session loads the app at once; then each signs in: they render side by side
                 page.goto(f"{url}/?from=2026-03-02&to=2026-03-02", wait_until="commit")
             for page in pages:
                 sign_in(page)
