@@ -1,82 +1,40 @@
-"""A simulated day of `make run`: the sandbox, the receiver and the scheduler's own jobs on the sandbox's clock.
+"""Eighteen simulated hours of `make run`: the sandbox, the receiver and the scheduler's jobs on the sandbox's clock.
 
 Every six simulated hours the sandbox pushes what became visible (signed webhooks to the real receiver),
 then every job `ingest.scheduler.build` made that runs at least that often (the five platform pulls, both
 event pulls with a 503 and a 429 injected, the inbox, the rules, the mart refresh) runs once, all on the
 sandbox's clock. A planted late order waits at least eight hours for stock, so its breach is open for at
 least six hours and a round sees it. The checks are worked out from the sandbox's truth and its planted
-rates. The second test starts the sandbox on a demo lake (`make run`'s first start) and checks that the
-history's open orders are carried on instead of waiting for good.
+rates. (tests/events/test_sandbox_history.py starts the sandbox on a demo lake instead.)
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import schedule
 
-from ingest.events.receiver import Receiver
 from ingest.platforms import PLATFORMS
 from ingest.scheduler import Runner, build
-from models.db import connect
 from models.settings import Settings
-from sim.demo import generate
-from sim.sandbox.fulfil import Pusher
-from sim.sandbox.market import HANDOVER_MIN, LATE_HOLD_H, LATE_RATE, SHOP_IDS, Clock
+from sim.sandbox.market import HANDOVER_MIN, LATE_HOLD_H, LATE_RATE
 from sim.sandbox.server import Sandbox
+from tests.events.sandbox_rounds import FREQUENT, query, run_round, start
 
-ZONE = ZoneInfo("Asia/Shanghai")
-ROUND_H, ROUNDS = 6, 4  # one simulated day
-OPEN = ("to_review", "to_ship", "allocated", "picked", "packed")
-FREQUENT = ("pull:", "events", "rules", "marts")  # the jobs due at least once a round
-
-
-def _config(settings: Settings, url: str) -> None:
-    settings.config_dir.mkdir(parents=True, exist_ok=True)
-    channels = "".join(f'[[channel]]\nchannel = "{p}"\nshop_id = "{SHOP_IDS[p]}"\nbase_url = "{url}'
-                       f'{PLATFORMS[p].sandbox.api_root}"\nsandbox = true\nbackoff_base_s = 0.01\n\n'
-                       for p in PLATFORMS)
-    (settings.config_dir / "channels.toml").write_text(channels, encoding="utf-8")
-    sources = "".join(f'[[source]]\nname = "{k}"\nkind = "{k}"\nbase_url = "{url}{root}"\nsandbox = true\n\n'
-                      for k, root in (("wms", "/wms/v1"), ("carrier", "/track/v1")))
-    (settings.config_dir / "event_sources.toml").write_text(sources, encoding="utf-8")
-
-
-def _start(settings: Settings, start: datetime, **market) -> tuple[Sandbox, Receiver, Pusher]:
-    sandbox = Sandbox(clock=Clock(start), **market).start()
-    _config(settings, sandbox.url)
-    receiver = Receiver(settings, port=0, flush_s=3600, now=sandbox.clock.now).start()
-    return sandbox, receiver, Pusher(sandbox.fulfil, receiver.url)
-
-
-def _round(sandbox: Sandbox, receiver: Receiver, pusher: Pusher, runner: Runner, jobs: dict) -> None:
-    """What `ingest serve` does in a round: the pushed events land, then each due job runs once."""
-    pusher.push_once()
-    receiver.flush()
-    for name in [n for n in jobs if n.startswith(FREQUENT)]:
-        assert runner.run(name, jobs[name].job_func), name
+ROUND_H, ROUNDS = 6, 3  # a start and three rounds: a fourth (a full day) checked nothing new
 
 
 @pytest.fixture
 def day(data_dir):
     settings = Settings(data_dir=data_dir, webhook_port=0)
-    sandbox, receiver, pusher = _start(settings, datetime(2026, 3, 2, 1, 0, tzinfo=UTC), orders_per_platform=40,
-                                       days=1.5, future_days=1.5)
+    sandbox, receiver, pusher = start(settings, datetime(2026, 3, 2, 1, 0, tzinfo=UTC), orders_per_platform=40,
+                                      days=1.5, future_days=1.5)
     yield sandbox, settings, receiver, pusher
     receiver.stop()
     sandbox.stop()
-
-
-def _query(settings: Settings, sql: str) -> list[tuple]:
-    db = connect(settings)
-    try:
-        return db.con.execute(sql).fetchall()
-    finally:
-        db.close()
 
 
 def _truly_late(sandbox: Sandbox) -> set[str]:
@@ -102,7 +60,7 @@ def _bound(sandbox: Sandbox, now: datetime) -> int:
     return math.ceil(LATE_RATE * n + 3 * math.sqrt(n * LATE_RATE * (1 - LATE_RATE)))
 
 
-@pytest.mark.timeout(900)  # ~1,000 platform, warehouse and carrier events through 8 jobs, 5 times
+@pytest.mark.timeout(900)  # ~1,000 platform, warehouse and carrier events through 10 jobs, 4 times
 def test_a_simulated_day_moves_orders_to_delivered_and_the_queue_holds_only_late_orders(day):
     sandbox, settings, receiver, pusher = day
     start = sandbox.clock.now()
@@ -115,52 +73,25 @@ def test_a_simulated_day_moves_orders_to_delivered_and_the_queue_holds_only_late
     for i in range(ROUNDS + 1):
         if i:
             sandbox.clock.advance(ROUND_H * 3600)
-        _round(sandbox, receiver, pusher, runner, jobs)
-        open_now = _query(settings, "select count(*) from exceptions where type = 'sla_breach' "
-                                    "and status in ('open', 'in_progress')")[0][0]
+        run_round(sandbox, receiver, pusher, runner, jobs)
+        open_now = query(settings, "select count(*) from exceptions where type = 'sla_breach' "
+                                   "and status in ('open', 'in_progress')")[0][0]
         peaks.append((open_now, _bound(sandbox, sandbox.clock.now())))
     assert all(n <= bound for n, bound in peaks), peaks  # (b) bounded by the planted late rate, every round
 
     now = sandbox.clock.now()
-    keys = dict(_query(settings, "select order_id, platform_order_id || '@' || channel from orders"))
-    delivered = {keys[r[0]] for r in _query(settings, "select distinct order_id from lake_order_events "
-                                                      "where source = 'carrier' and event = 'delivered'")}
+    keys = dict(query(settings, "select order_id, platform_order_id || '@' || channel from orders"))
+    delivered = {keys[r[0]] for r in query(settings, "select distinct order_id from lake_order_events "
+                                                     "where source = 'carrier' and event = 'delivered'")}
     due = {f"{e.order.platform_order_id}@{e.platform}" for e in sandbox.fulfil.events["carrier"]
            if e.step == "delivered" and e.visible_at <= now}
     assert due and delivered == due  # (a) every parcel the carrier delivered, and only those
 
-    breached = {keys[r[0]] for r in _query(settings, "select distinct order_id from exceptions "
-                                                     "where type = 'sla_breach'")}
+    breached = {keys[r[0]] for r in query(settings, "select distinct order_id from exceptions "
+                                                    "where type = 'sla_breach'")}
     late = _truly_late(sandbox)
     assert breached <= late, sorted(breached - late)  # (c) each breach: an order that really was late
     paid = sum(1 for tls in sandbox.market.timelines.values() for tl in tls
                if tl.order.paid and start <= tl.order.paid <= now - timedelta(hours=LATE_HOLD_H[0]))
     least = math.floor(LATE_RATE * paid - 3 * math.sqrt(paid * LATE_RATE * (1 - LATE_RATE)))
     assert len(breached) >= max(3, least), (len(breached), least)
-
-
-@pytest.mark.timeout(600)
-def test_the_demo_historys_open_orders_are_carried_on_by_the_sandbox(data_dir):
-    """`make run` on a fresh demo lake: the history ends at local midnight; the sandbox starts at 09:00."""
-    settings = Settings(data_dir=data_dir, webhook_port=0)
-    end = datetime(2026, 3, 1).date()
-    generate(settings.lake_dir, days=2, orders_per_day=60, end=end)
-    waiting = {r[0] for r in _query(settings, f"select order_id from order_lifecycle where stage in {OPEN}")}
-    on_the_road = {r[0] for r in _query(settings, "select order_id from order_lifecycle where stage = 'shipped'")}
-    assert waiting and on_the_road
-    start = datetime.combine(end + timedelta(days=1), time(9), ZONE).astimezone(UTC)
-    sandbox, receiver, pusher = _start(settings, start, orders_per_platform=1, days=0.1, lake_dir=settings.lake_dir)
-    try:
-        runner = Runner(settings)
-        jobs = build(settings, schedule.Scheduler(), runner, now=sandbox.clock.now)
-        _round(sandbox, receiver, pusher, runner, jobs)
-        sandbox.clock.advance(3 * 86400)
-        _round(sandbox, receiver, pusher, runner, jobs)
-    finally:
-        receiver.stop()
-        sandbox.stop()
-    stages = dict(_query(settings, "select order_id, stage from order_lifecycle"))
-    assert {stages[o] for o in waiting | on_the_road} == {"delivered"}  # every one, through the real feeds
-    breaches = _query(settings, "select count(*) from exceptions where type = 'sla_breach' and status in "
-                                f"('open', 'in_progress') and detected_at >= '{start.isoformat()}'")[0][0]
-    assert breaches == 0  # the catch-up's rules ran after the feeds: nothing was flagged for a moved order

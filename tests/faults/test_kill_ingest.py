@@ -21,7 +21,12 @@ from sim.sandbox.server import Sandbox
 from tests.faults.kill import kill_when_files
 from tests.ingest.test_crash import ingest_run, state, write_channels
 
-KILL_AT = (1, 2, 3, 5, 7, 10, 13, 17)  # new lake files since each killed run started: inside and between flushes
+ORDERS = 100  # 4 pages of 25 a platform, flushed at 50 and 100 (tests/ingest/test_crash.py's channels config)
+# New lake files since each killed run started. A flush writes raw, order_lines, order_events, then orders, and
+# its routing then rule_hits and exceptions; a channel ends with channel_runs. 1, 2, 3: inside the first flush
+# (after raw, after lines, after events: no order row yet); 5: after its orders, around the routing writes;
+# 7: inside the second flush; 12: past a channel's last flush (routing, channel_runs, the next channel).
+KILL_AT = (1, 2, 3, 5, 7, 12)
 
 
 def misbehave(sb: Sandbox, rng: random.Random) -> None:
@@ -29,13 +34,20 @@ def misbehave(sb: Sandbox, rng: random.Random) -> None:
     sb.faults.clear()
     for p in PLATFORMS:
         sb.faults.add(p, "429", times=1, after=rng.randint(0, 3), retry_after=0.05)
-        sb.faults.add(p, "503", times=1, after=rng.randint(4, 8))
+        sb.faults.add(p, "503", times=1, after=rng.randint(2, 4))
         sb.faults.add(p, "duplicate_pages")
+
+
+def fired(sb: Sandbox) -> set[str]:
+    """The one-off faults (429, 503) the sandbox served to some platform: used up, they leave its listing."""
+    listing = sb.faults.listing()
+    return {kind for p in PLATFORMS for kind in ("429", "503")
+            if kind not in {f["kind"] for f in listing.get(p, [])}}
 
 
 @pytest.mark.slow
 def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
-    sb = Sandbox(clock=Clock(datetime.now(UTC).replace(microsecond=0)), orders_per_platform=200).start()
+    sb = Sandbox(clock=Clock(datetime.now(UTC).replace(microsecond=0)), orders_per_platform=ORDERS).start()
     try:
         clean, crashed = Settings(data_dir=tmp_path / "clean"), Settings(data_dir=tmp_path / "crashed")
         for s in (clean, crashed):
@@ -43,11 +55,13 @@ def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         assert all(r.outcome == "ok" for r in run_all(clean))  # no faults: the reference
         expected = state(clean)
 
-        rng, kills = random.Random(20260322), []
+        rng, kills, served = random.Random(20260322), [], set()
         for k in KILL_AT:
             misbehave(sb, rng)
             kills.append(kill_when_files(crashed.lake_dir, ("run",), k))
+            served |= fired(sb)
         assert all(kills), f"a run finished before its kill point ({kills}): raise orders per platform"
+        assert {"429", "503"} <= served, served  # the killed runs did meet the faults, not only the kills
         sb.faults.clear()
         for p in PLATFORMS:
             sb.faults.add(p, "duplicate_pages")  # still doubled pages on the run that finishes
@@ -55,7 +69,7 @@ def test_sigkill_under_faults_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         _, err = final.communicate(timeout=120)
         assert final.returncode == 0, err.decode()[-2000:]
         got = state(crashed)
-        assert len(got["orders"]) == len(expected["orders"]) == len(PLATFORMS) * 200
+        assert len(got["orders"]) == len(expected["orders"]) == len(PLATFORMS) * ORDERS
         assert got == expected
     finally:
         sb.stop()

@@ -31,21 +31,20 @@ def spark():
     return session("local[2]")
 
 
-def figures(db, scope: kpis.Scope) -> dict:
-    out = kpis.everything(db, scope, AS_OF)
-    out["dimensions"] = {k: v for k, v in kpis.dimensions(db).items() if k != "data_as_of"}
-    return out
+def figures(db, *scopes: kpis.Scope) -> list[dict]:
+    """Every KPI of each scope, with the lake's dimensions (the same for every scope: queried once)."""
+    dims = {k: v for k, v in kpis.dimensions(db).items() if k != "data_as_of"}
+    return [{**kpis.everything(db, scope, AS_OF), "dimensions": dims} for scope in scopes]
 
 
 def both(settings: Settings, spark, *scopes: kpis.Scope) -> list[tuple[dict, dict]]:
     """Each scope's figures on DuckDB and on Spark (one Spark view set for all scopes)."""
     db = connect(settings)
     try:
-        duck = [figures(db, scope) for scope in scopes]
+        duck = figures(db, *scopes)
     finally:
         db.close()
-    lake = SparkLake.open(spark, settings)
-    return list(zip(duck, [figures(lake, scope) for scope in scopes], strict=True))
+    return list(zip(duck, figures(SparkLake.open(spark, settings), *scopes), strict=True))
 
 
 def test_handmade_lake_same_on_both_engines(spark, handmade_lake: Settings):
