@@ -80,6 +80,8 @@ def _connect(settings: Settings, materialize: bool) -> LakeConnection:
                 db.con.execute(f"create view order_facts as select * from {facts_mart.read_sql(mart.facts)}")
                 db.con.execute("create or replace view exception_facts as "
                                f"select * from {facts_mart.read_sql([mart.exceptions])}")
+                if mart.keys:  # the lookup key index (models/lookup_keys.py)
+                    db.con.execute(f"create view lookup_keys as select * from {facts_mart.read_sql(mart.keys)}")
         except BaseException:
             db.close()
             raise

@@ -27,6 +27,7 @@ MIN_PARTIAL = 3  # characters before part of an id is searched (fewer would matc
 MIN_PHONE = 4  # digits before a phone is searched (the last four are what customers usually give)
 _PHONE = re.compile(r"^\+?[\d\s().-]+$")
 CARRIER = "carrier"
+HIGHEST = chr(0x10FFFF)  # sorts after every character: key < text + HIGHEST holds every key that starts with text
 
 
 def _run(db: LakeConnection, name: str, **params: Any) -> pd.DataFrame:
@@ -41,21 +42,44 @@ def phone_digits(text: str) -> str | None:
 
 def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.DataFrame:
     """Orders in the user's access matching `text`, newest first (at most `limit`), with the field that
-    matched (`matched`: order_id, platform_order_id, tracking_no or receiver_phone). An exact id wins alone."""
+    matched (`matched`: order_id, platform_order_id, tracking_no or receiver_phone). An exact id wins alone.
+    Over the lookup key index when the connection has it (models/lookup_keys.py), else by scanning the mart:
+    the same rows in the same order."""
     text = text.strip()
     scope = {"limit": limit, **user.access.as_dict()}
+    keyed = _has_keys(db)
     if not text:
-        return _run(db, "exact", text="\x00", **scope)
-    exact = _run(db, "exact", text=text, **scope)
+        return _exact(db, "\x00", scope) if keyed else _run(db, "exact", text="\x00", **scope)
+    exact = _exact(db, text, scope) if keyed else _run(db, "exact", text=text, **scope)
     if not exact.empty:
         return exact
-    found = [_run(db, "partial", text=text, upper=text.upper(), **scope)] if len(text) >= MIN_PARTIAL else []
+    found = [_partial(db, text, scope, keyed)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
-        found.append(_run(db, "phone", digits=digits, **scope))
+        found.append(_run(db, "phone_indexed" if keyed else "phone", digits=digits, **scope))
     if not found:
         return exact
     return pd.concat(found, ignore_index=True).drop_duplicates("order_id").head(limit).reset_index(drop=True)
+
+
+def _has_keys(db: LakeConnection) -> bool:
+    return bool(db.con.execute("select count(*) from duckdb_views() where view_name = 'lookup_keys'").fetchone()[0])
+
+
+def _exact(db: LakeConnection, text: str, scope: dict[str, Any]) -> pd.DataFrame:
+    return _run(db, "exact_indexed", text=text, lower=text.lower(), **scope)
+
+
+def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) -> pd.DataFrame:
+    """Part of an id: over the index, the prefix matches alone when they fill the list (a key range, cheap),
+    else the scan of the narrow key column."""
+    if not keyed:
+        return _run(db, "partial", text=text, upper=text.upper(), **scope)
+    lower = text.lower()
+    prefix = _run(db, "prefix_indexed", text=text, upper=text.upper(), lower=lower, high=lower + HIGHEST, **scope)
+    if len(prefix) >= scope["limit"]:
+        return prefix
+    return _run(db, "partial_indexed", text=text, upper=text.upper(), lower=lower, **scope)
 
 
 def with_step_hours(timeline: pd.DataFrame) -> pd.DataFrame:
