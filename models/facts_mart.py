@@ -106,11 +106,16 @@ class Snapshot:
 
     facts: list[Path]
     exceptions: Path
-    keys: list[Path] = field(default_factory=list)
+    key_months: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> list[Path]:
+        return list(self.key_months.values())
 
 
 def snapshot(folder: Path, manifest: Manifest) -> Snapshot:
-    return Snapshot(manifest.paths(folder), folder / manifest.exceptions, manifest.key_paths(folder))
+    keys = {month: folder / name for month, name in sorted(manifest.keys.items())}
+    return Snapshot(manifest.paths(folder), folder / manifest.exceptions, keys)
 
 
 def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Snapshot:
@@ -325,7 +330,7 @@ def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, facts: str, kept: 
     query = lookup_keys.rows_sql(facts, "lake_orders")
     if kept:
         query = f"select * from {kept} where order_id not in (select order_id from touched) union all {query}"
-    return _write_file(con, folder, f"select * from ({query}) order by key", "keys")
+    return _write_file(con, folder, f"select * from ({query}) order by field, key", "keys")
 
 
 def _exception_facts(orders: str) -> str:
@@ -354,9 +359,9 @@ def _q(path: Path) -> str:
 def _write_file(con: duckdb.DuckDBPyConnection, folder: Path, query: str, kind: str = "facts") -> Path:
     """COPY the query to a hidden temp file, fsync, rename to a unique snapshot file name; returns its path."""
     name = f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
-    groups = f", row_group_size {lookup_keys.ROW_GROUP}" if kind == "keys" else ""
+    options = lookup_keys.PARQUET if kind == "keys" else "compression zstd"
     with atomic.replacing(folder / name) as tmp:
-        con.execute(f"copy ({query}) to '{_q(tmp)}' (format parquet, compression zstd{groups})")
+        con.execute(f"copy ({query}) to '{_q(tmp)}' (format parquet, {options})")
     return folder / name
 
 

@@ -14,10 +14,12 @@ unknown one. The SQL is in models/sql/lookup/lookup.sql.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
 
+from models import lookup_keys
 from models.auth import User
 from models.db import SQL_DIR, LakeConnection
 from models.kpis import named_queries
@@ -30,8 +32,12 @@ CARRIER = "carrier"
 HIGHEST = chr(0x10FFFF)  # sorts after every character: key < text + HIGHEST holds every key that starts with text
 
 
-def _run(db: LakeConnection, name: str, **params: Any) -> pd.DataFrame:
-    return db.con.execute(named_queries(SQL_DIR / "lookup")[name], params).df()
+def _run(db: LakeConnection, name: str, keys: str | None = None, **params: Any) -> pd.DataFrame:
+    """A named query; `keys` replaces the whole key index by some months of it (a union of month views)."""
+    sql = named_queries(SQL_DIR / "lookup")[name]
+    if keys is not None:
+        sql = sql.replace("from lookup_keys", f"from ({keys})")
+    return db.con.execute(sql, params).df()
 
 
 def phone_digits(text: str) -> str | None:
@@ -56,7 +62,8 @@ def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.
     found = [_partial(db, text, scope, keyed)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
-        found.append(_run(db, "phone_indexed" if keyed else "phone", digits=digits, **scope))
+        found.append(_newest(db, "phone_indexed", {"digits": digits, **scope}, scope["limit"]) if keyed
+                     else _run(db, "phone", digits=digits, **scope))
     if not found:
         return exact
     return pd.concat(found, ignore_index=True).drop_duplicates("order_id").head(limit).reset_index(drop=True)
@@ -71,15 +78,46 @@ def _exact(db: LakeConnection, text: str, scope: dict[str, Any]) -> pd.DataFrame
 
 
 def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) -> pd.DataFrame:
-    """Part of an id: over the index, the prefix matches alone when they fill the list (a key range, cheap),
-    else the scan of the narrow key column."""
+    """Part of an id. Over the index: every order with an id starting with the text (a key range, cheap) comes
+    first; when they fill the list it is theirs; else the rest is found newest month first (`_newest`)."""
     if not keyed:
         return _run(db, "partial", text=text, upper=text.upper(), **scope)
-    lower = text.lower()
-    prefix = _run(db, "prefix_indexed", text=text, upper=text.upper(), lower=lower, high=lower + HIGHEST, **scope)
+    params = {"text": text, "upper": text.upper(), "lower": text.lower(), **scope}
+    prefix = _run(db, "prefix_indexed", high=params["lower"] + HIGHEST, **params)
     if len(prefix) >= scope["limit"]:
         return prefix
-    return _run(db, "partial_indexed", text=text, upper=text.upper(), lower=lower, **scope)
+    firsts = set(prefix.order_id)
+    rest = _newest(db, "partial_indexed", params, scope["limit"] - len(prefix), firsts)
+    rows = _stack([prefix, rest]).drop_duplicates("order_id")
+    rows = rows.assign(_first=rows.order_id.isin(firsts)).sort_values(
+        ["_first", "placed_at", "order_id"], ascending=[False, False, True], kind="stable")
+    return rows.drop(columns="_first").head(scope["limit"]).reset_index(drop=True)
+
+
+def _newest(db: LakeConnection, name: str, params: dict[str, Any], wanted: int,
+            skip: Collection[str] = ()) -> pd.DataFrame:
+    """A search over the key index from the newest month: that month alone first, then all the others unless
+    it found `wanted` orders outside `skip` (a text many orders hold, such as a phone's last digits): every
+    order of an older month was placed before every order found, so none of them can enter the list (the
+    orders in `skip` the caller has in full already). The rows are the query's, as if it had read every month."""
+    months = lookup_keys.newest_first([v for (v,) in db.con.execute(
+        "select view_name from duckdb_views() where starts_with(view_name, $p)", {"p": lookup_keys.VIEW_PREFIX})
+        .fetchall()])
+    parts, found, step = [], 0, 1
+    while months and found < wanted:
+        chunk, months, step = months[:step], months[step:], len(months)
+        part = _run(db, name, " union all ".join(f"select * from {v}" for v in chunk), **params)
+        parts.append(part)
+        found += int((~part.order_id.isin(list(skip))).sum())
+    if not parts:
+        return _run(db, name, **params)
+    return _stack(parts).head(params["limit"]).reset_index(drop=True)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under the other; empty ones left out (their columns' types would change the result's)."""
+    full = [f for f in frames if not f.empty]
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else (full or frames)[0].reset_index(drop=True)
 
 
 def with_step_hours(timeline: pd.DataFrame) -> pd.DataFrame:

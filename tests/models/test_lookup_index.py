@@ -36,11 +36,13 @@ def _texts(db) -> list[str]:
     old_phone = db.con.execute("""select o.receiver_phone from lake_orders o join order_facts f using (order_id)
         where o.receiver_phone is not null and o.receiver_phone not in (
             select receiver_phone from lake_orders where order_id = o.order_id order by updated_at desc limit 1)
-        limit 1""").fetchone()
-    phones = [p[0][-4:] for p in db.con.execute("select receiver_phone from lake_orders where receiver_phone "
-                                                 "is not null limit 2").fetchall()]
+        order by o.order_id limit 1""").fetchone()
+    full = [p for (p,) in db.con.execute("select receiver_phone from lake_orders where receiver_phone "
+                                         "is not null order by order_id limit 2").fetchall()]
+    phones = [p[-4:] for p in full] + [f"{full[0][:3]} {full[0][3:7]} {full[0][7:]}"]  # read out: no id has spaces
     return [oid, pid, tn, tn.lower(), oid.lower(), pid[:3], pid[:4].lower(), tn[2:9], tn[-5:].lower(), oid[3:8],
-            *phones, *(p[0][-6:] for p in [old_phone] if p), "ZZZ-NONE-9", "ab", "", " " + tn + " "]
+            *phones, *(p[0][-6:] for p in [old_phone] if p), "ZZZ-NONE-9", "ab", "", " " + tn + " ",
+            "000", "0001"]  # many matches, none a prefix: the newest months fill the list, older ones are not read
 
 
 def _users(db) -> dict[str, User]:
