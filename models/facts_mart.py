@@ -219,7 +219,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
                 path = _write_file(con, folder, "select * from fresh order by placed_at, order_id")
                 parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
                 if _rows(path):
-                    keys[month] = _write_keys(con, folder, "fresh").name
+                    keys[month] = _write_keys(con, folder, month, "fresh").name
             if _rows(path):
                 names[month] = path.name
             else:
@@ -256,7 +256,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
             names[month] = path.name
             con.execute(f"create or replace temp table fresh_month as {new}")
             kept = f"read_parquet('{_q(folder / keys[month])}')" if month in keys else None
-            keys[month] = _write_keys(con, folder, "fresh_month", kept).name
+            keys[month] = _write_keys(con, folder, month, "fresh_month", kept).name
         else:  # every order of the month moved out of it (a corrected placing time)
             path.unlink()
             names.pop(month, None)
@@ -324,13 +324,15 @@ def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
                     f"where {'true' if kept else 'false'} and {column} in (select {column} from {ids})")
 
 
-def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, facts: str, kept: str | None = None) -> Path:
+def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, month: str, facts: str, kept: str | None = None
+                ) -> Path:
     """The month's lookup key file (models/lookup_keys.py): the keys of the orders in `facts` (their phones
     from every version in lake_orders), plus `kept`'s rows of orders not recomputed."""
     query = lookup_keys.rows_sql(facts, "lake_orders")
     if kept:
-        query = f"select * from {kept} where order_id not in (select order_id from touched) union all {query}"
-    return _write_file(con, folder, f"select * from ({query}) order by field, key", "keys")
+        query = f"select {lookup_keys.ROW_COLUMNS} from {kept} where order_id not in (select order_id from touched) " \
+                f"union all {query}"
+    return _write_file(con, folder, lookup_keys.file_sql(query, month), "keys")
 
 
 def _exception_facts(orders: str) -> str:

@@ -62,7 +62,7 @@ def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.
     found = [_partial(db, text, scope, keyed)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
-        found.append(_newest(db, "phone_indexed", {"digits": digits, **scope}, scope["limit"]) if keyed
+        found.append(_newest(db, "phone_indexed", {"digits": digits, **scope}, digits, scope["limit"]) if keyed
                      else _run(db, "phone", digits=digits, **scope))
     if not found:
         return exact
@@ -87,14 +87,14 @@ def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) 
     if len(prefix) >= scope["limit"]:
         return prefix
     firsts = set(prefix.order_id)
-    rest = _newest(db, "partial_indexed", params, scope["limit"] - len(prefix), firsts)
+    rest = _newest(db, "partial_indexed", params, params["lower"], scope["limit"] - len(prefix), firsts)
     rows = _stack([prefix, rest]).drop_duplicates("order_id")
     rows = rows.assign(_first=rows.order_id.isin(firsts)).sort_values(
         ["_first", "placed_at", "order_id"], ascending=[False, False, True], kind="stable")
     return rows.drop(columns="_first").head(scope["limit"]).reset_index(drop=True)
 
 
-def _newest(db: LakeConnection, name: str, params: dict[str, Any], wanted: int,
+def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, wanted: int,
             skip: Collection[str] = ()) -> pd.DataFrame:
     """A search over the key index from the newest month: that month alone first, then all the others unless
     it found `wanted` orders outside `skip` (a text many orders hold, such as a phone's last digits): every
@@ -106,12 +106,23 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], wanted: int,
     parts, found, step = [], 0, 1
     while months and found < wanted:
         chunk, months, step = months[:step], months[step:], len(months)
-        part = _run(db, name, " union all ".join(f"select * from {v}" for v in chunk), **params)
+        part = _run(db, name, _blocks_holding(db, chunk, needle), **params)
         parts.append(part)
         found += int((~part.order_id.isin(list(skip))).sum())
     if not parts:
         return _run(db, name, **params)
     return _stack(parts).head(params["limit"]).reset_index(drop=True)
+
+
+def _blocks_holding(db: LakeConnection, views: list[str], needle: str) -> str:
+    """These months' keys, narrowed to the blocks whose joined keys hold `needle` (lookup_keys.BLOCK); all of
+    them when too many blocks do (reading the few is then no cheaper)."""
+    keys = " union all ".join(f"select * from {v}" for v in views)
+    blocks = [b for (b,) in db.con.execute(f"select block from ({keys}) where blob is not null and contains(blob, $n)",
+                                           {"n": needle}).fetchall()]
+    if len(blocks) > lookup_keys.MAX_BLOCKS:
+        return keys
+    return f"select * from ({keys}) where block in ({', '.join(map(str, blocks)) or 'null'})"
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from bench import synth
-from models import facts_mart, lake, lookup
+from models import facts_mart, lake, lookup, lookup_keys
 from models.access import Access
 from models.auth import User
 from models.db import connect
@@ -51,7 +51,9 @@ def _users(db) -> dict[str, User]:
     return {**USERS, "narrow": User("n", "ops", Access(channels=(channel,), warehouses=(warehouse,)))}
 
 
-def test_the_index_answers_as_the_plain_scan_does(lake_settings):
+@pytest.mark.parametrize("max_blocks", [lookup_keys.MAX_BLOCKS, 0])  # 0: every key read, no block narrowing
+def test_the_index_answers_as_the_plain_scan_does(lake_settings, max_blocks, monkeypatch):
+    monkeypatch.setattr(lookup_keys, "MAX_BLOCKS", max_blocks)
     keyed, plain = connect(lake_settings, materialize=True), connect(lake_settings, materialize=True)
     plain.con.execute("drop view lookup_keys")  # the plain scans over the same mart
     try:
