@@ -29,6 +29,7 @@ MIN_PARTIAL = 3  # characters before part of an id is searched (fewer would matc
 MIN_PHONE = 4  # digits before a phone is searched (the last four are what customers usually give)
 _PHONE = re.compile(r"^\+?[\d\s().-]+$")
 CARRIER = "carrier"
+PARTIAL = "partial_indexed"
 HIGHEST = chr(0x10FFFF)  # sorts after every character: key < text + HIGHEST holds every key that starts with text
 
 
@@ -59,10 +60,11 @@ def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.
     exact = _exact(db, text, scope) if keyed else _run(db, "exact", text=text, **scope)
     if not exact.empty:
         return exact
-    found = [_partial(db, text, scope, keyed)] if len(text) >= MIN_PARTIAL else []
+    memo: dict[tuple, str] = {}  # blocks found once serve both searches (a text of digits is both)
+    found = [_partial(db, text, scope, keyed, memo)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
-        found.append(_newest(db, "phone_indexed", {"digits": digits, **scope}, digits, scope["limit"]) if keyed
+        found.append(_newest(db, "phone_indexed", {"digits": digits, **scope}, digits, scope["limit"], memo) if keyed
                      else _run(db, "phone", digits=digits, **scope))
     if not found:
         return exact
@@ -77,7 +79,8 @@ def _exact(db: LakeConnection, text: str, scope: dict[str, Any]) -> pd.DataFrame
     return _run(db, "exact_indexed", text=text, lower=text.lower(), **scope)
 
 
-def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) -> pd.DataFrame:
+def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool, memo: dict[tuple, str]
+             ) -> pd.DataFrame:
     """Part of an id. Over the index: every order with an id starting with the text (a key range, cheap) comes
     first; when they fill the list it is theirs; else the rest is found newest month first (`_newest`)."""
     if not keyed:
@@ -87,7 +90,7 @@ def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) 
     if len(prefix) >= scope["limit"]:
         return prefix
     firsts = set(prefix.order_id)
-    rest = _newest(db, "partial_indexed", params, params["lower"], scope["limit"] - len(prefix), firsts)
+    rest = _newest(db, PARTIAL, params, params["lower"], scope["limit"] - len(prefix), memo, firsts)
     rows = _stack([prefix, rest]).drop_duplicates("order_id")
     rows = rows.assign(_first=rows.order_id.isin(firsts)).sort_values(
         ["_first", "placed_at", "order_id"], ascending=[False, False, True], kind="stable")
@@ -95,7 +98,7 @@ def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) 
 
 
 def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, wanted: int,
-            skip: Collection[str] = ()) -> pd.DataFrame:
+            memo: dict[tuple, str], skip: Collection[str] = ()) -> pd.DataFrame:
     """A search over the key index from the newest month: that month alone first, then all the others unless
     it found `wanted` orders outside `skip` (a text many orders hold, such as a phone's last digits): every
     order of an older month was placed before every order found, so none of them can enter the list (the
@@ -103,10 +106,15 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
     months = lookup_keys.newest_first([v for (v,) in db.con.execute(
         "select view_name from duckdb_views() where starts_with(view_name, $p)", {"p": lookup_keys.VIEW_PREFIX})
         .fetchall()])
+    if name == PARTIAL:  # at most 3 key rows per order: see the query
+        params = {**params, "cap": 3 * params["limit"]}
     parts, found, step = [], 0, 1
     while months and found < wanted:
         chunk, months, step = months[:step], months[step:], len(months)
-        part = _run(db, name, _blocks_holding(db, chunk, needle), **params)
+        key = (tuple(chunk), needle)
+        if key not in memo:
+            memo[key] = _blocks_holding(db, chunk, needle)
+        part = _run(db, name, memo[key], **params)
         parts.append(part)
         found += int((~part.order_id.isin(list(skip))).sum())
     if not parts:

@@ -76,17 +76,24 @@ order by placed_at desc, order_id
 limit $limit;
 
 -- name: partial_indexed
--- Part of an id anywhere: one narrow key column scanned instead of the mart's three id columns.
+-- Part of an id anywhere (models/lookup.py narrows lookup_keys to the blocks that hold it). An order has at
+-- most one key row per id field, so the first $cap = 3 × $limit rows in list order hold the whole list: a text
+-- thousands of keys hold sorts only those, not every match.
 select * from (
     select distinct order_id, platform_order_id, tracking_no, channel, status, placed_at,
         case when contains(order_id, $text) or contains(order_id, $upper) then 'order_id'
              when contains(platform_order_id, $text) or contains(platform_order_id, $upper) then 'platform_order_id'
              else 'tracking_no' end as matched
-    from lookup_keys
-    where contains(key, $lower) and field <> 'receiver_phone'
-      and (contains(order_id, $text) or contains(platform_order_id, $text) or contains(tracking_no, $text)
-           or contains(order_id, $upper) or contains(platform_order_id, $upper) or contains(tracking_no, $upper))
-      and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+    from (
+        select * from lookup_keys
+        where contains(key, $lower) and field <> 'receiver_phone'
+          and (contains(order_id, $text) or contains(platform_order_id, $text) or contains(tracking_no, $text)
+               or contains(order_id, $upper) or contains(platform_order_id, $upper) or contains(tracking_no, $upper))
+          and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+        order by starts_with(order_id, $upper) or starts_with(platform_order_id, $upper)
+            or starts_with(tracking_no, $upper) desc, placed_at desc, order_id
+        limit $cap
+    )
 )
 order by starts_with(order_id, $upper) or starts_with(platform_order_id, $upper) or starts_with(tracking_no, $upper)
     desc, placed_at desc, order_id
