@@ -29,7 +29,8 @@ MIN_PARTIAL = 3  # characters before part of an id is searched (fewer would matc
 MIN_PHONE = 4  # digits before a phone is searched (the last four are what customers usually give)
 _PHONE = re.compile(r"^\+?[\d\s().-]+$")
 CARRIER = "carrier"
-PARTIAL = "partial_indexed"
+PARTIAL, PHONE = "partial_indexed", "phone_indexed"
+UNCAPPED = 2**62
 HIGHEST = chr(0x10FFFF)  # sorts after every character: key < text + HIGHEST holds every key that starts with text
 
 
@@ -64,7 +65,7 @@ def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.
     found = [_partial(db, text, scope, keyed, memo)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
-        found.append(_newest(db, "phone_indexed", {"digits": digits, **scope}, digits, scope["limit"], memo) if keyed
+        found.append(_newest(db, PHONE, {"digits": digits, **scope}, digits, scope["limit"], memo) if keyed
                      else _run(db, "phone", digits=digits, **scope))
     if not found:
         return exact
@@ -106,8 +107,8 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
     months = lookup_keys.newest_first([v for (v,) in db.con.execute(
         "select view_name from duckdb_views() where starts_with(view_name, $p)", {"p": lookup_keys.VIEW_PREFIX})
         .fetchall()])
-    if name == PARTIAL:  # at most 3 key rows per order: see the query
-        params = {**params, "cap": 3 * params["limit"]}
+    limit = params["limit"]
+    params = {**params, "cap": 3 * limit}  # partial: at most 3 key rows per order; phone: see the query
     parts, found, step = [], 0, 1
     while months and found < wanted:
         chunk, months, step = months[:step], months[step:], len(months)
@@ -115,11 +116,13 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
         if key not in memo:
             memo[key] = _blocks_holding(db, chunk, needle)
         part = _run(db, name, memo[key], **params)
+        if name == PHONE and len(part) < limit:  # few matches, or orders with many phones: no cap
+            part = _run(db, name, memo[key], **{**params, "cap": UNCAPPED})
         parts.append(part)
         found += int((~part.order_id.isin(list(skip))).sum())
     if not parts:
-        return _run(db, name, **params)
-    return _stack(parts).head(params["limit"]).reset_index(drop=True)
+        return _run(db, name, **{**params, "cap": UNCAPPED})
+    return _stack(parts).head(limit).reset_index(drop=True)
 
 
 def _blocks_holding(db: LakeConnection, views: list[str], needle: str) -> str:

@@ -100,12 +100,18 @@ order by starts_with(order_id, $upper) or starts_with(platform_order_id, $upper)
 limit $limit;
 
 -- name: phone_indexed
--- Every receiver phone any version of the order had is a key (digits have no case).
+-- Every receiver phone any version of the order had is a key (digits have no case). The first $cap key rows
+-- in list order hold the whole list unless an order has more than $cap / $limit phones: models/lookup.py asks
+-- again without the cap when the list comes back short.
 select * from (
     select distinct order_id, platform_order_id, tracking_no, channel, status, placed_at, 'receiver_phone' as matched
-    from lookup_keys
-    where field = 'receiver_phone' and contains(key, $digits)
-      and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+    from (
+        select * from lookup_keys
+        where field = 'receiver_phone' and contains(key, $digits)
+          and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+        order by placed_at desc, order_id
+        limit $cap
+    )
 )
 order by placed_at desc, order_id
 limit $limit;
