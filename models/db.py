@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from models import facts_mart, lake
+from models import facts_mart, lake, lookup_keys
 from models.schema import TABLES
 from models.settings import Settings, load_settings
 from models.views import SQL_DIR, LakeConnection, files_select, open_views, readable_files
@@ -80,6 +80,11 @@ def _connect(settings: Settings, materialize: bool) -> LakeConnection:
                 db.con.execute(f"create view order_facts as select * from {facts_mart.read_sql(mart.facts)}")
                 db.con.execute("create or replace view exception_facts as "
                                f"select * from {facts_mart.read_sql([mart.exceptions])}")
+                if mart.keys:  # the lookup key index (models/lookup_keys.py): all months, and each month
+                    db.con.execute(f"create view lookup_keys as select * from {facts_mart.read_sql(mart.keys)}")
+                    for month, path in mart.key_months.items():
+                        db.con.execute(f"create view {lookup_keys.month_view(month)} as "
+                                       f"select * from {facts_mart.read_sql([path])}")
         except BaseException:
             db.close()
             raise

@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from models import atomic, mart_bucket, objectstore
+from models import atomic, lookup_keys, mart_bucket, objectstore
 from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
@@ -48,8 +48,9 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 4: lake files by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
-LAYOUT = 4
+# 5: a lookup key file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file
+# per month placed and one exception_facts file
+LAYOUT = 5
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
@@ -68,12 +69,16 @@ class Manifest:
     retired: dict[str, float] = field(default_factory=dict)
     exceptions: str = ""  # the exception_facts file
     exception_rows: int = 0
+    keys: dict[str, str] = field(default_factory=dict)  # month → its lookup key file (models/lookup_keys.py)
 
     def paths(self, folder: Path) -> list[Path]:
         return [folder / name for _, name in sorted(self.months.items())]
 
+    def key_paths(self, folder: Path) -> list[Path]:
+        return [folder / name for _, name in sorted(self.keys.items())]
+
     def names(self) -> set[str]:
-        return {*self.months.values(), self.exceptions}
+        return {*self.months.values(), *self.keys.values(), self.exceptions}
 
 
 def mart_dir(settings: Settings) -> Path:
@@ -96,14 +101,21 @@ def read_sql(paths: list[Path]) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The files a reader reads: order_facts (one per month; none for an empty lake) and exception_facts."""
+    """The files a reader reads: order_facts (one per month; none for an empty lake), exception_facts and the
+    lookup keys (one per month)."""
 
     facts: list[Path]
     exceptions: Path
+    key_months: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> list[Path]:
+        return list(self.key_months.values())
 
 
 def snapshot(folder: Path, manifest: Manifest) -> Snapshot:
-    return Snapshot(manifest.paths(folder), folder / manifest.exceptions)
+    keys = {month: folder / name for month, name in sorted(manifest.keys.items())}
+    return Snapshot(manifest.paths(folder), folder / manifest.exceptions, keys)
 
 
 def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Snapshot:
@@ -137,7 +149,8 @@ def read_manifest(folder: Path) -> Manifest | None:
     try:
         manifest = Manifest(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         if sum(_rows(p) for p in manifest.paths(folder)) != manifest.rows or \
-                _rows(folder / manifest.exceptions) != manifest.exception_rows:
+                _rows(folder / manifest.exceptions) != manifest.exception_rows or \
+                set(manifest.keys) != set(manifest.months) or not all(p.exists() for p in manifest.key_paths(folder)):
             return None
     except Exception:  # missing, from an older layout, half-written by hand, or a snapshot gone or corrupt: rebuild
         return None
@@ -194,6 +207,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
     the month it is placed in now."""
     months = sorted({_partition(p) for p in files.get("orders", [])})
     names: dict[str, str] = {}
+    keys: dict[str, str] = {}
     parts: list[Path] = []
     try:
         for month in months:
@@ -204,6 +218,8 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
                 con.execute(f"create temp table fresh as select * from order_facts where {_in_month(month)}")
                 path = _write_file(con, folder, "select * from fresh order by placed_at, order_id")
                 parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
+                if _rows(path):
+                    keys[month] = _write_keys(con, folder, month, "fresh").name
             if _rows(path):
                 names[month] = path.name
             else:
@@ -215,7 +231,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
         for part in parts:
             part.unlink(missing_ok=True)
     return Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
-                    exceptions=exceptions.name, exception_rows=_rows(exceptions))
+                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
@@ -229,7 +245,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         f"select distinct {MONTH} from (select placed_at from touched_placings union all select placed_at from fresh)"
     ).fetchall()]
     recomputed = con.execute("select count(*) from touched").fetchone()[0]
-    names = dict(old.months)
+    names, keys = dict(old.months), dict(old.keys)
     for month in months:
         keep = f"select * from read_parquet('{_q(folder / names[month])}') " \
                "where order_id not in (select order_id from touched)" if month in names else None
@@ -238,9 +254,13 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         path = _write_file(con, folder, f"select * from ({query}) order by placed_at, order_id")
         if _rows(path):
             names[month] = path.name
+            con.execute(f"create or replace temp table fresh_month as {new}")
+            kept = f"read_parquet('{_q(folder / keys[month])}')" if month in keys else None
+            keys[month] = _write_keys(con, folder, month, "fresh_month", kept).name
         else:  # every order of the month moved out of it (a corrected placing time)
             path.unlink()
             names.pop(month, None)
+            keys.pop(month, None)
     rows = sum(_rows(folder / n) for n in names.values())
     # Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
     # of a touched order is in touched_exc and is joined again with the recomputed order.
@@ -249,7 +269,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         where exception_id not in (select exception_id from touched_exc)
         union all {_exception_facts("fresh")} order by detected_at""", "exceptions")
     return Manifest(names, current, old.fingerprint, rows, "incremental", recomputed,
-                    exceptions=exceptions.name, exception_rows=_rows(exceptions))
+                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
 
 
 def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placings: str) -> None:
@@ -304,6 +324,17 @@ def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
                     f"where {'true' if kept else 'false'} and {column} in (select {column} from {ids})")
 
 
+def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, month: str, facts: str, kept: str | None = None
+                ) -> Path:
+    """The month's lookup key file (models/lookup_keys.py): the keys of the orders in `facts` (their phones
+    from every version in lake_orders), plus `kept`'s rows of orders not recomputed."""
+    query = lookup_keys.rows_sql(facts, "lake_orders")
+    if kept:
+        query = f"select {lookup_keys.ROW_COLUMNS} from {kept} where order_id not in (select order_id from touched) " \
+                f"union all {query}"
+    return _write_file(con, folder, lookup_keys.file_sql(query, month), "keys")
+
+
 def _exception_facts(orders: str) -> str:
     """The exception_facts view (models/sql/views.sql) with `orders` in place of order_facts."""
     return f"select e.*, o.channel, o.shop_id, o.warehouse from exceptions e join {orders} o using (order_id)"
@@ -330,8 +361,9 @@ def _q(path: Path) -> str:
 def _write_file(con: duckdb.DuckDBPyConnection, folder: Path, query: str, kind: str = "facts") -> Path:
     """COPY the query to a hidden temp file, fsync, rename to a unique snapshot file name; returns its path."""
     name = f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
+    options = lookup_keys.PARQUET if kind == "keys" else "compression zstd"
     with atomic.replacing(folder / name) as tmp:
-        con.execute(f"copy ({query}) to '{_q(tmp)}' (format parquet, compression zstd)")
+        con.execute(f"copy ({query}) to '{_q(tmp)}' (format parquet, {options})")
     return folder / name
 
 

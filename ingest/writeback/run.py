@@ -96,7 +96,12 @@ def confirm_channel(settings: Settings, cfg: ChannelConfig, shipments: list[Ship
     """One channel's shipments through its connector (one client: its rate limit and retries)."""
     connector = connector_class(cfg.channel)(cfg, data_dir=settings.data_dir)
     if dry_run:
-        summary.calls.extend((s, connector.confirm_shipment(s, send=False)) for s in shipments)
+        for s in shipments:
+            try:
+                summary.calls.append((s, connector.confirm_shipment(s, send=False)))
+            except FatalError as exc:  # what the real run would record as refused (e.g. an unknown carrier)
+                summary.states["refused"] += 1
+                log.warning("write-back dry run: %s %s would be refused: %s", s.channel, s.order_id, exc)
         return
     before = latest(settings.lake_dir, "writebacks", [s.order_id for s in shipments])
     rows = []

@@ -18,7 +18,8 @@ from ingest.platforms import PLATFORMS
 from ingest.platforms.lazada.connector import RTS
 from ingest.platforms.shopee.connector import SHIP_ORDER
 from ingest.platforms.shopify.connector import FULFILLMENT_ORDERS, FULFILLMENTS
-from ingest.platforms.tiktok.connector import MARK_SHIPPED
+from ingest.platforms.tiktok.connector import MARK_SHIPPED, ORDER_DETAIL, PROVIDERS
+from ingest.platforms.tiktok.sandbox import DELIVERY_OPTIONS, delivery_option
 from ingest.platforms.woocommerce.connector import ORDERS as WOO_ORDERS
 from sim.sandbox.apis import Api, Refused, Reply, Req, _path_matches, lazada_error, shopee_error, tiktok_error
 from sim.sandbox.faults import Fault
@@ -33,13 +34,15 @@ class Shipping:
     def __init__(self, api: Api):
         self.api, self.lock = api, threading.Lock()
         self.confirmations: dict[tuple[str, str], dict[str, Any]] = {}
-        self.repeats = self.refused = 0
+        self.repeats = self.refused = self.provider_lists = 0
         self.routes: list[tuple[str, str, str, Handler]] = [
             ("shopify", "GET", FULFILLMENT_ORDERS.replace("{order_id}", "{id}"), self.shopify_listing),
             ("shopify", "POST", FULFILLMENTS, self.shopify),
             ("woocommerce", "PUT", WOO_ORDERS.path + "/{id}", self.woocommerce),
             ("shopee", "POST", SHIP_ORDER, self.shopee),
             ("lazada", "POST", PLATFORMS["lazada"].sandbox.api_root + RTS, self.lazada),
+            ("tiktok", "GET", ORDER_DETAIL, self.tiktok_detail),
+            ("tiktok", "GET", PROVIDERS.replace("{delivery_option_id}", "{id}"), self.tiktok_providers),
             ("tiktok", "POST", MARK_SHIPPED.replace("{order_id}", "{id}"), self.tiktok),
         ]
 
@@ -132,10 +135,40 @@ class Shipping:
         return Reply(200, {"code": "0", "request_id": "sbx", "data": {"order_items": [
             {"order_item_id": i, "tracking_number": q["tracking_number"]} for i in items]}})
 
+    def tiktok_detail(self, req: Req, active: dict[str, Fault]) -> Reply:
+        """Get Order Detail: `ids`, 1 to 50 order ids, comma-separated; unknown ids are left out."""
+        self.api.tiktok_auth(req)
+        wanted = [i for i in (req.query.get("ids") or "").split(",") if i]
+        if not 1 <= len(wanted) <= 50:
+            raise tiktok_error(36009003, "ids must hold 1 to 50 order ids", 400)
+        sims = [s for s in (self.order("tiktok", i) for i in wanted) if s is not None]
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "sbx",
+                           "data": {"orders": self.api.render("tiktok", sims, active)}})
+
+    def tiktok_providers(self, req: Req, active: dict[str, Fault]) -> Reply:
+        """Get Shipping Providers of one delivery option; an option the shop lacks is refused."""
+        self.api.tiktok_auth(req)
+        option = req.path.rsplit("/", 2)[-2]
+        if option not in DELIVERY_OPTIONS:
+            raise tiktok_error(36009009, f"delivery option {option} does not exist", 404)
+        with self.lock:
+            self.provider_lists += 1
+        listed = [{"id": i, "name": n} for i, n in DELIVERY_OPTIONS[option][1]]
+        return Reply(200, {"code": 0, "message": "Success", "request_id": "sbx",
+                           "data": {"shipping_providers": listed}})
+
     def tiktok(self, req: Req, active: dict[str, Fault]) -> Reply:
+        """Mark package as shipped: the provider id must be one of the order's delivery option's providers."""
         self.api.tiktok_auth(req)
         body, pid = _json(req), req.path.rsplit("/", 2)[-2]
-        problem = self.confirm("tiktok", pid, body.get("tracking_number"), body.get("shipping_provider_id"))
+        provider = body.get("shipping_provider_id")
+        offered = dict(DELIVERY_OPTIONS[delivery_option(pid)][1]) if pid.isdigit() else {}
+        if self.order("tiktok", pid) is not None and provider not in offered:
+            with self.lock:
+                self.refused += 1
+            raise tiktok_error(21011001, f"shipping_provider_id {provider!r} is not a shipping provider of the "
+                                         f"order's delivery option {delivery_option(pid)}", 400)
+        problem = self.confirm("tiktok", pid, body.get("tracking_number"), offered.get(provider, provider))
         if problem:
             raise tiktok_error(21011001, problem, 400)
         return Reply(200, {"code": 0, "message": "Success", "request_id": "sbx", "data": {"package_id": f"pk-{pid}"}})

@@ -11,6 +11,21 @@ from typing import Any
 from ingest.platforms.base import SandboxShape
 from ingest.platforms.sample import SimOrder, epoch, units
 
+# The shop's delivery options and, for each, the shipping providers it offers (`GET /logistics/202309/
+# delivery_options/{delivery_option_id}/shipping_providers`: `data.shipping_providers[{id, name}]`). The
+# names are spelled as TikTok spells them, not as the hub does ("J & T" for the hub's "J&T"); ZTO is
+# offered only for standard shipping.
+DELIVERY_OPTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "7091146663229654785": ("Standard shipping", (("6617675021119438849", "SF"), ("6617675021119438850", "J & T"),
+                                                  ("6617675021119438851", "NinjaVan"), ("6617675021119438852", "zto"))),
+    "7091146663229654786": ("Express shipping", (("6617675021119438849", "SF"),)),
+}
+
+
+def delivery_option(platform_order_id: str) -> str:
+    """The delivery option the buyer chose for a sandbox order (every other order chose express)."""
+    return sorted(DELIVERY_OPTIONS)[int(platform_order_id) % len(DELIVERY_OPTIONS)]
+
 
 def render(sim: SimOrder, status: str) -> dict[str, Any]:
     return {
@@ -26,6 +41,8 @@ def render(sim: SimOrder, status: str) -> dict[str, Any]:
         "user_id": "7494",
         "tracking_number": sim.tracking_no or "",
         "shipping_provider": sim.carrier or "",
+        "delivery_option_id": delivery_option(sim.platform_order_id),
+        "delivery_option_name": DELIVERY_OPTIONS[delivery_option(sim.platform_order_id)][0],
         "payment": {
             "currency": sim.currency,
             "total_amount": sim.total,
