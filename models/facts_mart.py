@@ -8,7 +8,8 @@ JSON manifest of the lake files (path, size) and settings it reflects.
 
 A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
 (from the month before the earliest one was placed), and rewrites only the snapshot months those orders
-are in: its cost follows the batch and the recent months, not the lake. A removed file (compaction), a
+are in: its cost follows the batch and the recent months, not the lake. A compaction re-points the mart at
+the merged files (they name the files they replace; no fact changes). A file removed or changed otherwise, a
 settings or code change, or a missing or unreadable mart means a full rebuild, done one month placed at a
 time so that its memory follows a month, not the lake. The mart is not part of the lake: deleting the
 folder only costs one rebuild.
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from models import atomic, lookup_keys, mart_bucket, objectstore
+from models import atomic, lake, lookup_keys, mart_bucket, objectstore
 from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
@@ -64,7 +64,7 @@ class Manifest:
     files: dict[str, dict[str, int]]
     fingerprint: str
     rows: int
-    mode: str = "full"  # how this snapshot was made: full | incremental
+    mode: str = "full"  # how this snapshot was made: full | incremental | repointed (after a compaction)
     recomputed: int = 0  # orders recomputed to make it
     retired: dict[str, float] = field(default_factory=dict)
     exceptions: str = ""  # the exception_facts file
@@ -133,6 +133,8 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
     added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
     if old is None or added is None:
         new = _full(settings, files, folder, current, fp)
+    elif not any(added.values()):  # only compactions since: the same facts over other files
+        new = replace(old, files=current, mode="repointed", recomputed=0)
     else:
         with _opened(settings, files, folder) as con:
             new = _incremental(con, folder, old, added, current, files)
@@ -164,27 +166,36 @@ def _sized(files: dict[str, list[str]], lake_dir: Path) -> dict[str, dict[str, i
         out[table] = {}
         for p in paths:
             try:
-                out[table][_relative(p, lake_dir)] = objectstore.to_path(p).stat().st_size
+                out[table][lake.inside(p, lake_dir)] = objectstore.to_path(p).stat().st_size
             except FileNotFoundError:  # compacted away since it was listed: the listing is stale, rebuild
                 out[table][p] = -1
     return out
 
 
-def _relative(path: str, lake_dir: Path) -> str:
-    if objectstore.is_object(lake_dir):
-        return path.removeprefix(f"{lake_dir}/")
-    return os.path.relpath(path, lake_dir)
-
-
 def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) -> dict[str, list[str]] | None:
-    """Files added since `old` per table (their paths), or None when any file of `old` is gone or changed
-    (full rebuild)."""
+    """Files added since `old` per table (their paths), or None when a file of `old` is gone or changed and
+    no compaction explains it (full rebuild).
+
+    A compacted file names the files it merged (models/lake.with_replaced); when all of them were in `old`,
+    the snapshot already reflects its rows and it is not 'added': the mart re-points at it. When some were
+    added since, it is added (its orders are recomputed, which is always right)."""
     added = {}
     for table in DEPENDS_ON:
-        before, now = old.files.get(table, {}), current[table]
-        if any(now.get(p) != size for p, size in before.items()) or -1 in now.values():
+        before, now = dict(old.files.get(table, {})), current[table]
+        if -1 in now.values():
             return None
-        added[table] = [(lake_dir / p).as_posix() for p in now if p not in before]
+        new = [p for p in now if p not in before]
+        gone = any(q not in now for q in before)
+        for p in now if gone else ():  # footers read only after a compaction (or a crash in one)
+            merged = lake.replaced_by(lake_dir / p, lake_dir)
+            if p in new and merged and all(before.get(q) == size for q, size in merged.items()):
+                new.remove(p)  # only rows the snapshot has: re-pointed
+            for q, size in merged.items():
+                if before.get(q) == size and q not in now:
+                    del before[q]  # gone, but its rows live on in p
+        if any(now.get(p) != size for p, size in before.items()):
+            return None
+        added[table] = [(lake_dir / p).as_posix() for p in new]
     return added
 
 

@@ -9,7 +9,9 @@ duplicates they form are exactly the ones the views already remove.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -175,8 +177,8 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
             source = read_sql(table, [p.as_posix() for p in group])
             rows_before += con.execute(f"select count(*) from ({source})").fetchone()[0]
             order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
-            merged = con.execute(f"select distinct * from ({source}) order by {order}").to_arrow_table()
-            merged = conform(table, merged)
+            merged = con.sql(f"select distinct * from ({source}) order by {order}").to_arrow_table()
+            merged = with_replaced(conform(table, merged), lake_dir, group)
             _atomic_write(merged, folder)
             for old in group:
                 old.unlink(missing_ok=True)
@@ -186,6 +188,34 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
     finally:
         con.close()
     return CompactionReport(table_name, partitions, len(files), files_after, rows_before, rows_after)
+
+
+REPLACES = b"orderhub.replaces"  # a compacted file's footer: the files (path in the lake → size) it merged
+
+
+def with_replaced(data: pa.Table, lake_dir: Path, inputs: list[Path]) -> pa.Table:
+    """`data` carrying, in its Parquet footer, which files it merges (their paths inside the lake and sizes).
+
+    Why: a compaction changes no row a view returns, so a cache over the lake (the order_facts mart) can
+    re-point at the merged file instead of rebuilding everything (models/facts_mart.py)."""
+    merged = {inside(p, lake_dir): objectstore.to_path(p).stat().st_size for p in inputs}
+    return data.replace_schema_metadata({**(data.schema.metadata or {}), REPLACES: json.dumps(merged).encode()})
+
+
+def replaced_by(path: str | Path, lake_dir: Path) -> dict[str, int]:
+    """The files (path inside the lake → size) a compacted file merged; {} for any other file or one unreadable."""
+    try:
+        meta = pq.read_schema(objectstore.open_input(path)).metadata or {}
+        return {str(k): int(v) for k, v in json.loads(meta.get(REPLACES, b"{}")).items()}
+    except Exception:  # unreadable or not ours: nothing is explained by it
+        return {}
+
+
+def inside(path: Path | str, lake_dir: Path) -> str:
+    """A file's path inside the lake: what a data dir moved or copied whole still agrees on."""
+    if objectstore.is_object(lake_dir):
+        return str(path).removeprefix(f"{lake_dir}/")
+    return os.path.relpath(path, lake_dir)
 
 
 def rewrite_column(lake_dir: Path, table_name: str, column: str, fix: Callable[[str | None], str | None]) -> int:

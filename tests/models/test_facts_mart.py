@@ -8,11 +8,14 @@ import shutil
 from dataclasses import replace
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from models import facts_mart, lake
 from models.db import connect
 from models.facts_mart import mart_dir, read_manifest, refresh
+from models.schema import TABLES
 from models.settings import Settings
 from tests import handmade
 from tests.handmade import local, order_row
@@ -108,11 +111,45 @@ def test_incremental_refresh_recomputes_only_the_touched_orders(handmade_lake):
     assert got["OH-A"][3] and not got["OH-B"][3]
 
 
-def test_compaction_forces_a_full_rebuild(handmade_lake):
+def test_a_compaction_re_points_the_mart_without_recomputing(handmade_lake):
     refresh(handmade_lake)
     ingest_batch(handmade_lake)
+    before = refresh(handmade_lake).facts
     for table in facts_mart.DEPENDS_ON:
         lake.compact(handmade_lake.lake_dir, table)
+    assert_mart_is_live(handmade_lake)
+    assert (manifest(handmade_lake).mode, manifest(handmade_lake).recomputed) == ("repointed", 0)
+    assert refresh(handmade_lake).facts == before  # the same snapshot files: nothing was rewritten
+
+
+def test_a_compaction_of_files_the_mart_has_not_seen_recomputes_their_orders(handmade_lake):
+    refresh(handmade_lake)
+    ingest_batch(handmade_lake)  # not refreshed: the merged files hold rows the mart lacks
+    for table in facts_mart.DEPENDS_ON:
+        lake.compact(handmade_lake.lake_dir, table)
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "incremental"
+
+
+def test_a_compaction_that_died_before_removing_the_old_files(handmade_lake):
+    refresh(handmade_lake)
+    folder = lake.data_files(handmade_lake.lake_dir, "order_events")[0].parent
+    group = sorted(folder.glob("*.parquet"))
+    merged = lake.conform(TABLES["order_events"], pa.concat_tables([pq.read_table(p) for p in group]))
+    lake._atomic_write(lake.with_replaced(merged, handmade_lake.lake_dir, group), folder)  # then the process died
+    assert_mart_is_live(handmade_lake)  # the merged file is new: its orders are recomputed
+    for p in group:  # a rerun of the compaction removes them
+        p.unlink()
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "repointed"
+
+
+def test_a_file_removed_or_rewritten_by_anything_else_forces_a_full_rebuild(handmade_lake):
+    refresh(handmade_lake)
+    lake.rewrite_column(handmade_lake.lake_dir, "orders", "receiver_name", lambda v: v and v.upper())
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "full"
+    lake.data_files(handmade_lake.lake_dir, "actions")[0].unlink()
     assert_mart_is_live(handmade_lake)
     assert manifest(handmade_lake).mode == "full"
 
