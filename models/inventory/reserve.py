@@ -23,7 +23,7 @@ from models import lake
 from models.db import LakeConnection
 from models.exceptions import OPEN, exception_id, new_exception, next_version, raise_exceptions
 from models.filelock import state_lock
-from models.inventory import allocate, candidates, lifecycle, passdb, snapshot, state
+from models.inventory import allocate, candidates, lifecycle, moveon, passdb, snapshot, state
 from models.inventory.config import InventoryConfig, load
 from models.inventory.events import reservation_event
 from models.settings import Settings
@@ -55,21 +55,25 @@ def run_pass(settings: Settings, order_ids: list[str] | None = None, now: dateti
                 return result
             covered = list(files["reservation_events"])
             lag = snapshot.load(db, covered)  # the state once; what the pass writes is folded in: releases free stock
-            written = _move_on(settings, db, cfg, now, result)
+            checked = moveon.plan(db, files, cfg, now)  # only what new files or the clock can move on
+            written = _move_on(settings, db, cfg, now, checked, result)
+            cover = {"orders": files["orders"], "order_events": files["order_events"],
+                     "reservation_events": covered + written}
             if order_ids is not None:
                 passdb.scope(db, files, order_ids)
             written += _reserve(settings, db, cfg, order_ids, now, result)
             if snapshot.due(lag, len(written)):
                 snapshot.save(db, covered + written)
+            moveon.save(settings, cover, cfg, now)
         finally:
             db.close()
     return result
 
 
-def _move_on(settings: Settings, db: LakeConnection, cfg: InventoryConfig, now: datetime,
+def _move_on(settings: Settings, db: LakeConnection, cfg: InventoryConfig, now: datetime, checked: bool,
              result: PassResult) -> list[str]:
-    """Write and fold the due picked / released events; the files written."""
-    steps = lifecycle.due_steps(db, cfg, now)
+    """Write and fold the due picked / released events (`checked`: of the orders in `inv_check` only)."""
+    steps = lifecycle.due_steps(db, cfg, now, checked)
     rows = [reservation_event(r["order_id"], r["channel"], r["sku"], r["warehouse"], r["qty"], r["kind"],
                               r["occurred_at"], reason=r["reason"], pass_id=result.pass_id, recorded_at=now)
             for r in steps]

@@ -65,13 +65,13 @@ def load(db: LakeConnection, files: list[str]) -> int | None:
     from the snapshot plus the files it does not cover (returns how many), or from every event (None)."""
     where = folder(db.settings)
     saved = read_manifest(where)
-    sized = _sized(db.settings, files)
+    current = sized(db.settings, files)
     if saved is None or saved.fingerprint != fingerprint() or \
-            any(sized.get(path) != size for path, size in saved.files.items()):
+            any(current.get(path) != size for path, size in saved.files.items()):
         state.freeze(db)
         return None
     db.con.execute(f"create or replace temp table reservation_state as from read_parquet('{_q(where / saved.state)}')")
-    newer = [f for f in files if _relative(db.settings, f) not in saved.files]
+    newer = [f for f in files if relative(db.settings, f) not in saved.files]
     state.fold_files(db, newer)
     return len(newer)
 
@@ -88,7 +88,7 @@ def save(db: LakeConnection, files: list[str]) -> None:
     with atomic.replacing(where / name) as tmp:  # snappy: written 1.5–2× faster than zstd, read as fast
         db.con.execute(f"copy reservation_state to '{_q(tmp)}' (format parquet, compression snappy)")
     rows = pq.read_metadata(where / name).num_rows
-    manifest = Manifest(name, rows, _sized(db.settings, files), fingerprint())
+    manifest = Manifest(name, rows, sized(db.settings, files), fingerprint())
     atomic.write_text(where / MANIFEST, json.dumps(manifest.__dict__))
     for old in where.glob("state-*.parquet"):  # only the pass, under its lock, reads them
         if old.name != name:
@@ -106,18 +106,18 @@ def read_manifest(where: Path) -> Manifest | None:
     return manifest
 
 
-def _sized(settings: Settings, files: list[str]) -> dict[str, int]:
+def sized(settings: Settings, files: list[str]) -> dict[str, int]:
     """Each file's size by its path inside the lake (-1 when it vanished since it was listed)."""
     out = {}
     for f in files:
         try:
-            out[_relative(settings, f)] = objectstore.to_path(f).stat().st_size
+            out[relative(settings, f)] = objectstore.to_path(f).stat().st_size
         except FileNotFoundError:
-            out[_relative(settings, f)] = -1
+            out[relative(settings, f)] = -1
     return out
 
 
-def _relative(settings: Settings, path: str) -> str:
+def relative(settings: Settings, path: str) -> str:
     if objectstore.is_object(settings.lake_dir):
         return path.removeprefix(f"{settings.lake_dir}/")
     return os.path.relpath(path, settings.lake_dir)
