@@ -177,7 +177,7 @@ def compact(lake_dir: Path, table_name: str, min_files: int = 2) -> CompactionRe
             source = read_sql(table, [p.as_posix() for p in group])
             rows_before += con.execute(f"select count(*) from ({source})").fetchone()[0]
             order = ", ".join(f'"{k}"' for k in (*table.key, *table.version_by))
-            merged = con.sql(f"select distinct * from ({source}) order by {order}").to_arrow_table()
+            merged = con.execute(f"select distinct * from ({source}) order by {order}").to_arrow_table()
             merged = with_replaced(conform(table, merged), lake_dir, group)
             _atomic_write(merged, folder)
             for old in group:
