@@ -31,7 +31,7 @@ def _fmt(x: float | None, unit: str = "s") -> str:
 
 def refresh_lines(r: dict) -> list[str]:
     return ["| mart step | seconds | notes |", "| --- | --- | --- |",
-            f"| full build (no mart, or after a compaction) | {_fmt(r['full_s'])} | {r['rows']:,} orders, "
+            f"| full build (no mart, or a repaired file) | {_fmt(r['full_s'])} | {r['rows']:,} orders, "
             f"snapshot {r['snapshot_mib']:.0f} MiB in {r.get('snapshot_files', 1)} files, "
             f"peak RSS {r['peak_mib']:,.0f} MiB |",
             f"| console connect over a warm mart (list files, no-op refresh, views) | "
