@@ -37,15 +37,14 @@ def metric(page: Page, label: str) -> Locator:
 
 
 def metric_values(page: Page) -> dict[str, str]:
-    """Every metric on the page: label → shown value."""
-    metrics = page.locator('[data-testid="stMetric"]')
-    expect(metrics.first).to_be_visible()
-    out = {}
-    for i in range(metrics.count()):
-        m = metrics.nth(i)
-        out[m.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = (
-            m.locator('[data-testid="stMetricValue"]').inner_text().strip())
-    return out
+    """Every metric on the page: label → shown value, read in one pass over the page (card by card, so a
+    rerun redrawing the cards between two reads cannot pair one card's label with another's value)."""
+    settle(page)
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    pairs = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+        m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() ?? '',
+        m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() ?? ''])""")
+    return dict(pairs)
 
 
 def assert_no_error(page: Page) -> None:

@@ -6,6 +6,7 @@ The order object follows the documentation named in ./normalize.py's docstring; 
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from ingest.platforms.base import SandboxShape
@@ -23,8 +24,10 @@ DELIVERY_OPTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 
 
 def delivery_option(platform_order_id: str) -> str:
-    """The delivery option the buyer chose for a sandbox order (every other order chose express)."""
-    return sorted(DELIVERY_OPTIONS)[int(platform_order_id) % len(DELIVERY_OPTIONS)]
+    """The delivery option the buyer chose for a sandbox order (every other numbered order chose express; an
+    id with letters, as the round-trip tests draw them, by its checksum)."""
+    number = int(platform_order_id) if platform_order_id.isdigit() else zlib.crc32(platform_order_id.encode())
+    return sorted(DELIVERY_OPTIONS)[number % len(DELIVERY_OPTIONS)]
 
 
 def render(sim: SimOrder, status: str) -> dict[str, Any]:
