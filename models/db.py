@@ -2,7 +2,8 @@
 
 Each process (console, ingest, e-mail job) opens its own connection: the lake is plain files, so nobody
 holds a lock another process needs. The views and KPI macros are built by `models.views` (layered there);
-`materialize=True` points `order_facts` and `exception_facts` at the persisted mart of `models/facts_mart.py`.
+`materialize=True` points `order_facts`, `exception_facts` and the rollups at the persisted mart of
+`models/facts_mart.py`.
 
 A file whose Parquet footer cannot be read is left out and reported in `LakeConnection.problems`, so
 one corrupt file never takes the console down.
@@ -80,6 +81,9 @@ def _connect(settings: Settings, materialize: bool) -> LakeConnection:
                 db.con.execute(f"create view order_facts as select * from {facts_mart.read_sql(mart.facts)}")
                 db.con.execute("create or replace view exception_facts as "
                                f"select * from {facts_mart.read_sql([mart.exceptions])}")
+                if mart.quality:  # the completeness rollup (models/sql/rollups.sql), kept per month
+                    db.con.execute("create or replace view quality_rollup as "
+                                   f"select * from {facts_mart.read_sql(mart.quality)}")
                 if mart.keys:  # the lookup key index (models/lookup_keys.py): all months, and each month
                     db.con.execute(f"create view lookup_keys as select * from {facts_mart.read_sql(mart.keys)}")
                     for month, path in mart.key_months.items():

@@ -4,7 +4,10 @@ Why: computing `order_facts` from the lake costs time in proportion to the whole
 every order version deduped), and ingest adds files every few minutes. The mart keeps the last result as
 Parquet, one file per month the orders were placed in (sorted by `placed_at`, so a scoped query reads only
 its dates' row groups) and one of `exception_facts` (each exception with its order's dimensions), plus a
-JSON manifest of the lake files (path, size) and settings it reflects.
+JSON manifest of the lake files (path, size) and settings it reflects. Beside each month's file: its lookup
+keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: the Data quality page's completeness
+counts), written whenever the month's file is, so that a page grouping the whole lake sums them instead of
+reading every order.
 
 A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
 (from the month before the earliest one was placed), and rewrites only the snapshot months those orders
@@ -48,9 +51,9 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 5: a lookup key file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file
-# per month placed and one exception_facts file
-LAYOUT = 5
+# 6: a quality rollup file beside each month's file; 5: a lookup key file beside each month's file; 4: lake files
+# by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
+LAYOUT = 6
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
@@ -70,15 +73,13 @@ class Manifest:
     exceptions: str = ""  # the exception_facts file
     exception_rows: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # month → its lookup key file (models/lookup_keys.py)
+    quality: dict[str, str] = field(default_factory=dict)  # month → its quality rollup file (sql/rollups.sql)
 
     def paths(self, folder: Path) -> list[Path]:
         return [folder / name for _, name in sorted(self.months.items())]
 
-    def key_paths(self, folder: Path) -> list[Path]:
-        return [folder / name for _, name in sorted(self.keys.items())]
-
     def names(self) -> set[str]:
-        return {*self.months.values(), *self.keys.values(), self.exceptions}
+        return {*self.months.values(), *self.keys.values(), *self.quality.values(), self.exceptions}
 
 
 def mart_dir(settings: Settings) -> Path:
@@ -88,7 +89,8 @@ def mart_dir(settings: Settings) -> Path:
 def fingerprint(settings: Settings) -> str:
     """Changes when anything besides the lake files changes the facts: rates, accuracy types, the SQL, schemas."""
     parts = [json.dumps(sorted(settings.fx_rates.items())), json.dumps(list(settings.accuracy_exception_types)),
-             (lakedb.SQL_DIR / "views.sql").read_text(encoding="utf-8"), f"layout {LAYOUT}",
+             *((lakedb.SQL_DIR / name).read_text(encoding="utf-8") for name in ("views.sql", "rollups.sql")),
+             f"layout {LAYOUT}",
              *(str(TABLES[t].schema) + str(TABLES[t].key) for t in DEPENDS_ON)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -101,12 +103,13 @@ def read_sql(paths: list[Path]) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The files a reader reads: order_facts (one per month; none for an empty lake), exception_facts and the
-    lookup keys (one per month)."""
+    """The files a reader reads: order_facts (one per month; none for an empty lake), exception_facts, the
+    lookup keys and the quality rollup (one per month each)."""
 
     facts: list[Path]
     exceptions: Path
     key_months: dict[str, Path] = field(default_factory=dict)
+    quality: list[Path] = field(default_factory=list)
 
     @property
     def keys(self) -> list[Path]:
@@ -115,7 +118,8 @@ class Snapshot:
 
 def snapshot(folder: Path, manifest: Manifest) -> Snapshot:
     keys = {month: folder / name for month, name in sorted(manifest.keys.items())}
-    return Snapshot(manifest.paths(folder), folder / manifest.exceptions, keys)
+    quality = [folder / name for _, name in sorted(manifest.quality.items())]
+    return Snapshot(manifest.paths(folder), folder / manifest.exceptions, keys, quality)
 
 
 def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Snapshot:
@@ -152,7 +156,8 @@ def read_manifest(folder: Path) -> Manifest | None:
         manifest = Manifest(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         if sum(_rows(p) for p in manifest.paths(folder)) != manifest.rows or \
                 _rows(folder / manifest.exceptions) != manifest.exception_rows or \
-                set(manifest.keys) != set(manifest.months) or not all(p.exists() for p in manifest.key_paths(folder)):
+                set(manifest.keys) != set(manifest.months) or set(manifest.quality) != set(manifest.months) or \
+                not all((folder / name).exists() for name in [*manifest.keys.values(), *manifest.quality.values()]):
             return None
     except Exception:  # missing, from an older layout, half-written by hand, or a snapshot gone or corrupt: rebuild
         return None
@@ -219,6 +224,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
     months = sorted({_partition(p) for p in files.get("orders", [])})
     names: dict[str, str] = {}
     keys: dict[str, str] = {}
+    quality: dict[str, str] = {}
     parts: list[Path] = []
     try:
         for month in months:
@@ -231,6 +237,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
                 parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
                 if _rows(path):
                     keys[month] = _write_keys(con, folder, month, "fresh").name
+                    quality[month] = _write_quality(con, folder, "fresh").name
             if _rows(path):
                 names[month] = path.name
             else:
@@ -242,7 +249,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
         for part in parts:
             part.unlink(missing_ok=True)
     return Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
-                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
+                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys, quality=quality)
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
@@ -256,7 +263,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         f"select distinct {MONTH} from (select placed_at from touched_placings union all select placed_at from fresh)"
     ).fetchall()]
     recomputed = con.execute("select count(*) from touched").fetchone()[0]
-    names, keys = dict(old.months), dict(old.keys)
+    names, keys, quality = dict(old.months), dict(old.keys), dict(old.quality)
     for month in months:
         keep = f"select * from read_parquet('{_q(folder / names[month])}') " \
                "where order_id not in (select order_id from touched)" if month in names else None
@@ -268,10 +275,12 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
             con.execute(f"create or replace temp table fresh_month as {new}")
             kept = f"read_parquet('{_q(folder / keys[month])}')" if month in keys else None
             keys[month] = _write_keys(con, folder, month, "fresh_month", kept).name
+            con.execute(f"create or replace temp view month_facts as select * from read_parquet('{_q(path)}')")
+            quality[month] = _write_quality(con, folder, "month_facts").name
         else:  # every order of the month moved out of it (a corrected placing time)
             path.unlink()
-            names.pop(month, None)
-            keys.pop(month, None)
+            for files in (names, keys, quality):
+                files.pop(month, None)
     rows = sum(_rows(folder / n) for n in names.values())
     # Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
     # of a touched order is in touched_exc and is joined again with the recomputed order.
@@ -280,7 +289,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         where exception_id not in (select exception_id from touched_exc)
         union all {_exception_facts("fresh")} order by detected_at""", "exceptions")
     return Manifest(names, current, old.fingerprint, rows, "incremental", recomputed,
-                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
+                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys, quality=quality)
 
 
 def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placings: str) -> None:
@@ -344,6 +353,12 @@ def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, month: str, facts:
         query = f"select {lookup_keys.ROW_COLUMNS} from {kept} where order_id not in (select order_id from touched) " \
                 f"union all {query}"
     return _write_file(con, folder, lookup_keys.file_sql(query, month), "keys")
+
+
+def _write_quality(con: duckdb.DuckDBPyConnection, folder: Path, facts: str) -> Path:
+    """The month's quality rollup file (models/sql/rollups.sql) of the orders in table or view `facts`: the
+    month's whole facts, so the rollup is recomputed with its month, never patched."""
+    return _write_file(con, folder, f"select * from quality_rollup_of('{facts}')", "quality")
 
 
 def _exception_facts(orders: str) -> str:

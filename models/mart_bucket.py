@@ -63,7 +63,8 @@ def pull(lake_dir: Any, folder: Path, local_name: str) -> int:
         return generation
     remote = bucket_dir(lake_dir)
     try:
-        for name in [*manifest["months"].values(), *manifest.get("keys", {}).values(), manifest["exceptions"]]:
+        for name in [*manifest["months"].values(), *manifest.get("keys", {}).values(),
+                     *manifest.get("quality", {}).values(), manifest["exceptions"]]:
             if not (folder / name).exists():
                 atomic.write_bytes(folder / name, (remote / name).read_bytes())
     except FileNotFoundError:  # a newer commit retired it meanwhile: keep ours, the refresh builds on it

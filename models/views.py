@@ -29,7 +29,7 @@ from models.schema import TABLES, Table
 from models.settings import ConfigError, Settings
 
 SQL_DIR = Path(__file__).parent / "sql"
-VIEW_FILES = ("views.sql", "events.sql", "macros.sql", "inventory.sql", "reconciliation.sql")
+VIEW_FILES = ("views.sql", "rollups.sql", "events.sql", "macros.sql", "inventory.sql", "reconciliation.sql")
 _VIEW_HEAD = re.compile(r"(?im)^(create or replace view \w+) as\b")
 
 

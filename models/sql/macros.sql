@@ -29,6 +29,10 @@ count(*) filter (where shipped_at is null and cancelled_at is null and refunded_
 create or replace macro manual_orders(has_action) as count(*) filter (where has_action);
 create or replace macro manual_rate(has_action) as manual_orders(has_action) / nullif(count(*), 0);
 
+-- Completeness of a field: the share of the orders it applies to whose row fills it, from the additive counts
+-- of the completeness rollup (models/sql/rollups.sql).
+create or replace macro field_completeness(filled_orders, orders) as sum(filled_orders) / sum(orders);
+
 -- Does an order have an impossible (negative) duration anywhere? Left out of figures, counted beside them.
 create or replace macro has_negative_duration(placed_paid, paid_reviewed, reviewed_allocated, allocated_picked,
                                               picked_packed, packed_shipped, shipped_delivered,

@@ -29,6 +29,7 @@ FORMULAS = {
     "delivered on time": (r"delivered_at\s*<=\s*promised_delivery_at", "delivered_on_time_rate", "summary"),
     "manual orders": (r"filter\s*\(\s*where\s+has_action\s*\)", "manual_orders", "manual_weekly"),
     "manual rate": (r"\bmanual_orders\s*\(\s*has_action\s*\)\s*/", "manual_rate", "manual_weekly"),
+    "field completeness": (r"sum\s*\(\s*filled_orders\s*\)\s*/", "field_completeness", "quality_completeness"),
     "negative durations": (r"least\s*\(\s*\w*placed_paid", "has_negative_duration", "quality_issues"),
 }
 

@@ -2,30 +2,12 @@
 
 -- name: quality_completeness
 -- Share of orders with each field filled (not null, not blank), by local year placed and channel, over the
--- whole lake (dates ignored; channel, shop and warehouse filters apply). A field only counts where it
--- applies: paid_at unless the order is pending payment, cancelled or unknown; carrier/tracking_no once shipped.
-with facts as (
-    select
-        channel,
-        year(timezone($tz, placed_at)) as year,
-        filled_platform_order_id as platform_order_id,
-        filled_buyer_id as buyer_id,
-        filled_receiver_name as receiver_name,
-        filled_receiver_phone as receiver_phone,
-        filled_receiver_province as receiver_province,
-        filled_receiver_city as receiver_city,
-        filled_receiver_address as receiver_address,
-        filled_warehouse as warehouse,
-        case when shipped_at is not null then filled_carrier end as carrier,
-        case when shipped_at is not null then filled_tracking_no end as tracking_no,
-        case when status not in ('pending_payment', 'cancelled', 'unknown') then paid_at is not null end as paid_at
-    from order_facts
-    where (len($channels) = 0 or list_contains($channels, channel))
-      and (len($shops) = 0 or list_contains($shops, shop_id))
-      and (len($warehouses) = 0 or list_contains($warehouses, warehouse))
-)
-select year, channel, field, count(filled) as orders, avg(filled::int) as completeness
-from (unpivot facts on columns(* exclude (channel, year)) into name field value filled)
+-- whole lake (dates ignored; channel, shop and warehouse filters apply), counting a field only where it applies.
+-- Read from the completeness rollup (models/sql/rollups.sql: the mart keeps it per month), not from every order.
+select year(timezone($tz, placed_bucket)) as year, channel, field, sum(orders)::bigint as orders,
+    field_completeness(filled_orders, orders) as completeness
+from quality_rollup
+where in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
 group by all
 order by year, channel, field;
 
