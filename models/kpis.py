@@ -74,6 +74,11 @@ def headline_kpis(settings: Any) -> list[Kpi]:
     ]
 
 
+# Whole-lake counts a page shows on request, whose hash tables grow with the lake: each runs on a DuckDB of its
+# own capped at this much memory (beyond it DuckDB spills to disk), so the figure's memory does not follow the lake.
+CAPPED = {"quality_duplicates": "1GB"}
+
+
 @cache
 def named_queries(folder: Path = SQL_DIR / "kpis") -> dict[str, str]:
     """`-- name: x` blocks of every SQL file in `sql/kpis/` (one file per area), by name; names are unique."""
@@ -102,6 +107,9 @@ def run(db: LakeConnection, name: str, scope: Scope, as_of: datetime | None = No
         **(extra or {}),
     }
     used = {k: v for k, v in params.items() if f"${k}" in sql}
+    if name in CAPPED and hasattr(db, "capped"):  # DuckDB (a SparkLake manages its own memory)
+        with db.capped(CAPPED[name]) as own:
+            return own.query(sql, used)
     return db.query(sql, used)
 
 

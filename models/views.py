@@ -1,7 +1,8 @@
 """The views every reader shares, over an exact list of lake files: the bottom of the read path.
 
 1. `lake_<table>`: every listed file of a table, all row versions (`read_parquet` over a file list);
-2. `<table>`: the current row per natural key (generated from `models.schema`);
+2. `<table>`: the current row per natural key (generated from `models.schema`), and `<table>_keys`: each natural
+   key once, as many rows as `<table>` (what counts current rows without deduplicating whole rows);
 3. `sql/views.sql`: the stage mart and `order_facts`, the one row per order that the KPIs read;
 4. `sql/macros.sql`: every KPI formula and table macro the named queries share, so each is defined once and
    any named query runs on any connection.
@@ -14,6 +15,9 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -51,11 +55,12 @@ def _view_sql(names: tuple[str, ...] = VIEW_FILES) -> str:
 
 @dataclass
 class LakeConnection:
-    """A DuckDB connection plus what was left out while building its views."""
+    """A DuckDB connection plus what was left out while building its views, and the files they read."""
 
     con: duckdb.DuckDBPyConnection
     settings: Settings
     problems: list[str] = field(default_factory=list)
+    files: dict[str, list[str]] = field(default_factory=dict)
 
     def sql(self, query: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
         return self.con.execute(query, params or {})
@@ -66,7 +71,23 @@ class LakeConnection:
 
     def cursor(self) -> LakeConnection:
         """Another handle on the same database, safe to use from another thread."""
-        return LakeConnection(self.con.cursor(), self.settings, self.problems)
+        return LakeConnection(self.con.cursor(), self.settings, self.problems, self.files)
+
+    @contextmanager
+    def capped(self, memory_limit: str) -> Iterator[LakeConnection]:
+        """A DuckDB of its own over the same files whose memory is capped: beyond `memory_limit` it spills to a
+        temporary folder under the data dir. For whole-lake counts whose hash tables follow the lake (the
+        duplicate count), which would otherwise grow the shared connection's memory with the lake."""
+        spill_root = self.settings.data_dir / "spill"
+        spill_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=spill_root) as spill:
+            own = open_views(self.settings, self.files, list(self.problems))
+            try:
+                own.con.execute(f"set memory_limit = '{memory_limit}'")
+                own.con.execute(f"set temp_directory = '{Path(spill).as_posix()}'")
+                yield own
+            finally:
+                own.close()
 
     def close(self) -> None:
         self.con.close()
@@ -113,6 +134,9 @@ def _base_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -
         con.execute(f"create or replace table lake_{table.name} as select {cols} from empty_src")
         con.unregister("empty_src")
     con.execute(f"create or replace view {table.name} with (defer_binding) as {current_rows_sql(table)}")
+    key = ", ".join(f'"{k}"' for k in table.key)
+    con.execute(f"create or replace view {table.name}_keys with (defer_binding) as "
+                f"select distinct {key} from lake_{table.name}")
 
 
 def current_rows_sql(table: Table) -> str:
@@ -198,4 +222,4 @@ def open_views(settings: Settings, files: dict[str, list[str]], problems: list[s
     except BaseException:  # a file that vanished since listing: the caller lists again
         con.close()
         raise
-    return LakeConnection(con, settings, problems)
+    return LakeConnection(con, settings, problems, files)

@@ -45,15 +45,17 @@ order by orders desc, channel, raw_status;
 
 -- name: quality_duplicates
 -- Row versions stored in the lake versus current rows: the duplicates and superseded versions merged away.
+-- A table has one current row per natural key, so its keys are counted (`<table>_keys`, models/views.py), not
+-- its rows deduplicated; models.kpis runs this on a connection of its own with capped memory (it spills).
 select table_name, lake_rows, current_rows, lake_rows - current_rows as merged
 from (values
-    ('orders', (select count(*) from lake_orders), (select count(*) from orders)),
-    ('order_lines', (select count(*) from lake_order_lines), (select count(*) from order_lines)),
-    ('order_events', (select count(*) from lake_order_events), (select count(*) from order_events)),
-    ('exceptions', (select count(*) from lake_exceptions), (select count(*) from exceptions)),
-    ('actions', (select count(*) from lake_actions), (select count(*) from actions)),
-    ('returns', (select count(*) from lake_returns), (select count(*) from returns)),
-    ('raw', (select count(*) from lake_raw), (select count(*) from raw))
+    ('orders', (select count(*) from lake_orders), (select count(*) from orders_keys)),
+    ('order_lines', (select count(*) from lake_order_lines), (select count(*) from order_lines_keys)),
+    ('order_events', (select count(*) from lake_order_events), (select count(*) from order_events_keys)),
+    ('exceptions', (select count(*) from lake_exceptions), (select count(*) from exceptions_keys)),
+    ('actions', (select count(*) from lake_actions), (select count(*) from actions_keys)),
+    ('returns', (select count(*) from lake_returns), (select count(*) from returns_keys)),
+    ('raw', (select count(*) from lake_raw), (select count(*) from raw_keys))
 ) t(table_name, lake_rows, current_rows);
 
 -- name: quality_agreement
