@@ -51,9 +51,9 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 6: a quality rollup file beside each month's file; 5: a lookup key file beside each month's file; 4: lake files
-# by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
-LAYOUT = 6
+# 5: a lookup key file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file
+# per month placed and one exception_facts file (the rollups are derived from the month files: no layout change)
+LAYOUT = 5
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
@@ -74,6 +74,7 @@ class Manifest:
     exception_rows: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # month → its lookup key file (models/lookup_keys.py)
     quality: dict[str, str] = field(default_factory=dict)  # month → its quality rollup file (sql/rollups.sql)
+    rollups: str = ""  # the rollups_fingerprint() they were made with
 
     def paths(self, folder: Path) -> list[Path]:
         return [folder / name for _, name in sorted(self.months.items())]
@@ -89,10 +90,14 @@ def mart_dir(settings: Settings) -> Path:
 def fingerprint(settings: Settings) -> str:
     """Changes when anything besides the lake files changes the facts: rates, accuracy types, the SQL, schemas."""
     parts = [json.dumps(sorted(settings.fx_rates.items())), json.dumps(list(settings.accuracy_exception_types)),
-             *((lakedb.SQL_DIR / name).read_text(encoding="utf-8") for name in ("views.sql", "rollups.sql")),
-             f"layout {LAYOUT}",
+             (lakedb.SQL_DIR / "views.sql").read_text(encoding="utf-8"), f"layout {LAYOUT}",
              *(str(TABLES[t].schema) + str(TABLES[t].key) for t in DEPENDS_ON)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def rollups_fingerprint() -> str:
+    """Changes with the rollups' SQL: the rollups are then derived again from the month files, the facts kept."""
+    return hashlib.sha256((lakedb.SQL_DIR / "rollups.sql").read_bytes()).hexdigest()
 
 
 def read_sql(paths: list[Path]) -> str:
@@ -132,13 +137,14 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
     folder.mkdir(parents=True, exist_ok=True)
     pulled = mart_bucket.pull(settings.lake_dir, folder, MANIFEST) if shared else 0
     old, fp = read_manifest(folder), fingerprint(settings)
-    if old and old.fingerprint == fp and old.files == current:
+    if old and old.fingerprint == fp and old.files == current and not _unrolled(folder, old):
         return snapshot(folder, old)
     added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
     if old is None or added is None:
         new = _full(settings, files, folder, current, fp)
-    elif not any(added.values()):  # only compactions since: the same facts over other files
-        new = replace(old, files=current, mode="repointed", recomputed=0)
+    elif not any(added.values()):  # only compactions since (the same facts over other files), or rollups to make
+        moved = old if old.files == current else replace(old, files=current, mode="repointed", recomputed=0)
+        new = _with_rollups(settings, files, folder, moved)
     else:
         with _opened(settings, files, folder) as con:
             new = _incremental(con, folder, old, added, current, files)
@@ -156,8 +162,8 @@ def read_manifest(folder: Path) -> Manifest | None:
         manifest = Manifest(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         if sum(_rows(p) for p in manifest.paths(folder)) != manifest.rows or \
                 _rows(folder / manifest.exceptions) != manifest.exception_rows or \
-                set(manifest.keys) != set(manifest.months) or set(manifest.quality) != set(manifest.months) or \
-                not all((folder / name).exists() for name in [*manifest.keys.values(), *manifest.quality.values()]):
+                set(manifest.keys) != set(manifest.months) or \
+                not all((folder / name).exists() for name in manifest.keys.values()):
             return None
     except Exception:  # missing, from an older layout, half-written by hand, or a snapshot gone or corrupt: rebuild
         return None
@@ -224,7 +230,6 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
     months = sorted({_partition(p) for p in files.get("orders", [])})
     names: dict[str, str] = {}
     keys: dict[str, str] = {}
-    quality: dict[str, str] = {}
     parts: list[Path] = []
     try:
         for month in months:
@@ -237,7 +242,6 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
                 parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
                 if _rows(path):
                     keys[month] = _write_keys(con, folder, month, "fresh").name
-                    quality[month] = _write_quality(con, folder, "fresh").name
             if _rows(path):
                 names[month] = path.name
             else:
@@ -245,11 +249,12 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
         with _opened(settings, files, folder) as con:
             source = read_sql(parts) if parts else "(select * from exception_facts where false)"
             exceptions = _write_file(con, folder, f"select * from {source} order by detected_at", "exceptions")
+            built = Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
+                             exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
+            return _with_rollups(settings, files, folder, built, con)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
-    return Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
-                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys, quality=quality)
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
@@ -275,8 +280,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
             con.execute(f"create or replace temp table fresh_month as {new}")
             kept = f"read_parquet('{_q(folder / keys[month])}')" if month in keys else None
             keys[month] = _write_keys(con, folder, month, "fresh_month", kept).name
-            con.execute(f"create or replace temp view month_facts as select * from read_parquet('{_q(path)}')")
-            quality[month] = _write_quality(con, folder, "month_facts").name
+            quality.pop(month, None)  # made again from the new file below
         else:  # every order of the month moved out of it (a corrected placing time)
             path.unlink()
             for files in (names, keys, quality):
@@ -288,8 +292,9 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         select * from read_parquet('{_q(folder / old.exceptions)}')
         where exception_id not in (select exception_id from touched_exc)
         union all {_exception_facts("fresh")} order by detected_at""", "exceptions")
-    return Manifest(names, current, old.fingerprint, rows, "incremental", recomputed,
-                    exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys, quality=quality)
+    new = Manifest(names, current, old.fingerprint, rows, "incremental", recomputed, exceptions=exceptions.name,
+                   exception_rows=_rows(exceptions), keys=keys, quality=quality, rollups=old.rollups)
+    return _with_rollups(None, files, folder, new, con)
 
 
 def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placings: str) -> None:
@@ -355,10 +360,30 @@ def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, month: str, facts:
     return _write_file(con, folder, lookup_keys.file_sql(query, month), "keys")
 
 
-def _write_quality(con: duckdb.DuckDBPyConnection, folder: Path, facts: str) -> Path:
-    """The month's quality rollup file (models/sql/rollups.sql) of the orders in table or view `facts`: the
-    month's whole facts, so the rollup is recomputed with its month, never patched."""
-    return _write_file(con, folder, f"select * from quality_rollup_of('{facts}')", "quality")
+def _unrolled(folder: Path, manifest: Manifest) -> list[str]:
+    """The months whose rollup is to be made: none yet (a new or rewritten month file, or a mart from before
+    the rollups), gone, or made by other rollup SQL."""
+    same_sql = manifest.rollups == rollups_fingerprint()
+    return [m for m in sorted(manifest.months) if not same_sql or m not in manifest.quality
+            or not (folder / manifest.quality[m]).exists()]
+
+
+def _with_rollups(settings: Settings | None, files: dict[str, list[str]], folder: Path, manifest: Manifest,
+                  con: duckdb.DuckDBPyConnection | None = None) -> Manifest:
+    """`manifest` with a rollup file (models/sql/rollups.sql) for every month: those `_unrolled` names are made
+    from the month's facts file, whole, so a rollup is remade with its month, never patched, and a change of
+    the rollups' SQL costs a read of the month files (seconds), not a rebuild. A connection is opened (over
+    `settings`' lake) only when some are to be made and `con` is None."""
+    missing = _unrolled(folder, manifest)
+    if missing and con is None:
+        with _opened(settings, files, folder) as own:
+            return _with_rollups(settings, files, folder, manifest, own)
+    quality = {m: n for m, n in manifest.quality.items() if m in manifest.months and m not in missing}
+    for month in missing:
+        con.execute(f"create or replace temp view month_facts as "
+                    f"select * from read_parquet('{_q(folder / manifest.months[month])}')")
+        quality[month] = _write_file(con, folder, "select * from quality_rollup_of('month_facts')", "quality").name
+    return replace(manifest, quality=quality, rollups=rollups_fingerprint())
 
 
 def _exception_facts(orders: str) -> str:

@@ -11,6 +11,7 @@ field, ships an order and moves an order's placing across the year.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,7 @@ import pandas as pd
 import pytest
 
 from bench import synth
-from models import kpis, lake
+from models import facts_mart, kpis, lake
 from models.db import connect
 from models.facts_mart import mart_dir, read_manifest
 from models.ids import event_id
@@ -156,3 +157,26 @@ def test_rollup_and_key_counts_equal_the_old_full_scans(tricky_lake: Settings, m
         lake.compact(d, table)
     old_and_new(tricky_lake)
     assert read_manifest(mart_dir(tricky_lake)).mode == "repointed"
+
+
+def test_a_mart_without_rollups_gets_them_from_its_month_files(handmade_lake: Settings):
+    """A mart written before the rollups (or by other rollup SQL) keeps its facts: only the rollups are made."""
+    facts_mart.refresh(handmade_lake)
+    path = mart_dir(handmade_lake) / facts_mart.MANIFEST
+    before = json.loads(path.read_text())
+    for stale in ({"quality": {}, "rollups": ""}, {"rollups": "made by other SQL"}):
+        path.write_text(json.dumps({**before, **stale}))
+        facts_mart.refresh(handmade_lake)
+        after = read_manifest(mart_dir(handmade_lake))
+        assert (after.months, after.keys, after.mode) == (before["months"], before["keys"], before["mode"])
+        assert set(after.quality) == set(after.months)
+        assert not set(after.quality.values()) & set(before["quality"].values())  # made again
+        assert after.rollups == facts_mart.rollups_fingerprint()
+        params = {"tz": handmade_lake.timezone, "channels": [], "shops": [], "warehouses": []}
+        db, live = connect(handmade_lake, materialize=True), connect(handmade_lake)
+        try:
+            pd.testing.assert_frame_equal(kpis.run(db, "quality_completeness", SCOPES[0]),
+                                          live.query(OLD_COMPLETENESS, params), check_exact=True)
+        finally:
+            db.close()
+            live.close()
