@@ -70,7 +70,7 @@ for query, title in (("quality_unreadable_fields", "quality.unreadable_fields"),
         if query == "quality_missing_fx":
             st.caption(t("quality.missing_fx_help"))
 st.subheader(t("quality.duplicates"))
-# Counting current rows dedupes every table of the whole lake (seconds at millions of orders): on request only.
+# Counting current rows reads every key of every table of the whole lake (seconds at millions of orders): on request.
 if not current_access().unrestricted:  # the counts are of the whole lake
     st.caption(t("access.lake_wide"))
 elif st.toggle(t("quality.count_duplicates"), key="dq_count_duplicates", help=t("quality.duplicates_help")):
