@@ -28,11 +28,16 @@ def _base32(digest: bytes, length: int) -> str:
 def stable_hash(*parts: object, length: int = 12) -> str:
     """Crockford base32 of sha256 over the parts (12 chars = 60 bits: no collision at 10⁸ orders in practice)."""
     text = "\x1f".join(["" if p is None else str(p) for p in parts])
-    return _base32(hashlib.sha256(text.encode("utf-8")).digest(), length)
+    return _base32(_sha256(text.encode("utf-8")).digest(), length)
+
+
+_sha256 = hashlib.sha256
 
 
 def order_id(channel: str, shop_id: str, platform_order_id: str) -> str:
     """Internal order id, e.g. 'OH-7KQ2M9X4D1PA': stable from (channel, shop, platform order id) alone."""
+    if type(shop_id) is str and type(platform_order_id) is str:  # stable_hash's text, joined without its checks
+        return "OH-" + _base32(_sha256(f"{channel.lower()}\x1f{shop_id}\x1f{platform_order_id}".encode()).digest(), 12)
     return "OH-" + stable_hash(channel.lower(), shop_id, platform_order_id)
 
 
@@ -46,5 +51,8 @@ def event_id(order_id_: str, event: str, source: str, at: datetime) -> str:
 
     The instant is hashed in UTC (naive times are taken as UTC), so '10:00+08:00' and '02:00Z' agree.
     """
-    instant = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    zone = at.tzinfo
+    instant = at if zone is UTC else at.replace(tzinfo=UTC) if zone is None else at.astimezone(UTC)
+    if type(order_id_) is str and type(event) is str and type(source) is str:  # as stable_hash joins them
+        return _base32(_sha256(f"{order_id_}\x1f{event}\x1f{source}\x1f{instant.isoformat()}".encode()).digest(), 13)
     return stable_hash(order_id_, event, source, instant.isoformat(), length=13)

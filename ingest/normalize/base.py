@@ -157,8 +157,8 @@ class Reader:
             value = payload.get(path, _MISSING) if flat and "." not in path else _walk(payload, path)
             if value is _MISSING or value is None or (isinstance(value, str) and (not value or value.isspace())):
                 continue  # blank: isspace() is strip()'s whitespace, without building a stripped copy
-            if canonical:
-                self.explain.setdefault(canonical, self.prefix + path)
+            if canonical and canonical not in self.explain:  # the first read of a field names its path
+                self.explain[canonical] = self.prefix + path
             return value
         if required:
             raise self.fail(self.prefix + paths[0], "missing")
@@ -203,7 +203,10 @@ class Reader:
         value = self._first(canonical, paths, False)
         if value is None:
             return default
-        if type(value) is not str and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not float and (
+            isinstance(value, bool) or not isinstance(value, str | int | float)
+        ):
             raise self.fail(self.prefix + paths[0], f"expected an amount, got {type(value).__name__}")
         try:
             cents = to_minor(value, currency)

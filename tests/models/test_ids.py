@@ -28,3 +28,21 @@ def test_ids_are_sha256_of_the_joined_parts():
     digest = hashlib.sha256(b"shopee\x1fs1\x1f2401").digest()
     assert ids.order_id("Shopee", "s1", "2401") == "OH-" + reference_base32(digest, 12)
     assert ids.stable_hash("a", None, 3) == reference_base32(hashlib.sha256(b"a\x1f\x1f3").digest(), 12)
+
+
+def test_fast_paths_equal_the_joined_parts():
+    """order_id and event_id skip stable_hash's generic join for plain text; the id must not change."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    class Text(str):
+        def __str__(self) -> str:
+            return "other"
+
+    at = datetime(2026, 3, 1, 10, 15, 0, 7, tzinfo=timezone(timedelta(hours=8)))
+    for shop, ref in [("s1", "2401"), ("店铺", "A-1\x1f"), ("s", ""), (Text("x"), "1"), ("s", 12)]:
+        assert ids.order_id("Shopee", shop, ref) == "OH-" + ids.stable_hash("shopee", shop, ref)  # type: ignore[arg-type]
+    for when in (at, at.astimezone(UTC), at.replace(tzinfo=None)):
+        utc = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        for oid in ("OH-ABC", Text("OH-ABC")):
+            assert ids.event_id(oid, "paid", "platform", when) == ids.stable_hash(
+                oid, "paid", "platform", utc.isoformat(), length=13)
