@@ -6,7 +6,11 @@ That is what makes re-ingesting a payload a no-op: its rows get the ids they had
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+import numpy as np
+import pyarrow as pa
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: readable aloud and over the phone
 
@@ -27,8 +31,11 @@ def _base32(digest: bytes, length: int) -> str:
 
 def stable_hash(*parts: object, length: int = 12) -> str:
     """Crockford base32 of sha256 over the parts (12 chars = 60 bits: no collision at 10⁸ orders in practice)."""
-    text = "\x1f".join(["" if p is None else str(p) for p in parts])
-    return _base32(_sha256(text.encode("utf-8")).digest(), length)
+    return _base32(_sha256(_joined(parts).encode("utf-8")).digest(), length)
+
+
+def _joined(parts: Iterable[object]) -> str:
+    return "\x1f".join(["" if p is None else str(p) for p in parts])
 
 
 _sha256 = hashlib.sha256
@@ -51,8 +58,29 @@ def event_id(order_id_: str, event: str, source: str, at: datetime) -> str:
 
     The instant is hashed in UTC (naive times are taken as UTC), so '10:00+08:00' and '02:00Z' agree.
     """
+    return _base32(_sha256(_event_text(order_id_, event, source, at).encode("utf-8")).digest(), 13)
+
+
+def _event_text(order_id_: str, event: str, source: str, at: datetime) -> str:
+    """What an event id hashes: stable_hash's joined parts, the instant in UTC."""
     zone = at.tzinfo
     instant = at if zone is UTC else at.replace(tzinfo=UTC) if zone is None else at.astimezone(UTC)
-    if type(order_id_) is str and type(event) is str and type(source) is str:  # as stable_hash joins them
-        return _base32(_sha256(f"{order_id_}\x1f{event}\x1f{source}\x1f{instant.isoformat()}".encode()).digest(), 13)
-    return stable_hash(order_id_, event, source, instant.isoformat(), length=13)
+    if type(order_id_) is str and type(event) is str and type(source) is str:  # joined without the generic checks
+        return f"{order_id_}\x1f{event}\x1f{source}\x1f{instant.isoformat()}"
+    return _joined((order_id_, event, source, instant.isoformat()))
+
+
+_DIGITS = np.frombuffer(_CROCKFORD.encode(), dtype=np.uint8)
+
+
+def event_id_column(events: Iterable[tuple[str, str, str, datetime]]) -> pa.Array:
+    """`event_id` of each (order id, event, source, at) as one Arrow string column (a page of events).
+
+    Each is hashed as `event_id` hashes it; only the digits are written for the whole column at once."""
+    heads = b"".join([_sha256(_event_text(*e).encode("utf-8")).digest()[:8] for e in events])
+    numbers = np.frombuffer(heads, dtype=">u8").astype(np.uint64)
+    shifts = np.arange(0, 5 * 13, 5, dtype=np.uint64)
+    digits = _DIGITS[((numbers[:, None] >> shifts[None, :]) & np.uint64(31)).astype(np.intp)]
+    offsets = np.arange(0, 13 * (len(numbers) + 1), 13, dtype=np.int32)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(digits.tobytes())]
+    return pa.Array.from_buffers(pa.string(), len(numbers), buffers)

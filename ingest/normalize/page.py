@@ -68,10 +68,7 @@ def normalize_page(
 
 
 def _orders_table(done: list[Assembled]) -> pa.Table:
-    rows = [a.order for a in done]
-    return pa.Table.from_arrays(
-        [pa.array([r[f.name] for r in rows], f.type) for f in ORDERS.schema], schema=ORDERS.schema
-    )
+    return pa.Table.from_pylist([a.order for a in done], schema=ORDERS.schema)  # one dict per order is cheap
 
 
 _FROM_ORDER = ("order_id", "currency", "placed_at", "updated_at", "ingested_at", "batch_id")
@@ -97,19 +94,13 @@ def _lines_table(orders: pa.Table, done: list[Assembled]) -> pa.Table:
 def _events_table(orders: pa.Table, done: list[Assembled]) -> pa.Table:
     """ORDER_EVENTS of source 'platform': ids hashed per event, order id and batch taken from the order's row."""
     of_order: list[int] = []
-    names: list[str] = []
-    times: list[datetime] = []
-    event_ids: list[str] = []
-    event_id = ids.event_id
+    keyed: list[tuple[str, str, str, datetime]] = []  # what each event id hashes
     for k, a in enumerate(done):
         oid = a.order["order_id"]
-        for event, at in a.events:
-            of_order.append(k)
-            names.append(event)
-            times.append(at)
-            event_ids.append(event_id(oid, event, "platform", at))
-    n = len(names)
-    own = {"event_id": event_ids, "event": names, "source": ["platform"] * n, "occurred_at": times}
+        of_order += [k] * len(a.events)
+        keyed += [(oid, event, "platform", at) for event, at in a.events]
+    own = {"event_id": ids.event_id_column(keyed), "event": [e[1] for e in keyed], "source": [e[2] for e in keyed],
+           "occurred_at": [e[3] for e in keyed]}
     return _laid_out(ORDER_EVENTS.schema, _taken(orders, ("order_id", "ingested_at", "batch_id"), of_order), own)
 
 
@@ -118,13 +109,14 @@ def _taken(orders: pa.Table, columns: tuple[str, ...], of_order: list[int]) -> p
     return orders.select(columns).take(pa.array(of_order, pa.int64()))
 
 
-def _laid_out(schema: pa.Schema, taken: pa.Table, own: dict[str, list[Any]]) -> pa.Table:
+def _laid_out(schema: pa.Schema, taken: pa.Table, own: dict[str, Any]) -> pa.Table:
     """A table of `schema` from columns taken from the orders, the rows' own lists, and nulls for the rest."""
     n = taken.num_rows
     columns = []
     for f in schema:
         if f.name in own:
-            columns.append(pa.array(own[f.name], f.type))
+            values = own[f.name]
+            columns.append(values if isinstance(values, pa.Array) else pa.array(values, f.type))
         elif f.name in taken.column_names:
             columns.append(taken.column(f.name))
         else:

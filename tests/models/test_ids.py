@@ -46,3 +46,18 @@ def test_fast_paths_equal_the_joined_parts():
         for oid in ("OH-ABC", Text("OH-ABC")):
             assert ids.event_id(oid, "paid", "platform", when) == ids.stable_hash(
                 oid, "paid", "platform", utc.isoformat(), length=13)
+
+
+def test_event_id_column_equals_event_id_row_by_row():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    rng = random.Random(11)
+    zones = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30)), None]
+    events = [
+        (f"OH-{rng.getrandbits(60):X}", rng.choice(["placed", "paid", "已付款"]), rng.choice(["platform", "wms"]),
+         datetime(2020, 1, 1, tzinfo=UTC).replace(tzinfo=rng.choice(zones))
+         + timedelta(seconds=rng.randrange(10**9), microseconds=rng.choice([0, rng.randrange(10**6)])))
+        for _ in range(2000)
+    ]
+    assert ids.event_id_column(events).to_pylist() == [ids.event_id(*e) for e in events]
+    assert ids.event_id_column([]).to_pylist() == []
