@@ -63,8 +63,13 @@ def normalize_page(
             continue
         done.append(assembled)
         exceptions += assembled.exceptions
+    return Page(*laid_out(done), exceptions, failed)
+
+
+def laid_out(done: list[Assembled]) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Assembled orders as the lake's orders, order_lines and order_events tables."""
     orders = _orders_table(done)
-    return Page(orders, _lines_table(orders, done), _events_table(orders, done), exceptions, failed)
+    return orders, _lines_table(orders, done), _events_table(orders, done)
 
 
 def _orders_table(done: list[Assembled]) -> pa.Table:
