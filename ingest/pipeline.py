@@ -29,7 +29,7 @@ from ingest.config import ChannelConfig, load_channels
 from ingest.connectors.base import Connector, Payload
 from ingest.http import FatalError, HttpClient, IngestError, RetriableError
 from ingest.normalize.page import laid_out
-from ingest.normalize.registry import assemble
+from ingest.normalize.registry import module_for
 from ingest.normalize.rows import Assembled
 from ingest.platforms import connector_class
 from ingest.state import Watermarks, locked, state_dir
@@ -156,8 +156,9 @@ class Batch:
         try:
             if pid is None:
                 raise BadRecord(self.cfg.channel, self.connector.id_field, "no platform order id")
-            out = assemble(self.connector.platform, rec, shop_id=self.cfg.shop_id, fetched_at=fetched_at,
-                           batch_id=r.run_id)
+            _, out = module_for(self.connector.platform).normalize.assembled(
+                rec, shop_id=self.cfg.shop_id, fetched_at=fetched_at, batch_id=r.run_id
+            )
         except BadRecord as exc:
             r.quarantined += 1
             what = f"field {getattr(exc, 'field', '?')!r}: {getattr(exc, 'reason', exc)}"

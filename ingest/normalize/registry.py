@@ -9,12 +9,11 @@ from datetime import datetime
 from types import ModuleType
 
 from ingest.normalize.base import NormalizedOrder
-from ingest.normalize.rows import Assembled
 from ingest.normalize.status_map import StatusMap
 from ingest.platforms import PLATFORMS as DECLARED
 from ingest.platforms import UnknownPlatform, platform
 
-__all__ = ["PLATFORMS", "UnknownPlatform", "assemble", "module_for", "normalize", "orders_in_response"]
+__all__ = ["PLATFORMS", "UnknownPlatform", "module_for", "normalize", "orders_in_response"]
 
 PLATFORMS: dict[str, ModuleType] = {code: p.normalizer for code, p in DECLARED.items()}
 
@@ -36,21 +35,6 @@ def normalize(
     return module_for(platform).normalize(
         payload, shop_id=shop_id, fetched_at=fetched_at, batch_id=batch_id, status_map=status_map
     )
-
-
-def assemble(
-    platform: str,
-    payload: dict,
-    *,
-    shop_id: str,
-    fetched_at: datetime,
-    batch_id: str,
-    status_map: StatusMap | None = None,
-) -> Assembled:
-    """`normalize`'s values before they are laid out as rows (ingest.normalize.page lays a batch out)."""
-    return module_for(platform).normalize.assembled(
-        payload, shop_id=shop_id, fetched_at=fetched_at, batch_id=batch_id, status_map=status_map
-    )[1]
 
 
 def orders_in_response(platform: str, body: dict | list) -> list[dict]:

@@ -68,14 +68,15 @@ def _sim(platform: str, n: int, stage: str) -> SimOrder:
     )
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+def json_paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every key/index path inside a decoded JSON value."""
     out = [prefix] if prefix else []
     if isinstance(node, dict):
         for key, value in node.items():
-            out += _paths(value, (*prefix, key))
+            out += json_paths(value, (*prefix, key))
     elif isinstance(node, list):
         for n, value in enumerate(node):
-            out += _paths(value, (*prefix, n))
+            out += json_paths(value, (*prefix, n))
     return out
 
 
@@ -83,7 +84,7 @@ def _corrupt(payload: dict, rng: random.Random) -> dict:
     """A copy with one to three fields overwritten by an odd value or removed."""
     out = copy.deepcopy(payload)
     for _ in range(rng.randint(1, 3)):
-        paths = _paths(out)
+        paths = json_paths(out)
         if not paths:
             break
         path = rng.choice(paths)
