@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: readable aloud and over the phone
 
@@ -73,14 +75,34 @@ def _event_text(order_id_: str, event: str, source: str, at: datetime) -> str:
 _DIGITS = np.frombuffer(_CROCKFORD.encode(), dtype=np.uint8)
 
 
-def event_id_column(events: Iterable[tuple[str, str, str, datetime]]) -> pa.Array:
-    """`event_id` of each (order id, event, source, at) as one Arrow string column (a page of events).
+def event_id_column(
+    order_ids: pa.Array | pa.ChunkedArray, events: pa.Array, sources: pa.Array, at: pa.Array
+) -> pa.Array:
+    """`event_id` of each row of these columns (text, text, text, timestamp) as one Arrow string column.
 
-    Each is hashed as `event_id` hashes it; only the digits are written for the whole column at once."""
-    heads = b"".join([_sha256(_event_text(*e).encode("utf-8")).digest()[:8] for e in events])
+    For a page of events: the text each id hashes (stable_hash's joined parts, the instant's UTC isoformat)
+    is built column-wise, only sha256 runs per event, and the digits are written for the whole column."""
+    stamp = pc.strftime(at.cast(pa.timestamp("us", tz="UTC")), "%Y-%m-%dT%H:%M:%S")  # always '.ffffff'
+    whole = pc.ends_with(stamp, ".000000")  # isoformat leaves out a zero fraction
+    iso = pc.binary_join_element_wise(pc.if_else(whole, pc.utf8_slice_codeunits(stamp, 0, 19), stamp), "+00:00", "")
+    texts = pc.binary_join_element_wise(order_ids, events, sources, iso, "\x1f")
+    if isinstance(texts, pa.ChunkedArray):  # columns taken from a table
+        texts = texts.combine_chunks()
+    return _digits_column(_hash_heads(texts), 13)
+
+
+def _hash_heads(texts: pa.Array) -> bytes:
+    """The first 8 bytes of sha256 of each value of a string column, concatenated."""
+    ends = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset:texts.offset + len(texts) + 1].tolist()
+    data = memoryview(texts.buffers()[2]) if len(texts) else memoryview(b"")
+    return b"".join([_sha256(data[start:end]).digest()[:8] for start, end in pairwise(ends)])
+
+
+def _digits_column(heads: bytes, length: int) -> pa.Array:
+    """`_base32` of each 8-byte head, as an Arrow string column."""
     numbers = np.frombuffer(heads, dtype=">u8").astype(np.uint64)
-    shifts = np.arange(0, 5 * 13, 5, dtype=np.uint64)
+    shifts = np.arange(0, 5 * length, 5, dtype=np.uint64)
     digits = _DIGITS[((numbers[:, None] >> shifts[None, :]) & np.uint64(31)).astype(np.intp)]
-    offsets = np.arange(0, 13 * (len(numbers) + 1), 13, dtype=np.int32)
+    offsets = np.arange(0, length * (len(numbers) + 1), length, dtype=np.int32)
     buffers = [None, pa.py_buffer(offsets), pa.py_buffer(digits.tobytes())]
     return pa.Array.from_buffers(pa.string(), len(numbers), buffers)

@@ -27,7 +27,7 @@ from ingest.normalize.registry import module_for
 from ingest.normalize.rows import Assembled
 from ingest.normalize.status_map import StatusMap
 from models import ids
-from models.schema import ORDER_EVENTS, ORDER_LINES, ORDERS
+from models.schema import ORDER_EVENTS, ORDER_LINES, ORDERS, TS
 
 
 @dataclass
@@ -97,16 +97,19 @@ def _lines_table(orders: pa.Table, done: list[Assembled]) -> pa.Table:
 
 
 def _events_table(orders: pa.Table, done: list[Assembled]) -> pa.Table:
-    """ORDER_EVENTS of source 'platform': ids hashed per event, order id and batch taken from the order's row."""
+    """ORDER_EVENTS of source 'platform': order id and batch taken from the order's row, ids as one column."""
     of_order: list[int] = []
-    keyed: list[tuple[str, str, str, datetime]] = []  # what each event id hashes
+    names: list[str] = []
+    times: list[datetime] = []
     for k, a in enumerate(done):
-        oid = a.order["order_id"]
         of_order += [k] * len(a.events)
-        keyed += [(oid, event, "platform", at) for event, at in a.events]
-    own = {"event_id": ids.event_id_column(keyed), "event": [e[1] for e in keyed], "source": [e[2] for e in keyed],
-           "occurred_at": [e[3] for e in keyed]}
-    return _laid_out(ORDER_EVENTS.schema, _taken(orders, ("order_id", "ingested_at", "batch_id"), of_order), own)
+        names += [event for event, _ in a.events]
+        times += [at for _, at in a.events]
+    taken = _taken(orders, ("order_id", "ingested_at", "batch_id"), of_order)
+    own = {"event": pa.array(names, pa.string()), "source": pa.array(["platform"] * len(names), pa.string()),
+           "occurred_at": pa.array(times, TS)}
+    own["event_id"] = ids.event_id_column(taken.column("order_id"), own["event"], own["source"], own["occurred_at"])
+    return _laid_out(ORDER_EVENTS.schema, taken, own)
 
 
 def _taken(orders: pa.Table, columns: tuple[str, ...], of_order: list[int]) -> pa.Table:

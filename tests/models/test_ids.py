@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import random
 
+import pyarrow as pa
+
 from models import ids
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -55,9 +57,14 @@ def test_event_id_column_equals_event_id_row_by_row():
     zones = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30)), None]
     events = [
         (f"OH-{rng.getrandbits(60):X}", rng.choice(["placed", "paid", "已付款"]), rng.choice(["platform", "wms"]),
-         datetime(2020, 1, 1, tzinfo=UTC).replace(tzinfo=rng.choice(zones))
+         datetime(1, 1, 1, tzinfo=UTC).replace(tzinfo=rng.choice(zones), year=rng.choice([1, 999, 1969, 2020]))
          + timedelta(seconds=rng.randrange(10**9), microseconds=rng.choice([0, rng.randrange(10**6)])))
         for _ in range(2000)
     ]
-    assert ids.event_id_column(events).to_pylist() == [ids.event_id(*e) for e in events]
-    assert ids.event_id_column([]).to_pylist() == []
+    columns = [pa.array([e[n] for e in events], pa.string()) for n in range(3)]
+    at = pa.array([e[3] if e[3].tzinfo else e[3].replace(tzinfo=UTC) for e in events], pa.timestamp("us", tz="UTC"))
+    assert ids.event_id_column(*columns, at).to_pylist() == [ids.event_id(*e) for e in events]
+    chunked = pa.chunked_array([columns[0][:700], columns[0][700:]])
+    assert ids.event_id_column(chunked, *columns[1:], at).to_pylist() == [ids.event_id(*e) for e in events]
+    empty = pa.array([], pa.string())
+    assert ids.event_id_column(empty, empty, empty, pa.array([], pa.timestamp("us", tz="UTC"))).to_pylist() == []
