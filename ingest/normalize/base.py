@@ -129,14 +129,14 @@ class Reader:
         self.explain: dict[str, str] = {}
         self.unreadable: list[tuple[str, str]] = []  # optional fields that could not be read, left empty
         self.prefix = ""
-        if not isinstance(payload, Mapping):
+        if type(payload) is not dict and not isinstance(payload, Mapping):  # exact type first: abc checks are slow
             raise BadRecord(platform, "$", f"an order must be a JSON object, got {type(payload).__name__}")
         self.payload = payload
         self.order_ref = self.text("platform_order_id", id_path, required=True)
 
     def sub(self, data: Any, at: str) -> Reader:
         """A reader over a nested object (one line item) that shares this order's explain and id."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise self.fail(at, f"expected an object, got {type(data).__name__}")
         view = object.__new__(Reader)
         view.__dict__.update(self.__dict__, payload=data, prefix=f"{self.prefix}{at}.")
