@@ -7,10 +7,10 @@
 
 Each order is still read by its platform's `_read` (the one place that says where a field lives, with its
 checks and fallbacks); what a page saves is the layout. The per-row path builds a dict per order, line and
-event and the writer turns them back into columns (27–40 µs an order); here lines and events go straight
-into columns, columns that repeat an order's value (order id, currency, times, batch) are taken from the
-orders table in one call, and timestamps are converted once per order. The rows equal the per-row path's
-field by field (tests/ingest/test_normalize_page.py).
+event and the writer turns them back into columns; here lines and events go straight into columns, the
+values they repeat from their order (order id, currency, times, batch) are taken from the orders table in
+one call, and event ids are built as one column (`ids.event_id_column`). The rows equal the per-row path's
+field by field (tests/ingest/test_normalize_page.py). `ingest.pipeline` lays each flush out with `laid_out`.
 """
 
 from __future__ import annotations
