@@ -1,12 +1,18 @@
 """Ingest throughput: platform-shaped payloads → normalize → lake.write (orders, lines, events).
 
-    python -m bench.ingest_rate LAKE PLATFORM N [WORKERS]
+    python -m bench.ingest_rate LAKE PLATFORM N [WORKERS] [--rows]
 
 Payloads are rendered by the sandbox (`sim.sandbox.payloads.make_order`) before the clock starts;
-the timed part is what a pull does with a page of responses: normalize each, write the batch.
+the timed part is what a pull does with a batch of responses: normalize each, write the batch. By default
+a batch goes through `normalize_page` (columns straight into Arrow); `--rows` times the per-row path
+(a dict per order, line and event, turned into Arrow by the writer) for comparison.
 WORKERS > 1 (an experiment, not how a pull runs: a pull is one sequential, rate-limited stream) spreads
 normalizing over forked processes that hand back Arrow tables; this process only writes. The pool is
 started before the clock, like the payloads.
+
+Beside it, `decode_orders_per_s` is the ceiling: how fast the same payloads, as the JSON list pages a pull
+receives (100 orders each), are merely decoded by `json.loads` (which the HTTP client uses). Decoding is not
+inside the timed normalize + write; a pull pays both.
 """
 
 from __future__ import annotations
@@ -21,10 +27,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from bench import peak_mib
+from ingest.normalize.page import normalize_page
 from ingest.normalize.registry import normalize
 from ingest.platforms.sample import SimLine, SimOrder
 from models import lake
-from models.schema import TABLES
 from sim.sandbox.payloads import make_order
 
 BATCH = 5_000  # orders per lake.write, as a pull of 50 pages of 100 would write
@@ -43,18 +49,35 @@ def payloads(platform: str, n: int) -> list[dict]:
 
 
 FETCHED = datetime(2026, 11, 30, tzinfo=UTC)
+PAGE = 100  # orders per list response, as the decode ceiling reads them
 _DATA: list[dict] = []  # the payloads, inherited by forked workers so only slice bounds travel
+
+
+def page_tables(platform: str, batch: list[dict], batch_id: str) -> dict[str, pa.Table]:
+    """One batch through the page-wise path: the three tables, children first."""
+    return normalize_page(platform, batch, shop_id="main", fetched_at=FETCHED, batch_id=batch_id).tables()
+
+
+def row_tables(platform: str, batch: list[dict], batch_id: str) -> dict[str, list[dict]]:
+    """One batch through the per-row path: dict rows, which lake.write turns into Arrow."""
+    rows = [normalize(platform, p, shop_id="main", fetched_at=FETCHED, batch_id=batch_id) for p in batch]
+    return {"orders": [r.order for r in rows], "order_lines": [x for r in rows for x in r.lines],
+            "order_events": [x for r in rows for x in r.events]}
 
 
 def _normalize_slice(job: tuple[str, int, int, str]) -> dict[str, pa.Table]:
     """Worker: normalize payloads [start, stop) and return the rows as Arrow tables of the lake's schema."""
     platform, start, stop, batch_id = job
-    rows = [normalize(platform, p, shop_id="main", fetched_at=FETCHED, batch_id=batch_id) for p in _DATA[start:stop]]
-    return {
-        "orders": lake.conform(TABLES["orders"], [r.order for r in rows]),
-        "order_lines": lake.conform(TABLES["order_lines"], [x for r in rows for x in r.lines]),
-        "order_events": lake.conform(TABLES["order_events"], [x for r in rows for x in r.events]),
-    }
+    return page_tables(platform, _DATA[start:stop], batch_id)
+
+
+def decode_rate(data: list[dict]) -> float:
+    """Orders per second `json.loads` decodes from the same payloads as list pages of PAGE orders."""
+    pages = [json.dumps(data[s:s + PAGE], ensure_ascii=False) for s in range(0, len(data), PAGE)]
+    t = time.perf_counter()
+    for text in pages:
+        json.loads(text)
+    return len(data) / (time.perf_counter() - t)
 
 
 def run_parallel(lake_dir: Path, platform: str, n: int, workers: int) -> dict:
@@ -67,29 +90,31 @@ def run_parallel(lake_dir: Path, platform: str, n: int, workers: int) -> dict:
             for name, table in tables.items():
                 lake.write(lake_dir, name, table)
         seconds = time.perf_counter() - t
-    return {"platform": platform, "orders": n, "workers": workers, "seconds": seconds, "orders_per_s": n / seconds}
+    return {"platform": platform, "orders": n, "workers": workers, "seconds": seconds, "orders_per_s": n / seconds,
+            "decode_orders_per_s": decode_rate(_DATA)}
 
 
-def run(lake_dir: Path, platform: str, n: int) -> dict:
+def run(lake_dir: Path, platform: str, n: int, rows: bool = False) -> dict:
     data = payloads(platform, n)
-    fetched = FETCHED
-    t = time.perf_counter()
+    normalize_batch = row_tables if rows else page_tables
+    t, cpu = time.perf_counter(), time.process_time()
     norm = 0.0
     for start in range(0, n, BATCH):
         t1 = time.perf_counter()
-        rows = [normalize(platform, p, shop_id="main", fetched_at=fetched, batch_id=f"b{start}")
-                for p in data[start:start + BATCH]]
+        tables = normalize_batch(platform, data[start:start + BATCH], f"b{start}")
         norm += time.perf_counter() - t1
-        lake.write(lake_dir, "orders", [r.order for r in rows])
-        lake.write(lake_dir, "order_lines", [x for r in rows for x in r.lines])
-        lake.write(lake_dir, "order_events", [x for r in rows for x in r.events])
-    seconds = time.perf_counter() - t
-    return {"platform": platform, "orders": n, "seconds": seconds, "orders_per_s": n / seconds,
-            "normalize_s": norm, "write_s": seconds - norm}
+        for name, table in tables.items():
+            lake.write(lake_dir, name, table)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    return {"platform": platform, "orders": n, "path": "rows" if rows else "page", "seconds": seconds,
+            "orders_per_s": n / seconds, "normalize_s": norm, "write_s": seconds - norm, "cpu_s": cpu,
+            "decode_orders_per_s": decode_rate(data)}
 
 
 if __name__ == "__main__":
-    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-    lake_dir, platform, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    result = run_parallel(lake_dir, platform, n, workers) if workers > 1 else run(lake_dir, platform, n)
+    args = [a for a in sys.argv[1:] if a != "--rows"]
+    workers = int(args[3]) if len(args) > 3 else 1
+    lake_dir, platform, n = Path(args[0]), args[1], int(args[2])
+    result = (run_parallel(lake_dir, platform, n, workers) if workers > 1
+              else run(lake_dir, platform, n, rows="--rows" in sys.argv))
     print(json.dumps({**result, "peak_mib": peak_mib()}))

@@ -103,10 +103,12 @@ def render(results: dict) -> str:
         out += scale_section(results["scales"][key])
     if "ingest" in results:
         out += ["## Ingest throughput (normalize + lake.write of orders, lines and events)", "",
-                "| platform | payloads | seconds | orders/s | of which normalize | of which write | peak RSS |",
-                "| --- | --- | --- | --- | --- | --- | --- |"]
+                "| platform | payloads | seconds | orders/s | of which normalize | of which write | two workers "
+                "| decode only (json.loads) | peak RSS |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         out += [f"| {r['platform']} | {r['orders']:,} | {r['seconds']:.1f} | {r['orders_per_s']:,.0f} | "
-                f"{r['normalize_s']:.1f} s | {r['write_s']:.1f} s | {r['peak_mib']:,.0f} MiB |"
+                f"{r['normalize_s']:.1f} s | {r['write_s']:.1f} s | {r.get('two_workers_per_s', 0):,.0f} | "
+                f"{r.get('decode_orders_per_s', 0):,.0f} | {r['peak_mib']:,.0f} MiB |"
                 for r in results["ingest"]]
         out.append("")
     if "compaction" in results:

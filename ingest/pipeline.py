@@ -28,7 +28,9 @@ import duckdb
 from ingest.config import ChannelConfig, load_channels
 from ingest.connectors.base import Connector, Payload
 from ingest.http import FatalError, HttpClient, IngestError, RetriableError
-from ingest.normalize.registry import normalize
+from ingest.normalize.page import laid_out
+from ingest.normalize.registry import module_for
+from ingest.normalize.rows import Assembled
 from ingest.platforms import connector_class
 from ingest.state import Watermarks, locked, state_dir
 from ingest.tokens import ReauthorizeNeeded, reauthorize_hint
@@ -86,7 +88,8 @@ class Batch:
     result: RunResult
     known: dict[str, int]  # order_id → newest updated_at (epoch µs) already in the lake
     now: Callable[[], datetime]
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in ("raw", *TABLES)})
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"raw": [], "exceptions": []})
+    orders: list[Assembled] = field(default_factory=list)  # laid out as tables at flush (ingest.normalize.page)
     seen: dict[str, str] = field(default_factory=dict)  # platform id → sha256 of its payload in this run
     buffered: int = 0
 
@@ -126,16 +129,22 @@ class Batch:
 
     def flush(self) -> None:
         """Raw first, then children, then orders: an order row in the lake implies the rest is there."""
-        rows, self.rows = self.rows, {t: [] for t in ("raw", *TABLES)}
+        rows, done, self.rows, self.orders = self.rows, self.orders, {"raw": [], "exceptions": []}, []
         self.buffered = 0
-        rows["orders"] = keep_corrections(self.settings.lake_dir, rows["orders"])  # console fixes stick
-        for table in ("raw", *TABLES):
-            lake.write(self.settings.lake_dir, table, rows[table])
-        if rows["orders"]:  # events that came before their order attach first: the rules see its real stage
+        tables: dict[str, Any] = dict(zip(("orders", "order_lines", "order_events"), laid_out(done), strict=True))
+        platform_rows = [a.order for a in done]
+        corrected = keep_corrections(self.settings.lake_dir, platform_rows)  # console fixes stick
+        if corrected is not platform_rows:  # lines and events keep the platform's values, as before
+            tables["orders"] = corrected
+        tables["exceptions"] = rows["exceptions"]
+        lake.write(self.settings.lake_dir, "raw", rows["raw"])
+        for table in TABLES:
+            lake.write(self.settings.lake_dir, table, tables[table])
+        if done:  # events that came before their order attach first: the rules see its real stage
             from ingest.events.inbox import attach_waiting
 
             attach_waiting(self.settings, self.now())
-        route_written(self.settings, [row["order_id"] for row in rows["orders"]], self.now())
+        route_written(self.settings, [a.order["order_id"] for a in done], self.now())
 
     def _normalize_into(
         self, rec: Payload, pid: str | None, sha: str, fetched_at: datetime
@@ -147,8 +156,9 @@ class Batch:
         try:
             if pid is None:
                 raise BadRecord(self.cfg.channel, self.connector.id_field, "no platform order id")
-            out = normalize(self.connector.platform, rec, shop_id=self.cfg.shop_id, fetched_at=fetched_at,
-                            batch_id=r.run_id)
+            _, out = module_for(self.connector.platform).normalize.assembled(
+                rec, shop_id=self.cfg.shop_id, fetched_at=fetched_at, batch_id=r.run_id
+            )
         except BadRecord as exc:
             r.quarantined += 1
             what = f"field {getattr(exc, 'field', '?')!r}: {getattr(exc, 'reason', exc)}"
@@ -168,9 +178,7 @@ class Batch:
         else:
             r.updated += 1
         self.known[order["order_id"]] = version
-        self.rows["orders"].append(order)
-        self.rows["order_lines"].extend(out.lines)
-        self.rows["order_events"].extend(out.events)
+        self.orders.append(out)
         self.rows["exceptions"].extend(out.exceptions)
         return None
 

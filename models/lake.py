@@ -148,11 +148,13 @@ def write(lake_dir: Path, table_name: str, rows: pa.Table | pd.DataFrame | Itera
     data = conform(table, rows)
     if data.num_rows == 0:
         return []
-    months = pc.strftime(data.column(table.partition_by), format="%Y-%m")
+    at = data.column(table.partition_by)  # UTC: year and month as one number (strftime is slower than Parquet)
+    months = pc.add(pc.multiply(pc.year(at), 100), pc.month(at))
     written = []
-    for month in sorted(set(months.to_pylist())):
+    for month in sorted(pc.unique(months).to_pylist()):
         part = data.filter(pc.equal(months, month))
-        written.append(_atomic_write(part, table_dir(lake_dir, table_name) / f"month={month}"))
+        folder = table_dir(lake_dir, table_name) / f"month={month // 100:04d}-{month % 100:02d}"
+        written.append(_atomic_write(part, folder))
     return written
 
 

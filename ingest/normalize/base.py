@@ -129,14 +129,14 @@ class Reader:
         self.explain: dict[str, str] = {}
         self.unreadable: list[tuple[str, str]] = []  # optional fields that could not be read, left empty
         self.prefix = ""
-        if not isinstance(payload, Mapping):
+        if type(payload) is not dict and not isinstance(payload, Mapping):  # exact type first: abc checks are slow
             raise BadRecord(platform, "$", f"an order must be a JSON object, got {type(payload).__name__}")
         self.payload = payload
         self.order_ref = self.text("platform_order_id", id_path, required=True)
 
     def sub(self, data: Any, at: str) -> Reader:
         """A reader over a nested object (one line item) that shares this order's explain and id."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise self.fail(at, f"expected an object, got {type(data).__name__}")
         view = object.__new__(Reader)
         view.__dict__.update(self.__dict__, payload=data, prefix=f"{self.prefix}{at}.")
@@ -157,8 +157,8 @@ class Reader:
             value = payload.get(path, _MISSING) if flat and "." not in path else _walk(payload, path)
             if value is _MISSING or value is None or (isinstance(value, str) and (not value or value.isspace())):
                 continue  # blank: isspace() is strip()'s whitespace, without building a stripped copy
-            if canonical:
-                self.explain.setdefault(canonical, self.prefix + path)
+            if canonical and canonical not in self.explain:  # the first read of a field names its path
+                self.explain[canonical] = self.prefix + path
             return value
         if required:
             raise self.fail(self.prefix + paths[0], "missing")
@@ -203,7 +203,10 @@ class Reader:
         value = self._first(canonical, paths, False)
         if value is None:
             return default
-        if type(value) is not str and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not float and (
+            isinstance(value, bool) or not isinstance(value, str | int | float)
+        ):
             raise self.fail(self.prefix + paths[0], f"expected an amount, got {type(value).__name__}")
         try:
             cents = to_minor(value, currency)

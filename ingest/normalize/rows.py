@@ -19,29 +19,9 @@ from models import ids, lifecycle
 from models.schema import ORDERS
 
 
-def event_rows(
-    order_id: str, times: Mapping[str, datetime | None], *, ingested_at: datetime, batch_id: str
-) -> list[dict[str, Any]]:
-    """ORDER_EVENTS rows for each lifecycle event the payload dates; source 'platform'."""
-    rows = []
-    for event in lifecycle.EVENTS:
-        at = times.get(event)
-        if at is None:
-            continue
-        rows.append(
-            {
-                "event_id": ids.event_id(order_id, event, "platform", at),
-                "order_id": order_id,
-                "event": event,
-                "source": "platform",
-                "actor": None,
-                "occurred_at": at,
-                "detail": None,
-                "ingested_at": ingested_at,
-                "batch_id": batch_id,
-            }
-        )
-    return rows
+def dated_events(times: Mapping[str, datetime | None]) -> list[tuple[str, datetime]]:
+    """(event, time) of each lifecycle event that has a time, in lifecycle order."""
+    return [(event, at) for event in lifecycle.EVENTS if (at := times.get(event)) is not None]
 
 
 def _ingest_exception(
@@ -120,7 +100,42 @@ def line_rows(oid: str, lines: list[Line], currency: str, common: Mapping[str, A
     ]
 
 
-def finish(
+@dataclass(slots=True)
+class Assembled:
+    """One order's canonical values before they are laid out as rows: a dict each (`finish`) or a page's
+    columns (`ingest.normalize.page`), so both layouts come from the same values."""
+
+    order: dict[str, Any]
+    lines: list[Line]
+    events: list[tuple[str, datetime]]  # (event, occurred_at), lifecycle order
+    exceptions: list[dict[str, Any]]
+
+
+def finish(reader: Reader, **read: Any) -> NormalizedOrder:
+    """Assemble the canonical rows from what a platform module read: ids, status, lines, events.
+
+    `read` are `assemble`'s keywords (shop_id, fetched_at, batch_id, currency, raw_status, fields, lines, times,
+    status_key, status_map)."""
+    return as_rows(reader, assemble(reader, **read))
+
+
+def as_rows(reader: Reader, done: Assembled) -> NormalizedOrder:
+    """An assembled order as one dict per order, line and event."""
+    order = done.order
+    oid, fetched_at, batch_id = order["order_id"], order["ingested_at"], order["batch_id"]
+    common = {"placed_at": order["placed_at"], "updated_at": order["updated_at"], "ingested_at": fetched_at,
+              "batch_id": batch_id}
+    events = [
+        {"event_id": ids.event_id(oid, event, "platform", at), "order_id": oid, "event": event,
+         "source": "platform", "actor": None, "occurred_at": at, "detail": None, "ingested_at": fetched_at,
+         "batch_id": batch_id}
+        for event, at in done.events
+    ]
+    return NormalizedOrder(order, line_rows(oid, done.lines, order["currency"], common), events,
+                           dict(reader.explain), done.exceptions, list(reader.unreadable))
+
+
+def assemble(
     reader: Reader,
     *,
     shop_id: str,
@@ -133,8 +148,8 @@ def finish(
     times: Mapping[str, datetime | None],
     status_key: str | None = None,
     status_map: StatusMap | None = None,
-) -> NormalizedOrder:
-    """Assemble the canonical rows from what a platform module read: ids, status, lines, events."""
+) -> Assembled:
+    """The order row, its lines and dated events from what a platform module read: ids, status, exceptions."""
     platform = reader.platform
     if fetched_at.tzinfo is None:
         raise ValueError("fetched_at must be timezone-aware")
@@ -165,13 +180,7 @@ def finish(
     if implied and times_by_event.get(implied) is None and fields.get("updated_at"):
         times_by_event[implied] = updated_at
         reader.explain.setdefault(f"event.{implied}", "(status + updated_at)")
-    common = {"placed_at": fields["placed_at"], "updated_at": updated_at, "ingested_at": fetched_at,
-              "batch_id": batch_id}
-    return NormalizedOrder(
-        order, line_rows(oid, lines, currency, common),
-        event_rows(oid, times_by_event, ingested_at=fetched_at, batch_id=batch_id), dict(reader.explain),
-        exceptions, list(reader.unreadable),
-    )
+    return Assembled(order, lines, dated_events(times_by_event), exceptions)
 
 
 @dataclass
@@ -198,9 +207,16 @@ class Normalizer:
         self, payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
     ) -> NormalizedOrder:
         """One order object of this platform as canonical rows; BadRecord when it cannot be read."""
+        return as_rows(*self.assembled(payload, shop_id=shop_id, fetched_at=fetched_at, batch_id=batch_id,
+                                       status_map=status_map))
+
+    def assembled(
+        self, payload: dict, *, shop_id: str, fetched_at: datetime, batch_id: str, status_map: StatusMap | None = None
+    ) -> tuple[Reader, Assembled]:
+        """The reader (explain, unreadable) and the assembled values of one order object; BadRecord as above."""
         r = Reader(self.platform, payload, id_path=self.id_path)
         got = self.read(r, status_map)
-        return finish(
+        return r, assemble(
             r, shop_id=shop_id, fetched_at=fetched_at, batch_id=batch_id, currency=got.currency,
             raw_status=got.raw_status, status_key=got.status_key, fields=got.fields, lines=got.lines,
             times=got.times, status_map=status_map,

@@ -21,6 +21,7 @@ from ingest.normalize import registry
 from ingest.normalize.base import BadRecord, NormalizedOrder
 from sim.sandbox.payloads import STAGES, SimLine, SimOrder, make_order
 from tests.ingest.conftest import FETCHED_AT, FIXTURES, load
+from tests.ingest.normalize_corpus import json_paths as _paths
 
 PLATFORMS = sorted(registry.PLATFORMS)
 
@@ -75,17 +76,6 @@ def _normalize_or_reject(platform: str, payload: object) -> NormalizedOrder | Ba
     except BadRecord as exc:
         assert exc.field and exc.reason and exc.platform == platform
         return exc
-
-
-def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for n, value in enumerate(node):
-            out += _paths(value, (*prefix, n))
-    return out
 
 
 @settings(max_examples=150, deadline=None)

@@ -44,6 +44,29 @@ def test_files_are_partitioned_by_month(handmade_lake):
     assert sorted({f.parent.name for f in files}) == ["month=2026-02", "month=2026-03"]
 
 
+def test_month_folders_are_the_utc_year_and_month_of_each_row(data_dir):
+    """Partitions come from year and month numbers; each row lands where Arrow's strftime('%Y-%m') put it."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rng = random.Random(3)
+    years = [1, 999, 1969, 2026]
+    moments = [datetime(rng.choice(years), 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(4 * 10**7))
+               for _ in range(300)] + [datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=UTC)]
+    rows = [{"event_id": f"e{n}", "order_id": "o", "event": "placed", "source": "platform", "occurred_at": at}
+            for n, at in enumerate(moments)]
+    lake_dir = data_dir / "lake"
+    lake.write(lake_dir, "order_events", rows)
+    written = pd.concat([pd.read_parquet(f).assign(folder=f.parent.name)
+                         for f in lake.data_files(lake_dir, "order_events")])
+    months = pc.strftime(pa.array(moments, pa.timestamp("us", tz="UTC")), format="%Y-%m").to_pylist()
+    want = {f"e{n}": f"month={month}" for n, month in enumerate(months)}
+    assert dict(zip(written["event_id"], written["folder"], strict=True)) == want
+
+
 def test_views_keep_the_current_version(handmade_db):
     status = handmade_db.con.execute("select status from orders where order_id = 'OH-A'").fetchall()
     assert status == [("shipped",)]  # the to_ship version is older

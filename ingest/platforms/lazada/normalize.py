@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,11 +64,16 @@ def shop_zone(r: Reader) -> tzinfo | None:
     created = r.raw(None, "created_at")
     found = _OFFSET.search(created.strip()) if isinstance(created, str) else None
     if found:
-        sign = -1 if found.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=int(found.group(2)), minutes=int(found.group(3))))
+        return _fixed_zone(*found.groups())
     country = r.raw(None, "address_shipping.country", "address_billing.country")
     name = VENTURE_ZONES.get(" ".join(str(country).split()).upper()) if country is not None else None
     return ZoneInfo(name) if name else None
+
+
+@lru_cache(maxsize=64)
+def _fixed_zone(sign: str, hours: str, minutes: str) -> tzinfo:
+    """'+', '08', '00' → UTC+08:00; a shop writes every time in one offset, so it is built once."""
+    return timezone((-1 if sign == "-" else 1) * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
 def orders_in_response(body: dict | list) -> list[dict]:
