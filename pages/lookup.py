@@ -12,7 +12,7 @@ from models.channels import channel_name
 from ui import cards, frame, lang, t, tables, triage
 from ui import lookup as ui
 from ui.auth import require
-from ui.text import plain
+from ui.text import plain, receiver_line
 
 frame.ensure()
 
@@ -46,7 +46,7 @@ cards.status_card(cols[0], t("lookup.stage"), order["status"])
 cols[1].metric(t("order.channel"), plain(channel_name(order["channel"], lang())) if order["channel"] else "–")
 cols[2].metric(t("order.carrier"), plain(order["carrier"]) or "–")
 cols[3].metric(t("lookup.tracking_no"), plain(order["tracking_no"]) or "–")
-st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
+st.caption(receiver_line(order))
 st.info(f"{t('lookup.carrier_latest')}: {ui.carrier_words(story['timeline'])}")
 
 st.subheader(t("lookup.timeline"))

@@ -12,7 +12,7 @@ from ui import cards, data, explain, frame, lang, t, tables
 from ui import triage as ui
 from ui.access import current_access
 from ui.auth import require
-from ui.text import cut, plain
+from ui.text import cut, plain, receiver_line
 
 frame.ensure()
 
@@ -36,7 +36,7 @@ cols = st.columns(5)
 cards.status_card(cols[0], t("order.status"), order["status"])
 for col, field in zip(cols[1:], ("channel", "warehouse", "carrier", "total_cents"), strict=True):
     col.metric(t(f"order.{field}"), plain(tables.cell(order, field)) or "–")
-st.caption(" · ".join(plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address")))
+st.caption(receiver_line(order))
 
 st.subheader(t("order.timeline"))
 timeline = story["timeline"].assign(  # as text: '1 d 4 h', and '–' before the first event (not 'None')

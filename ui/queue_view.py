@@ -19,7 +19,7 @@ from models.formatting import format_ts
 from models.i18n import exception_label
 from ui import data, lang, t
 from ui import triage as ui
-from ui.text import plain
+from ui.text import plain, receiver_line
 
 TABLE_KEY = "queue_table"
 ORDER_LINK = "/order?order={}"
@@ -112,8 +112,7 @@ def order_beside(order_id: str | None, user: User) -> None:
     left, right = st.columns(2)
     left.metric(t("order.status"), t(f"order_status.{order['status']}") if order["status"] else "–")
     right.metric(t("order.warehouse"), plain(order["warehouse"]) or "–")
-    receiver = (plain(order[f"receiver_{f}"]) for f in ("name", "phone", "province", "city", "address"))
-    st.caption(" · ".join(part for part in receiver if part))
+    st.caption(receiver_line(order))
     columns = {k: v for k, v in _columns().items() if k in ("exception_id", "type", "severity", "status", "assignee")}
     st.dataframe(_named(story["order_exceptions"]), hide_index=True, key="queue_order_exceptions",
                  column_config=columns)

@@ -39,3 +39,12 @@ def plain(value: object, limit: int | None = LIMIT) -> str:
     """Markdown that shows `value` literally: cut, every ASCII punctuation backslash-escaped, lines joined."""
     text = _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(lambda m: m.group(0) + JOINER, cut(value, limit)))
     return " ".join(text.splitlines())
+
+
+RECEIVER_PARTS = ("name", "phone", "province", "city", "address")
+
+
+def receiver_line(order: pd.Series) -> str:
+    """The receiver on one line as plain text, parts a role may not see (masked empty) left out, not dotted."""
+    parts = (plain(order[f"receiver_{part}"]) for part in RECEIVER_PARTS)
+    return " · ".join(part for part in parts if part) or "–"

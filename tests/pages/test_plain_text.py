@@ -3,13 +3,15 @@ reach no Markdown element unescaped, and a very long value is cut."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from models.auth import mask_frame
 from models.rules.apply import route_batch
 from tests import triage_fixture as tf
 from tests.hostile import HOSTILE, LONG, make_hostile
 from tests.pages.helpers import open_app, shown
-from ui.text import plain
+from ui.text import plain, receiver_line
 
 MARKDOWN = ("caption", "markdown", "warning", "error", "success", "info", "subheader", "title", "header")
 PAGES = ["order", "queue", "overview", "exceptions", "explore", "flow", "capacity", "manual", "data_quality",
@@ -58,3 +60,12 @@ def test_plain_leaves_no_markdown_and_cuts():
     assert plain(":red[boom] $x$ <b>") == r"\:red\[boom\] \$x\$ \<b\>"
     assert plain("a\nb") == "a b" and plain(None) == "" and plain(float("nan")) == ""
     assert plain("x" * 300) == "x" * 199 + "…" and len(plain("y" * 300, limit=None)) == 300
+
+
+def test_receiver_line_leaves_out_missing_parts_and_escapes_the_rest():
+    order = pd.DataFrame([{"receiver_name": "张三", "receiver_phone": None, "receiver_province": "浙江",
+                           "receiver_city": float("nan"), "receiver_address": "[x](http://h)"}])
+    assert receiver_line(order.iloc[0]) == "张三 · 浙江 · \\[x\\]\\(http\u2060\\:\\/\\/h\\)"
+    assert receiver_line(mask_frame(order, "viewer").iloc[0]) == r"张\* · 浙江 · \[x\]\(ht\*\*\*\*"
+    empty = {f"receiver_{part}": None for part in ("name", "phone", "province", "city", "address")}
+    assert receiver_line(pd.Series(empty)) == "–"
