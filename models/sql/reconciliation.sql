@@ -1,31 +1,43 @@
 -- Month-end reconciliation, defined once (docs/reconciliation.md). Layering: per order what the hub expects
--- the platform to pay (recon_orders) → the findings, one row per order and finding type (recon_findings) →
+-- the platform to pay (recon_orders_in) → the findings, one row per order and finding type (recon_findings_in) →
 -- the named queries of kpis/reconciliation.sql. Config tables recon_fees, recon_fixed_fees and
 -- recon_tolerance come from config/reconciliation.toml (models/reconciliation/config.py).
 -- Money is integer minor units in the order's currency; fees are rounded half away from zero per order.
 
--- Events are read from all versions (lake_order_events), filtered to one step, then one row per event id:
--- far cheaper than the deduplicated `order_events` view over every event, and the same rows.
-
--- Refunds the platform reported per order: the amounts in the `refunded` events' detail when they carry
--- one (payments imports, connectors), else the whole order; never more than the order's total.
-create or replace view recon_refunds as
-select order_id, min(occurred_at) as refunded_at,
-    sum(abs(case when json_valid(detail) then try_cast(json_extract_string(detail, '$.amount_cents') as bigint)
-             end))::bigint as refund_amount_cents
-from (select event_id, any_value(order_id) as order_id, min(occurred_at) as occurred_at,
-          any_value(detail) as detail
-      from lake_order_events where event = 'refunded' group by event_id)
-group by order_id;
-
--- Shipments per order: distinct tracking numbers on shipped events, and the most shipments one warehouse
--- source reported under distinct ids of its own (the same scan from a webhook and a file is one id).
-create or replace view recon_shipments as
-with shipped as (
+-- Per order placed in [start_at, end_at) within the dimensions (null bounds: every order): paid − refunds −
+-- the channel's fees = expected net, beside what was settled. The order facts are narrowed first and the
+-- events and settlements read for those orders only, so a month costs a month, not the whole lake.
+-- Events are read from all versions (lake_order_events), filtered to one step (an equality the Parquet scan
+-- applies before decoding the other columns) and the scope's orders, then one row per event id: far cheaper
+-- than the deduplicated `order_events` view, and the same rows (an event's versions share its order).
+create or replace macro recon_orders_in(start_at, end_at, channels, shops, warehouses) as table
+with scoped as materialized (
+    select order_id, channel, shop_id, warehouse, currency, status, placed_at, paid_at, ship_by_at, shipped_at,
+        delivered_at, cancelled_at, returned_at, refunded_at, platform_order_id, total_cents
+    from order_facts
+    where (start_at is null or placed_at >= start_at) and (end_at is null or placed_at < end_at)
+      and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
+), refunds as (
+    -- Refunds the platform reported: the amounts in the `refunded` events' detail when they carry one
+    -- (payments imports, connectors), else the whole order; never more than the order's total (below).
+    select order_id, min(occurred_at) as refunded_at,
+        sum(abs(case when json_valid(detail) then try_cast(json_extract_string(detail, '$.amount_cents') as bigint)
+                 end))::bigint as refund_amount_cents
+    from (select event_id, any_value(order_id) as order_id, min(occurred_at) as occurred_at,
+              any_value(detail) as detail
+          from lake_order_events
+          where event = 'refunded' and order_id in (select order_id from scoped)
+          group by event_id)
+    group by order_id
+), shipped as materialized (
     select event_id, any_value(order_id) as order_id, any_value(source) as source,
         any_value(source_event_id) as source_event_id, any_value(ref_kind) as ref_kind, any_value(ref) as ref
-    from lake_order_events where event = 'shipped' group by event_id
+    from lake_order_events
+    where event = 'shipped' and order_id in (select order_id from scoped)
+    group by event_id
 ), by_source as (
+    -- Shipments: the most one warehouse source reported under distinct ids of its own (the same scan from a
+    -- webhook and a file is one id), and distinct tracking numbers on shipped events.
     select order_id, source, count(distinct source_event_id) as shipments
     from shipped
     where source_event_id is not null and source not in ('platform', 'carrier')
@@ -35,28 +47,24 @@ with shipped as (
     from shipped
     where ref_kind = 'tracking_no' and ref <> ''
     group by order_id
-)
-select order_id, coalesce(max(b.shipments), 0) as warehouse_shipments,
-    coalesce(any_value(t.tracking_numbers), 0) as tracking_numbers
-from (select order_id from by_source union select order_id from tracking) o
-left join by_source b using (order_id)
-left join tracking t using (order_id)
-group by order_id;
-
--- What the settlement reports say per order, in the order's currency.
-create or replace view recon_settled as
-select s.order_id, count(*) as settlement_lines,
-    count(distinct s.settlement_id) filter (where s.line_type = 'sale') as sale_lines,
-    sum(s.amount_cents)::bigint as settled_cents,
-    coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0)::bigint as refund_lines_cents,
-    max(s.settled_at) as last_settled_at
-from settlements s
-join orders o on o.order_id = s.order_id and o.currency = s.currency
-group by s.order_id;
-
--- Per order: paid − refunds − the channel's fees = expected net; beside it what was settled.
-create or replace view recon_orders as
-with base as (
+), shipments as (
+    select order_id, coalesce(max(b.shipments), 0) as warehouse_shipments,
+        coalesce(any_value(t.tracking_numbers), 0) as tracking_numbers
+    from (select order_id from by_source union select order_id from tracking) o
+    left join by_source b using (order_id)
+    left join tracking t using (order_id)
+    group by order_id
+), settled as (
+    -- What the settlement reports say per order, in the order's currency.
+    select s.order_id, count(*) as settlement_lines,
+        count(distinct s.settlement_id) filter (where s.line_type = 'sale') as sale_lines,
+        sum(s.amount_cents)::bigint as settled_cents,
+        coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0)::bigint as refund_lines_cents,
+        max(s.settled_at) as last_settled_at
+    from settlements s
+    join scoped o on o.order_id = s.order_id and o.currency = s.currency
+    group by s.order_id
+), base as (
     select f.order_id, f.channel, f.shop_id, f.warehouse, f.currency, f.status, f.placed_at, f.paid_at, f.ship_by_at,
         f.shipped_at, f.delivered_at, f.cancelled_at, f.returned_at, f.platform_order_id,
         case when f.paid_at is not null then f.total_cents else 0 end as paid_cents,
@@ -66,8 +74,8 @@ with base as (
         coalesce(c.fee_percent, d.fee_percent) as fee_percent,
         coalesce(c.settlement_days, d.settlement_days) as settlement_days,
         coalesce(x.fixed_cents, dx.fixed_cents, 0) as fixed_cents
-    from order_facts f
-    left join recon_refunds r using (order_id)
+    from scoped f
+    left join refunds r using (order_id)
     left join recon_fees c on c.channel = f.channel
     cross join (select * from recon_fees where channel = '*') d
     left join recon_fixed_fees x on x.channel = f.channel and x.currency = f.currency
@@ -91,9 +99,13 @@ select fees.* exclude (fixed_cents),
     coalesce(sh.warehouse_shipments, 0) as warehouse_shipments,
     coalesce(sh.tracking_numbers, 0) as tracking_numbers
 from fees
-left join recon_settled s using (order_id)
+left join settled s using (order_id)
 left join recon_tolerance t using (currency)
-left join recon_shipments sh using (order_id);
+left join shipments sh using (order_id);
+
+-- Every order (the findings raised as exceptions, scripts and tests).
+create or replace view recon_orders as
+select * from recon_orders_in(null, null, []::varchar[], []::varchar[], []::varchar[]);
 
 -- The month's totals per channel, shop and currency, for orders placed in [start_at, end_at).
 create or replace macro recon_month_totals(start_at, end_at, channels, shops, warehouses) as table
@@ -104,16 +116,14 @@ select channel, shop_id, currency,
     sum(fee_cents)::bigint as fee_cents,
     sum(expected_net_cents)::bigint as expected_net_cents,
     sum(settled_cents)::bigint as settled_cents
-from recon_orders
-where placed_at >= start_at and placed_at < end_at
-  and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
+from recon_orders_in(start_at, end_at, channels, shops, warehouses)
 group by all;
 
 -- The findings as of an instant: one row per order and finding type, with the amount at stake in the
 -- order's currency (signed for settlement differences: negative = the platform paid less than expected).
 -- Each type is raised as an exception of type `recon_<finding>` (models/reconciliation/findings.py).
-create or replace macro recon_findings(as_of) as table
-with ro as materialized (select * from recon_orders), found as (
+create or replace macro recon_findings_in(as_of, start_at, end_at, channels, shops, warehouses) as table
+with ro as materialized (select * from recon_orders_in(start_at, end_at, channels, shops, warehouses)), found as (
     -- 漏发: paid, past its ship-by time, never shipped, not cancelled or refunded
     select order_id, 'unshipped' as finding, paid_cents as amount_cents from ro
     where paid_at is not null and shipped_at is null and cancelled_at is null and refunded_at is null
@@ -148,6 +158,10 @@ select f.finding, f.order_id, f.amount_cents, o.channel, o.shop_id, o.warehouse,
     o.platform_order_id, o.paid_cents, o.refund_cents, o.fee_cents, o.expected_net_cents, o.settled_cents
 from found f
 join ro o using (order_id);
+
+-- The findings of every order.
+create or replace macro recon_findings(as_of) as table
+select * from recon_findings_in(as_of, null, null, []::varchar[], []::varchar[], []::varchar[]);
 
 -- Returns, refunds and complaints per buyer in the `days` before `as_of` (rule features and the page's list).
 -- A complaint is an exception of an accuracy type (wrong or missing item) on one of the buyer's orders.

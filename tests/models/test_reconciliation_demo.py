@@ -38,6 +38,31 @@ def test_demo_has_every_finding_and_clean_orders_settle_exactly(demo_settings, t
     assert Path(settings.lake_dir).resolve() == demo_settings.lake_dir.resolve()
 
 
+def test_a_scoped_month_reads_the_same_findings_as_the_whole_lake_filtered(demo_settings, tmp_path):
+    """The page's queries narrow the orders before reading events and settlements (a month costs a month);
+    they must list exactly the rows of the whole-lake findings and figures filtered to the same scope."""
+    settings = Settings(data_dir=tmp_path)
+    (tmp_path / "lake").symlink_to(demo_settings.lake_dir)
+    settings.config_dir.mkdir()
+    shutil.copy(CONFIG_DIR / "reconciliation.toml", settings.config_dir)
+    db = connect(settings)
+    columns = "finding, order_id, amount_cents, channel, shop_id, currency, expected_net_cents, settled_cents"
+    for start, end, channels in ((datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC), []),
+                                 (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 8, tzinfo=UTC), ["shopee"]),
+                                 (datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), [])):
+        params, at = {"s": start, "e": end, "c": channels}, {"a": AS_OF, "s": start, "e": end, "c": channels}
+        whole = db.sql(f"select {columns} from recon_findings($a) where placed_at >= $s and placed_at < $e "
+                       "and (len($c) = 0 or list_contains($c, channel)) order by all", at).fetchall()
+        scoped = db.sql(f"select {columns} from recon_findings_in($a, $s, $e, $c, []::varchar[], []::varchar[]) "
+                        "order by all", at).fetchall()
+        assert scoped == whole and whole, (start, len(scoped), len(whole))
+        whole = db.sql("select * from recon_orders where placed_at >= $s and placed_at < $e "
+                       "and (len($c) = 0 or list_contains($c, channel)) order by order_id", params).fetchall()
+        scoped = db.sql("select * from recon_orders_in($s, $e, $c, []::varchar[], []::varchar[]) order by order_id",
+                        params).fetchall()
+        assert scoped == whole and len(whole) > 10
+
+
 def test_a_demo_in_a_fresh_data_dir_is_reconciled_with_the_fees_it_was_charged(tmp_path, monkeypatch):
     """`python -m ingest demo` into a data dir without a fee table: the shipped table is put there (the one
     the demo charged), so only the planted problems are findings, not every settled order (it was 146,535

@@ -13,9 +13,7 @@ with t as (select * from recon_month_totals($start_at, $end_at, $channels, $shop
 f as (
     select channel, shop_id, currency, 'finding.' || finding as measure, count(*) as orders,
         sum(amount_cents)::bigint as amount_cents
-    from recon_findings($as_of)
-    where placed_at >= $start_at and placed_at < $end_at
-      and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+    from recon_findings_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
     group by all
 )
 select channel, shop_id, currency, measure, orders, amount_cents
@@ -32,9 +30,7 @@ select finding, currency,
     count(*) as orders,
     sum(amount_cents)::bigint as amount_cents,
     sum(abs(amount_cents))::bigint as at_stake_cents
-from recon_findings($as_of)
-where placed_at >= $start_at and placed_at < $end_at
-  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+from recon_findings_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
 group by all
 order by finding, currency;
 
@@ -42,9 +38,7 @@ order by finding, currency;
 -- The orders behind each finding (what the page lists and the workbook exports).
 select finding, order_id, platform_order_id, channel, shop_id, currency, placed_at,
     paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents, amount_cents
-from recon_findings($as_of)
-where placed_at >= $start_at and placed_at < $end_at
-  and in_dimensions(channel, shop_id, warehouse, $channels, $shops, $warehouses)
+from recon_findings_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
 order by finding, channel, shop_id, placed_at, order_id;
 
 -- name: recon_buyers
