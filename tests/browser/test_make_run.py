@@ -85,6 +85,8 @@ def stack(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
                 run.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 run.kill()
+            # pytest shows captured output only for a failed test: the console's traceback is in this log
+            print("".join(log_path.read_text(errors="replace").splitlines(keepends=True)[-120:]))
 
 
 @pytest.mark.timeout(600)  # three processes start; on a shared, loaded machine that took six minutes

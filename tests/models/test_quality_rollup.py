@@ -65,6 +65,9 @@ from (values
 
 # -12 h, +14 h, +5:45, -3:30 (with DST), the console's default, UTC
 ZONES = ("Etc/GMT+12", "Pacific/Kiritimati", "Asia/Kathmandu", "America/St_Johns", "Asia/Shanghai", "UTC")
+# the incremental and re-pointed marts are checked in the day line's two ends and a quarter-hour zone: the
+# full build's six zones cost three times as long and the rollup's zone handling is the same code
+FEW_ZONES = ("Etc/GMT+12", "Pacific/Kiritimati", "Asia/Kathmandu")
 SCOPES = (kpis.Scope(datetime(2026, 3, 1).date(), datetime(2026, 3, 7).date()),
           kpis.Scope(datetime(2026, 3, 1).date(), datetime(2026, 3, 1).date(), channels=("tmall", "edge")),
           kpis.Scope(datetime(2026, 3, 1).date(), datetime(2026, 3, 1).date(), warehouses=("Hefei", "")),
@@ -109,9 +112,9 @@ def tricky_lake(data_dir) -> Settings:
     return settings
 
 
-def old_and_new(settings: Settings) -> None:
+def old_and_new(settings: Settings, zones: tuple[str, ...] = ZONES) -> None:
     """Every zone and scope: the rollup on the console's connection and on the live views equal the old scans."""
-    for zone in ZONES:
+    for zone in zones:
         zoned = replace(settings, timezone=zone)
         live, console = connect(zoned), connect(zoned, materialize=True)
         try:
@@ -150,12 +153,12 @@ def test_rollup_and_key_counts_equal_the_old_full_scans(tricky_lake: Settings, m
                              edge_order(40, EDGES[6] + timedelta(minutes=7))])
     lake.write(d, "order_events", [shipped(1, later), shipped(0, later)])
     lake.write(d, "order_events", [shipped(1, later)])
-    old_and_new(tricky_lake)
+    old_and_new(tricky_lake, FEW_ZONES)
     assert read_manifest(mart_dir(tricky_lake)).mode == "incremental"
 
     for table in ("orders", "order_lines", "order_events", "exceptions", "actions", "returns", "raw"):
         lake.compact(d, table)
-    old_and_new(tricky_lake)
+    old_and_new(tricky_lake, FEW_ZONES)
     assert read_manifest(mart_dir(tricky_lake)).mode == "repointed"
 
 

@@ -31,9 +31,9 @@ def open_app(dates: tuple[date, date] | None = (date(2026, 3, 2), date(2026, 3, 
         at.session_state["dates"] = dates
     for key, value in state.items():
         at.session_state[key] = value
+    if page:  # straight to the page, as a deep link opens it: no Overview run first (a second per test)
+        at.switch_page(page)
     at.run()
-    if page:
-        at.switch_page(page).run()
     return at
 
 
