@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from models import atomic, lake, lookup_keys, mart_bucket, objectstore
+from models import atomic, filelock, lake, lookup_keys, mart_bucket, objectstore
 from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
@@ -137,8 +138,20 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
     folder.mkdir(parents=True, exist_ok=True)
     pulled = mart_bucket.pull(settings.lake_dir, folder, MANIFEST) if shared else 0
     old, fp = read_manifest(folder), fingerprint(settings)
-    if old and old.fingerprint == fp and old.files == current and not _unrolled(folder, old):
+    if _serves(old, fp, current, folder):
         return snapshot(folder, old)
+    # One writer at a time (console sessions, `ingest serve`, the e-mail): the second finds the first's work
+    # done instead of building the same months again beside it on the same two cores.
+    with filelock.locked(folder / MANIFEST):
+        return _refresh(settings, files, folder, current, fp, pulled)
+
+
+def _refresh(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str, pulled: int
+             ) -> Snapshot:
+    old = read_manifest(folder)
+    if _serves(old, fp, current, folder, settings.lake_dir):
+        return snapshot(folder, old)
+    shared = objectstore.is_object(settings.lake_dir)
     added = _added(old, current, settings.lake_dir) if old and old.fingerprint == fp else None
     if old is None or added is None:
         new = _full(settings, files, folder, current, fp)
@@ -154,6 +167,31 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
         mart_bucket.publish(settings.lake_dir, folder, new.__dict__, new.names(), pulled, GRACE_S)
     _clean(folder, new)
     return snapshot(folder, new)
+
+
+def _serves(old: Manifest | None, fp: str, current: dict[str, dict[str, int]], folder: Path,
+             lake_dir: Path | None = None) -> bool:
+    """Is the mart `old` up to date for the listing `current`? Given the lake, a mart of a later listing also
+    serves (every file of `current` in it unchanged, and its other files still in the lake, so none was
+    removed since): a writer that waited for the lock while another refreshed past its listing takes that
+    work instead of rebuilding everything to go back in time."""
+    if old is None or old.fingerprint != fp or _unrolled(folder, old):
+        return False
+    if old.files == current:
+        return True
+    if lake_dir is None or any(old.files.get(t, {}).get(p) != size for t, paths in current.items()
+                               for p, size in paths.items()):
+        return False
+    later = [p for t, paths in old.files.items() for p in paths if p not in current.get(t, {})]
+    return all(_in_lake(lake_dir, p) for p in later)
+
+
+def _in_lake(lake_dir: Path, inside: str) -> bool:
+    try:
+        objectstore.to_path(lake_dir / inside).stat()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -212,14 +250,19 @@ def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) ->
 
 @contextmanager
 def _opened(settings: Settings, files: dict[str, list[str]], folder: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection over the lake whose memory is capped: beyond it, DuckDB spills under the mart folder."""
-    db = lakedb.open_views(settings, files)
-    try:
-        db.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-        db.con.execute(f"set temp_directory = '{(folder / '.spill').as_posix()}'")
-        yield db.con
-    finally:
-        db.close()
+    """A connection over the lake whose memory is capped: beyond it, DuckDB spills under the mart folder, in a
+    directory of its own (the console and `ingest serve` refresh side by side; DuckDB names its spill files
+    alike in every process and removes them on close)."""
+    spill_root = folder / ".spill"
+    spill_root.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=spill_root) as spill:
+        db = lakedb.open_views(settings, files)
+        try:
+            db.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+            db.con.execute(f"set temp_directory = '{Path(spill).as_posix()}'")
+            yield db.con
+        finally:
+            db.close()
 
 
 def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str) -> Manifest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from dataclasses import replace
 
 import pandas as pd
@@ -265,3 +266,35 @@ def test_a_data_dir_copied_whole_keeps_its_mart(handmade_lake, tmp_path):
 def manifest_after(settings: Settings) -> facts_mart.Manifest:
     refresh(settings)
     return manifest(settings)
+
+
+def _listing(settings: Settings) -> dict[str, list[str]]:
+    return {t: [p.as_posix() for p in lake.data_files(settings.lake_dir, t)] for t in facts_mart.DEPENDS_ON}
+
+
+def test_a_writer_that_listed_before_another_refreshed_takes_that_work(handmade_lake):
+    """The console lists the lake, then waits for the lock while `ingest serve` refreshes past that listing:
+    it reads the newer mart instead of rebuilding every month to go back to its own listing."""
+    refresh(handmade_lake)
+    earlier = _listing(handmade_lake)
+    ingest_batch(handmade_lake)
+    newer = refresh(handmade_lake)
+    assert manifest(handmade_lake).mode == "incremental"
+    written = (mart_dir(handmade_lake) / facts_mart.MANIFEST).read_bytes()
+    assert refresh(handmade_lake, earlier).facts == newer.facts
+    assert (mart_dir(handmade_lake) / facts_mart.MANIFEST).read_bytes() == written  # nothing rebuilt or rewritten
+
+
+def test_two_writers_at_once_build_the_mart_once(handmade_lake):
+    """Two threads (two console sessions, or a session and the scheduler) refresh an empty mart together:
+    one builds it, the other finds it built; one set of month files, not two."""
+    results: list[facts_mart.Snapshot] = []
+    threads = [threading.Thread(target=lambda: results.append(refresh(handmade_lake))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(results) == 2 and results[0].facts == results[1].facts
+    months = {p.parent.name for p in lake.data_files(handmade_lake.lake_dir, "orders")}
+    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == len(months) == len(results[0].facts)
+    assert_mart_is_live(handmade_lake)
