@@ -110,3 +110,9 @@ def test_open_exceptions_only_and_chinese_labels(lookup_lake):
     timeline = _frame(at, "发生时间")
     assert "来源" in timeline.columns and "派送中" in set(timeline["事件"])
     assert any("包裹今日派送中。" in i.value for i in at.info)
+
+
+def test_line_prices_read_as_money_in_the_lines_currency(lookup_lake):
+    """The fixture's line costs 6150 fen (tests/lookup_fixture.py): ¥61.50, never the minor units 6,150."""
+    lines = _frame(_search("OH-L1"), "Line")
+    assert list(lines["Unit price"]) == ["¥61.50"] * len(lines) and len(lines) >= 1
