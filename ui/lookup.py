@@ -11,8 +11,7 @@ from models import lookup
 from models.auth import User
 from models.exceptions import OPEN
 from models.i18n import CATALOGUE, exception_label
-from models.money import format_money
-from ui import data, lang, t
+from ui import data, lang, t, tables
 from ui.text import cut
 
 TIMELINE = ("occurred_at", "event", "source", "actor", "detail", "h_in_step")
@@ -70,9 +69,8 @@ def section(story: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     df = story[name]
     if df.empty:
         return pd.DataFrame(columns=[t(f"col.{c}") for c in SECTIONS[name]])
-    if name == "lines":  # minor units as money in the line's currency ('¥61.50'), as the order page shows them
-        df = df.assign(unit_price_cents=[format_money(None if pd.isna(v) else int(v), str(c), lang())
-                                         for v, c in zip(df["unit_price_cents"], df["currency"], strict=True)])
+    if name == "lines":  # money in the line's currency ('¥61.50'), as the order page's table shows it
+        df = tables.readable(df)
     if name == "order_exceptions":
         df = df[df["status"].isin(OPEN)]
         df = df.assign(type=df["type"].map(lambda x: exception_label(x, lang())),
