@@ -115,6 +115,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
     from ingest.settlement_pull import PULLS, pull_settlements
     from ingest.settlements import reconcile
     from models import facts_mart
+    from models.db import retry_vanished
     from models.inventory.reserve import run_pass
     from models.rules.apply import route_open_orders
     from reports import alerts, subscriptions, weekly
@@ -134,7 +135,7 @@ def build(settings: Settings, scheduler: schedule.Scheduler, runner: Runner,
         JobSpec("rules", lambda s: s.every(10).minutes, lambda: route_open_orders(settings.lake_dir, now=now())),
         # Brings the order_facts mart up to date with what the pulls wrote (a no-op when nothing landed), so
         # the console finds it fresh instead of paying the refresh on a person's click.
-        JobSpec("marts", lambda s: s.every(1).minutes, lambda: facts_mart.refresh(settings)),
+        JobSpec("marts", lambda s: s.every(1).minutes, lambda: retry_vanished(lambda: facts_mart.refresh(settings))),
         # Moves reservations on (picked, shipped, cancelled, unpaid past expiry: each dated when it happened,
         # so a run after downtime writes what punctual runs would have) and reserves any order still waiting.
         JobSpec("reservations", lambda s: s.every(5).minutes, lambda: run_pass(settings)),

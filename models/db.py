@@ -12,6 +12,7 @@ one corrupt file never takes the console down.
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from collections.abc import Callable
 from typing import TypeVar
@@ -40,20 +41,25 @@ def vanished(exc: BaseException) -> bool:
         m in str(exc) for m in ("No such file or directory", "No files found that match"))
 
 
-def retry_vanished(fn: Callable[[], T], attempts: int = 3) -> T:
-    """Run `fn`, again (up to `attempts` times) when it read a file compaction removed meanwhile.
+def retry_vanished(fn: Callable[[], T], within_s: float = 60.0) -> T:
+    """Run `fn`, again while it fails because it read a file compaction removed meanwhile, for up to
+    `within_s` seconds.
 
     Compaction writes the merged file before it removes the old ones, so listing the lake again always
-    finds every row: the retry sees the same results, never a gap.
+    finds every row: the retry sees the same results, never a gap. A run of compactions (every table and
+    month, as `ingest serve` does when it starts) can outpace a few quick retries, so they back off and
+    give up only after `within_s`, not after a count.
     """
-    for attempt in range(attempts):
+    deadline, pause = time.monotonic() + within_s, 0.05
+    while True:
         try:
             return fn()
         except (duckdb.IOException, FileNotFoundError) as exc:
-            if not vanished(exc) or attempt == attempts - 1:
+            if not vanished(exc) or time.monotonic() + pause > deadline:
                 raise
             log.info("a lake file vanished while reading (compaction); listing again: %s", exc)
-    raise AssertionError("unreachable")
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
 
 
 def connect(settings: Settings | None = None, materialize: bool = False) -> LakeConnection:

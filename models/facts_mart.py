@@ -133,6 +133,9 @@ def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Sn
     if files is None:
         files = {t: lakedb.readable_files(settings.lake_dir, t, []) for t in DEPENDS_ON}
     current = _sized({t: files.get(t, []) for t in DEPENDS_ON}, settings.lake_dir)
+    gone = [p for paths in current.values() for p, size in paths.items() if size < 0]
+    if gone:  # compacted away since the listing: building from it would fail late, so the caller lists again
+        raise FileNotFoundError(f"{gone[0]} was merged away after the lake was listed")
     folder = mart_dir(settings)
     shared = objectstore.is_object(settings.lake_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -216,7 +219,7 @@ def _sized(files: dict[str, list[str]], lake_dir: Path) -> dict[str, dict[str, i
         for p in paths:
             try:
                 out[table][lake.inside(p, lake_dir)] = objectstore.to_path(p).stat().st_size
-            except FileNotFoundError:  # compacted away since it was listed: the listing is stale, rebuild
+            except FileNotFoundError:  # compacted away since it was listed: the listing is stale
                 out[table][p] = -1
     return out
 
@@ -231,8 +234,6 @@ def _added(old: Manifest, current: dict[str, dict[str, int]], lake_dir: Path) ->
     added = {}
     for table in DEPENDS_ON:
         before, now = dict(old.files.get(table, {})), current[table]
-        if -1 in now.values():
-            return None
         new = [p for p in now if p not in before]
         gone = any(q not in now for q in before)
         for p in now if gone else ():  # footers read only after a compaction (or a crash in one)

@@ -89,16 +89,35 @@ def stack(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
             print("".join(log_path.read_text(errors="replace").splitlines(keepends=True)[-120:]))
 
 
+def last_traceback(*logs: Path) -> str:
+    """The end of the newest traceback in these logs (the console redacts its errors on the page), so a
+    failure names its cause in its first line instead of in a folded log."""
+    found = ""
+    for path in logs:
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        starts = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
+        if starts:
+            block = lines[starts[-1]:]
+            end = next((i for i, line in enumerate(block[1:], 1) if not line.startswith((" ", "\t"))), len(block) - 1)
+            found += f"\n--- {path.name}:\n" + "\n".join(block[max(1, end - 12):end + 1])
+    return found or " (no traceback in the logs)"
+
+
 @pytest.mark.timeout(600)  # three processes start; on a shared, loaded machine that took six minutes
 def test_after_make_run_an_order_moved_only_by_the_sandbox_feeds_shows_delivered(page: Page, stack):
     url, settings = stack
     order_id = _delivered_order(settings)
     page.set_default_timeout(90_000)  # the console's first page builds the mart while serve is busy catching up
-    login(page, url, "viewer")
-    nav(page, "Order lookup")
-    page.get_by_role("textbox", name="Order id, platform order id or tracking number").fill(order_id)
-    page.keyboard.press("Enter")
-    settle(page)
-    expect(page.locator("h2, h3").filter(has_text=order_id).first).to_be_visible()
-    expect(page.get_by_text("The parcel was delivered.")).to_be_visible()
-    assert_no_error(page)
+    try:
+        login(page, url, "viewer")
+        nav(page, "Order lookup")
+        page.get_by_role("textbox", name="Order id, platform order id or tracking number").fill(order_id)
+        page.keyboard.press("Enter")
+        settle(page)
+        assert_no_error(page)
+        expect(page.locator("h2, h3").filter(has_text=order_id).first).to_be_visible()
+        expect(page.get_by_text("The parcel was delivered.")).to_be_visible()
+    except AssertionError as exc:
+        logs = settings.data_dir / "logs"
+        pytest.fail(f"{str(exc)[:300]}{last_traceback(settings.data_dir.parent / 'run.log', logs / 'ingest.log')}",
+                    pytrace=False)

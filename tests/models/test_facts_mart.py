@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from models import facts_mart, lake
-from models.db import connect
+from models.db import connect, vanished
 from models.facts_mart import mart_dir, read_manifest, refresh
 from models.schema import TABLES
 from models.settings import Settings
@@ -283,6 +283,21 @@ def test_a_writer_that_listed_before_another_refreshed_takes_that_work(handmade_
     written = (mart_dir(handmade_lake) / facts_mart.MANIFEST).read_bytes()
     assert refresh(handmade_lake, earlier).facts == newer.facts
     assert (mart_dir(handmade_lake) / facts_mart.MANIFEST).read_bytes() == written  # nothing rebuilt or rewritten
+
+
+def test_a_listing_compacted_since_is_refused_before_any_work(handmade_lake):
+    """A reader that listed the lake before a compaction merged some of it away lists again (models.db's
+    retry): the refresh says so at once instead of starting a full build that fails at the missing file."""
+    refresh(handmade_lake)
+    written = (mart_dir(handmade_lake) / facts_mart.MANIFEST).read_bytes()
+    stale = _listing(handmade_lake)
+    ingest_batch(handmade_lake)
+    lake.compact(handmade_lake.lake_dir, "order_events")
+    with pytest.raises(FileNotFoundError) as refused:
+        refresh(handmade_lake, stale)
+    assert vanished(refused.value)
+    assert (mart_dir(handmade_lake) / facts_mart.MANIFEST).read_bytes() == written
+    assert_mart_is_live(handmade_lake)  # a fresh listing refreshes as usual
 
 
 def test_two_writers_at_once_build_the_mart_once(handmade_lake):

@@ -45,7 +45,7 @@ def pulled(settings: Settings) -> dict[str, int]:
             return dict(db.sql("select channel, sum(new)::int from channel_runs group by channel").fetchall())
         finally:
             db.close()
-    return retry_vanished(count, attempts=20)
+    return retry_vanished(count)
 
 
 def orders_in_lake(settings: Settings) -> int:
