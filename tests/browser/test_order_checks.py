@@ -18,16 +18,22 @@ SCOPE = "/?from=2026-03-02&to=2026-03-02"
 
 
 def _open(page: Page, order_id: str, label: str) -> None:
+    """Open an order and wait for its forms: on a loaded machine the run Enter asks for can start after
+    `settle` has looked, and a form filled before that run redraws it is filled on the old page."""
     box = page.get_by_role("textbox", name=label)
     box.fill(order_id)
     box.press("Enter")
+    settle(page)
+    expect(page.locator('[data-testid="stForm"]').first).to_be_visible()
     settle(page)
 
 
 def _correct(page: Page, form_name: str, fields: dict[str, str]) -> None:
     form = page.locator('[data-testid="stForm"]').filter(has_text=form_name)
     for name, value in fields.items():
-        form.get_by_role("textbox", name=name, exact=True).fill(value)
+        box = form.get_by_role("textbox", name=name, exact=True)
+        box.fill(value)
+        expect(box).to_have_value(value)
     form.get_by_role("button", name=form_name).click(no_wait_after=True)
     settle(page)
 
