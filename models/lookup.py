@@ -124,7 +124,7 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
 def _blocks_holding(db: LakeConnection, views: list[str], needle: str, phones: bool) -> str:
     """These months' keys, narrowed to the blocks of phones (or of ids) whose joined keys hold `needle`
     (lookup_keys.BLOCK: a block holds one field's keys, so a phone search never reads the ids' blocks); all of
-    them when too many blocks do (reading the few is then no cheaper)."""
+    them when too many blocks do (reading the few is then no cheaper); none when no block does."""
     keys = " union all ".join(f"select * from {v}" for v in views)
     side = "=" if phones else "<>"
     blocks = [b for (b,) in db.con.execute(
@@ -132,7 +132,9 @@ def _blocks_holding(db: LakeConnection, views: list[str], needle: str, phones: b
         {"n": needle}).fetchall()]
     if len(blocks) > lookup_keys.MAX_BLOCKS:
         return keys
-    return f"select * from ({keys}) where block in ({', '.join(map(str, blocks)) or 'null'})"
+    if not blocks:  # nothing to read: `block in (null)` still scanned every month's block numbers
+        return f"select * from {views[0]} where false"
+    return f"select * from ({keys}) where block in ({', '.join(map(str, blocks))})"
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
