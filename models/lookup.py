@@ -61,10 +61,11 @@ def search(db: LakeConnection, text: str, user: User, limit: int = LIMIT) -> pd.
     exact = _exact(db, text, scope) if keyed else _run(db, "exact", text=text, **scope)
     if not exact.empty:
         return exact
-    found = [_partial(db, text, scope, keyed)] if len(text) >= MIN_PARTIAL else []
+    memo: dict[tuple, str] = {}  # blocks found once serve both searches (a text of digits is both)
+    found = [_partial(db, text, scope, keyed, memo)] if len(text) >= MIN_PARTIAL else []
     digits = phone_digits(text)
     if digits and user.can("view_pii"):
-        found.append(_newest(db, PHONE, {"digits": digits, **scope}, digits, scope["limit"]) if keyed
+        found.append(_newest(db, PHONE, {"digits": digits, **scope}, digits, scope["limit"], memo) if keyed
                      else _run(db, "phone", digits=digits, **scope))
     if not found:
         return exact
@@ -79,7 +80,8 @@ def _exact(db: LakeConnection, text: str, scope: dict[str, Any]) -> pd.DataFrame
     return _run(db, "exact_indexed", text=text, lower=text.lower(), **scope)
 
 
-def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) -> pd.DataFrame:
+def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool, memo: dict[tuple, str]
+             ) -> pd.DataFrame:
     """Part of an id. Over the index: every order with an id starting with the text (a key range, cheap) comes
     first; when they fill the list it is theirs; else the rest is found newest month first (`_newest`)."""
     if not keyed:
@@ -89,7 +91,7 @@ def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) 
     if len(prefix) >= scope["limit"]:
         return prefix
     firsts = set(prefix.order_id)
-    rest = _newest(db, PARTIAL, params, params["lower"], scope["limit"] - len(prefix), firsts)
+    rest = _newest(db, PARTIAL, params, params["lower"], scope["limit"] - len(prefix), memo, firsts)
     rows = _stack([prefix, rest]).drop_duplicates("order_id")
     rows = rows.assign(_first=rows.order_id.isin(firsts)).sort_values(
         ["_first", "placed_at", "order_id"], ascending=[False, False, True], kind="stable")
@@ -97,7 +99,7 @@ def _partial(db: LakeConnection, text: str, scope: dict[str, Any], keyed: bool) 
 
 
 def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, wanted: int,
-            skip: Collection[str] = ()) -> pd.DataFrame:
+            memo: dict[tuple, str], skip: Collection[str] = ()) -> pd.DataFrame:
     """A search over the key index from the newest month: that month alone first, then all the others unless
     it found `wanted` orders outside `skip` (a text many orders hold, such as a phone's last digits): every
     order of an older month was placed before every order found, so none of them can enter the list (the
@@ -110,10 +112,12 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
     parts, found, step = [], 0, 1
     while months and found < wanted:
         chunk, months, step = months[:step], months[step:], len(months)
-        keys = _blocks_holding(db, chunk, needle, phones=name == PHONE)
-        part = _run(db, name, keys, **params)
+        key = (tuple(chunk), needle)
+        if key not in memo:
+            memo[key] = _blocks_holding(db, chunk, needle)
+        part = _run(db, name, memo[key], **params)
         if name == PHONE and len(part) < limit:  # few matches, or orders with many phones: no cap
-            part = _run(db, name, keys, **{**params, "cap": UNCAPPED})
+            part = _run(db, name, memo[key], **{**params, "cap": UNCAPPED})
         parts.append(part)
         found += int((~part.order_id.isin(list(skip))).sum())
     if not parts:
@@ -121,15 +125,12 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
     return _stack(parts).head(limit).reset_index(drop=True)
 
 
-def _blocks_holding(db: LakeConnection, views: list[str], needle: str, phones: bool) -> str:
-    """These months' keys, narrowed to the blocks of phones (or of ids) whose joined keys hold `needle`
-    (lookup_keys.BLOCK: a block holds one field's keys, so a phone search never reads the ids' blocks); all of
+def _blocks_holding(db: LakeConnection, views: list[str], needle: str) -> str:
+    """These months' keys, narrowed to the blocks whose joined keys hold `needle` (lookup_keys.BLOCK); all of
     them when too many blocks do (reading the few is then no cheaper); none when no block does."""
     keys = " union all ".join(f"select * from {v}" for v in views)
-    side = "=" if phones else "<>"
-    blocks = [b for (b,) in db.con.execute(
-        f"select block from ({keys}) where blob is not null and field {side} 'receiver_phone' and contains(blob, $n)",
-        {"n": needle}).fetchall()]
+    blocks = [b for (b,) in db.con.execute(f"select block from ({keys}) where blob is not null and contains(blob, $n)",
+                                           {"n": needle}).fetchall()]
     if len(blocks) > lookup_keys.MAX_BLOCKS:
         return keys
     if not blocks:  # nothing to read: `block in (null)` still scanned every month's block numbers

@@ -26,8 +26,7 @@ from __future__ import annotations
 PARQUET = "compression lz4, row_group_size 16384"
 CARRIED = "order_id, platform_order_id, tracking_no, channel, status, placed_at, shop_id, warehouse"
 ROW_COLUMNS = f"key, field, {CARRIED}"
-# Keys come in blocks of BLOCK (in file order, one field per block); a block's first row also holds all its keys
-# as one text (`blob`).
+# Keys come in blocks of BLOCK (in file order); a block's first row also holds all its keys as one text (`blob`).
 # "contains" first finds the blocks whose text holds the search (one long string searched per block, not
 # BLOCK short ones: at 1 M orders 0.04-0.10 s instead of 0.12-0.19 s), then reads only their keys, pruning
 # row groups by the block number; when too many blocks hold it (MAX_BLOCKS), it reads every key instead.
@@ -52,15 +51,12 @@ def newest_first(views: list[str]) -> list[str]:
 
 
 def file_sql(rows: str, month: str) -> str:
-    """The rows of a month's key file from its key rows: sorted, numbered into blocks of one field each,
-    unique across months ('2026-03' → 202603 × 10⁷ + 2 × 10⁶ × the field's place + the block's place in the
-    field), each block's keys joined on its first row."""
+    """The rows of a month's key file from its key rows: sorted, numbered into blocks unique across months
+    ('2026-03' → 202603 × 10⁷ + the block's place in the month), each block's keys joined on its first row."""
     base = int(month.replace("-", "")) * 10_000_000 if month[:4].isdigit() else 0
-    place = f"list_position({[*FIELDS, 'receiver_phone']}, field)"
     return (f"select {ROW_COLUMNS}, case when n % {BLOCK} = 0 then string_agg(key, chr(10)) over "
-            f"(partition by field, n // {BLOCK}) end as blob, {base} + {place} * 2000000 + n // {BLOCK} as block "
-            f"from (select *, row_number() over (partition by field order by key) - 1 as n from ({rows})) "
-            "order by field, key")
+            f"(partition by n // {BLOCK}) end as blob, {base} + n // {BLOCK} as block from "
+            f"(select *, row_number() over (order by field, key) - 1 as n from ({rows})) order by n")
 
 
 def rows_sql(facts: str, orders: str) -> str:

@@ -103,27 +103,3 @@ def test_an_order_added_after_the_mart_was_built_is_found_after_its_refresh(lake
                                       lookup.search(connect(lake_settings), "4242", USERS["ops"]))
     finally:
         db.close()
-
-
-def test_a_block_holds_one_fields_keys_and_a_phone_search_reads_only_phone_blocks(lake_settings):
-    """Blocks never straddle two fields, so a phone search skips the ids' blocks (and an id search the phones')
-    and still finds every phone: the blocks it narrows to are exactly the phone blocks holding the digits."""
-    facts_mart.refresh(lake_settings)
-    db = connect(lake_settings, materialize=True)
-    try:
-        months = [v for (v,) in db.con.execute("select view_name from duckdb_views() "
-                                               "where starts_with(view_name, $p)", {"p": lookup_keys.VIEW_PREFIX})
-                  .fetchall()]
-        every = " union all ".join(f"select * from {v}" for v in months)
-        mixed = db.con.execute(f"select block from ({every}) group by block having count(distinct field) > 1"
-                               ).fetchall()
-        digits = db.con.execute("select right(receiver_phone, 4) from lake_orders where receiver_phone is not null "
-                                "order by order_id limit 1").fetchone()[0]
-        narrowed = db.con.execute(lookup._blocks_holding(db, months, digits, phones=True)
-                                  .replace("select *", "select distinct block, field", 1)).fetchall()
-        expected = db.con.execute(f"select distinct block from ({every}) where field = 'receiver_phone' "
-                                  "and contains(key, $d)", {"d": digits}).fetchall()
-    finally:
-        db.close()
-    assert mixed == []
-    assert {b for b, _ in narrowed} == {b for (b,) in expected} and {f for _, f in narrowed} == {"receiver_phone"}
