@@ -48,15 +48,17 @@ def retry_vanished(fn: Callable[[], T], within_s: float = 60.0) -> T:
     Compaction writes the merged file before it removes the old ones, so listing the lake again always
     finds every row: the retry sees the same results, never a gap. A run of compactions (every table and
     month, as `ingest serve` does when it starts) can outpace a few quick retries, so they back off and
-    give up only after `within_s`, not after a count.
+    give up only after `within_s`, not after a count. The same file missing twice in a row is not compaction
+    (a fresh listing no longer names a file it removed): that error is raised at once.
     """
-    deadline, pause = time.monotonic() + within_s, 0.05
+    deadline, pause, last = time.monotonic() + within_s, 0.05, ""
     while True:
         try:
             return fn()
         except (duckdb.IOException, FileNotFoundError) as exc:
-            if not vanished(exc) or time.monotonic() + pause > deadline:
+            if not vanished(exc) or str(exc) == last or time.monotonic() + pause > deadline:
                 raise
+            last = str(exc)
             log.info("a lake file vanished while reading (compaction); listing again: %s", exc)
         time.sleep(pause)
         pause = min(pause * 2, 2.0)

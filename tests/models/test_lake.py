@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 import models.db
 from models import kpis, lake
-from models.db import connect
+from models.db import connect, retry_vanished
 from models.kpis import Scope
 from models.schema import TABLES
 from models.settings import Settings
@@ -218,3 +219,22 @@ def test_a_reader_lists_again_through_a_run_of_compactions(handmade_lake, monkey
         db.close()
     assert len(compactions) == 5 and all(c.partitions for c in compactions)
     assert seen == ids
+
+
+def test_the_same_file_missing_twice_is_raised_not_waited_out(handmade_lake):
+    """A read that fails on the same missing file after listing again is not a compaction race (a fresh
+    listing no longer names a file compaction removed): it is raised on the second try, not after a minute."""
+    db = connect(handmade_lake)
+    tries = []
+
+    def count_on_a_stale_connection() -> int:
+        tries.append(1)
+        return db.con.execute("select count(*) from lake_orders").fetchone()[0]
+
+    try:
+        lake.data_files(handmade_lake.lake_dir, "orders")[0].unlink()  # removed by hand, not merged away
+        with pytest.raises(duckdb.IOException) as failed:
+            retry_vanished(count_on_a_stale_connection)
+    finally:
+        db.close()
+    assert models.db.vanished(failed.value) and len(tries) == 2
