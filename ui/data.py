@@ -8,6 +8,7 @@ file in the lake shows up on the next rerun without a restart and repeated page 
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -54,12 +55,24 @@ def relisting(fn: Callable[..., R]) -> Callable[..., R]:
 PIN = "_lake_version"
 
 
+_RUNS = itertools.count(1)
+_TOKEN = "_orderhub_run"
+
+
 def _run_token() -> int | None:
     """Tells this script run from the session's previous one: Streamlit builds a new fragment coordinator
-    at the start of every run (and the previous one is still alive then, so the ids differ)."""
+    at the start of every run, and the first read numbers it. Not its `id()`: a session's runner is made
+    anew for a rerun once the last one ended, the old coordinator is freed, and the new one often takes its
+    address (a page then read the lake version from before the edit it had just saved)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     coordinator = getattr(ctx, "parallel_coordinator", None)
-    return None if coordinator is None else id(coordinator)
+    if coordinator is None:
+        return None
+    token = getattr(coordinator, _TOKEN, None)
+    if token is None:
+        token = next(_RUNS)
+        setattr(coordinator, _TOKEN, token)
+    return token
 
 
 def current_version() -> str:
