@@ -126,16 +126,22 @@ def _newest(db: LakeConnection, name: str, params: dict[str, Any], needle: str, 
 
 
 def _blocks_holding(db: LakeConnection, views: list[str], needle: str) -> str:
-    """These months' keys, narrowed to the blocks whose joined keys hold `needle` (lookup_keys.BLOCK); all of
-    them when too many blocks do (reading the few is then no cheaper); none when no block does."""
-    keys = " union all ".join(f"select * from {v}" for v in views)
-    blocks = [b for (b,) in db.con.execute(f"select block from ({keys}) where blob is not null and contains(blob, $n)",
-                                           {"n": needle}).fetchall()]
-    if len(blocks) > lookup_keys.MAX_BLOCKS:
-        return keys
-    if not blocks:  # nothing to read: `block in (null)` still scanned every month's block numbers
+    """These months' keys, narrowed to the blocks whose joined keys hold `needle` (lookup_keys.BLOCK) and to the
+    months that have such blocks (a month's block numbers are in file order, so its row groups are pruned by
+    them; a month without one would still have every block number read); all of them when too many blocks do
+    (reading the few is then no cheaper); none when no block does."""
+    holding = " union all ".join(f"select '{v}' as month, block from {v} where blob is not null and contains(blob, $n)"
+                                 for v in views)
+    found = db.con.execute(holding, {"n": needle}).fetchall()
+    if len(found) > lookup_keys.MAX_BLOCKS:
+        return " union all ".join(f"select * from {v}" for v in views)
+    if not found:  # nothing to read: `block in (null)` still scanned every month's block numbers
         return f"select * from {views[0]} where false"
-    return f"select * from ({keys}) where block in ({', '.join(map(str, blocks))})"
+    months: dict[str, list[int]] = {}
+    for month, block in found:
+        months.setdefault(month, []).append(block)
+    return " union all ".join(f"select * from {v} where block in ({', '.join(map(str, blocks))})"
+                              for v, blocks in months.items())
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
