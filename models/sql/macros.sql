@@ -40,30 +40,17 @@ create or replace macro has_negative_duration(placed_paid, paid_reviewed, review
 least(placed_paid, paid_reviewed, reviewed_allocated, allocated_picked, picked_packed, packed_shipped,
       shipped_delivered, delivered_completed, lead) < 0;
 
--- Each step of the scoped orders' traces (order_facts.trace: the k-th report of a step by one source is
--- occurrence k, at the earliest of those reports; several sources reporting a step are one occurrence) with
--- the one that directly follows it. Computed from the events once per order when the mart is refreshed.
-create or replace macro scoped_steps(start_at, end_at, channels, shops, warehouses) as table
-select order_id, trace[i].e as event, trace[i].k as k, trace[i].t as occurred_at, i as step_no,
-    trace[i + 1].e as next_event, date_diff('second', trace[i].t, trace[i + 1].t) / 3600.0 as next_h,
-    loops  -- the order does a step more than once
-from (
-    select order_id, trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops,
-        unnest(range(1, len(trace) + 1)) as i
-    from scoped_orders(start_at, end_at, channels, shops, warehouses)
-    where trace is not null
-);
-
 -- Hours of the steps a warehouse controls, one row per (order, step), impossible (negative) ones left out.
+-- `h` is the order_facts column (h_picked_packed): a caller labels its groups, not every row (half the time).
 create or replace macro warehouse_stage_hours(start_at, end_at, channels, shops, warehouses) as table
-select warehouse, replace(substr(stage, 3), '_', '→') as stage, hours
+select warehouse, h, hours
 from (
     unpivot (
         select warehouse, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
                h_packed_shipped
         from scoped_orders(start_at, end_at, channels, shops, warehouses)
         where warehouse is not null
-    ) on columns(* exclude (warehouse)) into name stage value hours
+    ) on columns(* exclude (warehouse)) into name h value hours
 )
 where hours >= 0;
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bench import synth, workdir
-from models import facts_mart
+from models import facts_mart, lake
 from models.db import connect
 from models.kpis import Scope, run
 from models.settings import Settings
@@ -65,7 +65,27 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     synth.generate(settings.lake_dir, 6_000, days=40, chunk=2_000, progress=False)
     facts_mart.refresh(settings)
     workdir.ingest_batch(settings, 6_000, new=200, updated=300)  # the mart's next refresh is incremental
+    _allocate_a_third_time(settings)
     return settings
+
+
+def _allocate_a_third_time(settings: Settings) -> None:
+    """One re-allocated order allocated once more, a second after its second allocation: it then makes the move
+    allocated → allocated twice, one order but two transitions (the generator never repeats a move)."""
+    db = connect(settings)
+    try:
+        again = db.con.execute("""
+            select * replace (event_id || '-again' as event_id, occurred_at + interval 1 second as occurred_at)
+            from lake_order_events
+            where event = 'allocated' and order_id = (
+                select min(order_id) from order_facts
+                where placed_at >= timestamptz '2026-11-05' and placed_at < timestamptz '2026-11-20'
+                  and list_contains(list_transform(list_zip(trace[:-2], trace[2:]), lambda p: p[1].e || p[2].e),
+                                    'allocatedallocated'))
+            order by occurred_at desc limit 1""").df()
+    finally:
+        db.close()
+    lake.write(settings.lake_dir, "order_events", again)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -78,9 +98,13 @@ def test_traces_from_the_mart_equal_traces_from_every_event(synthetic, name):
         want = db.con.execute(EXPECTED[name], {"start_at": lo, "end_at": hi}).df()
         looping = db.con.execute("select count(*) filter (where list_max(list_transform(trace, lambda x: x.k)) > 1), "
                                  "count(*) from order_facts").fetchone()
+        repeats = db.con.execute(f"select count(*) from ({ALL_EVENT_STEPS}) where event = 'allocated' "
+                                 "and next_event = 'allocated' group by order_id order by 1 desc limit 1",
+                                 {"start_at": lo, "end_at": hi}).fetchone()[0]
     finally:
         db.close()
     assert 0 < looping[0] < looping[1]  # orders that loop back and orders that don't
+    assert repeats == 2  # an order that makes one move twice (counted once in `orders`)
     assert facts_mart.read_manifest(facts_mart.mart_dir(synthetic)).mode == "incremental"
     assert len(want) > 0
     pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)

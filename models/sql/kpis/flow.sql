@@ -5,30 +5,34 @@
 -- name: flow_stage_breakdown
 -- Median and p90 of each step by local day, ISO week (Monday), channel and warehouse: one long table,
 -- `dim` says which grouping a row belongs to and `key` holds its value as text.
+-- Day and week are worked out per order before the unpivot, the step's label per group after the grouping,
+-- and both quantiles come from one state (median and quantile_cont each kept every value: 2.5 → 1.4 s at 90 days
+-- of the 10 M bench lake, the same figures).
 with hours as (
-    select channel, warehouse, day, cast(date_trunc('week', day) as date) as week,
-        replace(substr(stage, 3), '_', '→') as stage, hours
+    select channel, warehouse, day, week, h, hours
     from (
         unpivot (
-            select channel, coalesce(warehouse, '–') as warehouse,
-                cast(timezone($tz, placed_at) as date) as day,
+            select channel, coalesce(warehouse, '–') as warehouse, day, cast(date_trunc('week', day) as date) as week,
                 h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
                 h_packed_shipped, h_shipped_delivered, h_delivered_completed
-            from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
-        ) on columns('^h_') into name stage value hours
+            from (select *, cast(timezone($tz, placed_at) as date) as day
+                  from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses))
+        ) on columns('^h_') into name h value hours
     )
     where hours >= 0
 )
-select
-    case when grouping(day) = 0 then 'day' when grouping(week) = 0 then 'week'
-         when grouping(channel) = 0 then 'channel' else 'warehouse' end as dim,
-    cast(coalesce(cast(day as varchar), cast(week as varchar), channel, warehouse) as varchar) as key,
-    stage,
-    count(*) as orders,
-    median(hours) as median_h,
-    quantile_cont(hours, 0.9) as p90_h
-from hours
-group by grouping sets ((stage, day), (stage, week), (stage, channel), (stage, warehouse))
+select dim, key, replace(substr(h, 3), '_', '→') as stage, orders, q[1] as median_h, q[2] as p90_h
+from (
+    select
+        case when grouping(day) = 0 then 'day' when grouping(week) = 0 then 'week'
+             when grouping(channel) = 0 then 'channel' else 'warehouse' end as dim,
+        cast(coalesce(cast(day as varchar), cast(week as varchar), channel, warehouse) as varchar) as key,
+        h,
+        count(*) as orders,
+        quantile_cont(hours, [0.5, 0.9]) as q
+    from hours
+    group by grouping sets ((h, day), (h, week), (h, channel), (h, warehouse))
+)
 order by dim, key, stage;
 
 -- name: flow_daily
@@ -52,20 +56,30 @@ order by day;
 -- name: flow_transitions
 -- The directly-follows graph: each step and the step right after it in an order's trace, with how many
 -- orders made that move and the median hours it took.
--- An order that never loops back makes each move at most once, so only looping orders need a distinct count.
-with steps as materialized (
-    select order_id, event, next_event, next_h, loops
-    from scoped_steps($start_at, $end_at, $channels, $shops, $warehouses)
-    where next_event is not null
+-- Moves are the trace zipped with itself one step on. An order that never loops back makes each move at
+-- most once, so only the looping orders (a few percent) are counted distinct, apart: one distinct count
+-- over every move kept every order id (5.6 → 1.4 s at 90 days of the 10 M bench lake, the same figures).
+-- Hours: whole-second boundaries crossed, as date_diff('second') counts them on a timestamptz, without its
+-- calendar arithmetic (30 times slower).
+with traces as (
+    select order_id, trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
+    from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where len(trace) > 1
+), moves as (
+    select p[1].e as from_event, p[2].e as to_event, count(*) as transitions,
+        count(*) filter (where not loops) as plain_orders,
+        median((epoch_us(p[2].t) // 1000000 - epoch_us(p[1].t) // 1000000) / 3600.0) as median_h
+    from (select loops, unnest(list_zip(trace[:-2], trace[2:])) as p from traces)
+    group by all
+), looping as (
+    select from_event, to_event, count(*) as orders
+    from (select distinct order_id, p[1].e as from_event, p[2].e as to_event
+          from (select order_id, unnest(list_zip(trace[:-2], trace[2:])) as p from traces where loops))
+    group by all
 )
-select
-    event as from_event,
-    next_event as to_event,
-    count(*) as transitions,
-    count(*) filter (where not loops) + count(distinct order_id) filter (where loops) as orders,
-    median(next_h) as median_h
-from steps
-group by all
+select from_event, to_event, transitions, plain_orders + coalesce(looping.orders, 0) as orders, median_h
+from moves
+left join looping using (from_event, to_event)
 order by transitions desc, from_event, to_event;
 
 -- name: flow_variants
@@ -105,16 +119,16 @@ from traces;
 -- Step × warehouse medians now and in the period of equal length before, slowest first: the first row is
 -- the current bottleneck. `change` is the relative change of the median (0.8 = up 80 %).
 with now_ as (
-    select warehouse, stage, count(*) as orders, median(hours) as median_h
+    select warehouse, h, count(*) as orders, median(hours) as median_h
     from warehouse_stage_hours($start_at, $end_at, $channels, $shops, $warehouses)
     group by all
 ), before as (
-    select warehouse, stage, median(hours) as prev_median_h
+    select warehouse, h, median(hours) as prev_median_h
     from warehouse_stage_hours($start_at - ($end_at - $start_at), $start_at, $channels, $shops, $warehouses)
     group by all
 )
 select
-    warehouse, stage, orders, median_h, prev_median_h,
+    warehouse, replace(substr(h, 3), '_', '→') as stage, orders, median_h, prev_median_h,
     median_h / nullif(prev_median_h, 0) - 1 as change
-from now_ left join before using (warehouse, stage)
+from now_ left join before using (warehouse, h)
 order by median_h desc, stage, warehouse;
