@@ -40,18 +40,29 @@ from ranked;
 -- disagree): the bound lets Parquet statistics skip older files.
 create or replace macro status_agreement(start_at, end_at, channels, shops, warehouses) as table
 with firsts as (
-    select e.order_id, e.event, e.source, min(e.occurred_at) as first_at
-    from lake_order_events e
-    where e.event in ('shipped', 'delivered') and e.source in ('platform', 'wms', 'carrier')
-      and e.occurred_at >= start_at - interval 31 days
-      and e.order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses))
+    -- each source's first report of the step, side by side: one grouping, and the sources named only for the
+    -- steps kept (a grouping per source, then per step with an ordered string_agg, took 4.2 s at 90 days of
+    -- the 10 M bench lake, where nearly every step has one source; this 1.3 s)
+    select order_id, event,
+        min(occurred_at) filter (where source = 'carrier') as carrier_at,
+        min(occurred_at) filter (where source = 'platform') as platform_at,
+        min(occurred_at) filter (where source = 'wms') as wms_at
+    from lake_order_events
+    where event in ('shipped', 'delivered') and source in ('platform', 'wms', 'carrier')
+      and occurred_at >= start_at - interval 31 days
+      and order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses))
     group by all
 ), steps as (
-    select order_id, event, string_agg(source, ',' order by source) as sources,
-        date_diff('second', min(first_at), max(first_at)) as spread_s
+    -- sources in name order; seconds as date_diff('second') counts them on a timestamptz (boundaries
+    -- crossed), without its calendar arithmetic
+    select order_id, event,
+        concat_ws(',', case when carrier_at is not null then 'carrier' end,
+                  case when platform_at is not null then 'platform' end, case when wms_at is not null then 'wms' end)
+            as sources,
+        epoch_us(greatest(carrier_at, platform_at, wms_at)) // 1000000
+            - epoch_us(least(carrier_at, platform_at, wms_at)) // 1000000 as spread_s
     from firsts
-    group by all
-    having count(*) > 1
+    where (carrier_at is not null)::int + (platform_at is not null)::int + (wms_at is not null)::int > 1
 )
 select order_id, max(spread_s) as spread_s, arg_max(event, spread_s) as worst_step,
     arg_max(sources, spread_s) as worst_sources, max(spread_s) <= 180 as agrees

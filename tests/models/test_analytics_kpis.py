@@ -145,6 +145,8 @@ def test_status_agreement_edge(analytics_db):
     # P1 180 s agrees, P2 181 s does not, P4 60 s agrees; P3 has one source only
     assert (row["orders"], row["agreeing"], row["agreement"]) == (3, 2, pytest.approx(2 / 3))
     assert row["spread_max_s"] == 181
+    behind = run(analytics_db, "status_disagreements", DAY)  # the orders behind the figure: P2 alone
+    assert rows(behind, "worst_step", "worst_sources", "spread_s") == [("shipped", "carrier,wms", 181)]
 
 
 def test_quality_counters(analytics_db):
