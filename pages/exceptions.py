@@ -8,7 +8,7 @@ from models.formatting import format_hours
 from models.i18n import exception_label
 from ui import analytics as an
 from ui import analytics_charts as ac
-from ui import frame, lang, t
+from ui import frame, lang, t, tables
 from ui.filters import current_scope
 
 frame.ensure()
@@ -54,7 +54,7 @@ STATES = ("raised", "open", "resolved", "auto_closed", "dismissed", "other")
 st.caption(t("exceptions.states_add_up"))
 table = resolution.assign(type=resolution["type"].map(lambda x: exception_label(x, lang()) if isinstance(x, str)
                                                       else t("exceptions.all_types")))
-st.dataframe(table[["type", *STATES, "mttr_h"]].rename(columns={c: t(f"exceptions.col.{c}") for c in
+tables.grid(table[["type", *STATES, "mttr_h"]].rename(columns={c: t(f"exceptions.col.{c}") for c in
                                                                 ("type", *STATES, "mttr_h")}),
              hide_index=True, key="exc_resolution",
              column_config={t("exceptions.col.mttr_h"): st.column_config.NumberColumn(format="%.1f")})

@@ -32,7 +32,7 @@ c3.metric(t("inventory.units_available"), f"{int(grid['available'].clip(lower=0)
 
 st.subheader(t("inventory.grid"))
 st.caption(t("inventory.grid_help", days=f"{cfg.low_stock_days:g}", window=cfg.sales_window_days))
-st.dataframe(
+tables.grid(
     grid.style.apply(lambda r: ["background-color: #fde2e1" if r["is_low"] else "" for _ in r], axis=1)
     .format({"daily_rate": "{:.2f}", "days_of_cover": "{:.1f}"}, na_rep="–"),
     hide_index=True, key="inventory_grid", column_config=inv.columns(grid))
@@ -42,7 +42,7 @@ moves = transfers(grid, cfg)
 if moves.empty:
     st.caption(t("inventory.no_transfers"))
 else:
-    st.dataframe(moves, hide_index=True, key="inventory_transfers",
+    tables.grid(moves, hide_index=True, key="inventory_transfers",
                  column_config=inv.columns(moves))
 
 st.subheader(t("inventory.history"))
@@ -52,7 +52,7 @@ st.plotly_chart(inv.history_chart(inv.read("history", cfg, scope.warehouses, sku
 st.subheader(t("inventory.reservations"))
 held = inv.read("reservations", cfg, scope.warehouses)
 st.caption(t("inventory.reservations_help", n=len(held)))
-st.dataframe(held, hide_index=True, key="inventory_reservations", column_config=inv.columns(held))
+tables.grid(held, hide_index=True, key="inventory_reservations", column_config=inv.columns(held))
 
 st.subheader(t("inventory.oversells"))
 if user is None or not user.access.unrestricted:  # they name orders of every channel: unrestricted users only
@@ -62,7 +62,7 @@ else:
     if over.empty:
         st.caption(t("inventory.no_oversells"))
     else:
-        st.dataframe(over, hide_index=True, key="inventory_oversells",
+        tables.grid(over, hide_index=True, key="inventory_oversells",
                      column_config=inv.columns(over))
 
 st.subheader(t("inventory.pushed"))

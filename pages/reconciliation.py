@@ -8,7 +8,7 @@ import streamlit as st
 from models.auth import mask_frame
 from models.reconciliation.close import close_month, month_scope
 from ui import analytics as an
-from ui import data, frame, t
+from ui import data, frame, t, tables
 from ui import reconciliation as rc
 from ui.auth import current_user
 from ui.filters import current_scope
@@ -27,21 +27,21 @@ frozen = rc.frozen(month, current_scope())
 if not frozen.empty:
     st.caption(f":material/lock: {rc.closed_caption(frozen)}")
 st.subheader(t("recon.totals"), help=t("recon.totals_help"))
-st.dataframe(rc.shown(totals), hide_index=True, key="recon_totals_table")
+tables.grid(rc.shown(totals), hide_index=True, key="recon_totals_table")
 
 st.subheader(t("recon.findings"))
 summary = an.frame("recon_findings_summary", scope)
 if summary.empty:
     st.success(t("recon.no_findings"))
 else:
-    st.dataframe(rc.shown(summary), hide_index=True, key="recon_summary_table")
+    tables.grid(rc.shown(summary), hide_index=True, key="recon_summary_table")
     found = list(dict.fromkeys(summary["finding"]))
     finding = st.segmented_control(t("recon.pick_finding"), found, default=found[0], key="recon_finding",
                                    format_func=lambda f: t(f"exc.recon_{f}")) or found[0]
     orders = an.frame("recon_finding_orders", scope)
     part = orders[orders["finding"] == finding].drop(columns=["finding"])
     st.caption(t("recon.finding_orders", finding=t(f"exc.recon_{finding}")))
-    st.dataframe(rc.shown(part), hide_index=True, key="recon_orders_table")
+    tables.grid(rc.shown(part), hide_index=True, key="recon_orders_table")
     rc.drill(finding, scope)
 
 st.subheader(t("recon.buyers"))
@@ -51,7 +51,7 @@ buyers = mask_frame(an.frame("recon_buyers", scope), user.role if user else None
 if buyers.empty:
     st.caption(t("recon.no_buyers"))
 else:
-    st.dataframe(rc.shown(buyers), hide_index=True, key="recon_buyers_table")
+    tables.grid(rc.shown(buyers), hide_index=True, key="recon_buyers_table")
 
 st.download_button(t("recon.export"), rc.book(month, current_scope(), user.role if user else None),
                    f"reconciliation-{month}.xlsx", key="recon_export", icon=":material/download:",
@@ -63,7 +63,7 @@ if not frozen.empty:
     if changed.empty:
         st.caption(t("recon.no_changes"))
     else:
-        st.dataframe(rc.shown(changed), hide_index=True, key="recon_changes_table")
+        tables.grid(rc.shown(changed), hide_index=True, key="recon_changes_table")
 
 if user is not None and user.can("close_month"):
     with st.form("recon_close_form"):

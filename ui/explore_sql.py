@@ -14,7 +14,7 @@ import streamlit as st
 from models.analytics.sandbox import Sandbox, SandboxError
 from models.auth import User
 from models.exports import to_csv_bytes
-from ui import data, t
+from ui import data, t, tables
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -45,7 +45,7 @@ def sql_box(user: User | None) -> None:
             return
         if cut:
             st.warning(t("explore.sql_cut", n=len(df)))
-        st.dataframe(df, hide_index=True, key="ex_sql_result")
+        tables.grid(df, hide_index=True, key="ex_sql_result")
         if user.can("export"):
             left, right = st.columns(2)
             left.download_button(t("explore.csv"), to_csv_bytes(df), "query.csv", "text/csv", key="ex_csv")

@@ -17,7 +17,7 @@ from models.auth import User, mask_frame
 from models.channels import channel_name
 from models.formatting import format_ts
 from models.i18n import exception_label
-from ui import data, lang, t
+from ui import data, lang, t, tables
 from ui import triage as ui
 from ui.text import plain, receiver_line
 
@@ -78,7 +78,7 @@ def table(view: pd.DataFrame, key: str, on_select: Callable[[], None]) -> None:
     """Draw the queue with row checkboxes (and select-all); overdue rows tinted."""
     shown = _readable(view).reset_index(drop=True)
     styled = shown.style.apply(lambda r: ["background-color: #fde2e1" if r["overdue"] else "" for _ in r], axis=1)
-    st.dataframe(styled, hide_index=True, key=key, column_config=_columns(), on_select=on_select,
+    tables.grid(styled, hide_index=True, key=key, column_config=_columns(), on_select=on_select,
                  selection_mode="multi-row")
 
 
@@ -91,7 +91,7 @@ def selected_rows(key: str) -> list[int]:
 def counts_table(counts: pd.DataFrame) -> None:
     """Open, overdue and total per type, headed and named in the user's language."""
     col = st.column_config
-    st.dataframe(counts.assign(type=counts["type"].map(lambda x: exception_label(x, lang()))), hide_index=True,
+    tables.grid(counts.assign(type=counts["type"].map(lambda x: exception_label(x, lang()))), hide_index=True,
                  key="queue_counts", column_config={
                      "type": col.TextColumn(t("queue.type")), "total": col.NumberColumn(t("queue.col.total")),
                      "open": col.NumberColumn(t("queue.col.open")),
@@ -114,6 +114,6 @@ def order_beside(order_id: str | None, user: User) -> None:
     right.metric(t("order.warehouse"), plain(order["warehouse"]) or "–")
     st.caption(receiver_line(order))
     columns = {k: v for k, v in _columns().items() if k in ("exception_id", "type", "severity", "status", "assignee")}
-    st.dataframe(_named(story["order_exceptions"]), hide_index=True, key="queue_order_exceptions",
+    tables.grid(_named(story["order_exceptions"]), hide_index=True, key="queue_order_exceptions",
                  column_config=columns)
     st.link_button(t("queue.open_order"), ORDER_LINK.format(order_id), icon=":material/open_in_new:")

@@ -83,7 +83,17 @@ def table(frame: pd.DataFrame | Any, key: str, column_config: dict[str, Any] | N
     else:
         frame = df = readable(pd.DataFrame(frame))
     kwargs.setdefault("hide_index", True)
-    return st.dataframe(frame, key=key, column_config=headers(df, column_config), **kwargs)
+    return grid(frame, key=key, column_config=headers(df, column_config), **kwargs)
+
+
+def grid(frame: pd.DataFrame | Any, **kwargs: Any) -> Any:
+    """st.dataframe, except that a table without rows is a line in the user's language: the grid's own
+    placeholder says "empty" in English whatever the language."""
+    rows = frame.data if hasattr(frame, "data") and not isinstance(frame, pd.DataFrame) else frame  # a Styler
+    if len(rows) == 0:
+        st.caption(label("table.no_rows", lang()))
+        return None
+    return st.dataframe(frame, **kwargs)
 
 
 def option_name(column: str):

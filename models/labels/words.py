@@ -5,6 +5,7 @@ Table headers are `th.<column>` (ui/tables.py looks up `col.<column>` first, the
 """
 
 LABELS: dict[str, tuple[str, str]] = {
+    "table.no_rows": ("No rows.", "没有数据。"),  # a table with nothing in it (ui/tables.py)
     # table headers
     "th.order_id": ("Order", "订单"),
     "th.channel": ("Channel", "渠道"),
