@@ -55,7 +55,9 @@ def snap(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, timeout=180_000)
 
 
-ORDER_GRIDS = {"order_rules": 3, "order_exceptions": 4}  # after the timeline, lines and previous actions
+# The page's last two tables, counted from the end: a table without rows above them (previous actions, often)
+# is a line of text, not a grid
+ORDER_GRIDS = {"order_rules": -2, "order_exceptions": -1}
 
 
 def keyed_grid(page: Page, key: str, showing: str = "") -> str:
