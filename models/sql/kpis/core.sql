@@ -24,20 +24,23 @@ select
 from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses);
 
 -- name: stage_durations
-select
-    stage,
-    count(hours) filter (where hours >= 0) as orders,
-    median(hours) filter (where hours >= 0) as median_h,
-    quantile_cont(hours, 0.9) filter (where hours >= 0) as p90_h,
-    count(*) filter (where hours < 0) as negative
+-- Median and p90 from one quantile state (`median` beside `quantile_cont` kept every value twice).
+select stage, orders, q[1] as median_h, q[2] as p90_h, negative
 from (
-    unpivot (
-        select h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
-               h_packed_shipped, h_shipped_delivered, h_delivered_completed
-        from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
-    ) on columns(*) into name stage value hours
-)
-group by stage;
+    select
+        stage,
+        count(hours) filter (where hours >= 0) as orders,
+        quantile_cont(hours, [0.5, 0.9]) filter (where hours >= 0) as q,
+        count(*) filter (where hours < 0) as negative
+    from (
+        unpivot (
+            select h_placed_paid, h_paid_reviewed, h_reviewed_allocated, h_allocated_picked, h_picked_packed,
+                   h_packed_shipped, h_shipped_delivered, h_delivered_completed
+            from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+        ) on columns(*) into name stage value hours
+    )
+    group by stage
+);
 
 -- name: daily_orders
 select
