@@ -53,14 +53,13 @@ with firsts as (
       and order_id in (select order_id from scoped_orders(start_at, end_at, channels, shops, warehouses))
     group by all
 ), steps as (
-    -- sources in name order; seconds as date_diff('second') counts them on a timestamptz (boundaries
-    -- crossed), without its calendar arithmetic
+    -- sources in name order; seconds by `whole_seconds` (models/sql/macros.sql)
     select order_id, event,
         concat_ws(',', case when carrier_at is not null then 'carrier' end,
                   case when platform_at is not null then 'platform' end, case when wms_at is not null then 'wms' end)
             as sources,
-        epoch_us(greatest(carrier_at, platform_at, wms_at)) // 1000000
-            - epoch_us(least(carrier_at, platform_at, wms_at)) // 1000000 as spread_s
+        whole_seconds(least(carrier_at, platform_at, wms_at), greatest(carrier_at, platform_at, wms_at))
+            as spread_s
     from firsts
     where (carrier_at is not null)::int + (platform_at is not null)::int + (wms_at is not null)::int > 1
 )

@@ -3,6 +3,11 @@
 -- (models/db.py), so any named query runs on any connection. tests/test_kpi_definitions.py fails when a
 -- formula is spelled out anywhere else.
 
+-- Whole seconds from a to b, counted as date_diff('second', a, b) counts them on a timestamptz (second
+-- boundaries crossed), without its ICU calendar arithmetic: 30 times faster where millions of pairs are
+-- subtracted (the Flow process map, the status agreement). For instants after 1970 (`//` truncates toward 0).
+create or replace macro whole_seconds(a, b) as epoch_us(b) // 1000000 - epoch_us(a) // 1000000;
+
 -- Paid orders' value in the reporting currency (GMV): orders not paid (yet) count nothing.
 create or replace macro paid_gmv_cents(gmv_cents, paid_at) as
 cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint);

@@ -59,8 +59,7 @@ order by day;
 -- Moves are the trace zipped with itself one step on. An order that never loops back makes each move at
 -- most once, so only the looping orders (a few percent) are counted distinct, apart: one distinct count
 -- over every move kept every order id (5.6 → 1.4 s at 90 days of the 10 M bench lake, the same figures).
--- Hours: whole-second boundaries crossed, as date_diff('second') counts them on a timestamptz, without its
--- calendar arithmetic (30 times slower).
+-- Hours from `whole_seconds` (models/sql/macros.sql), not date_diff('second'): the same count, 30 times faster.
 with traces as (
     select order_id, trace, list_max(list_transform(trace, lambda x: x.k)) > 1 as loops
     from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
@@ -68,7 +67,7 @@ with traces as (
 ), moves as (
     select p[1].e as from_event, p[2].e as to_event, count(*) as transitions,
         count(*) filter (where not loops) as plain_orders,
-        median((epoch_us(p[2].t) // 1000000 - epoch_us(p[1].t) // 1000000) / 3600.0) as median_h
+        median(whole_seconds(p[1].t, p[2].t) / 3600.0) as median_h
     from (select loops, unnest(list_zip(trace[:-2], trace[2:])) as p from traces)
     group by all
 ), looping as (
