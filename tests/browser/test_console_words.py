@@ -12,15 +12,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import login
-from tests.browser.ui import assert_no_error, grid_rows, grid_text, nav, settle
+from tests.browser.ui import assert_no_error, chart, grid_rows, grid_text, nav, settle
 
 pytestmark = pytest.mark.browser
 SIDEBAR = '[data-testid="stSidebar"]'
 
 
-def _click_bar(page: Page, chart: int, trace: int, point: int = 0) -> None:
+def _click_bar(page: Page, title: str, trace: int, point: int = 0) -> None:
     """Click the middle of a bar as a person would (plotly's drag layer takes the click, not the path)."""
-    bar = page.locator(".js-plotly-plot").nth(chart).locator(".trace.bars").nth(trace).locator(".point path")
+    bar = chart(page, title).locator(".trace.bars").nth(trace).locator(".point path")
     box = bar.nth(point).bounding_box()
     assert box, "bar not drawn"
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -30,8 +30,8 @@ def test_clicking_a_bar_opens_its_orders_and_a_view_is_saved_and_subscribed(page
     page.set_default_timeout(120_000)  # eight engineers' tests share two cores
     login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "ops")
     settle(page)
-    # Orders per day: one trace per channel in code order douyin, jd, shopee, tmall → Shopee is trace 2
-    _click_bar(page, 0, 2)
+    # Daily orders: one trace per channel in code order douyin, jd, shopee, tmall → Shopee is trace 2
+    _click_bar(page, "Daily orders by channel", 2)
     expect(page.locator("h1").first).to_have_text(re.compile("Explore"), timeout=60_000)
     settle(page)
     assert_no_error(page)
@@ -67,7 +67,7 @@ def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, co
     page.set_default_timeout(120_000)
     login(page, f"{console_url}/?from=2026-03-02&to=2026-03-02", "admin")
     nav(page, "Flow")
-    on_time = page.locator(".js-plotly-plot").nth(1)
+    on_time = chart(page, "On-time ship rate by day")
     expect(on_time.locator(".ytick text").first).to_be_attached()
     ticks = on_time.locator(".ytick text").all_text_contents()  # SVG text has no innerText
     assert ticks and all(t.endswith("%") for t in ticks), ticks  # a rate axis in percent, like the cards
@@ -82,7 +82,7 @@ def test_the_console_reads_in_chinese_with_names_percent_and_days(page: Page, co
     assert "订单" in headers and "支付失败" in headers
     shoot(page, "queue-zh")
     nav(page, "流程效率")
-    heat = page.locator(".js-plotly-plot").nth(3)  # the steps heatmap
+    heat = chart(page, "各环节小时数")  # the steps heatmap
     expect(heat.locator(".ytick text").first).to_be_attached()
     ticks = heat.locator(".ytick text").all_text_contents()
     assert any("发货" in t for t in ticks) and not any("shipped" in t for t in ticks), ticks

@@ -29,6 +29,12 @@ def nav_names(page: Page) -> list[str]:
     return [links.nth(i).inner_text().strip().splitlines()[-1].strip() for i in range(links.count())]
 
 
+def chart(page: Page, title: str) -> Locator:
+    """The plotly chart drawn with this title. Charts are drawn as their code arrives, not in page order, so a
+    position (the n-th chart) can name another chart while the page is still drawing."""
+    return page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text=title)).first
+
+
 def metric(page: Page, label: str) -> Locator:
     """The value of the st.metric with exactly this label."""
     card = page.locator('[data-testid="stMetric"]').filter(
