@@ -1,4 +1,5 @@
-"""The mart's refresh times on a lake: full build, warm connect, incremental refresh after one ingest batch.
+"""The mart's refresh times on a lake: full build, warm connect, incremental refresh after one ingest batch of
+the newest orders, then after one whose updates are spread over a week.
 
     python -m bench.refresh LAKE ORDERS  → JSON {full_s, warm_connect_s, incremental_s, ...}
 
@@ -41,11 +42,16 @@ def run(lake_dir: Path, orders: int) -> dict:
         _, write_s = timed(lambda: workdir.ingest_batch(copy, orders))
         _, incr_s = timed(lambda: facts_mart.refresh(copy))
         incremental = facts_mart.read_manifest(facts_mart.mart_dir(copy))
+        workdir.ingest_batch(copy, orders, spread_days=7, after=2_000)  # updates over a week: its days rewritten
+        _, week_s = timed(lambda: facts_mart.refresh(copy))
+        week = facts_mart.read_manifest(facts_mart.mart_dir(copy))
         return {"full_s": full_s, "warm_connect_s": warm_s, "batch_write_s": write_s, "incremental_s": incr_s,
                 "mode": incremental.mode, "recomputed": incremental.recomputed, "rows": full.rows,
-                "months_rewritten": len(set(incremental.months.values()) - set(full.months.values())),
+                "parts_rewritten": len(set(incremental.parts.values()) - set(full.parts.values())),
+                "incremental_week_s": week_s, "week_recomputed": week.recomputed,
+                "week_parts_rewritten": len(set(week.parts.values()) - set(incremental.parts.values())),
                 "snapshot_mib": sum(p.stat().st_size for p in full.paths(facts_mart.mart_dir(settings))) / 2**20,
-                "snapshot_files": len(full.months)}
+                "snapshot_files": len(full.parts)}
     finally:
         shutil.rmtree(copy.data_dir, ignore_errors=True)
 

@@ -37,7 +37,10 @@ def refresh_lines(r: dict) -> list[str]:
             f"| console connect over a warm mart (list files, no-op refresh, views) | "
             f"{_fmt(r['warm_connect_s'])} | |",
             f"| incremental refresh after one ingest batch | {_fmt(r['incremental_s'])} | {r['recomputed']:,} "
-            f"orders recomputed ({r['mode']}), {r.get('months_rewritten', 1)} mart month file(s) rewritten |", ""]
+            f"orders recomputed ({r['mode']}), {r.get('parts_rewritten', 1)} mart part file(s) rewritten |",
+            *([f"| the same after a batch updating orders of the last 7 days | {_fmt(r['incremental_week_s'])} | "
+               f"{r['week_recomputed']:,} orders recomputed, {r['week_parts_rewritten']} part file(s) rewritten |"]
+              if "incremental_week_s" in r else []), ""]
 
 
 def scale_section(s: dict) -> list[str]:

@@ -35,11 +35,16 @@ def data_dir(lake_dir: Path, name: str, fresh: bool = False) -> Settings:
     return Settings(data_dir=root)
 
 
-def ingest_batch(settings: Settings, orders: int, new: int = 2_000, updated: int = 1_000) -> int:
-    """One ingest-sized batch: `new` orders after the last one, and new versions and events of the `updated`
-    most recent ones (as a pull of status changes writes them). Returns the orders it touches."""
-    rng = np.random.default_rng(99)
-    idx = np.arange(orders - updated, orders + new, dtype=np.int64)
+def ingest_batch(settings: Settings, orders: int, new: int = 2_000, updated: int = 1_000, spread_days: int = 0,
+                 after: int = 0) -> int:
+    """One ingest-sized batch: `new` orders (numbered from `after` past the lake's last), and new versions and
+    events of the `updated` most recent ones (as a pull of status changes writes them), or, with
+    `spread_days`, of orders spread evenly over that many last days (a week of deliveries). Returns the
+    orders it touches."""
+    rng = np.random.default_rng(99 + after)
+    recent = max(updated, orders * spread_days // 365)
+    touched = np.unique(np.linspace(orders - recent, orders - 1, updated).astype(np.int64))
+    idx = np.concatenate([touched, np.arange(orders + after, orders + after + new, dtype=np.int64)])
     span = 365 * 24 * synth.HOUR_US
     placed = synth._us(synth.END) - span + (idx * (span / orders)).astype(np.int64)
     placed = np.minimum(placed, synth._us(synth.END) - synth.HOUR_US)

@@ -94,9 +94,9 @@ def _connect(settings: Settings, materialize: bool) -> LakeConnection:
                                    f"select * from {facts_mart.read_sql(mart.quality)}")
                 if mart.keys:  # the lookup key index (models/lookup_keys.py): all months, and each month
                     db.con.execute(f"create view lookup_keys as select * from {facts_mart.read_sql(mart.keys)}")
-                    for month, path in mart.key_months.items():
+                    for month, paths in mart.key_months.items():
                         db.con.execute(f"create view {lookup_keys.month_view(month)} as "
-                                       f"select * from {facts_mart.read_sql([path])}")
+                                       f"select * from {facts_mart.read_sql(paths)}")
         except BaseException:
             db.close()
             raise

@@ -2,16 +2,19 @@
 
 Why: computing `order_facts` from the lake costs time in proportion to the whole lake (every event pivoted,
 every order version deduped), and ingest adds files every few minutes. The mart keeps the last result as
-Parquet, one file per month the orders were placed in (sorted by `placed_at`, so a scoped query reads only
-its dates' row groups) and one of `exception_facts` (each exception with its order's dimensions), plus a
-JSON manifest of the lake files (path, size) and settings it reflects. Beside each month's file: its lookup
-keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: the Data quality page's completeness
-counts), written whenever the month's file is, so that a page grouping the whole lake sums them instead of
-reading every order.
+Parquet, one file per *part* (sorted by `placed_at`, so a scoped query reads only its dates' row groups) and
+one of `exception_facts` (each exception with its order's dimensions), plus a JSON manifest of the lake files
+(path, size) and settings it reflects. A part is a month the orders were placed in ('2026-02'), but in the
+newest month a day ('2026-03-14'): that is where ingest's batches land, and a refresh rewrites the parts its
+orders are in, so a batch costs its days, not its month (18 s → see bench/results.md at 10 M orders). When a
+newer month starts, the month before is merged into one part again (once), so the files stay few. Beside
+each part's file: its lookup keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: the
+Data quality page's completeness counts), written whenever the part's file is, so that a page grouping the
+whole lake sums them instead of reading every order.
 
 A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
-(from the month before the earliest one was placed), and rewrites only the snapshot months those orders
-are in: its cost follows the batch and the recent months, not the lake. A compaction re-points the mart at
+(from the month before the earliest one was placed), and rewrites only the snapshot parts those orders
+are in: its cost follows the batch and the recent days, not the lake. A compaction re-points the mart at
 the merged files (they name the files they replace; no fact changes). A file removed or changed otherwise, a
 settings or code change, or a missing or unreadable mart means a full rebuild, done one month placed at a
 time so that its memory follows a month, not the lake. The mart is not part of the lake: deleting the
@@ -52,19 +55,20 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 5: a lookup key file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file
-# per month placed and one exception_facts file (the rollups are derived from the month files: no layout change)
-LAYOUT = 5
+# 6: the newest month in parts by day; 5: a lookup key file beside each month's file; 4: lake files by path
+# inside the lake; 3: one order_facts file per month placed and one exception_facts file
+LAYOUT = 6
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a snapshot reflects: its files (month → file name), the lake files (table → path → size),
-    settings, row count, and the files it replaced (name → when), deleted once no reader can need them."""
+    """What a snapshot reflects: its files (part → file name: a month, or a day of the newest month), the lake
+    files (table → path → size), settings, row count, and the files it replaced (name → when), deleted once no
+    reader can need them."""
 
-    months: dict[str, str]
+    parts: dict[str, str]
     files: dict[str, dict[str, int]]
     fingerprint: str
     rows: int
@@ -73,15 +77,15 @@ class Manifest:
     retired: dict[str, float] = field(default_factory=dict)
     exceptions: str = ""  # the exception_facts file
     exception_rows: int = 0
-    keys: dict[str, str] = field(default_factory=dict)  # month → its lookup key file (models/lookup_keys.py)
-    quality: dict[str, str] = field(default_factory=dict)  # month → its quality rollup file (sql/rollups.sql)
+    keys: dict[str, str] = field(default_factory=dict)  # part → its lookup key file (models/lookup_keys.py)
+    quality: dict[str, str] = field(default_factory=dict)  # part → its quality rollup file (sql/rollups.sql)
     rollups: str = ""  # the rollups_fingerprint() they were made with
 
     def paths(self, folder: Path) -> list[Path]:
-        return [folder / name for _, name in sorted(self.months.items())]
+        return [folder / name for _, name in sorted(self.parts.items())]
 
     def names(self) -> set[str]:
-        return {*self.months.values(), *self.keys.values(), *self.quality.values(), self.exceptions}
+        return {*self.parts.values(), *self.keys.values(), *self.quality.values(), self.exceptions}
 
 
 def mart_dir(settings: Settings) -> Path:
@@ -109,21 +113,23 @@ def read_sql(paths: list[Path]) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The files a reader reads: order_facts (one per month; none for an empty lake), exception_facts, the
-    lookup keys and the quality rollup (one per month each)."""
+    """The files a reader reads: order_facts (one per part; none for an empty lake), exception_facts, the
+    lookup keys (by month: the files of its parts) and the quality rollup (one per part)."""
 
     facts: list[Path]
     exceptions: Path
-    key_months: dict[str, Path] = field(default_factory=dict)
+    key_months: dict[str, list[Path]] = field(default_factory=dict)
     quality: list[Path] = field(default_factory=list)
 
     @property
     def keys(self) -> list[Path]:
-        return list(self.key_months.values())
+        return [path for paths in self.key_months.values() for path in paths]
 
 
 def snapshot(folder: Path, manifest: Manifest) -> Snapshot:
-    keys = {month: folder / name for month, name in sorted(manifest.keys.items())}
+    keys: dict[str, list[Path]] = {}
+    for part, name in sorted(manifest.keys.items()):
+        keys.setdefault(_month_of(part), []).append(folder / name)
     quality = [folder / name for _, name in sorted(manifest.quality.items())]
     return Snapshot(manifest.paths(folder), folder / manifest.exceptions, keys, quality)
 
@@ -203,7 +209,7 @@ def read_manifest(folder: Path) -> Manifest | None:
         manifest = Manifest(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         if sum(_rows(p) for p in manifest.paths(folder)) != manifest.rows or \
                 _rows(folder / manifest.exceptions) != manifest.exception_rows or \
-                set(manifest.keys) != set(manifest.months) or \
+                set(manifest.keys) != set(manifest.parts) or \
                 not all((folder / name).exists() for name in manifest.keys.values()):
             return None
     except Exception:  # missing, from an older layout, half-written by hand, or a snapshot gone or corrupt: rebuild
@@ -269,66 +275,72 @@ def _opened(settings: Settings, files: dict[str, list[str]], folder: Path) -> It
 def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str) -> Manifest:
     """Every order computed from the lake one month placed at a time, so memory follows a month, not the lake:
     the orders in that month's order files, from their rows and events (the month before on), as a refresh
-    recomputes touched orders. An order whose placing was corrected is in two months' files; it is kept in
-    the month it is placed in now."""
-    months = sorted({_partition(p) for p in files.get("orders", [])})
+    recomputes touched orders, written as the month's parts. An order whose placing was corrected is in two
+    months' files; it is kept in the month it is placed in now."""
+    newest = ""
     names: dict[str, str] = {}
     keys: dict[str, str] = {}
-    parts: list[Path] = []
-    try:
-        for month in months:
+    exception_parts: list[Path] = []
+    try:  # newest month first ('none' sorts before them): the first that holds an order is the one kept in days
+        for month in sorted({_partition(p) for p in files.get("orders", [])}, reverse=True):
             added = {**{t: [] for t in DEPENDS_ON}, "orders": [p for p in files["orders"] if _partition(p) == month]}
             with _opened(settings, files, folder) as con:
                 _touched(con, added, "lake_orders")  # every version's placing, before the views are narrowed
                 _restrict(con, files)
                 con.execute(f"create temp table fresh as select * from order_facts where {_in_month(month)}")
-                path = _write_file(con, folder, "select * from fresh order by placed_at, order_id")
-                parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
-                if _rows(path):
-                    keys[month] = _write_keys(con, folder, month, "fresh").name
-            if _rows(path):
-                names[month] = path.name
-            else:
-                path.unlink()
+                exception_parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
+                if not newest and month != "none" and con.execute("select count(*) from fresh").fetchone()[0]:
+                    newest = month
+                part = _part_sql(newest)
+                for (name,) in con.execute(f"select distinct {part} from fresh").fetchall():
+                    written = _write_part(con, folder, name, f"{part} = '{name}'", [], [])
+                    if written:
+                        names[name], keys[name] = written
         with _opened(settings, files, folder) as con:
-            source = read_sql(parts) if parts else "(select * from exception_facts where false)"
+            source = read_sql(exception_parts) if exception_parts else "(select * from exception_facts where false)"
             exceptions = _write_file(con, folder, f"select * from {source} order by detected_at", "exceptions")
             built = Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
                              exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
             return _with_rollups(settings, files, folder, built, con)
     finally:
-        for part in parts:
-            part.unlink(missing_ok=True)
+        for path in exception_parts:
+            path.unlink(missing_ok=True)
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
                  current: dict, files: dict[str, list[str]]) -> Manifest:
     """Recompute the orders the added files touch, reading only the lake months they can be in; rewrite only
-    the snapshot months those orders are in, each as the month's untouched old rows plus the recomputed ones."""
-    _touched(con, added, read_sql(old.paths(folder)) if old.months else "")
+    the snapshot parts those orders are in, each as the part's untouched old rows plus the recomputed ones.
+
+    When the newest month changes (its first order arrives), the month that was newest is merged from its days
+    into one part (and, the other way, a month that became the newest again is split): its parts are all
+    written, from all its old files."""
+    _touched(con, added, read_sql(old.paths(folder)) if old.parts else "")
     _restrict(con, files)
     con.execute("create temp table fresh as select * from order_facts")
-    months = [m for (m,) in con.execute(
-        f"select distinct {MONTH} from (select placed_at from touched_placings union all select placed_at from fresh)"
-    ).fetchall()]
+    newest = _newest_placed(con, folder, old)
+    part = _part_sql(newest)
+    reshaped = {_month_of(p) for p in old.parts if _is_day(p) != (_month_of(p) == newest)}
+    regrouped = [folder / old.parts[p] for p in old.parts if _month_of(p) in reshaped]
+    wanted = {p for (p,) in con.execute(
+        f"select distinct {part} from (select placed_at from touched_placings union all select placed_at from fresh"
+        + (f" union all select placed_at from {read_sql(regrouped)}" if regrouped else "") + ")").fetchall()}
     recomputed = con.execute("select count(*) from touched").fetchone()[0]
-    names, keys, quality = dict(old.months), dict(old.keys), dict(old.quality)
-    for month in months:
-        keep = f"select * from read_parquet('{_q(folder / names[month])}') " \
-               "where order_id not in (select order_id from touched)" if month in names else None
-        new = f"select * from fresh where {_in_month(month)}"
-        query = f"{keep} union all {new}" if keep else new
-        path = _write_file(con, folder, f"select * from ({query}) order by placed_at, order_id")
-        if _rows(path):
-            names[month] = path.name
-            con.execute(f"create or replace temp table fresh_month as {new}")
-            kept = f"read_parquet('{_q(folder / keys[month])}')" if month in keys else None
-            keys[month] = _write_keys(con, folder, month, "fresh_month", kept).name
-            quality.pop(month, None)  # made again from the new file below
-        else:  # every order of the month moved out of it (a corrected placing time)
-            path.unlink()
-            for files in (names, keys, quality):
-                files.pop(month, None)
+    names, keys, quality = dict(old.parts), dict(old.keys), dict(old.quality)
+    for gone in [p for p in old.parts if _month_of(p) in reshaped]:
+        for named in (names, keys, quality):
+            named.pop(gone, None)
+    for name in sorted(wanted):
+        month = _month_of(name)
+        sources = [p for p in old.parts if p == name or (month in reshaped and _month_of(p) == month)]
+        written = _write_part(con, folder, name, f"{part} = '{name}'", [folder / old.parts[p] for p in sources],
+                              [folder / old.keys[p] for p in sources])
+        quality.pop(name, None)  # made again from the new file below
+        if written:
+            names[name], keys[name] = written
+        else:  # every order of the part moved out of it (a corrected placing time)
+            names.pop(name, None)
+            keys.pop(name, None)
     rows = sum(_rows(folder / n) for n in names.values())
     # Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
     # of a touched order is in touched_exc and is joined again with the recomputed order.
@@ -339,6 +351,24 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
     new = Manifest(names, current, old.fingerprint, rows, "incremental", recomputed, exceptions=exceptions.name,
                    exception_rows=_rows(exceptions), keys=keys, quality=quality, rollups=old.rollups)
     return _with_rollups(None, files, folder, new, con)
+
+
+def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, part: str, in_part: str, old_facts: list[Path],
+                old_keys: list[Path]) -> tuple[str, str] | None:
+    """A part's facts file and lookup key file (their names): the rows of `old_facts` and `old_keys` in the part
+    (`in_part`, a condition on placed_at) whose order was not recomputed, and the recomputed orders (`fresh`)
+    in it; None when it holds no order."""
+    con.execute(f"create or replace temp table fresh_part as select * from fresh where {in_part}")
+    query = "select * from fresh_part"
+    if old_facts:
+        query = f"select * from {read_sql(old_facts)} where {in_part} " \
+                f"and order_id not in (select order_id from touched) union all {query}"
+    path = _write_file(con, folder, f"select * from ({query}) order by placed_at, order_id")
+    if not _rows(path):
+        path.unlink()
+        return None
+    kept = f"(select * from {read_sql(old_keys)} where {in_part})" if old_keys else None
+    return path.name, _write_keys(con, folder, part, "fresh_part", kept).name
 
 
 def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placings: str) -> None:
@@ -393,40 +423,40 @@ def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
                     f"where {'true' if kept else 'false'} and {column} in (select {column} from {ids})")
 
 
-def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, month: str, facts: str, kept: str | None = None
+def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, part: str, facts: str, kept: str | None = None
                 ) -> Path:
-    """The month's lookup key file (models/lookup_keys.py): the keys of the orders in `facts` (their phones
+    """The part's lookup key file (models/lookup_keys.py): the keys of the orders in `facts` (their phones
     from every version in lake_orders), plus `kept`'s rows of orders not recomputed."""
     query = lookup_keys.rows_sql(facts, "lake_orders")
     if kept:
         query = f"select {lookup_keys.ROW_COLUMNS} from {kept} where order_id not in (select order_id from touched) " \
                 f"union all {query}"
-    return _write_file(con, folder, lookup_keys.file_sql(query, month), "keys")
+    return _write_file(con, folder, lookup_keys.file_sql(query, part), "keys")
 
 
 def _unrolled(folder: Path, manifest: Manifest) -> list[str]:
-    """The months whose rollup is to be made: none yet (a new or rewritten month file, or a mart from before
+    """The parts whose rollup is to be made: none yet (a new or rewritten part file, or a mart from before
     the rollups), gone, or made by other rollup SQL."""
     same_sql = manifest.rollups == rollups_fingerprint()
-    return [m for m in sorted(manifest.months) if not same_sql or m not in manifest.quality
-            or not (folder / manifest.quality[m]).exists()]
+    return [p for p in sorted(manifest.parts) if not same_sql or p not in manifest.quality
+            or not (folder / manifest.quality[p]).exists()]
 
 
 def _with_rollups(settings: Settings | None, files: dict[str, list[str]], folder: Path, manifest: Manifest,
                   con: duckdb.DuckDBPyConnection | None = None) -> Manifest:
-    """`manifest` with a rollup file (models/sql/rollups.sql) for every month: those `_unrolled` names are made
-    from the month's facts file, whole, so a rollup is remade with its month, never patched, and a change of
-    the rollups' SQL costs a read of the month files (seconds), not a rebuild. A connection is opened (over
+    """`manifest` with a rollup file (models/sql/rollups.sql) for every part: those `_unrolled` names are made
+    from the part's facts file, whole, so a rollup is remade with its part, never patched, and a change of
+    the rollups' SQL costs a read of the part files (seconds), not a rebuild. A connection is opened (over
     `settings`' lake) only when some are to be made and `con` is None."""
     missing = _unrolled(folder, manifest)
     if missing and con is None:
         with _opened(settings, files, folder) as own:
             return _with_rollups(settings, files, folder, manifest, own)
-    quality = {m: n for m, n in manifest.quality.items() if m in manifest.months and m not in missing}
-    for month in missing:
-        con.execute(f"create or replace temp view month_facts as "
-                    f"select * from read_parquet('{_q(folder / manifest.months[month])}')")
-        quality[month] = _write_file(con, folder, "select * from quality_rollup_of('month_facts')", "quality").name
+    quality = {p: n for p, n in manifest.quality.items() if p in manifest.parts and p not in missing}
+    for part in missing:
+        con.execute(f"create or replace temp view part_facts as "
+                    f"select * from read_parquet('{_q(folder / manifest.parts[part])}')")
+        quality[part] = _write_file(con, folder, "select * from quality_rollup_of('part_facts')", "quality").name
     return replace(manifest, quality=quality, rollups=rollups_fingerprint())
 
 
@@ -447,6 +477,36 @@ def _month_before(at: datetime) -> str:
 
 def _in_month(month: str) -> str:
     return f"{MONTH} = '{month}'"
+
+
+def _newest_placed(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest) -> str:
+    """The newest month any order will be placed in once `fresh` replaces the touched orders ('' when none is
+    placed): the month kept in parts by day."""
+    fresh = {m for (m,) in con.execute(f"select distinct {MONTH} from fresh").fetchall()}
+    for month in sorted({*map(_month_of, old.parts), *fresh} - {"none"}, reverse=True):
+        if month in fresh:
+            return month
+        files = [folder / name for p, name in old.parts.items() if _month_of(p) == month]
+        if con.execute(f"select count(*) from {read_sql(files)} "
+                       "where order_id not in (select order_id from touched)").fetchone()[0]:
+            return month
+    return ""
+
+
+def _part_sql(newest: str) -> str:
+    """A row's part from its placed_at: its day in the `newest` month, else its month (MONTH)."""
+    if not newest:
+        return MONTH
+    return f"case when strftime(placed_at, '%Y-%m') = '{newest}' then strftime(placed_at, '%Y-%m-%d') else {MONTH} end"
+
+
+def _month_of(part: str) -> str:
+    """'2026-03' for the part '2026-03-14' or '2026-03' ('none' for orders without a placing)."""
+    return part[:7]
+
+
+def _is_day(part: str) -> bool:
+    return len(part) == len("2026-03-14")
 
 
 def _q(path: Path) -> str:

@@ -11,8 +11,9 @@ filters on, so no second read of the mart is needed.
 
     file_sql(rows_sql("fresh", "lake_orders"), "2026-03")   # a month's key file (facts_mart writes it)
 
-The mart writes a month's key file whenever it writes that month's facts (full build and refresh alike), so
-the index is never older than the facts. The queries are in models/sql/lookup/lookup.sql (`*_indexed`);
+The mart writes a part's key file whenever it writes that part's facts (full build and refresh alike), so
+the index is never older than the facts; a month's view reads the key files of its parts (a month, or the
+newest month's days). The queries are in models/sql/lookup/lookup.sql (`*_indexed`);
 models/lookup.py uses them when the connection has the `lookup_keys` view (a console connection,
 materialize=True) and the plain scans otherwise; both give the same rows in the same order
 (tests/models/test_lookup_index.py).
@@ -50,10 +51,11 @@ def newest_first(views: list[str]) -> list[str]:
     return dated + [v for v in views if v.endswith("_none")]
 
 
-def file_sql(rows: str, month: str) -> str:
-    """The rows of a month's key file from its key rows: sorted, numbered into blocks unique across months
-    ('2026-03' → 202603 × 10⁷ + the block's place in the month), each block's keys joined on its first row."""
-    base = int(month.replace("-", "")) * 10_000_000 if month[:4].isdigit() else 0
+def file_sql(rows: str, part: str) -> str:
+    """The rows of a mart part's key file from its key rows: sorted, numbered into blocks unique across parts
+    ('2026-03' → 202603 × 10⁷ + the block's place in the part; a day '2026-03-14' → 20260314 × 10⁷ + …, a
+    range no month's reaches), each block's keys joined on its first row."""
+    base = int(part.replace("-", "")) * 10_000_000 if part[:4].isdigit() else 0
     return (f"select {ROW_COLUMNS}, case when n % {BLOCK} = 0 then string_agg(key, chr(10)) over "
             f"(partition by n // {BLOCK}) end as blob, {base} + n // {BLOCK} as block from "
             f"(select *, row_number() over (order by field, key) - 1 as n from ({rows})) order by n")

@@ -63,7 +63,7 @@ def pull(lake_dir: Any, folder: Path, local_name: str) -> int:
         return generation
     remote = bucket_dir(lake_dir)
     try:
-        for name in [*manifest["months"].values(), *manifest.get("keys", {}).values(),
+        for name in [*manifest.get("parts", {}).values(), *manifest.get("keys", {}).values(),
                      *manifest.get("quality", {}).values(), manifest["exceptions"]]:
             if not (folder / name).exists():
                 atomic.write_bytes(folder / name, (remote / name).read_bytes())

@@ -7,13 +7,15 @@ import json
 import shutil
 import threading
 from dataclasses import replace
+from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from models import facts_mart, lake
+from models import facts_mart, lake, lookup
+from models.auth import User
 from models.db import connect, vanished
 from models.facts_mart import mart_dir, read_manifest, refresh
 from models.schema import TABLES
@@ -167,9 +169,9 @@ def test_a_crash_before_the_manifest_leaves_the_old_mart_and_recovers(handmade_l
         with pytest.raises(OSError):
             refresh(handmade_lake)
     assert manifest(handmade_lake).paths(mart_dir(handmade_lake)) == old.facts  # readers still see the old mart
-    # the batch touches both months (F is February's): the old files plus the crashed refresh's two orphans,
-    # which are cleaned after GRACE_S
-    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == len(old.facts) + 2
+    # the batch touches three parts (F is February's, H is placed on 3 March UTC, the others on 2 March): the
+    # old files plus the crashed refresh's three orphans, which are cleaned after GRACE_S
+    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == len(old.facts) + 3
     assert_mart_is_live(handmade_lake)
     assert manifest(handmade_lake).mode == "incremental"
 
@@ -210,19 +212,60 @@ def test_the_console_connection_reads_the_mart(handmade_lake):
     assert json.loads((mart_dir(handmade_lake) / "manifest.json").read_text())["mode"] == "incremental"
 
 
-def test_a_refresh_rewrites_only_the_months_its_orders_were_placed_in(handmade_lake):
+def new_order(key: str, placed: datetime, updated: datetime | None = None) -> dict:
+    """An order row like the hand-made ones, placed at `placed` (its placing corrected when `updated` is later)."""
+    return {**order_row("D", updated_at=updated or placed), "order_id": f"OH-{key}", "platform_order_id": key,
+            "placed_at": placed}
+
+
+def test_a_refresh_rewrites_only_the_parts_its_orders_were_placed_in(handmade_lake):
     refresh(handmade_lake)
-    before = manifest(handmade_lake).months
-    assert sorted(before) == ["2026-02", "2026-03"]  # F placed 23 Feb, the others in March
+    before = manifest(handmade_lake).parts
+    # F placed 23 Feb; the others on 2 March (UTC), the newest month, which is kept by day
+    assert sorted(before) == ["2026-02", "2026-03-02"]
     lake.write(handmade_lake.lake_dir, "order_events", [  # a late event of a February order, stamped in March
         {"event_id": "EV-F9", "order_id": "OH-F", "event": "delivered", "source": "carrier",
          "occurred_at": local(3, 10), "ingested_at": local(3, 10)}])
     assert_mart_is_live(handmade_lake)
     after = manifest(handmade_lake)
     assert (after.mode, after.recomputed) == ("incremental", 1)
-    assert after.months["2026-03"] == before["2026-03"]  # untouched month: same file
-    assert after.months["2026-02"] != before["2026-02"]
+    assert after.parts["2026-03-02"] == before["2026-03-02"]  # untouched part: same file
+    assert after.parts["2026-02"] != before["2026-02"]
     assert before["2026-02"] in after.retired  # kept for readers that listed it, deleted after GRACE_S
+
+    lake.write(handmade_lake.lake_dir, "orders", [new_order("H", local(6, 12))])  # a new order on 6 March
+    assert_mart_is_live(handmade_lake)
+    last = manifest(handmade_lake)
+    assert sorted(last.parts) == ["2026-02", "2026-03-02", "2026-03-06"]
+    assert (last.parts["2026-02"], last.parts["2026-03-02"]) == (after.parts["2026-02"], after.parts["2026-03-02"])
+    assert set(last.keys) == set(last.quality) == set(last.parts)
+
+
+def test_the_newest_month_is_kept_by_day_and_merged_when_a_newer_one_starts(handmade_lake):
+    """April's first order merges March's days into one part (once); when that order's placing is corrected
+    back into March, March is the newest month again and is split by day at the next refresh. The mart equals
+    the live view throughout, and the lookup finds orders of every part."""
+    refresh(handmade_lake)
+    lake.write(handmade_lake.lake_dir, "orders", [new_order("H", local(1, 12, month=4))])
+    assert_mart_is_live(handmade_lake)
+    assert sorted(manifest(handmade_lake).parts) == ["2026-02", "2026-03", "2026-04-01"]
+    db = connect(handmade_lake, materialize=True)
+    try:
+        for key in ("A", "G", "H", "F"):
+            assert list(lookup.search(db, f"OH-{key}", User("o", "ops")).order_id) == [f"OH-{key}"]
+        blocks = db.con.execute("select count(*), count(distinct block) from lookup_keys where blob is not null")
+        assert len(set(blocks.fetchone())) == 1  # block numbers stay unique across the parts
+    finally:
+        db.close()
+
+    lake.write(handmade_lake.lake_dir, "orders", [new_order("H", local(5, 12), updated=local(2, 12, month=4))])
+    assert_mart_is_live(handmade_lake)  # H moved back into March: in the mart once
+    lake.write(handmade_lake.lake_dir, "order_events", [
+        {"event_id": "EV-A9", "order_id": "OH-A", "event": "delivered", "source": "carrier",
+         "occurred_at": local(6, 15), "ingested_at": local(6, 15)}])
+    assert_mart_is_live(handmade_lake)
+    assert sorted(manifest(handmade_lake).parts) == ["2026-02", "2026-03-02", "2026-03-05"]
+    assert manifest(handmade_lake).mode == "incremental"
 
 
 def test_an_order_whose_placing_time_is_corrected_moves_month_once(handmade_lake):
@@ -257,7 +300,7 @@ def test_a_data_dir_copied_whole_keeps_its_mart(handmade_lake, tmp_path):
     first = manifest_after(handmade_lake)
     moved = replace(handmade_lake, data_dir=tmp_path / "moved")
     shutil.copytree(handmade_lake.data_dir, moved.data_dir)
-    assert manifest_after(moved).months == first.months  # same files: no rebuild
+    assert manifest_after(moved).parts == first.parts  # same files: no rebuild
     ingest_batch(moved)
     assert_mart_is_live(moved)
     assert manifest(moved).mode == "incremental"
@@ -302,7 +345,7 @@ def test_a_listing_compacted_since_is_refused_before_any_work(handmade_lake):
 
 def test_two_writers_at_once_build_the_mart_once(handmade_lake):
     """Two threads (two console sessions, or a session and the scheduler) refresh an empty mart together:
-    one builds it, the other finds it built; one set of month files, not two."""
+    one builds it, the other finds it built; one set of part files, not two."""
     results: list[facts_mart.Snapshot] = []
     threads = [threading.Thread(target=lambda: results.append(refresh(handmade_lake))) for _ in range(2)]
     for t in threads:
@@ -310,6 +353,6 @@ def test_two_writers_at_once_build_the_mart_once(handmade_lake):
     for t in threads:
         t.join(timeout=120)
     assert len(results) == 2 and results[0].facts == results[1].facts
-    months = {p.parent.name for p in lake.data_files(handmade_lake.lake_dir, "orders")}
-    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == len(months) == len(results[0].facts)
+    parts = ["2026-02", "2026-03-02"]  # F in February; the others on 2 March, the newest month's one day
+    assert len(list(mart_dir(handmade_lake).glob("facts-*.parquet"))) == len(parts) == len(results[0].facts)
     assert_mart_is_live(handmade_lake)

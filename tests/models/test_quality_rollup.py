@@ -140,7 +140,7 @@ def test_rollup_and_key_counts_equal_the_old_full_scans(tricky_lake: Settings, m
     monkeypatch.setitem(kpis.CAPPED, "quality_duplicates", "64MB")
     old_and_new(tricky_lake)
     built = read_manifest(mart_dir(tricky_lake))
-    assert built.mode == "full" and set(built.quality) == set(built.months)
+    assert built.mode == "full" and set(built.quality) == set(built.parts)
     rows = connect(tricky_lake, materialize=True).query("select count(*) as n from quality_rollup")["n"][0]
     assert rows < built.rows * 11  # a rollup: fewer rows than one per order and field
 
@@ -171,8 +171,8 @@ def test_a_mart_without_rollups_gets_them_from_its_month_files(handmade_lake: Se
         path.write_text(json.dumps({**before, **stale}))
         facts_mart.refresh(handmade_lake)
         after = read_manifest(mart_dir(handmade_lake))
-        assert (after.months, after.keys, after.mode) == (before["months"], before["keys"], before["mode"])
-        assert set(after.quality) == set(after.months)
+        assert (after.parts, after.keys, after.mode) == (before["parts"], before["keys"], before["mode"])
+        assert set(after.quality) == set(after.parts)
         assert not set(after.quality.values()) & set(before["quality"].values())  # made again
         assert after.rollups == facts_mart.rollups_fingerprint()
         params = {"tz": handmade_lake.timezone, "channels": [], "shops": [], "warehouses": []}

@@ -40,8 +40,8 @@ def test_a_second_machine_uses_the_mart_in_the_bucket(s3_settings: Settings, s3_
     first = committed(s3_env, prefix, 1)
     assert (first["mode"], first["rows"]) == ("full", 7)  # the hand-made lake's seven orders
     in_bucket = {k.rsplit("/", 1)[1] for k in objects(s3_env, f"{prefix}/_marts/order_facts/")}
-    assert in_bucket == {"manifest-000000000001.json", *first["months"].values(), *first["keys"].values(),
-                         *first["quality"].values(), first["exceptions"]}  # keys and rollups travel with months
+    assert in_bucket == {"manifest-000000000001.json", *first["parts"].values(), *first["keys"].values(),
+                         *first["quality"].values(), first["exceptions"]}  # keys and rollups travel with parts
 
     other = Settings(data_dir=tmp_path / "machine-b")  # machine B: no mart of its own, the same lake
     ingest_batch(other)
@@ -49,10 +49,10 @@ def test_a_second_machine_uses_the_mart_in_the_bucket(s3_settings: Settings, s3_
     second = committed(s3_env, prefix, 2)
     # incremental: B started from A's mart (with no mart of its own it would have built the 8 orders in full)
     assert (second["mode"], second["recomputed"], second["rows"]) == ("incremental", 6, 8)
-    assert second["months"]["2026-03"] != first["months"]["2026-03"]
+    assert second["parts"]["2026-03-02"] != first["parts"]["2026-03-02"]
 
     again = facts_mart.refresh(s3_settings)  # A takes B's mart from the bucket: nothing left to compute
-    assert sorted(p.name for p in again.facts) == sorted(second["months"].values())
+    assert sorted(p.name for p in again.facts) == sorted(second["parts"].values())
     pd.testing.assert_frame_equal(facts(s3_settings, materialize=True), facts(s3_settings, materialize=False))
     stale = mart_bucket.publish(s3_settings.lake_dir, facts_mart.mart_dir(s3_settings), first, set(), 1, 600)
     assert not stale  # generation 2 is taken: a writer that pulled generation 1 cannot commit over B's mart
