@@ -88,7 +88,7 @@ def _connect(settings: Settings, materialize: bool) -> LakeConnection:
                 db.con.execute("alter view order_facts rename to order_facts_live")
                 db.con.execute(f"create view order_facts as select * from {facts_mart.read_sql(mart.facts)}")
                 db.con.execute("create or replace view exception_facts as "
-                               f"select * from {facts_mart.read_sql([mart.exceptions])}")
+                               f"select * from {facts_mart.read_sql(mart.exceptions)}")
                 if mart.quality:  # the completeness rollup (models/sql/rollups.sql), kept per month
                     db.con.execute("create or replace view quality_rollup as "
                                    f"select * from {facts_mart.read_sql(mart.quality)}")

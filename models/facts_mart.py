@@ -2,15 +2,15 @@
 
 Why: computing `order_facts` from the lake costs time in proportion to the whole lake (every event pivoted,
 every order version deduped), and ingest adds files every few minutes. The mart keeps the last result as
-Parquet, one file per *part* (sorted by `placed_at`, so a scoped query reads only its dates' row groups) and
-one of `exception_facts` (each exception with its order's dimensions), plus a JSON manifest of the lake files
-(path, size) and settings it reflects. A part is a month the orders were placed in ('2026-02'), but in the
-newest month a day ('2026-03-14'): that is where ingest's batches land, and a refresh rewrites the parts its
-orders are in, so a batch costs its days, not its month (18 s → see bench/results.md at 10 M orders). When a
-newer month starts, the month before is merged into one part again (once), so the files stay few. Beside
-each part's file: its lookup keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: the
-Data quality page's completeness counts), written whenever the part's file is, so that a page grouping the
-whole lake sums them instead of reading every order.
+Parquet, one file per *part* (sorted by `placed_at`, so a scoped query reads only its dates' row groups),
+plus a JSON manifest of the lake files (path, size) and settings it reflects. A part is a month the orders
+were placed in ('2026-02'), but in the newest month a day ('2026-03-14'): that is where ingest's batches
+land, and a refresh rewrites the parts its orders are in, so a batch costs its days, not its month
+(bench/results.md, at 10 M orders). When a newer month starts, the month before is merged into one part
+again (once), so the files stay few. Beside each part's facts file, written whenever it is: its
+`exception_facts` (each exception of its orders with its order's dimensions, sorted by `detected_at`), its
+lookup keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: the Data quality page's
+completeness counts, so that a page grouping the whole lake sums them instead of reading every order).
 
 A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
 (from the month before the earliest one was placed), and rewrites only the snapshot parts those orders
@@ -54,9 +54,13 @@ MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
+# How much earlier than its order's placing a row or event may be stamped (clocks that disagree): a refresh
+# reads the lake's months from this long before its earliest touched order. It was "the month before": at 10 M
+# orders that read two months' order and event files for a batch of the last hour's orders (0.9 s → 0.45 s).
+EDGE = timedelta(days=7)
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 6: the newest month in parts by day; 5: a lookup key file beside each month's file; 4: lake files by path
-# inside the lake; 3: one order_facts file per month placed and one exception_facts file
+# 6: the newest month in parts by day, exception facts per part; 5: a lookup key file beside each month's file;
+# 4: lake files by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
 LAYOUT = 6
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
@@ -75,7 +79,7 @@ class Manifest:
     mode: str = "full"  # how this snapshot was made: full | incremental | repointed (after a compaction)
     recomputed: int = 0  # orders recomputed to make it
     retired: dict[str, float] = field(default_factory=dict)
-    exceptions: str = ""  # the exception_facts file
+    exceptions: dict[str, str] = field(default_factory=dict)  # part → its exception_facts file
     exception_rows: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # part → its lookup key file (models/lookup_keys.py)
     quality: dict[str, str] = field(default_factory=dict)  # part → its quality rollup file (sql/rollups.sql)
@@ -85,7 +89,7 @@ class Manifest:
         return [folder / name for _, name in sorted(self.parts.items())]
 
     def names(self) -> set[str]:
-        return {*self.parts.values(), *self.keys.values(), *self.quality.values(), self.exceptions}
+        return {*self.parts.values(), *self.keys.values(), *self.quality.values(), *self.exceptions.values()}
 
 
 def mart_dir(settings: Settings) -> Path:
@@ -117,7 +121,7 @@ class Snapshot:
     lookup keys (by month: the files of its parts) and the quality rollup (one per part)."""
 
     facts: list[Path]
-    exceptions: Path
+    exceptions: list[Path]
     key_months: dict[str, list[Path]] = field(default_factory=dict)
     quality: list[Path] = field(default_factory=list)
 
@@ -131,7 +135,8 @@ def snapshot(folder: Path, manifest: Manifest) -> Snapshot:
     for part, name in sorted(manifest.keys.items()):
         keys.setdefault(_month_of(part), []).append(folder / name)
     quality = [folder / name for _, name in sorted(manifest.quality.items())]
-    return Snapshot(manifest.paths(folder), folder / manifest.exceptions, keys, quality)
+    exceptions = [folder / name for _, name in sorted(manifest.exceptions.items())]
+    return Snapshot(manifest.paths(folder), exceptions, keys, quality)
 
 
 def refresh(settings: Settings, files: dict[str, list[str]] | None = None) -> Snapshot:
@@ -208,8 +213,8 @@ def read_manifest(folder: Path) -> Manifest | None:
     try:
         manifest = Manifest(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
         if sum(_rows(p) for p in manifest.paths(folder)) != manifest.rows or \
-                _rows(folder / manifest.exceptions) != manifest.exception_rows or \
-                set(manifest.keys) != set(manifest.parts) or \
+                sum(_rows(folder / n) for n in manifest.exceptions.values()) != manifest.exception_rows or \
+                set(manifest.keys) != set(manifest.parts) or set(manifest.exceptions) != set(manifest.parts) or \
                 not all((folder / name).exists() for name in manifest.keys.values()):
             return None
     except Exception:  # missing, from an older layout, half-written by hand, or a snapshot gone or corrupt: rebuild
@@ -278,33 +283,21 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
     recomputes touched orders, written as the month's parts. An order whose placing was corrected is in two
     months' files; it is kept in the month it is placed in now."""
     newest = ""
-    names: dict[str, str] = {}
-    keys: dict[str, str] = {}
-    exception_parts: list[Path] = []
-    try:  # newest month first ('none' sorts before them): the first that holds an order is the one kept in days
-        for month in sorted({_partition(p) for p in files.get("orders", [])}, reverse=True):
-            added = {**{t: [] for t in DEPENDS_ON}, "orders": [p for p in files["orders"] if _partition(p) == month]}
-            with _opened(settings, files, folder) as con:
-                _touched(con, added, "lake_orders")  # every version's placing, before the views are narrowed
-                _restrict(con, files)
-                con.execute(f"create temp table fresh as select * from order_facts where {_in_month(month)}")
-                exception_parts.append(_write_file(con, folder, _exception_facts("fresh"), "part"))
-                if not newest and month != "none" and con.execute("select count(*) from fresh").fetchone()[0]:
-                    newest = month
-                part = _part_sql(newest)
-                for (name,) in con.execute(f"select distinct {part} from fresh").fetchall():
-                    written = _write_part(con, folder, name, f"{part} = '{name}'", [], [])
-                    if written:
-                        names[name], keys[name] = written
+    written: dict[str, Part] = {}
+    # newest month first ('none' sorts before them): the first that holds an order is the one kept in days
+    for month in sorted({_partition(p) for p in files.get("orders", [])}, reverse=True):
+        added = {**{t: [] for t in DEPENDS_ON}, "orders": [p for p in files["orders"] if _partition(p) == month]}
         with _opened(settings, files, folder) as con:
-            source = read_sql(exception_parts) if exception_parts else "(select * from exception_facts where false)"
-            exceptions = _write_file(con, folder, f"select * from {source} order by detected_at", "exceptions")
-            built = Manifest(names, current, fp, sum(_rows(folder / n) for n in names.values()),
-                             exceptions=exceptions.name, exception_rows=_rows(exceptions), keys=keys)
-            return _with_rollups(settings, files, folder, built, con)
-    finally:
-        for path in exception_parts:
-            path.unlink(missing_ok=True)
+            _touched(con, added, "lake_orders")  # every version's placing, before the views are narrowed
+            _restrict(con, files)
+            con.execute(f"create temp table fresh as select * from order_facts where {_in_month(month)}")
+            if not newest and month != "none" and con.execute("select count(*) from fresh").fetchone()[0]:
+                newest = month
+            part = _part_sql(newest)
+            for (name,) in con.execute(f"select distinct {part} from fresh").fetchall():
+                if made := _write_part(con, folder, f"{part} = '{name}'", name, None):
+                    written[name] = made
+    return _with_rollups(settings, files, folder, _manifest(folder, written, current, fp))
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, added: dict[str, list[str]],
@@ -316,7 +309,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
     into one part (and, the other way, a month that became the newest again is split): its parts are all
     written, from all its old files."""
     _touched(con, added, read_sql(old.paths(folder)) if old.parts else "")
-    _restrict(con, files)
+    _restrict(con, files, copied=True)
     con.execute("create temp table fresh as select * from order_facts")
     newest = _newest_placed(con, folder, old)
     part = _part_sql(newest)
@@ -326,49 +319,70 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         f"select distinct {part} from (select placed_at from touched_placings union all select placed_at from fresh"
         + (f" union all select placed_at from {read_sql(regrouped)}" if regrouped else "") + ")").fetchall()}
     recomputed = con.execute("select count(*) from touched").fetchone()[0]
-    names, keys, quality = dict(old.parts), dict(old.keys), dict(old.quality)
-    for gone in [p for p in old.parts if _month_of(p) in reshaped]:
-        for named in (names, keys, quality):
-            named.pop(gone, None)
+    kept = {p: Part(old.parts[p], old.keys[p], old.exceptions[p], old.quality.get(p))
+            for p in old.parts if _month_of(p) not in reshaped}
     for name in sorted(wanted):
         month = _month_of(name)
         sources = [p for p in old.parts if p == name or (month in reshaped and _month_of(p) == month)]
-        written = _write_part(con, folder, name, f"{part} = '{name}'", [folder / old.parts[p] for p in sources],
-                              [folder / old.keys[p] for p in sources])
-        quality.pop(name, None)  # made again from the new file below
-        if written:
-            names[name], keys[name] = written
-        else:  # every order of the part moved out of it (a corrected placing time)
-            names.pop(name, None)
-            keys.pop(name, None)
-    rows = sum(_rows(folder / n) for n in names.values())
-    # Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
-    # of a touched order is in touched_exc and is joined again with the recomputed order.
-    exceptions = _write_file(con, folder, f"""
-        select * from read_parquet('{_q(folder / old.exceptions)}')
-        where exception_id not in (select exception_id from touched_exc)
-        union all {_exception_facts("fresh")} order by detected_at""", "exceptions")
-    new = Manifest(names, current, old.fingerprint, rows, "incremental", recomputed, exceptions=exceptions.name,
-                   exception_rows=_rows(exceptions), keys=keys, quality=quality, rollups=old.rollups)
+        kept.pop(name, None)
+        if made := _write_part(con, folder, f"{part} = '{name}'", name, [Part(
+                old.parts[p], old.keys[p], old.exceptions[p]) for p in sources], reshaped=month in reshaped):
+            kept[name] = made
+        # else every order of the part moved out of it (a corrected placing time)
+    new = replace(_manifest(folder, kept, current, old.fingerprint), mode="incremental", recomputed=recomputed,
+                  rollups=old.rollups)
     return _with_rollups(None, files, folder, new, con)
 
 
-def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, part: str, in_part: str, old_facts: list[Path],
-                old_keys: list[Path]) -> tuple[str, str] | None:
-    """A part's facts file and lookup key file (their names): the rows of `old_facts` and `old_keys` in the part
-    (`in_part`, a condition on placed_at) whose order was not recomputed, and the recomputed orders (`fresh`)
-    in it; None when it holds no order."""
+@dataclass(frozen=True)
+class Part:
+    """A part's files (names in the mart folder): facts, lookup keys, exception facts, quality rollup."""
+
+    facts: str
+    keys: str
+    exceptions: str
+    quality: str | None = None  # None: to be made (models/sql/rollups.sql) from the facts file
+
+
+def _manifest(folder: Path, parts: dict[str, Part], current: dict, fp: str) -> Manifest:
+    """The manifest naming these parts (rollups still to make for those without one)."""
+    def count(files: list[str]) -> int:
+        return sum(_rows(folder / n) for n in files)
+
+    return Manifest({p: f.facts for p, f in parts.items()}, current, fp, count([f.facts for f in parts.values()]),
+                    exceptions={p: f.exceptions for p, f in parts.items()},
+                    exception_rows=count([f.exceptions for f in parts.values()]),
+                    keys={p: f.keys for p, f in parts.items()},
+                    quality={p: f.quality for p, f in parts.items() if f.quality})
+
+
+def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, in_part: str, part: str, old: list[Part] | None,
+                reshaped: bool = False) -> Part | None:
+    """A part's files: the rows of the `old` parts' files that are in it and whose order was not recomputed,
+    and the recomputed orders (`fresh`) in it (`in_part`, a condition on placed_at); None when it holds no
+    order. The old rows are filtered by part only when their month is `reshaped` (merged from days or split
+    into them); an old part's own file holds nothing else.
+
+    Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
+    of a touched order is in touched_exc and is joined again with the recomputed order."""
     con.execute(f"create or replace temp table fresh_part as select * from fresh where {in_part}")
-    query = "select * from fresh_part"
-    if old_facts:
-        query = f"select * from {read_sql(old_facts)} where {in_part} " \
-                f"and order_id not in (select order_id from touched) union all {query}"
-    path = _write_file(con, folder, f"select * from ({query}) order by placed_at, order_id")
+    keep = f"where order_id not in (select order_id from touched){f' and {in_part}' if reshaped else ''}"
+    facts = "select * from fresh_part"
+    if old:
+        facts = f"select * from {read_sql([folder / p.facts for p in old])} {keep} union all {facts}"
+    path = _write_file(con, folder, f"select * from ({facts}) order by placed_at, order_id")
     if not _rows(path):
         path.unlink()
         return None
-    kept = f"(select * from {read_sql(old_keys)} where {in_part})" if old_keys else None
-    return path.name, _write_keys(con, folder, part, "fresh_part", kept).name
+    kept_keys = f"(select * from {read_sql([folder / p.keys for p in old])} {keep})" if old else None
+    keys = _write_keys(con, folder, part, "fresh_part", kept_keys)
+    exceptions = _exception_facts("fresh_part")
+    if old:
+        exceptions = f"""select * from {read_sql([folder / p.exceptions for p in old])}
+            where exception_id not in (select exception_id from touched_exc)
+            and order_id in (select order_id from read_parquet('{_q(path)}')) union all {exceptions}"""
+    exceptions_path = _write_file(con, folder, f"select * from ({exceptions}) order by detected_at", "exceptions")
+    return Part(path.name, keys.name, exceptions_path.name)
 
 
 def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placings: str) -> None:
@@ -401,16 +415,18 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placin
             select distinct action_id from lake_actions where order_id in (select order_id from touched)""")
 
 
-def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> None:
+def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]], copied: bool = False) -> None:
     """Re-point the lake views at the touched orders' rows only; every view above them follows.
 
-    Orders and events are the big tables: only their month partitions from the month before the earliest
-    touched order was placed onward are read (an order's rows and events are not older than its placing;
-    the month before absorbs clocks that disagree at a month's edge). Exceptions and actions are small and
-    read whole.
+    Orders and events are the big tables: only their month partitions from EDGE before the earliest touched
+    order was placed onward are read (an order's rows and events are not older than its placing; EDGE
+    absorbs clocks that disagree, also across a month's edge). Exceptions and actions are small and read
+    whole. `copied` (a refresh's few touched orders) reads those rows once into temp tables: order_facts
+    reads the events six times over (at 10 M orders 1.5 s of a refresh's 3 s went to reading the event files
+    again and again for 3,000 orders); a full build's month is too large to hold.
     """
     earliest = con.execute("select min(placed_at) from touched_placings").fetchone()[0]
-    since = _month_before(earliest) if earliest is not None else "9999-12"  # no order row anywhere: no facts
+    since = _month(earliest - EDGE) if earliest is not None else "9999-12"  # no order row anywhere: no facts
     keys = {"orders": ("order_id", "touched"), "order_events": ("order_id", "touched"),
             "exceptions": ("exception_id", "touched_exc"), "actions": ("action_id", "touched_act")}
     for table, (column, ids) in keys.items():
@@ -419,18 +435,21 @@ def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
             continue
         kept = [p for p in paths if _partition(p) >= since] if table in ("orders", "order_events") else paths
         source = lakedb.files_select(TABLES[table], kept or paths[:1])  # one file for the columns when none is kept
-        con.execute(f"create or replace view lake_{table} as select * from ({source}) "
-                    f"where {'true' if kept else 'false'} and {column} in (select {column} from {ids})")
+        rows = f"select * from ({source}) where {'true' if kept else 'false'} " \
+               f"and {column} in (select {column} from {ids})"
+        if copied:
+            con.execute(f"create or replace temp table restricted_{table} as {rows}")
+            rows = f"select * from restricted_{table}"
+        con.execute(f"create or replace view lake_{table} as {rows}")
 
 
 def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, part: str, facts: str, kept: str | None = None
                 ) -> Path:
     """The part's lookup key file (models/lookup_keys.py): the keys of the orders in `facts` (their phones
-    from every version in lake_orders), plus `kept`'s rows of orders not recomputed."""
+    from every version in lake_orders), plus the rows `kept` (of orders not recomputed)."""
     query = lookup_keys.rows_sql(facts, "lake_orders")
     if kept:
-        query = f"select {lookup_keys.ROW_COLUMNS} from {kept} where order_id not in (select order_id from touched) " \
-                f"union all {query}"
+        query = f"select {lookup_keys.ROW_COLUMNS} from {kept} union all {query}"
     return _write_file(con, folder, lookup_keys.file_sql(query, part), "keys")
 
 
@@ -470,9 +489,8 @@ def _partition(path: str) -> str:
     return Path(path).parent.name.removeprefix("month=")
 
 
-def _month_before(at: datetime) -> str:
-    first = at.astimezone(UTC).replace(day=1)
-    return (first - timedelta(days=1)).strftime("%Y-%m")
+def _month(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m")
 
 
 def _in_month(month: str) -> str:

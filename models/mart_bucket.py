@@ -63,14 +63,19 @@ def pull(lake_dir: Any, folder: Path, local_name: str) -> int:
         return generation
     remote = bucket_dir(lake_dir)
     try:
-        for name in [*manifest.get("parts", {}).values(), *manifest.get("keys", {}).values(),
-                     *manifest.get("quality", {}).values(), manifest["exceptions"]]:
+        for name in _files(manifest):
             if not (folder / name).exists():
                 atomic.write_bytes(folder / name, (remote / name).read_bytes())
     except FileNotFoundError:  # a newer commit retired it meanwhile: keep ours, the refresh builds on it
         return generation
     atomic.write_bytes(local, json.dumps(manifest).encode())
     return generation
+
+
+def _files(manifest: dict) -> list[str]:
+    """Every file a manifest names (one of an older layout names none: that mart is rebuilt, not pulled)."""
+    return [name for kind in ("parts", "keys", "quality", "exceptions") if isinstance(manifest.get(kind), dict)
+            for name in manifest[kind].values()]
 
 
 def _read(path: Path) -> dict | None:

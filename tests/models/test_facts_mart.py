@@ -7,7 +7,7 @@ import json
 import shutil
 import threading
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 import pyarrow as pa
@@ -239,6 +239,21 @@ def test_a_refresh_rewrites_only_the_parts_its_orders_were_placed_in(handmade_la
     assert sorted(last.parts) == ["2026-02", "2026-03-02", "2026-03-06"]
     assert (last.parts["2026-02"], last.parts["2026-03-02"]) == (after.parts["2026-02"], after.parts["2026-03-02"])
     assert set(last.keys) == set(last.quality) == set(last.parts)
+
+
+def test_a_refresh_reads_events_stamped_days_before_their_order_across_a_month_edge(handmade_lake):
+    """A platform whose clock runs behind: a new order placed on 3 March (UTC) whose `paid` event is stamped
+    6 days earlier, in February's partition. The refresh reads the lake from facts_mart.EDGE before the
+    earliest touched placing, so it finds the event as the full build does."""
+    refresh(handmade_lake)
+    placed = local(3, 12)
+    lake.write(handmade_lake.lake_dir, "orders", [new_order("K", placed)])
+    lake.write(handmade_lake.lake_dir, "order_events", [
+        {"event_id": "EV-K1", "order_id": "OH-K", "event": "paid", "source": "platform",
+         "occurred_at": placed - timedelta(days=6), "ingested_at": placed}])
+    assert_mart_is_live(handmade_lake)
+    assert manifest(handmade_lake).mode == "incremental"
+    assert mart(handmade_lake).set_index("order_id").loc["OH-K", "paid_at"] == pd.Timestamp(placed - timedelta(days=6))
 
 
 def test_the_newest_month_is_kept_by_day_and_merged_when_a_newer_one_starts(handmade_lake):

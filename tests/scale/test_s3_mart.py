@@ -41,7 +41,7 @@ def test_a_second_machine_uses_the_mart_in_the_bucket(s3_settings: Settings, s3_
     assert (first["mode"], first["rows"]) == ("full", 7)  # the hand-made lake's seven orders
     in_bucket = {k.rsplit("/", 1)[1] for k in objects(s3_env, f"{prefix}/_marts/order_facts/")}
     assert in_bucket == {"manifest-000000000001.json", *first["parts"].values(), *first["keys"].values(),
-                         *first["quality"].values(), first["exceptions"]}  # keys and rollups travel with parts
+                         *first["quality"].values(), *first["exceptions"].values()}  # all travel with the parts
 
     other = Settings(data_dir=tmp_path / "machine-b")  # machine B: no mart of its own, the same lake
     ingest_batch(other)
