@@ -13,7 +13,7 @@ lookup keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: t
 completeness counts, so that a page grouping the whole lake sums them instead of reading every order).
 
 A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
-(from the month before the earliest one was placed), and rewrites only the snapshot parts those orders
+(from EDGE, 7 days, before the earliest one was placed), and rewrites only the snapshot parts those orders
 are in: its cost follows the batch and the recent days, not the lake. A compaction re-points the mart at
 the merged files (they name the files they replace; no fact changes). A file removed or changed otherwise, a
 settings or code change, or a missing or unreadable mart means a full rebuild, done one month placed at a
@@ -279,9 +279,9 @@ def _opened(settings: Settings, files: dict[str, list[str]], folder: Path) -> It
 
 def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str) -> Manifest:
     """Every order computed from the lake one month placed at a time, so memory follows a month, not the lake:
-    the orders in that month's order files, from their rows and events (the month before on), as a refresh
-    recomputes touched orders, written as the month's parts. An order whose placing was corrected is in two
-    months' files; it is kept in the month it is placed in now."""
+    the orders in that month's order files, from their rows and events (from EDGE before the first placing
+    on), as a refresh recomputes touched orders, written as the month's parts. An order whose placing was
+    corrected is in two months' files; it is kept in the month it is placed in now."""
     newest = ""
     written: dict[str, Part] = {}
     # newest month first ('none' sorts before them): the first that holds an order is the one kept in days
