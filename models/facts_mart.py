@@ -12,13 +12,13 @@ again (once), so the files stay few. Beside each part's facts file, written when
 lookup keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: the Data quality page's
 completeness counts, so that a page grouping the whole lake sums them instead of reading every order).
 
-A refresh recomputes only the orders the added files touch, reading only the lake months they can be in
-(from EDGE, 7 days, before the earliest one was placed), and rewrites only the snapshot parts those orders
-are in: its cost follows the batch and the recent days, not the lake. A compaction re-points the mart at
-the merged files (they name the files they replace; no fact changes). A file removed or changed otherwise, a
-settings or code change, or a missing or unreadable mart means a full rebuild, done one month placed at a
-time so that its memory follows a month, not the lake. The mart is not part of the lake: deleting the
-folder only costs one rebuild.
+A refresh recomputes only the orders the added files touch, reading only the lake rows they can be in
+(from `events_from` the earliest one's placing: 7 days before it, models/sql/macros.sql), and rewrites only
+the snapshot parts those orders are in: its cost follows the batch and the recent days, not the lake. A
+compaction re-points the mart at the merged files (they name the files they replace; no fact changes). A
+file removed or changed otherwise, a settings or code change, or a missing or unreadable mart means a full
+rebuild, done one month placed at a time so that its memory follows a month, not the lake. The mart is not
+part of the lake: deleting the folder only costs one rebuild.
 
 Writes are atomic (temp file, fsync, rename; the manifest last), so a reader sees the old mart or the new
 one, never half of one. When the lake is on object storage the mart is shared through the bucket
@@ -38,7 +38,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -54,10 +54,6 @@ MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
-# How much earlier than its order's placing a row or event may be stamped (clocks that disagree): a refresh
-# reads the lake's months from this long before its earliest touched order. It was "the month before": at 10 M
-# orders that read two months' order and event files for a batch of the last hour's orders (0.9 s → 0.45 s).
-EDGE = timedelta(days=7)
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
 # 6: the newest month in parts by day, exception facts per part; 5: a lookup key file beside each month's file;
 # 4: lake files by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
@@ -279,7 +275,7 @@ def _opened(settings: Settings, files: dict[str, list[str]], folder: Path) -> It
 
 def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current: dict, fp: str) -> Manifest:
     """Every order computed from the lake one month placed at a time, so memory follows a month, not the lake:
-    the orders in that month's order files, from their rows and events (from EDGE before the first placing
+    the orders in that month's order files, from their rows and events (from `events_from` the first placing
     on), as a refresh recomputes touched orders, written as the month's parts. An order whose placing was
     corrected is in two months' files; it is kept in the month it is placed in now."""
     newest = ""
@@ -418,17 +414,18 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placin
 def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]], copied: bool = False) -> None:
     """Re-point the lake views at the touched orders' rows only; every view above them follows.
 
-    Orders and events are the big tables: only their rows from EDGE before the earliest touched order was
-    placed onward are read (an order's rows and events are not older than its placing; EDGE absorbs clocks
-    that disagree, also across a month's edge): the month partitions from then on, and in them the row groups
-    whose partitioning time reaches it (Parquet statistics). Exceptions and actions are small and read
-    whole. `copied` (a refresh's few touched orders) reads those rows once into temp tables: order_facts
-    reads the events six times over (at 10 M orders 1.5 s of a refresh's 3 s went to reading the event files
-    again and again for 3,000 orders); a full build's month is too large to hold.
+    Orders and events are the big tables: only their rows from `events_from` the earliest touched order's
+    placing on are read (models/sql/macros.sql: 7 days before it; an order's rows and events are not older
+    than its placing, less clocks that disagree): the month partitions from then on, and in them the row
+    groups whose partitioning time reaches it (Parquet statistics). It was "the month before": at 10 M
+    orders that read two months' order and event files for a batch of the last hour's orders. Exceptions
+    and actions are small and read whole. `copied` (a refresh's few touched orders) reads those rows once
+    into temp tables: order_facts reads the events six times over (at 10 M orders 1.5 s of a refresh's 3 s
+    went to reading the event files again and again for 3,000 orders); a full build's month is too large to
+    hold.
     """
-    earliest = con.execute("select min(placed_at) from touched_placings").fetchone()[0]
-    since = _month(earliest - EDGE) if earliest is not None else "9999-12"  # no order row anywhere: no facts
-    since_at = (earliest - EDGE).isoformat() if earliest is not None else None
+    since_at = con.execute("select min(events_from(placed_at)) from touched_placings").fetchone()[0]
+    since = _month(since_at) if since_at is not None else "9999-12"  # no order row anywhere: no facts
     keys = {"orders": ("order_id", "touched"), "order_events": ("order_id", "touched"),
             "exceptions": ("exception_id", "touched_exc"), "actions": ("action_id", "touched_act")}
     for table, (column, ids) in keys.items():
@@ -438,8 +435,8 @@ def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]], copie
         big = table in ("orders", "order_events")
         kept = [p for p in paths if _partition(p) >= since] if big else paths
         source = lakedb.files_select(TABLES[table], kept or paths[:1])  # one file for the columns when none is kept
-        recent = f"coalesce({TABLES[table].partition_by} >= '{since_at}'::timestamptz, true)" if big and kept \
-            else "true"
+        stamped = TABLES[table].partition_by
+        recent = f"coalesce({stamped} >= '{since_at.isoformat()}'::timestamptz, true)" if big and kept else "true"
         rows = f"select * from ({source}) where {'true' if kept else 'false'} and {recent} " \
                f"and {column} in (select {column} from {ids})"
         if copied:

@@ -9,7 +9,8 @@
 -- events and settlements read for those orders only, so a month costs a month, not the whole lake.
 -- Events are read from all versions (lake_order_events), filtered to one step (an equality the Parquet scan
 -- applies before decoding the other columns) and the scope's orders, then one row per event id: far cheaper
--- than the deduplicated `order_events` view, and the same rows (an event's versions share its order).
+-- than the deduplicated `order_events` view, and the same rows (an event's versions share its order). Only
+-- events stamped from `events_from(start_at)` on are read (macros.sql): the older months' files are skipped.
 create or replace macro recon_orders_in(start_at, end_at, channels, shops, warehouses) as table
 with scoped as materialized (
     select order_id, channel, shop_id, warehouse, currency, status, placed_at, paid_at, ship_by_at, shipped_at,
@@ -27,6 +28,7 @@ with scoped as materialized (
               any_value(detail) as detail
           from lake_order_events
           where event = 'refunded' and order_id in (select order_id from scoped)
+            and (start_at is null or occurred_at >= events_from(start_at))
           group by event_id)
     group by order_id
 ), shipped as materialized (
@@ -34,6 +36,7 @@ with scoped as materialized (
         any_value(source_event_id) as source_event_id, any_value(ref_kind) as ref_kind, any_value(ref) as ref
     from lake_order_events
     where event = 'shipped' and order_id in (select order_id from scoped)
+      and (start_at is null or occurred_at >= events_from(start_at))
     group by event_id
 ), by_source as (
     -- Shipments: the most one warehouse source reported under distinct ids of its own (the same scan from a

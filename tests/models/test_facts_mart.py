@@ -243,8 +243,8 @@ def test_a_refresh_rewrites_only_the_parts_its_orders_were_placed_in(handmade_la
 
 def test_a_refresh_reads_events_stamped_days_before_their_order_across_a_month_edge(handmade_lake):
     """A platform whose clock runs behind: a new order placed on 3 March (UTC) whose `paid` event is stamped
-    6 days earlier, in February's partition. The refresh reads the lake from facts_mart.EDGE before the
-    earliest touched placing, so it finds the event as the full build does."""
+    6 days earlier, in February's partition. The refresh reads the lake from `events_from` the earliest
+    touched placing (7 days before it, models/sql/macros.sql), so it finds the event as the full build does."""
     refresh(handmade_lake)
     placed = local(3, 12)
     lake.write(handmade_lake.lake_dir, "orders", [new_order("K", placed)])
