@@ -291,7 +291,7 @@ def _full(settings: Settings, files: dict[str, list[str]], folder: Path, current
                 newest = month
             part = _part_sql(newest)
             for (name,) in con.execute(f"select distinct {part} from fresh").fetchall():
-                if made := _write_part(con, folder, f"{part} = '{name}'", name, None):
+                if made := _write_part(con, folder, part, name, None):
                     written[name] = made
     return _with_rollups(settings, files, folder, _manifest(folder, written, current, fp))
 
@@ -321,8 +321,8 @@ def _incremental(con: duckdb.DuckDBPyConnection, folder: Path, old: Manifest, ad
         month = _month_of(name)
         sources = [p for p in old.parts if p == name or (month in reshaped and _month_of(p) == month)]
         kept.pop(name, None)
-        if made := _write_part(con, folder, f"{part} = '{name}'", name, [Part(
-                old.parts[p], old.keys[p], old.exceptions[p]) for p in sources], reshaped=month in reshaped):
+        if made := _write_part(con, folder, part, name, [Part(old.parts[p], old.keys[p], old.exceptions[p])
+                                                         for p in sources], reshaped=month in reshaped):
             kept[name] = made
         # else every order of the part moved out of it (a corrected placing time)
     new = replace(_manifest(folder, kept, current, old.fingerprint), mode="incremental", recomputed=recomputed,
@@ -352,15 +352,16 @@ def _manifest(folder: Path, parts: dict[str, Part], current: dict, fp: str) -> M
                     quality={p: f.quality for p, f in parts.items() if f.quality})
 
 
-def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, in_part: str, part: str, old: list[Part] | None,
+def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, part_sql: str, part: str, old: list[Part] | None,
                 reshaped: bool = False) -> Part | None:
-    """A part's files: the rows of the `old` parts' files that are in it and whose order was not recomputed,
-    and the recomputed orders (`fresh`) in it (`in_part`, a condition on placed_at); None when it holds no
-    order. The old rows are filtered by part only when their month is `reshaped` (merged from days or split
-    into them); an old part's own file holds nothing else.
+    """The files of the part named `part` (`part_sql` of placed_at: _part_sql): the rows of the `old` parts'
+    files that are in it and whose order was not recomputed, and the recomputed orders (`fresh`) in it; None
+    when it holds no order. The old rows are filtered by part only when their month is `reshaped` (merged
+    from days or split into them); an old part's own file holds nothing else.
 
     Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
     of a touched order is in touched_exc and is joined again with the recomputed order."""
+    in_part = f"{part_sql} = '{part}'"
     con.execute(f"create or replace temp table fresh_part as select * from fresh where {in_part}")
     keep = f"where order_id not in (select order_id from touched){f' and {in_part}' if reshaped else ''}"
     facts = "select * from fresh_part"
@@ -374,9 +375,9 @@ def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, in_part: str, part
     keys = _write_keys(con, folder, part, "fresh_part", kept_keys)
     exceptions = _exception_facts("fresh_part")
     if old:
+        mine = f" and order_id in (select order_id from read_parquet('{_q(path)}'))" if reshaped else ""
         exceptions = f"""select * from {read_sql([folder / p.exceptions for p in old])}
-            where exception_id not in (select exception_id from touched_exc)
-            and order_id in (select order_id from read_parquet('{_q(path)}')) union all {exceptions}"""
+            where exception_id not in (select exception_id from touched_exc){mine} union all {exceptions}"""
     exceptions_path = _write_file(con, folder, f"select * from ({exceptions}) order by detected_at", "exceptions")
     return Part(path.name, keys.name, exceptions_path.name)
 
