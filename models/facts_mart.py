@@ -55,9 +55,10 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 6: the newest month in parts by day, exception facts per part; 5: a lookup key file beside each month's file;
-# 4: lake files by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
-LAYOUT = 6
+# 7: buyer_id in order_facts; 6: the newest month in parts by day, exception facts per part; 5: a lookup key
+# file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file per month placed
+# and one exception_facts file
+LAYOUT = 7
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 

@@ -31,7 +31,8 @@ MASK_MACROS = (
 )
 PII_REPLACE = {"orders": ("mask_phone(receiver_phone) as receiver_phone, mask_address(receiver_address) as "
                           "receiver_address, mask_name(receiver_name) as receiver_name, "
-                          "null::varchar as buyer_id, null::varchar as buyer_note")}
+                          "null::varchar as buyer_id, null::varchar as buyer_note"),
+               "order_facts": "null::varchar as buyer_id"}
 
 
 @dataclass(frozen=True)

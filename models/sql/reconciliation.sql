@@ -166,25 +166,41 @@ join ro o using (order_id);
 create or replace macro recon_findings(as_of) as table
 select * from recon_findings_in(as_of, null, null, []::varchar[], []::varchar[], []::varchar[]);
 
--- Returns, refunds and complaints per buyer in the `days` before `as_of` (rule features and the page's list).
--- A complaint is an exception of an accuracy type (wrong or missing item) on one of the buyer's orders.
-create or replace macro buyer_history(as_of, days) as table
-with buyer_orders as (
-    select order_id, buyer_id from orders where buyer_id is not null and buyer_id <> ''
-), ret as (
-    select b.buyer_id, count(distinct r.return_id) as n from returns r join buyer_orders b using (order_id)
-    where r.requested_at > as_of - to_days(days) and r.requested_at <= as_of group by b.buyer_id
-), ref as (
-    select b.buyer_id, count(distinct e.order_id) as n from lake_order_events e join buyer_orders b using (order_id)
-    where e.event = 'refunded' and e.occurred_at > as_of - to_days(days) and e.occurred_at <= as_of
-    group by b.buyer_id
-), com as (
-    select b.buyer_id, count(distinct x.exception_id) as n from exceptions x join buyer_orders b using (order_id)
+-- Returns, refunds and complaints per order in the `days` before `as_of`, for the buyers' history below.
+-- A complaint is an exception of an accuracy type (wrong or missing item). Per order, because a return, a
+-- refund and an exception each belong to one order: a buyer's counts are the sums over their orders, so a
+-- caller joins only the few orders with history to their buyers, not every order to the history.
+create or replace macro order_history(as_of, days) as table
+select order_id, sum(returns)::bigint as returns, sum(refunds)::bigint as refunds,
+    sum(complaints)::bigint as complaints
+from (
+    select order_id, count(distinct return_id) as returns, 0 as refunds, 0 as complaints
+    from returns
+    where requested_at > as_of - to_days(days) and requested_at <= as_of
+    group by order_id
+    union all
+    select distinct order_id, 0, 1, 0
+    from lake_order_events
+    where event = 'refunded' and occurred_at > as_of - to_days(days) and occurred_at <= as_of
+    union all
+    select x.order_id, 0, 0, count(distinct x.exception_id)
+    from exceptions x
     join accuracy_exception_types t on t.type = x.type
-    where x.detected_at > as_of - to_days(days) and x.detected_at <= as_of group by b.buyer_id
+    where x.detected_at > as_of - to_days(days) and x.detected_at <= as_of
+    group by x.order_id
 )
-select buyer_id, coalesce(ret.n, 0) as returns, coalesce(ref.n, 0) as refunds, coalesce(com.n, 0) as complaints
-from (select buyer_id from ret union select buyer_id from ref union select buyer_id from com) b
-left join ret using (buyer_id)
-left join ref using (buyer_id)
-left join com using (buyer_id);
+group by order_id;
+
+-- Per buyer of `buyer_orders` (a table or view with order_id and buyer_id: `orders` for the rule features,
+-- the order_facts mart for the page), their returns, refunds and complaints in the `days` before `as_of`.
+create or replace macro buyer_history_of(buyer_orders, as_of, days) as table
+select b.buyer_id, sum(h.returns)::bigint as returns, sum(h.refunds)::bigint as refunds,
+    sum(h.complaints)::bigint as complaints
+from order_history(as_of, days) h
+join query_table(buyer_orders) b using (order_id)
+where b.buyer_id <> ''
+group by b.buyer_id;
+
+-- Every buyer's history (rule features: models/rules/canonical.py).
+create or replace macro buyer_history(as_of, days) as table
+select * from buyer_history_of('orders', as_of, days);

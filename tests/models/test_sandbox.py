@@ -68,6 +68,16 @@ def test_alias_cannot_unmask(box):
     assert ops["ph"].tolist() == [o[4] for o in ORDERS] and ops["buyer_id"].tolist()[0] == "buyer-O1"
 
 
+def test_order_facts_hide_the_buyer_without_view_pii(box):
+    """order_facts carries buyer_id (Reconciliation's buyers): a viewer gets none of it, ops all of it."""
+    sql = "select order_id, buyer_id, upper(buyer_id) as b from order_facts order by order_id"
+    viewer, _ = box.query(sql, "viewer", Access())
+    assert viewer["order_id"].tolist() == ["O1", "O2", "O3", "O4"]
+    assert viewer["buyer_id"].isna().all() and viewer["b"].isna().all()
+    ops, _ = box.query(sql, "ops", Access())
+    assert ops["buyer_id"].tolist() == [f"buyer-{o[0]}" for o in ORDERS]
+
+
 @pytest.mark.parametrize("table", ["raw", "actions", "deliveries", "lake_orders", "lake_raw"])
 def test_viewer_cannot_read_raw_audit_or_versions(box, table):
     with pytest.raises(SandboxError, match=f"'{table}' is not a view you can query here"):

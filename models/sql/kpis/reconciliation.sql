@@ -44,12 +44,14 @@ order by finding, channel, shop_id, placed_at, order_id;
 -- name: recon_buyers
 -- Buyers of the scoped orders with at least [buyers] min_events returns + refunds + complaints in the
 -- [buyers] days before the end of the scope (or now, if sooner); config/reconciliation.toml.
-select h.buyer_id, h.returns, h.refunds, h.complaints, h.returns + h.refunds + h.complaints as total,
-    count(o.order_id) as orders
-from buyer_history(least($end_at, $as_of), (select days from recon_buyer_watch)) h
-join orders o on o.buyer_id = h.buyer_id
-where o.placed_at >= $start_at and o.placed_at < $end_at
-  and in_dimensions(o.channel, o.shop_id, o.warehouse, $channels, $shops, $warehouses)
-  and h.returns + h.refunds + h.complaints >= (select min_events from recon_buyer_watch)
-group by all
+with scoped as (
+    select buyer_id, count(*) as orders
+    from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
+    where buyer_id <> ''
+    group by buyer_id
+)
+select h.buyer_id, h.returns, h.refunds, h.complaints, h.returns + h.refunds + h.complaints as total, s.orders
+from buyer_history_of('order_facts', least($end_at, $as_of), (select days from recon_buyer_watch)) h
+join scoped s using (buyer_id)
+where h.returns + h.refunds + h.complaints >= (select min_events from recon_buyer_watch)
 order by total desc, h.buyer_id;
