@@ -46,14 +46,23 @@ def child(args: list[str], python: str = sys.executable) -> tuple[dict, float, f
 
 
 def lake_for(orders: int, batches: int | None = None) -> Path:
-    """The lake of `orders` orders, generated once and reused (a marker says it is complete)."""
+    """The lake of `orders` orders, generated once and reused while the generator's version is the same (a
+    marker says it is complete, and from which version)."""
     root = LAKES / (f"{orders}" + (f"-b{batches}" if batches else ""))
-    if not (root / "COMPLETE").exists():
+    if _version(root / "COMPLETE") != synth.VERSION:
         shutil.rmtree(root, ignore_errors=True)
         t = time.perf_counter()
         rows = synth.generate(root / "lake", orders, batches=batches)
-        (root / "COMPLETE").write_text(json.dumps({"rows": rows, "seconds": time.perf_counter() - t}))
+        (root / "COMPLETE").write_text(json.dumps({"rows": rows, "seconds": time.perf_counter() - t,
+                                                   "version": synth.VERSION}))
     return root / "lake"
+
+
+def _version(marker: Path) -> int | None:
+    try:
+        return json.loads(marker.read_text()).get("version", 1)
+    except (OSError, ValueError):
+        return None
 
 
 def bench_scale(orders: int, runs: int, pm4py_max: int, pandas_max: int, table_max: int) -> dict:

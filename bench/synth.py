@@ -20,6 +20,8 @@ import pyarrow.compute as pc
 
 from models import lake
 
+# What the generated lakes hold; bench keeps a generated lake only while it matches (2: buyer ids).
+VERSION = 2
 END = datetime(2026, 11, 30, 16, tzinfo=UTC)  # midnight 2026-12-01 in Asia/Shanghai: "now" of every lake
 CHANNELS = np.array(["tmall", "jd", "douyin", "shopee", "lazada", "tiktok", "shopify"])
 CHANNEL_P = np.array([0.25, 0.2, 0.2, 0.15, 0.08, 0.07, 0.05])
@@ -28,6 +30,7 @@ WAREHOUSES = np.array(["Hangzhou", "Suzhou", "Hefei", "Chengdu"])
 CARRIERS = np.array(["SF", "YTO", "ZTO", "JD"])
 EXC_TYPES = np.array(["late_shipment", "address_invalid", "wrong_item", "missing_item", "payment_failed"])
 HOUR_US = 3_600_000_000
+REPEAT_BUYERS = 1 << 18
 # Lifecycle after payment: (event, probability it happens given the previous step did, mean hours after it).
 STEPS = (("reviewed", 0.35, 0.3), ("allocated", 0.94, 1.0), ("picked", 1.0, 2.0), ("packed", 1.0, 1.0),
          ("shipped", 1.0, 3.0), ("delivered", 0.96, 48.0), ("completed", 0.1, 120.0))
@@ -44,6 +47,17 @@ def _ts(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
 def oid_numbers(idx: np.ndarray) -> np.ndarray:
     """The number in order `idx`'s id (OH-<number>): spread out, so ids do not sort in placing order."""
     return idx * 7919 + 1_000_000_000_000
+
+
+def buyers(idx: np.ndarray) -> pa.Array:
+    """Each order's buyer, from its index (no random draw, so no other column changes): 60 % buy once
+    ('B<index>'); 40 % come from a pool of REPEAT_BUYERS regulars, skewed so a few buy very often ('R<n>'),
+    as resellers and serial returners do."""
+    h = (idx.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)
+    regular = (h % np.uint64(100)) < np.uint64(40)
+    u = ((h >> np.uint64(8)) % np.uint64(1 << 20)).astype(np.float64) / (1 << 20)
+    return pa.array(np.where(regular, np.char.add("R", (REPEAT_BUYERS * u * u).astype(np.int64).astype(str)),
+                             np.char.add("B", idx.astype(str))))
 
 
 def _ids(prefix: str, numbers: np.ndarray) -> pa.Array:
@@ -114,6 +128,7 @@ def _order_rows(rng, idx, oid, ch, times, updated, batch) -> pa.Table:
         # what customer service searches by (bench lookup set); from the index, so no random draw changes
         "tracking_no": _ids("SF", oid_numbers(idx) * 3 + 7),
         "receiver_phone": _ids("13", idx % 1_000_000_000 + 100_000_000),
+        "buyer_id": buyers(idx),
         "ship_by_at": _ts(paid + 36 * HOUR_US, paid >= 0), "batch_id": np.full(n, batch),
     }
     current = pa.table({**base, "status": _status(times), "updated_at": _ts(updated), "ingested_at": _ts(updated)})

@@ -20,18 +20,21 @@ WORK = Path(__file__).parent / "work"
 
 
 def data_dir(lake_dir: Path, name: str, fresh: bool = False) -> Settings:
-    """Settings over bench/work/<name>/: `lake/` mirrors `lake_dir`'s files as symlinks (made once)."""
+    """Settings over bench/work/<name>/: `lake/` mirrors `lake_dir`'s files as symlinks (made once per generated
+    lake: a lake generated again, or by another version, gets a new data dir and mart)."""
     root = WORK / name
-    if fresh:
-        shutil.rmtree(root, ignore_errors=True)
-    if not (root / "READY").exists():
+    if lake_dir.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"{lake_dir} is a data dir's copy: pass the generated lake (bench/lakes/<orders>/lake)")
+    marker = lake_dir.parent / "COMPLETE"
+    made_from = f"{lake_dir}\n{marker.read_text() if marker.exists() else ''}"
+    if fresh or not (root / "READY").exists() or (root / "READY").read_text() != made_from:
         shutil.rmtree(root, ignore_errors=True)
         for table in TABLES:
             for path in lake.data_files(lake_dir, table):
                 link = root / "lake" / path.relative_to(lake_dir)
                 link.parent.mkdir(parents=True, exist_ok=True)
                 link.symlink_to(path.resolve())
-        (root / "READY").write_text(str(lake_dir))
+        (root / "READY").write_text(made_from)
     return Settings(data_dir=root)
 
 
