@@ -38,10 +38,9 @@ else:
     found = list(dict.fromkeys(summary["finding"]))
     finding = st.segmented_control(t("recon.pick_finding"), found, default=found[0], key="recon_finding",
                                    format_func=lambda f: t(f"exc.recon_{f}")) or found[0]
-    orders = an.frame("recon_finding_orders", scope)
-    part = orders[orders["finding"] == finding].drop(columns=["finding"])
-    st.caption(t("recon.finding_orders", finding=t(f"exc.recon_{finding}")))
-    tables.grid(rc.shown(part), hide_index=True, key="recon_orders_table")
+    part = an.frame("recon_finding_orders", scope, {"finding": finding, "row_limit": rc.PAGE_ROWS})
+    st.caption(rc.orders_caption(finding, len(part), int(summary.loc[summary["finding"] == finding, "orders"].sum())))
+    tables.grid(rc.shown(part.drop(columns=["finding"])), hide_index=True, key="recon_orders_table")
     rc.drill(finding, scope)
 
 st.subheader(t("recon.buyers"))
@@ -55,7 +54,9 @@ else:
 
 st.download_button(t("recon.export"), rc.book(month, current_scope(), user.role if user else None),
                    f"reconciliation-{month}.xlsx", key="recon_export", icon=":material/download:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+if not summary.empty:
+    st.caption(t("recon.export_help", n=f"{int(summary['orders'].sum()):,}"))
 
 if not frozen.empty:
     st.subheader(t("recon.changes"))

@@ -30,13 +30,14 @@ FILTER_OF = {"status": "status", "event": "status", "type": "exc", "exc": "exc",
 
 @st.cache_data(max_entries=512, show_spinner=False)
 @data.relisting
-def _run(name: str, scope: Scope, version: str, as_of: datetime) -> pd.DataFrame:
-    return kpis.run(data.db(), name, scope, as_of)
+def _run(name: str, scope: Scope, version: str, as_of: datetime, extra: dict[str, Any] | None) -> pd.DataFrame:
+    return kpis.run(data.db(), name, scope, as_of, extra)
 
 
-def frame(name: str, scope: Scope) -> pd.DataFrame:
-    """A named KPI query under the scope (cached until the lake changes or the minute turns)."""
-    return _run(name, scope, data.current_version(), data.minute())
+def frame(name: str, scope: Scope, extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """A named KPI query under the scope, with the query's own parameters in `extra` (cached until the lake
+    changes or the minute turns)."""
+    return _run(name, scope, data.current_version(), data.minute(), extra)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -1,5 +1,5 @@
 """The Reconciliation page's reads and widgets: the months offered, tables in the reader's words and
-currency formats, the cached workbook, the frozen figures, and the drill to Explore for one finding.
+currency formats, the workbook built on request, the frozen figures, and the drill to Explore for one finding.
 
 The figures come from the named queries of models/sql/kpis/reconciliation.sql through `ui.analytics.frame`;
 nothing here computes a figure.
@@ -7,6 +7,8 @@ nothing here computes a figure.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pandas as pd
@@ -23,6 +25,7 @@ from ui.analytics import DRILL_KEY, EXPLORE_PAGE
 from ui.text import cut, plain
 
 GO_KEY = "recon_drill_go"
+PAGE_ROWS = 500  # orders of one finding the page lists; the workbook and Explore have them all
 
 
 def months(count: int = 12) -> list[str]:
@@ -57,14 +60,24 @@ def shown(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def _book(month: str, scope: Scope, role: str | None, lang_: str, version: str, as_of: datetime) -> bytes:
     return workbook.workbook(data.db(), month, scope, as_of, lang_, role)
 
 
-def book(month: str, scope: Scope, role: str | None) -> bytes:
-    """The month's XLSX workbook (cached until the lake changes or the minute turns)."""
-    return _book(month, scope, role, lang(), data.current_version(), data.minute())
+def book(month: str, scope: Scope, role: str | None) -> Callable[[], bytes]:
+    """The month's XLSX workbook, built when the button is clicked (Streamlit runs this on its own thread:
+    a large month takes a while, and the page is not held up on every rerun to build a file nobody asked
+    for). Cached until the lake changes or the minute turns."""
+    return functools.partial(_book, month, scope, role, lang(), data.current_version(), data.minute())
+
+
+def orders_caption(finding: str, shown: int, total: int) -> str:
+    """'Orders behind “Not settled”' — and, when the page lists only the first PAGE_ROWS, how many there are."""
+    name = t(f"exc.recon_{finding}")
+    if shown >= total:
+        return t("recon.finding_orders", finding=name)
+    return t("recon.finding_orders_first", finding=name, shown=f"{shown:,}", total=f"{total:,}")
 
 
 def frozen(month: str, scope: Scope) -> pd.DataFrame:

@@ -24,7 +24,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "recon.finding_orders": ("Orders behind “{finding}”", "“{finding}”涉及的订单"),
     "recon.pick_finding": ("Finding", "差异类型"),
     "recon.drill": ("Open these orders in Explore", "在数据探索中查看这些订单"),
+    "recon.finding_orders_first": ("Orders behind “{finding}”: the first {shown} of {total} (by channel, shop and "
+                                   "time); the workbook and Explore have them all",
+                                   "“{finding}”涉及的订单：共 {total} 单，此处列出前 {shown} 单"
+                                   "（按渠道、店铺、时间排序）；工作簿和数据探索中有全部订单"),
     "recon.export": ("Download the month's workbook (XLSX)", "下载当月对账工作簿（XLSX）"),
+    "recon.export_help": ("The workbook lists all {n} orders behind the findings; it is built when you click, "
+                          "which takes a while for a large month.",
+                          "工作簿列出差异涉及的全部 {n} 单；点击后开始生成，数据量大的月份需要稍等。"),
     "recon.buyers": ("Buyers to watch", "需关注的买家"),
     "recon.buyers_help": ("Buyers of this month's orders with at least {n} returns, refunds and complaints in "
                           "the {days} days before its end. Rules can use buyer_returns_90d, "

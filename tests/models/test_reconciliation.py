@@ -14,13 +14,14 @@ from models.kpis import Scope
 from models.reconciliation.close import close_month, differences, frozen, measures
 from models.reconciliation.config import load_recon_config, parse_recon_config
 from models.reconciliation.findings import sync_findings
-from models.reconciliation.workbook import workbook
+from models.reconciliation.workbook import EXCEL_ROWS, sheet_titles, workbook
 from models.rules.apply import apply_rules
 from models.rules.store import check
 from models.settings import ConfigError, Settings
 from tests import reconcile_fixture as fx
 
 MARCH = Scope(date(2026, 3, 1), date(2026, 3, 31))
+EVERY_FINDING = {"finding": None, "row_limit": None}  # recon_finding_orders as the workbook runs it
 
 # Worked out by hand in the fixture's comments: (finding, order) → amount at stake in minor units.
 EXPECTED = {
@@ -43,7 +44,7 @@ def month(data_dir) -> Settings:
 
 def test_the_month_gives_exactly_the_planted_findings(month):
     db = connect(month)
-    rows = kpis.run(db, "recon_finding_orders", MARCH, fx.AS_OF)
+    rows = kpis.run(db, "recon_finding_orders", MARCH, fx.AS_OF, extra=EVERY_FINDING)
     got = {(r.finding, r.order_id): int(r.amount_cents) for r in rows.itertuples()}
     assert got == EXPECTED
     summary = kpis.run(db, "recon_findings_summary", MARCH, fx.AS_OF)
@@ -56,7 +57,8 @@ def test_the_month_gives_exactly_the_planted_findings(month):
 
 def test_february_finding_stays_in_february(month):
     db = connect(month)
-    feb = kpis.run(db, "recon_finding_orders", Scope(date(2026, 2, 1), date(2026, 2, 28)), fx.AS_OF)
+    feb = kpis.run(db, "recon_finding_orders", Scope(date(2026, 2, 1), date(2026, 2, 28)), fx.AS_OF,
+                    extra=EVERY_FINDING)
     assert list(zip(feb["finding"], feb["order_id"], feb["amount_cents"], strict=True)) == [("unshipped", "OH-F", 999)]
 
 
@@ -178,6 +180,27 @@ def test_workbook_one_sheet_per_finding_exact_amounts_and_formula_safe(month):
     assert cell.value == 11552 and cell.number_format == "#,##0"
     unshipped = [[c.value for c in row] for row in book["漏发"].iter_rows(min_row=2)]
     assert any("'=1+1" in row for row in unshipped)  # a text cell never opens as a formula
+
+
+def test_a_sheet_full_to_excels_row_limit_goes_on_in_the_next(month):
+    """With room for one data row a sheet: the two totals rows (JPY and USD) take 'Totals' and 'Totals (2)',
+    each under the header; the seven finding types take seven 'Findings' sheets; nothing is cut."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook(connect(month), "2026-03", MARCH, fx.AS_OF, "en",
+                                                      sheet_rows=2)))
+    assert [n for n in book.sheetnames if n.startswith("Totals")] == ["Totals", "Totals (2)"]
+    assert [n for n in book.sheetnames if n.startswith("Findings")] == ["Findings"] + [
+        f"Findings ({n})" for n in range(2, 8)]
+    sheets = [[[c.value for c in row] for row in book[name].iter_rows()] for name in ("Totals", "Totals (2)")]
+    assert [len(rows) for rows in sheets] == [2, 2] and sheets[0][0] == sheets[1][0]  # header, one row
+    currency = sheets[0][0].index("Currency")
+    assert sorted(rows[1][currency] for rows in sheets) == ["JPY", "USD"]
+
+
+def test_continued_sheet_names_stay_within_excels_31_characters():
+    assert sheet_titles("Not settled", 0) == ["Not settled"]  # an empty table keeps its header sheet
+    assert sheet_titles("x" * 40, 3, sheet_rows=2) == ["x" * 31, "x" * 27 + " (2)", "x" * 27 + " (3)"]
+    assert sheet_titles("Not settled", EXCEL_ROWS - 1) == ["Not settled"]
+    assert sheet_titles("Not settled", EXCEL_ROWS) == ["Not settled", "Not settled (2)"]
 
 
 def test_buyer_history_is_a_rule_feature(month):

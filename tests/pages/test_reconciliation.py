@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from models import lake
 from models.db import connect
 from models.settings import Settings
 from tests import reconcile_fixture as fx
 from tests.pages.helpers import open_app, shown
+from ui import reconciliation as rc
 
 PAGE = "pages/reconciliation.py"
 
@@ -45,3 +47,22 @@ def test_admin_closes_the_month(month):
     at.run()
     assert any("Closed by test.admin" in shown(c.value) and "agreed with finance" in shown(c.value) for c in at.caption)
     assert any("Nothing changed" in c.value for c in at.caption)
+
+
+def test_a_large_finding_lists_its_first_orders_and_says_how_many(month, monkeypatch):
+    """Three more paid orders past their ship-by date, never shipped: 'not shipped' then holds 5 on today's
+    clock (OH-U, OH-U2 whose ship-by passed on 04-01, and these); with a page of 2 the page lists the first 2
+    (by channel, shop, time: the two Shopee ones) and says 'the first 2 of 5'."""
+    lake.write(month.lake_dir, "orders", [{
+        "order_id": f"OH-LATE{i}", "channel": "shopify", "shop_id": "us1", "platform_order_id": f"LATE{i}",
+        "status": "to_ship", "currency": "USD", "total_cents": 1000 + i, "buyer_id": f"b-late{i}",
+        "placed_at": fx.day(4 + i), "paid_at": fx.day(4 + i), "ship_by_at": fx.day(5 + i),
+        "updated_at": fx.day(4 + i), "ingested_at": fx.day(4 + i)} for i in range(3)])
+    monkeypatch.setattr(rc, "PAGE_ROWS", 2)
+    at = open_app(page=PAGE, role="viewer", recon_month="2026-03", recon_finding="unshipped")
+    assert not at.exception, at.exception
+    summary, orders = at.dataframe[1].value, at.dataframe[2].value
+    assert list(orders["Platform order"]) == ["U", "U2"]
+    assert any("the first 2 of 5" in c.value for c in at.caption), [c.value for c in at.caption]
+    every = f"all {int(summary['Orders'].sum()):,} orders behind the findings"  # the workbook's, as the table adds up
+    assert any(every in c.value for c in at.caption)

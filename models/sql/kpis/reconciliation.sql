@@ -35,11 +35,14 @@ group by all
 order by finding, currency;
 
 -- name: recon_finding_orders
--- The orders behind each finding (what the page lists and the workbook exports).
+-- The orders behind one finding ($finding), or behind every finding when it is null: the page lists the first
+-- $row_limit of one, the workbook exports them all (a null limit).
 select finding, order_id, platform_order_id, channel, shop_id, currency, placed_at,
     paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents, amount_cents
 from recon_findings_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
-order by finding, channel, shop_id, placed_at, order_id;
+where $finding is null or finding = $finding
+order by finding, channel, shop_id, placed_at, order_id
+limit $row_limit;
 
 -- name: recon_buyers
 -- Buyers of the scoped orders with at least [buyers] min_events returns + refunds + complaints in the
