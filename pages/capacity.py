@@ -84,8 +84,10 @@ else:
         st.caption(t("capacity.ack_needs_ops"))
 
 st.subheader(t("capacity.at_risk"))
-risk = an.frame("capacity_at_risk", scope)
+risk = an.frame("capacity_at_risk", scope, {"row_limit": tables.PAGE_ROWS})
 if risk.empty:
     st.caption(t("capacity.none_at_risk"))
 else:
-    tables.table(risk, hide_index=True, key="capacity_risk_table")
+    if int(risk["total"].iloc[0]) > len(risk):
+        st.caption(t("capacity.at_risk_first", shown=f"{len(risk):,}", total=f"{int(risk['total'].iloc[0]):,}"))
+    tables.table(risk.drop(columns=["total"]), hide_index=True, key="capacity_risk_table")

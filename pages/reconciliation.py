@@ -38,7 +38,7 @@ else:
     found = list(dict.fromkeys(summary["finding"]))
     finding = st.segmented_control(t("recon.pick_finding"), found, default=found[0], key="recon_finding",
                                    format_func=lambda f: t(f"exc.recon_{f}")) or found[0]
-    part = an.frame("recon_finding_orders", scope, {"finding": finding, "row_limit": rc.PAGE_ROWS})
+    part = an.frame("recon_finding_orders", scope, {"finding": finding, "row_limit": tables.PAGE_ROWS})
     st.caption(rc.orders_caption(finding, len(part), int(summary.loc[summary["finding"] == finding, "orders"].sum())))
     tables.grid(rc.shown(part.drop(columns=["finding"])), hide_index=True, key="recon_orders_table")
     rc.drill(finding, scope)

@@ -25,7 +25,6 @@ from ui.analytics import DRILL_KEY, EXPLORE_PAGE
 from ui.text import cut, plain
 
 GO_KEY = "recon_drill_go"
-PAGE_ROWS = 500  # orders of one finding the page lists; the workbook and Explore have them all
 
 
 def months(count: int = 12) -> list[str]:
@@ -73,7 +72,7 @@ def book(month: str, scope: Scope, role: str | None) -> Callable[[], bytes]:
 
 
 def orders_caption(finding: str, shown: int, total: int) -> str:
-    """'Orders behind “Not settled”' — and, when the page lists only the first PAGE_ROWS, how many there are."""
+    """'Orders behind “Not settled”' — and, when the page lists only the first rows, how many there are."""
     name = t(f"exc.recon_{finding}")
     if shown >= total:
         return t("recon.finding_orders", finding=name)

@@ -23,6 +23,8 @@ from ui import data, lang
 
 PLAIN_INTEGERS = ("_id", "_no", "year", "hour", "line")  # integers that are names, not amounts: no separators
 
+PAGE_ROWS = 500  # rows a page lists of a long list (the first or most urgent), saying how many there are
+
 
 def readable(df: pd.DataFrame, lg: str | None = None) -> pd.DataFrame:
     """A copy with every key column's values named, and minor-unit money in currency units."""

@@ -92,6 +92,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "capacity.at_risk": ("Orders at risk of missing ship-by (overdue or due within 4 h)",
                          "可能超时发货的订单（已超时或 4 小时内到期）"),
     "capacity.none_at_risk": ("No order is at risk.", "没有超时风险订单。"),
+    "capacity.at_risk_first": ("The {shown} most urgent of {total} orders at risk.",
+                               "共 {total} 单有超时风险，此处列出最紧急的 {shown} 单。"),
     # returns
     "returns.title": ("Returns", "退货分析"),
     "returns.empty": ("No returns requested in these dates for these filters.", "该日期和筛选条件下没有退货申请。"),

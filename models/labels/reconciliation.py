@@ -25,9 +25,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "recon.pick_finding": ("Finding", "差异类型"),
     "recon.drill": ("Open these orders in Explore", "在数据探索中查看这些订单"),
     "recon.finding_orders_first": ("Orders behind “{finding}”: the first {shown} of {total} (by channel, shop and "
-                                   "time); the workbook and Explore have them all",
+                                   "time); the workbook has them all",
                                    "“{finding}”涉及的订单：共 {total} 单，此处列出前 {shown} 单"
-                                   "（按渠道、店铺、时间排序）；工作簿和数据探索中有全部订单"),
+                                   "（按渠道、店铺、时间排序）；工作簿中有全部订单"),
     "recon.export": ("Download the month's workbook (XLSX)", "下载当月对账工作簿（XLSX）"),
     "recon.export_help": ("The workbook lists all {n} orders behind the findings; it is built when you click, "
                           "which takes a while for a large month.",

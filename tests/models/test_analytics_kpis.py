@@ -99,8 +99,9 @@ def test_backlog_and_orders_at_risk(analytics_db):
     backlog = run(analytics_db, "capacity_backlog", DAY, AS_OF)
     assert rows(backlog, "warehouse", "waiting_for", "orders") == [("Suzhou", "pick", 1)]
     assert backlog.iloc[0]["oldest_h"] == pytest.approx(2 + 55 / 60)  # paid 20:05, now 23:00
-    risk = run(analytics_db, "capacity_at_risk", DAY, AS_OF)
+    risk = run(analytics_db, "capacity_at_risk", DAY, AS_OF, extra={"row_limit": 10})
     assert risk["order_id"].tolist() == ["OH-P5"] and risk.iloc[0]["hours_left"] == pytest.approx(0.5)
+    assert risk["total"].tolist() == [1]
 
 
 def test_exceptions_pareto_aging_resolution(analytics_db):

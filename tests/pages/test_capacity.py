@@ -8,8 +8,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from models import lake
+from tests.handmade import local
 from tests.pages.analytics_helpers import frame_with
 from tests.pages.helpers import open_app, shown
+from ui import tables
 
 PAGE = "pages/capacity.py"
 
@@ -77,3 +79,18 @@ def test_a_warehouse_limited_user_may_acknowledge_its_backlog_alert_only(analyti
         alert_acks.acknowledge(analytics_lake, User("c", "ops", Access(channels=("tmall",))), "backlog:Suzhou:pick")
     alert_acks.acknowledge(analytics_lake, suzhou, "backlog:Suzhou:pick")
     assert _acks(analytics_lake) == [("backlog:Suzhou:pick", "wh.ops")]
+
+
+def test_a_long_risk_list_shows_the_most_urgent_and_says_how_many(analytics_lake, monkeypatch):
+    """Two more paid, unshipped orders due before P5 (ship-by 21:00 and 22:00): three at risk on today's clock;
+    with a page of 2 the page lists the two due first and says '2 most urgent of 3'."""
+    lake.write(analytics_lake.lake_dir, "orders", [{
+        "order_id": f"OH-DUE{h}", "channel": "shopee", "shop_id": "sg1", "platform_order_id": f"DUE{h}",
+        "status": "to_ship", "currency": "SGD", "total_cents": 1000, "buyer_id": "b-due",
+        "placed_at": local(2, 19), "paid_at": local(2, 19, 5), "ship_by_at": local(2, h),
+        "updated_at": local(2, 19, 5), "ingested_at": local(2, 19, 5)} for h in (21, 22)])
+    monkeypatch.setattr(tables, "PAGE_ROWS", 2)
+    at = open_app(page=PAGE, role="viewer")
+    assert not at.exception, at.exception
+    assert frame_with(at, "hours_left")["order_id"].tolist() == ["OH-DUE21", "OH-DUE22"]
+    assert any("The 2 most urgent of 3 orders at risk" in c.value for c in at.caption), [c.value for c in at.caption]

@@ -9,7 +9,7 @@ from models.db import connect
 from models.settings import Settings
 from tests import reconcile_fixture as fx
 from tests.pages.helpers import open_app, shown
-from ui import reconciliation as rc
+from ui import tables
 
 PAGE = "pages/reconciliation.py"
 
@@ -58,7 +58,7 @@ def test_a_large_finding_lists_its_first_orders_and_says_how_many(month, monkeyp
         "status": "to_ship", "currency": "USD", "total_cents": 1000 + i, "buyer_id": f"b-late{i}",
         "placed_at": fx.day(4 + i), "paid_at": fx.day(4 + i), "ship_by_at": fx.day(5 + i),
         "updated_at": fx.day(4 + i), "ingested_at": fx.day(4 + i)} for i in range(3)])
-    monkeypatch.setattr(rc, "PAGE_ROWS", 2)
+    monkeypatch.setattr(tables, "PAGE_ROWS", 2)
     at = open_app(page=PAGE, role="viewer", recon_month="2026-03", recon_finding="unshipped")
     assert not at.exception, at.exception
     summary, orders = at.dataframe[1].value, at.dataframe[2].value

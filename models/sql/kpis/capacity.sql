@@ -47,13 +47,16 @@ group by 1, 2
 order by warehouse, list_position(['allocate', 'pick', 'pack', 'ship'], waiting_for);
 
 -- name: capacity_at_risk
--- Waiting orders whose ship-by time has passed or falls within the next 4 hours, most urgent first.
+-- Waiting orders whose ship-by time has passed or falls within the next 4 hours, most urgent first: the
+-- first $row_limit, each with how many there are in all (`total`; a backlog can hold tens of thousands).
 select
     order_id, channel, warehouse, status, waiting_for, ship_by_at,
-    date_diff('second', $as_of, ship_by_at) / 3600.0 as hours_left
+    date_diff('second', $as_of, ship_by_at) / 3600.0 as hours_left,
+    count(*) over () as total
 from waiting_orders($start_at, $end_at, $channels, $shops, $warehouses, $as_of)
 where ship_by_at < $as_of + interval 4 hour
-order by ship_by_at, order_id;
+order by ship_by_at, order_id
+limit $row_limit;
 
 -- name: capacity_acknowledged
 -- Capacity alerts someone acknowledged (actions written by the Capacity page), latest first.
