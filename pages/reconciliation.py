@@ -27,20 +27,20 @@ frozen = rc.frozen(month, current_scope())
 if not frozen.empty:
     st.caption(f":material/lock: {rc.closed_caption(frozen)}")
 st.subheader(t("recon.totals"), help=t("recon.totals_help"))
-tables.grid(rc.shown(totals), hide_index=True, key="recon_totals_table")
+rc.grid(totals, "recon_totals_table")
 
 st.subheader(t("recon.findings"))
 summary = an.frame("recon_findings_summary", scope)
 if summary.empty:
     st.success(t("recon.no_findings"))
 else:
-    tables.grid(rc.shown(summary), hide_index=True, key="recon_summary_table")
+    rc.grid(summary, "recon_summary_table")
     found = list(dict.fromkeys(summary["finding"]))
     finding = st.segmented_control(t("recon.pick_finding"), found, default=found[0], key="recon_finding",
                                    format_func=lambda f: t(f"exc.recon_{f}")) or found[0]
     part = an.frame("recon_finding_orders", scope, {"finding": finding, "row_limit": tables.PAGE_ROWS})
     st.caption(rc.orders_caption(finding, len(part), int(summary.loc[summary["finding"] == finding, "orders"].sum())))
-    tables.grid(rc.shown(part.drop(columns=["finding"])), hide_index=True, key="recon_orders_table")
+    rc.grid(part.drop(columns=["finding"]), "recon_orders_table")
     rc.drill(finding, scope)
 
 st.subheader(t("recon.buyers"))
@@ -50,7 +50,7 @@ buyers = mask_frame(an.frame("recon_buyers", scope), user.role if user else None
 if buyers.empty:
     st.caption(t("recon.no_buyers"))
 else:
-    tables.grid(rc.shown(buyers), hide_index=True, key="recon_buyers_table")
+    rc.grid(buyers, "recon_buyers_table")
 
 st.download_button(t("recon.export"), rc.book(month, current_scope(), user.role if user else None),
                    f"reconciliation-{month}.xlsx", key="recon_export", icon=":material/download:",
@@ -64,7 +64,7 @@ if not frozen.empty:
     if changed.empty:
         st.caption(t("recon.no_changes"))
     else:
-        tables.grid(rc.shown(changed), hide_index=True, key="recon_changes_table")
+        rc.grid(changed, "recon_changes_table")
 
 if user is not None and user.can("close_month"):
     with st.form("recon_close_form"):

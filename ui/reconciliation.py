@@ -20,7 +20,7 @@ from models.kpis import Scope
 from models.money import format_money
 from models.reconciliation import close, workbook
 from models.reconciliation.workbook import MONEY, measure_label
-from ui import data, lang, t
+from ui import data, lang, t, tables
 from ui.analytics import DRILL_KEY, EXPLORE_PAGE
 from ui.text import cut, plain
 
@@ -57,6 +57,13 @@ def shown(df: pd.DataFrame) -> pd.DataFrame:
             values = [cut(v) for v in values]  # a dataframe shows text as text; only long values cut
         out[t(f"recon.col.{col}")] = list(values)
     return out
+
+
+def grid(df: pd.DataFrame, key: str) -> None:
+    """A table as `shown`, counts with thousands separators (16,359) as every other page shows them."""
+    counts = {t(f"recon.col.{c}"): st.column_config.NumberColumn(format="localized")
+              for c in df.columns if c not in MONEY and pd.api.types.is_integer_dtype(df[c])}
+    tables.grid(shown(df), hide_index=True, key=key, column_config=counts)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from models import lake
@@ -26,6 +28,8 @@ def test_month_totals_findings_and_masked_buyers(month):
     assert not at.exception, at.exception
     totals, summary, orders, buyers = (d.value for d in at.dataframe)  # in page order
     assert sorted(totals["Currency"]) == ["JPY", "USD"] and sorted(totals["Orders"]) == [16, 19]
+    formats = json.loads(at.dataframe[0].proto.columns)  # counts as 16,359, not 16359 (money is text already)
+    assert formats["Orders"]["type_config"]["format"] == "localized" and "Paid" not in formats
     assert len(summary) == 7
     assert list(orders["Platform order"]) == ["D"] and list(orders["Amount"]) == ["JP¥5,800"]  # first: shipped twice
     assert list(buyers["Buyer"]) == ["b-****al"]  # b-serial, masked for a viewer
