@@ -23,6 +23,7 @@ from ui import data, lang
 
 PLAIN_INTEGERS = ("_id", "_no", "year", "hour", "line")  # integers that are names, not amounts: no separators
 
+HOURS = ("_h", "_hours", "hours_left", "hours_to_clear")  # float hours: one decimal, as the cards show them
 PAGE_ROWS = 500  # rows a page lists of a long list (the first or most urgent), saying how many there are
 
 
@@ -68,6 +69,8 @@ def headers(df: pd.DataFrame, given: dict[str, Any] | None = None) -> dict[str, 
             config[col] = st.column_config.NumberColumn(header(col), format=f"{symbol}%.{exponent(currency)}f")
         elif pd.api.types.is_integer_dtype(df[col]) and not col.endswith(PLAIN_INTEGERS):  # 146,535 not 146535
             config[col] = st.column_config.NumberColumn(header(col), format="localized")
+        elif pd.api.types.is_float_dtype(df[col]) and col.endswith(HOURS):  # 252.5 hours, not 252.4956
+            config[col] = st.column_config.NumberColumn(header(col), format="%.1f")
     for col, entry in (given or {}).items():
         if isinstance(entry, dict) and not entry.get("label"):
             entry = {**entry, "label": config.get(col, col)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pyarrow.parquet as pq
@@ -94,3 +95,9 @@ def test_a_long_risk_list_shows_the_most_urgent_and_says_how_many(analytics_lake
     assert not at.exception, at.exception
     assert frame_with(at, "hours_left")["order_id"].tolist() == ["OH-DUE21", "OH-DUE22"]
     assert any("The 2 most urgent of 3 orders at risk" in c.value for c in at.caption), [c.value for c in at.caption]
+    formats = [json.loads(d.proto.columns) for d in at.dataframe]  # hours named and to one decimal, not -216.6658
+    risk = next(f for f in formats if "hours_left" in f)
+    backlog = next(f for f in formats if "hours_to_clear" in f)
+    assert risk["hours_left"]["label"] == "Hours left to ship-by"
+    assert {risk["hours_left"]["type_config"]["format"], backlog["oldest_h"]["type_config"]["format"],
+            backlog["hours_to_clear"]["type_config"]["format"]} == {"%.1f"}
