@@ -16,7 +16,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from ingest.files import cells
 from ingest.files.limits import CUT, cut
 from ingest.files.profile import LINE_FIELDS, MONEY_FIELDS, TIME_FIELDS, Profile
-from ingest.files.tables import read_table
+from ingest.files.tables import Table, read_table
 from ingest.normalize.base import Line, NormalizedOrder, Reader
 from ingest.normalize.rows import finish
 from models import atomic, lake
@@ -55,8 +55,8 @@ class ImportResult:
 
 
 class Progress:
-    """Prints every 5% (and at least every `every_s` seconds) with rows/s to stderr, for files large enough
-    that someone is waiting."""
+    """Prints every 5% (and at least every `every_s` seconds) with rows/s and the time left to stderr, for
+    files large enough that someone is waiting."""
 
     def __init__(
         self, label: str, total: int, *, stream: TextIO = sys.stderr, min_rows: int = 2000, every_s: float = 5.0
@@ -75,11 +75,21 @@ class Progress:
         self.printed = time.monotonic()
         rate = self.done / max(time.monotonic() - self.started, 1e-6)
         pct = self.done * 100 // self.total
+        left = _left((self.total - self.done) / rate) if self.done < self.total else ""
         print(
-            f"{self.label}: {pct:3d}% ({self.done:,}/{self.total:,} rows, {rate:,.0f} rows/s)",
+            f"{self.label}: {pct:3d}% ({self.done:,}/{self.total:,} rows, {rate:,.0f} rows/s{left})",
             file=self.stream,
         )
         self.next_pct = (pct // 5 + 1) * 5
+
+
+def _left(seconds: float) -> str:
+    """The time an import has left at its rate so far, as a person reads it."""
+    if seconds < 90:
+        return f", about {max(round(seconds), 1)} s left"
+    if seconds < 90 * 60:
+        return f", about {round(seconds / 60)} min left"
+    return f", about {seconds / 3600:.1f} h left"
 
 
 def _first(profile: Profile, members: list[Row], canonical: str) -> tuple[int, Any]:
@@ -187,61 +197,144 @@ def _raw_row(profile: Profile, ref: str | None, record: dict[str, Any], now: dat
 def _write_rejects(
     folder: Path, source: Path, now: datetime, rejects: list[tuple[int, str, str, str]]
 ) -> Path:
-    final = folder / f"{source.stem}-{now:%Y%m%dT%H%M%SZ}.csv"
+    final = _rejects_path(folder, source, now)
     with atomic.replacing(final) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["row", "platform_order_id", "field", "reason"])
+        writer.writerow(REJECT_HEADER)
         writer.writerows(sorted(rejects))
     return final
+
+
+REJECT_HEADER = ["row", "platform_order_id", "field", "reason"]
+
+
+def _rejects_path(folder: Path, source: Path, now: datetime) -> Path:
+    return folder / f"{source.stem}-{now:%Y%m%dT%H%M%SZ}.csv"
+
+
+def _add_rejects(
+    file: Path | None, folder: Path, source: Path, now: datetime, rejects: list[tuple[int, str, str, str]]
+) -> Path:
+    """A chunk's rejected rows, by row number, added to the import's reject list (started by its first chunk)."""
+    if file is None:
+        return _write_rejects(folder, source, now, rejects)
+    with open(file, "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(sorted(rejects))
+    return file
 
 
 def begin(path: Path, profile: Profile) -> tuple[list[Row], ImportResult]:
     """The file's rows and its result, named by a batch id from the file's bytes (a re-import is the same
     batch, so the lake keeps one copy)."""
     rows = read_table(path, profile)
-    batch_id = "file-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return rows, ImportResult(path=path, batch_id=batch_id, rows=len(rows))
+    return rows, ImportResult(path=path, batch_id=batch_of(path), rows=len(rows))
+
+
+def batch_of(path: Path) -> str:
+    """The batch id of a file: from its bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return "file-" + digest.hexdigest()[:12]
+
+
+CHUNK_ORDERS = 50_000  # orders built and written at a time: memory stays flat whatever the file's size
 
 
 def import_file(
-    path: Path, profile: Profile, lake_dir: Path, *, now: datetime | None = None, stream: TextIO = sys.stderr
+    path: Path, profile: Profile, lake_dir: Path, *, now: datetime | None = None, stream: TextIO = sys.stderr,
+    chunk_orders: int = CHUNK_ORDERS,
 ) -> ImportResult:
-    """Import one export file; ImportFileError when nothing of it can be imported."""
+    """Import one export file, `chunk_orders` orders at a time; ImportFileError when nothing of it can be.
+
+    The file is read twice: once to check it whole and find orders whose rows are not together (`Table`),
+    then to build its orders run by run. Each chunk is written as it is built (an order with its lines,
+    events and exceptions, orders last), so the console sees the import grow; a crash leaves whole orders,
+    and importing the file again writes the same keys.
+    """
     now = now or datetime.now(UTC)
-    rows, result = begin(path, profile)
-    batch_id = result.batch_id
-    groups: dict[str, list[Row]] = {}
-    rejects: list[tuple[int, str, str, str]] = []
     key_column = profile.group_by or profile.columns["platform_order_id"]
-    raw = [_raw_row(profile, cells.order_ref(r.get(key_column)), r, now, batch_id) for _, r in rows]
-    for n, record in rows:
-        key = cells.order_ref(record.get(key_column))
+    table = Table(path, profile, group_by=key_column)
+    result = ImportResult(path=path, batch_id=batch_of(path), rows=table.count)
+    chunk = _Chunk(profile, lake_dir, now, result)
+    progress = Progress(f"import {path.name}", table.count, stream=stream)
+    for key, members in _orders(table, key_column):
+        chunk.raw += [_raw_row(profile, key, record, now, result.batch_id) for _, record in members]
         if key is None:
-            rejects.append((n, "", f"order ({key_column})", "missing"))
+            chunk.reject((n, "", f"order ({key_column})", "missing") for n, _ in members)
         else:
-            groups.setdefault(key, []).append((n, record))
-    built: list[NormalizedOrder] = []
-    progress = Progress(f"import {path.name}", len(rows), stream=stream)
-    for key, members in groups.items():
+            chunk.add(key, members)
+        if len(chunk.built) >= chunk_orders:
+            chunk.write()
+        progress.tick(len(members))
+    chunk.write()
+    return result
+
+
+def _orders(table: Table, key_column: str) -> Iterator[tuple[str | None, list[Row]]]:
+    """Each order's rows as one group, in file order; orders whose rows lie apart come last, gathered.
+
+    A row without an order number comes alone, as (None, [row]); it does not break its neighbours' run.
+    """
+    apart: dict[str, list[Row]] = {}
+    key, run = None, []
+    for n, record in table.keyed():
+        ref = cells.order_ref(record.get(key_column))
+        if ref is None:
+            yield None, [(n, record)]
+        elif table.apart(ref):
+            apart.setdefault(ref, []).append((n, record))
+        elif ref == key:
+            run.append((n, record))
+        else:
+            if run:
+                yield key, run
+            key, run = ref, [(n, record)]
+    if run:
+        yield key, run
+    yield from apart.items()
+
+
+class _Chunk:
+    """Orders built since the last write, with their raw rows and rejected rows; `write` empties it."""
+
+    def __init__(self, profile: Profile, lake_dir: Path, now: datetime, result: ImportResult) -> None:
+        self.profile, self.lake_dir, self.now, self.result = profile, lake_dir, now, result
+        self.raw: list[dict[str, Any]] = []
+        self.built: list[NormalizedOrder] = []
+        self.rejects: list[tuple[int, str, str, str]] = []
+
+    def add(self, key: str, members: list[Row]) -> None:
         try:
-            built.append(build_order(members, profile, now=now, batch_id=batch_id))
+            self.built.append(build_order(members, self.profile, now=self.now, batch_id=self.result.batch_id))
         except RowError as exc:
             shown = key[:CUT] + "…" if len(key) > CUT else key
-            rejects.append((exc.row, shown, exc.field, exc.reason))
             why = f"order rejected: row {exc.row} {exc.field}: {exc.reason}"
-            rejects.extend((n, shown, "(order)", why) for n, _ in members if n != exc.row)
-        progress.tick(len(members))
-    if rejects:
-        result.reject_file = _write_rejects(lake_dir.parent / "rejects", path, now, rejects)
-    tables = {
-        "raw": raw,
-        "order_lines": [li for o in built for li in o.lines],
-        "order_events": [e for o in built for e in o.events],
-        "exceptions": [x for o in built for x in o.exceptions],
-        "orders": keep_corrections(lake_dir, [o.order for o in built]),  # a console correction stays
-    }
-    for table, table_rows in tables.items():  # orders last: an order is visible only with its details
-        lake.write(lake_dir, table, table_rows)
-        result.written[table] = len(table_rows)
-    result.orders, result.lines, result.rejected_rows = len(built), len(tables["order_lines"]), len(rejects)
-    return result
+            self.reject([(exc.row, shown, exc.field, exc.reason)])
+            self.reject((n, shown, "(order)", why) for n, _ in members if n != exc.row)
+
+    def reject(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
+        self.rejects += rows
+
+    def write(self) -> None:
+        """The chunk's rejects to the file's reject list, then its tables, orders last (an order is visible
+        only with its details)."""
+        result, built = self.result, self.built
+        if self.rejects:
+            result.reject_file = _add_rejects(result.reject_file, self.lake_dir.parent / "rejects", result.path,
+                                              self.now, self.rejects)
+            result.rejected_rows += len(self.rejects)
+        tables = {
+            "raw": self.raw,
+            "order_lines": [li for o in built for li in o.lines],
+            "order_events": [e for o in built for e in o.events],
+            "exceptions": [x for o in built for x in o.exceptions],
+            "orders": keep_corrections(self.lake_dir, [o.order for o in built]),  # a console correction stays
+        }
+        for name, rows in tables.items():
+            lake.write(self.lake_dir, name, rows)
+            result.written[name] = result.written.get(name, 0) + len(rows)
+        result.orders += len(built)
+        result.lines += len(tables["order_lines"])
+        self.raw, self.built, self.rejects = [], [], []

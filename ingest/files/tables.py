@@ -1,6 +1,8 @@
 """Read a CSV or XLSX export into (row number, {column: value}) pairs, checking the profile's columns.
 
-Row numbers are the ones a user sees in Excel or a text editor: the header is row 1. The whole file is
+Row numbers are the ones a user sees in Excel or a text editor: the header is row 1. `Table` reads the rows as
+they are used, so a file of millions of rows never sits in memory whole (the orders importer reads it twice
+that way); `read_table` lists them, for the smaller files the other importers read. The whole file is
 refused, with one short line, when it is empty, has no data rows, repeats a column name, lacks a column
 the profile names, or passes a cap of its profile's [limits] (ingest/files/limits.py).
 """
@@ -8,16 +10,20 @@ the profile names, or passes a cap of its profile's [limits] (ingest/files/limit
 from __future__ import annotations
 
 import csv
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from ingest.files import cells
 from ingest.files.limits import MB, Budget, ImportFileError, cut
 from ingest.files.profile import Profile, column_key
 from ingest.files.xlsx import check_zip, column_letters, xlsx_rows
 
 EXTENSIONS = (".csv", ".xlsx")
-__all__ = ["EXTENSIONS", "ImportFileError", "read_table"]
+__all__ = ["EXTENSIONS", "ImportFileError", "Table", "read_table"]
 
 
 def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
@@ -50,6 +56,22 @@ def _rows(path: Path, profile: Profile) -> Iterator[list[Any]]:
     return _csv_rows(path, profile.encoding)
 
 
+_NONE = object()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def _repeated(hashes: array) -> frozenset[int]:
+    """The values found more than once (sorted as 8-byte integers: 15 M runs take 120 MB, not a set's 1 GB)."""
+    if len(hashes) < 2:
+        return frozenset()
+    ordered = np.sort(np.frombuffer(hashes, dtype=np.int64))
+    return frozenset(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+
+
 def _filled(row: list[Any]) -> bool:
     return any(v is not None and str(v).strip() for v in row)
 
@@ -75,36 +97,74 @@ def _check_header(path: Path, profile: Profile, header: list[str]) -> None:
         )
 
 
-def _read(path: Path, profile: Profile) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    budget = Budget(path, profile.limits)
-    try:
-        rows = iter(_rows(path, profile))
-        first = next(rows, None)
-        budget.spend(len(first or ()))
-        header = [column_key(h) for h in first or ()]
-        body = []
-        for n, row in enumerate(rows, start=2):
-            budget.spend(len(row))
-            if _filled(row):
-                body.append((n, row))
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
-    return header, body
+class Table:
+    """A file's header and its non-empty data rows, read as they are iterated (one row in memory at a time).
+
+    Opening reads the whole file once, as the smaller importers always did: its caps are checked and its
+    rows counted before any row is used. Given `group_by` (a column, its cells read by `cells.order_ref`), it
+    also finds the keys whose rows are not all together (a row of another key between two of theirs), so a
+    reader that takes an order's rows as one run can keep those orders for the end (`apart`). Each later pass
+    reads the file again; `unchanged` tells whether it is still the file that was opened.
+    """
+
+    def __init__(self, path: Path, profile: Profile, *, group_by: str | None = None) -> None:
+        suffix = path.suffix.lower()
+        if suffix not in EXTENSIONS:
+            raise ImportFileError(f"{path}: unknown file type {suffix or '(none)'!r}; import .csv or .xlsx")
+        if not path.is_file():
+            raise ImportFileError(f"{path}: cannot read file (not found)")
+        self.path, self.profile, self._stamp = path, profile, _stamp(path)
+        self.count, starts, column, before = 0, array("q"), None, _NONE
+        for _, row in self.rows(Budget(path, profile.limits)):
+            if not self.count and group_by is not None and group_by in self.header:
+                column = self.header.index(group_by)
+            self.count += 1
+            if column is not None:
+                key = cells.order_ref(row[column] if column < len(row) else None)
+                if key is not None and key != before:  # a run of one key starts: its hash, 8 bytes
+                    starts.append(hash(key))
+                    before = key
+        if not self.count:
+            if not any(self.header):
+                raise ImportFileError(f"{path}: empty file (no header, no rows)")
+            raise ImportFileError(f"{path}: no data rows (only the header)")
+        _check_header(path, profile, self.header)
+        self._apart = _repeated(starts)
+
+    def apart(self, key: str) -> bool:
+        """Whether `key` starts more than one run (or shares a hash with one that does: kept apart too)."""
+        return hash(key) in self._apart
+
+    def unchanged(self) -> bool:
+        return _stamp(self.path) == self._stamp
+
+    def rows(self, budget: Budget | None = None) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) of every non-empty data row, the header being row 1; the opening pass spends
+        the [limits] budget, later passes (whose time goes to building orders, not reading) do not."""
+        try:
+            rows = iter(_rows(self.path, self.profile))
+            first = next(rows, None)
+            self.header = [column_key(h) for h in first or ()]
+            if budget is not None:
+                budget.spend(len(first or ()))
+            for n, row in enumerate(rows, start=2):
+                if budget is not None:
+                    budget.spend(len(row))
+                if _filled(row):
+                    yield n, row
+        except OSError as exc:
+            raise ImportFileError(f"{self.path}: cannot read file ({exc.strerror or exc})") from exc
+
+    def keyed(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Every non-empty data row keyed by header; ImportFileError if the file changed since it was opened."""
+        if not self.unchanged():
+            raise ImportFileError(f"{self.path}: the file changed while it was being imported; import it again")
+        header = list(enumerate(self.header))
+        for n, row in self.rows():
+            size = len(row)
+            yield n, {h: (row[i] if i < size else None) for i, h in header if h}
 
 
 def read_table(path: Path, profile: Profile) -> list[tuple[int, dict[str, Any]]]:
     """Every non-empty data row keyed by header; the file-level problems above are fatal."""
-    suffix = path.suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise ImportFileError(f"{path}: unknown file type {suffix or '(none)'!r}; import .csv or .xlsx")
-    if not path.is_file():
-        raise ImportFileError(f"{path}: cannot read file (not found)")
-    header, body = _read(path, profile)
-    if not any(header) and not body:
-        raise ImportFileError(f"{path}: empty file (no header, no rows)")
-    if not body:
-        raise ImportFileError(f"{path}: no data rows (only the header)")
-    _check_header(path, profile, header)
-    return [
-        (n, {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}) for n, row in body
-    ]
+    return list(Table(path, profile).keyed())

@@ -1,0 +1,111 @@
+"""A file of any size: read twice, built and written a chunk of orders at a time, an order's rows gathered even
+when they lie apart. Expected values are read off tests/fixtures/files/shopify_orders_export.csv by hand:
+#1001 (Id 5551001) has TEA-01 ×2 at 25.00 then the gift CUP-GIFT; #1004's second row has quantity 'x'."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.files import importer
+from ingest.files.importer import Progress, import_file
+from ingest.files.profile import load_profile
+from ingest.files.tables import ImportFileError, Table
+from models import ids, lake
+from tests.ingest.test_file_import import NOW, SHOPIFY, current
+
+TEA_THEN_GIFT = [(1, "TEA-01", 2, 2500, False), (2, "CUP-GIFT", 1, 0, True)]
+
+
+def _rows() -> list[list[str]]:
+    with open(SHOPIFY[0], encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def _import(tmp_path: Path, path: Path, chunk_orders: int):
+    return import_file(path, load_profile(SHOPIFY[1]), tmp_path / "lake", now=NOW, stream=io.StringIO(),
+                       chunk_orders=chunk_orders)
+
+
+def _lines(tmp_path: Path, ref: str) -> list[tuple]:
+    oid = ids.order_id("shopify", "shopify-us", ref)
+    return current(tmp_path, f"select line_no, sku, qty, unit_price_cents, is_gift from order_lines "
+                             f"where order_id = '{oid}' order by 1")
+
+
+def _rejects(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+@pytest.mark.parametrize("chunk_orders", [1, 2, 50_000])
+def test_an_orders_rows_apart_in_the_file_make_one_whole_order(tmp_path: Path, chunk_orders: int):
+    header, tea, cup, *rest = _rows()
+    path = _write(tmp_path / "apart.csv", [header, tea, *rest[:2], cup, *rest[2:]])  # #1002, #1003 between
+    result = _import(tmp_path, path, chunk_orders)
+    assert (result.orders, result.lines, result.rejected_rows) == (3, 4, 2)
+    assert _lines(tmp_path, "5551001") == TEA_THEN_GIFT
+    assert current(tmp_path, "select has_gift, total_cents from orders where platform_order_id = '5551001'") == [
+        (True, 5490)]
+    assert current(tmp_path, "select count(*), count(distinct order_id) from lake_orders") == [(3, 3)]
+    assert [r[:3] for r in _rejects(result.reject_file)] == [
+        ["row", "platform_order_id", "field"], ["6", "#1004", "(order)"], ["7", "#1004", "qty (Lineitem quantity)"]]
+
+
+def test_each_chunk_is_written_as_it_is_built(tmp_path: Path):
+    result = _import(tmp_path, SHOPIFY[0], chunk_orders=1)
+    assert (result.orders, result.lines) == (3, 4)
+    assert len(lake.data_files(tmp_path / "lake", "orders")) == 3  # one file per chunk of one order (all March)
+    assert _lines(tmp_path, "5551001") == TEA_THEN_GIFT
+
+
+def test_rejects_of_every_chunk_land_in_one_list_by_row(tmp_path: Path):
+    rows = _rows()
+    rows[4][0] = " "  # #1003 loses its order number: that row alone is rejected
+    result = _import(tmp_path, _write(tmp_path / "two.csv", rows), chunk_orders=1)
+    assert result.orders == 2 and result.rejected_rows == 3
+    assert [r[0] for r in _rejects(result.reject_file)] == ["row", "5", "6", "7"]
+
+
+def test_a_file_changed_between_its_two_readings_is_refused(tmp_path: Path):
+    path = _write(tmp_path / "moving.csv", _rows())
+    table = Table(path, load_profile(SHOPIFY[1]), group_by="Name")
+    assert table.count == 6 and table.apart("#1001") is False
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        fh.write("#1005,,,,,,,,,,,,,1,Late,1.00,L-1,,,,,,,,,\n")
+    with pytest.raises(ImportFileError, match="changed while it was being imported"):
+        list(table.keyed())
+
+
+def test_progress_says_how_long_is_left_until_the_end():
+    out = io.StringIO()
+    progress = Progress("import big.csv", 100, stream=out, min_rows=10)
+    for _ in range(100):
+        progress.tick()
+    lines = out.getvalue().splitlines()
+    assert all(" left)" in line for line in lines[:-1]) and lines[0].endswith(" s left)")
+    assert lines[-1].endswith("rows/s)")
+
+
+def test_the_time_cap_is_for_reading_the_file_not_for_building_its_orders(tmp_path: Path, monkeypatch):
+    profile = tmp_path / "slow.toml"
+    profile.write_text(SHOPIFY[1].read_text("utf-8") + "\n[limits]\nmax_seconds = 1\n", encoding="utf-8")
+    real = importer.build_order
+
+    def slow(*args, **kwargs):  # a large file: building its orders takes far longer than reading it
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "build_order", slow)
+    result = import_file(SHOPIFY[0], load_profile(profile), tmp_path / "lake", now=NOW, stream=io.StringIO())
+    assert (result.orders, result.lines) == (3, 4)
