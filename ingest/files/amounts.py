@@ -50,6 +50,11 @@ class AmountRule:
     refunds: bool = False
 
     @cached_property
+    def plain(self) -> re.Pattern[str]:
+        """The form most cells take ('54.90'): what `pattern` reads as whole and frac, without its marks."""
+        return re.compile(f"([0-9]{{1,{MAX_WHOLE_DIGITS}}})(?:{re.escape(self.decimal)}([0-9]+))?")
+
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         dec = re.escape(self.decimal)
         whole = f"[0-9]{{1,{MAX_WHOLE_DIGITS}}}"
@@ -73,6 +78,9 @@ class AmountRule:
         if not isinstance(value, str):
             return self._number(value, currency)
         text = value.strip()
+        plain = self.plain.fullmatch(text) if len(text) <= MAX_TEXT else None  # "54.90": nearly every cell
+        if plain is not None:
+            return self._digits(text, plain[1], plain[2] or "", False, currency)
         match = self.pattern.fullmatch(text) if len(text) <= MAX_TEXT else None
         if match is None:
             raise ValueError(f"not an amount: {cut(value)} (expected {self.describe()})")

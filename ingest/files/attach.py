@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.files import cells
-from ingest.files.importer import ImportResult, Progress, Row, RowError, _lines, _raw_row, _write_rejects, begin
+from ingest.files.importer import ImportResult, Progress, RawRows, Row, RowError, _lines, _write_rejects, begin
 from ingest.files.profile import Profile, load_profile
 from ingest.normalize.rows import line_rows
 from models import atomic, ids, lake
@@ -111,8 +111,10 @@ def attach_file(
         result.reject_file = _write_rejects(lake_dir.parent / "rejects", path, now, rejects)
     result.held_file = _hold(lake_dir.parent / HELD, path, profile, batch_id, held) if held else None
     table = "order_lines" if profile.kind == "items" else "order_events"
-    raw = [_raw_row(profile, cells.order_ref(r.get(key_column)), r, now, batch_id) for _, r in rows]
-    for name, table_rows in (("raw", raw), (table, out)):
+    raw = RawRows(profile, now, batch_id)
+    for n, record in rows:
+        raw.add(cells.order_ref(record.get(key_column)), [(n, record)])
+    for name, table_rows in (("raw", raw.table()), (table, out)):
         lake.write(lake_dir, name, table_rows)
         result.written[name] = len(table_rows)
     result.lines, result.rejected_rows, result.held_rows = len(out), len(rejects), len(held)

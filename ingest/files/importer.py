@@ -22,14 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import pyarrow as pa
+
 from ingest.files import cells
 from ingest.files.limits import CUT, cut
 from ingest.files.profile import LINE_FIELDS, MONEY_FIELDS, TIME_FIELDS, Profile
 from ingest.files.tables import Table, read_table
-from ingest.normalize.base import Line, NormalizedOrder, Reader
-from ingest.normalize.rows import finish
+from ingest.normalize.base import Line, Reader
+from ingest.normalize.page import laid_out
+from ingest.normalize.rows import Assembled, assemble
 from models import atomic, lake
 from models.corrections import keep_corrections
+from models.schema import TS
 
 Row = tuple[int, dict[str, Any]]
 
@@ -94,24 +98,16 @@ def _left(seconds: float) -> str:
 
 def _first(profile: Profile, members: list[Row], canonical: str) -> tuple[int, Any]:
     """The first non-blank value of a mapped column across an order's rows (Shopify fills row 1 only)."""
-    column = profile.columns.get(canonical) or profile.events.get(canonical)
-    for n, record in members:
-        if column and not cells.blank(record.get(column)):
-            return n, record[column]
+    return _first_in(members, profile.columns.get(canonical) or profile.events.get(canonical))
+
+
+def _first_in(members: list[Row], column: str | None) -> tuple[int, Any]:
+    if column:
+        for n, record in members:
+            value = record.get(column)
+            if value is not None and not (isinstance(value, str) and (not value or value.isspace())):
+                return n, value
     return members[0][0], None
-
-
-def _typed(profile: Profile, members: list[Row], canonical: str, currency: str) -> Any:
-    n, value = _first(profile, members, canonical)
-    column = profile.columns.get(canonical) or profile.events.get(canonical)
-    try:
-        if canonical in MONEY_FIELDS:
-            return cells.amount(value, currency, profile.amounts)
-        if canonical in TIME_FIELDS or canonical in profile.events:
-            return cells.timestamp(value, profile.timezone, profile.date_formats)
-        return cells.text(value)
-    except ValueError as exc:
-        raise RowError(n, f"{canonical} ({column})", str(exc)) from exc
 
 
 def _cell(n: int, profile: Profile, canonical: str, parse: Callable[[Any], Any], values: dict) -> Any:
@@ -142,56 +138,74 @@ def _lines(profile: Profile, members: list[Row], currency: str) -> list[Line]:
     return lines
 
 
-def build_order(members: list[Row], profile: Profile, *, now: datetime, batch_id: str) -> NormalizedOrder:
-    """One order's rows → canonical rows, through the same assembler as the API normalizers."""
-    first_row = members[0][0]
-    ref = cells.order_ref(_first(profile, members, "platform_order_id")[1])
-    if ref is None:
-        raise RowError(first_row, f"platform_order_id ({profile.columns['platform_order_id']})", "missing")
-    currency = (cells.text(_first(profile, members, "currency")[1]) or profile.currency or "").upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise RowError(first_row, "currency", f"not an ISO 4217 currency code: {cut(currency)}")
-    skip = {*LINE_FIELDS, "currency", "platform_order_id"}
-    fields = {f: _typed(profile, members, f, currency) for f in profile.columns if f not in skip}
-    times = {event: _typed(profile, members, event, currency) for event in profile.events}
-    if times.get("placed") is None:
-        raise RowError(first_row, f"placed ({profile.events['placed']})", "missing")
-    raw_status = "/".join(cells.text(members[0][1].get(c)) or "" for c in profile.status_columns)
-    if not raw_status.strip("/"):
-        raise RowError(first_row, f"status ({', '.join(profile.status_columns)})", "missing")
-    if profile.split_address and not (fields.get("receiver_province") or fields.get("receiver_city")):
-        fields["receiver_province"], fields["receiver_city"] = cells.split_address(
-            fields.get("receiver_address")
+class OrderBuilder:
+    """One profile's order rows → an order's canonical values, through the same assembler as the API
+    normalizers. Which column each field reads, and how, is worked out once per file, not per order."""
+
+    def __init__(self, profile: Profile, *, now: datetime, batch_id: str) -> None:
+        self.profile, self.now, self.batch_id = profile, now, batch_id
+        skip = {*LINE_FIELDS, "currency", "platform_order_id"}
+        self.fields = [self._plan(f) for f in profile.columns if f not in skip]
+        self.times = [self._plan(event) for event in profile.events]
+
+    def _plan(self, canonical: str) -> tuple[str, str | None, str, Callable[[Any, str], Any]]:
+        """(field, its column, how a failure names it, the cell's parser taking the order's currency)."""
+        profile = self.profile
+        column = profile.columns.get(canonical) or profile.events.get(canonical)
+        if canonical in MONEY_FIELDS:
+            def parse(value: Any, currency: str) -> Any:
+                return cells.amount(value, currency, profile.amounts)
+        elif canonical in TIME_FIELDS or canonical in profile.events:
+            def parse(value: Any, currency: str) -> Any:
+                return cells.timestamp(value, profile.timezone, profile.date_formats)
+        else:
+            def parse(value: Any, currency: str) -> Any:
+                return cells.text(value)
+        return canonical, column, f"{canonical} ({column})", parse
+
+    def _typed(self, members: list[Row], plan: list, currency: str) -> dict[str, Any]:
+        out = {}
+        for canonical, column, named, parse in plan:
+            n, value = _first_in(members, column)
+            try:
+                out[canonical] = parse(value, currency)
+            except ValueError as exc:
+                raise RowError(n, named, str(exc)) from exc
+        return out
+
+    def order(self, members: list[Row]) -> Assembled:
+        """One order's rows → its canonical values (RowError naming the row, field and reason)."""
+        profile, first_row = self.profile, members[0][0]
+        ref = cells.order_ref(_first(profile, members, "platform_order_id")[1])
+        if ref is None:
+            raise RowError(first_row, f"platform_order_id ({profile.columns['platform_order_id']})", "missing")
+        currency = (cells.text(_first(profile, members, "currency")[1]) or profile.currency or "").upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise RowError(first_row, "currency", f"not an ISO 4217 currency code: {cut(currency)}")
+        fields = self._typed(members, self.fields, currency)
+        times = self._typed(members, self.times, currency)
+        if times.get("placed") is None:
+            raise RowError(first_row, f"placed ({profile.events['placed']})", "missing")
+        raw_status = "/".join(cells.text(members[0][1].get(c)) or "" for c in profile.status_columns)
+        if not raw_status.strip("/"):
+            raise RowError(first_row, f"status ({', '.join(profile.status_columns)})", "missing")
+        if profile.split_address and not (fields.get("receiver_province") or fields.get("receiver_city")):
+            fields["receiver_province"], fields["receiver_city"] = cells.split_address(
+                fields.get("receiver_address")
+            )
+        fields.update(placed_at=times.pop("placed"), paid_at=times.pop("paid", None))
+        return assemble(
+            Reader(profile.channel, {"id": ref}, id_path="id"),
+            shop_id=profile.shop,
+            fetched_at=self.now,
+            batch_id=self.batch_id,
+            currency=currency,
+            raw_status=raw_status,
+            fields=fields,
+            lines=_lines(profile, members, currency),
+            times=times,
+            status_map=profile.status_map,
         )
-    fields.update(placed_at=times.pop("placed"), paid_at=times.pop("paid", None))
-    reader = Reader(profile.channel, {"id": ref}, id_path="id")
-    reader.explain = {f: f"column {c!r}" for f, c in {**profile.columns, **profile.events}.items()}
-    return finish(
-        reader,
-        shop_id=profile.shop,
-        fetched_at=now,
-        batch_id=batch_id,
-        currency=currency,
-        raw_status=raw_status,
-        fields=fields,
-        lines=_lines(profile, members, currency),
-        times=times,
-        status_map=profile.status_map,
-    )
-
-
-def _raw_row(profile: Profile, ref: str | None, record: dict[str, Any], now: datetime, batch_id: str) -> dict:
-    payload = json.dumps(record, ensure_ascii=False, default=str)
-    return {
-        "channel": profile.channel,
-        "shop_id": profile.shop,
-        "platform_order_id": ref,
-        "fetched_at": now,
-        "sha256": hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-        "batch_id": batch_id,
-        "kind": "file",
-        "payload": payload,
-    }
 
 
 def _write_rejects(
@@ -260,7 +274,7 @@ def import_file(
     chunk = _Chunk(profile, lake_dir, now, result)
     progress = Progress(f"import {path.name}", table.count, stream=stream)
     for key, members in _orders(table, key_column):
-        chunk.raw += [_raw_row(profile, key, record, now, result.batch_id) for _, record in members]
+        chunk.raw.add(key, members)
         if key is None:
             chunk.reject((n, "", f"order ({key_column})", "missing") for n, _ in members)
         else:
@@ -301,13 +315,14 @@ class _Chunk:
 
     def __init__(self, profile: Profile, lake_dir: Path, now: datetime, result: ImportResult) -> None:
         self.profile, self.lake_dir, self.now, self.result = profile, lake_dir, now, result
-        self.raw: list[dict[str, Any]] = []
-        self.built: list[NormalizedOrder] = []
+        self.builder = OrderBuilder(profile, now=now, batch_id=result.batch_id)
+        self.raw = RawRows(profile, now, result.batch_id)
+        self.built: list[Assembled] = []
         self.rejects: list[tuple[int, str, str, str]] = []
 
     def add(self, key: str, members: list[Row]) -> None:
         try:
-            self.built.append(build_order(members, self.profile, now=self.now, batch_id=self.result.batch_id))
+            self.built.append(self.builder.order(members))
         except RowError as exc:
             shown = key[:CUT] + "…" if len(key) > CUT else key
             why = f"order rejected: row {exc.row} {exc.field}: {exc.reason}"
@@ -325,16 +340,36 @@ class _Chunk:
             result.reject_file = _add_rejects(result.reject_file, self.lake_dir.parent / "rejects", result.path,
                                               self.now, self.rejects)
             result.rejected_rows += len(self.rejects)
-        tables = {
-            "raw": self.raw,
-            "order_lines": [li for o in built for li in o.lines],
-            "order_events": [e for o in built for e in o.events],
-            "exceptions": [x for o in built for x in o.exceptions],
-            "orders": keep_corrections(self.lake_dir, [o.order for o in built]),  # a console correction stays
-        }
+        for done, order in zip(built, keep_corrections(self.lake_dir, [a.order for a in built]), strict=True):
+            done.order = order  # a console correction stays
+        orders, lines, events = laid_out(built)
+        tables = {"raw": self.raw.table(), "order_lines": lines, "order_events": events,
+                  "exceptions": [x for a in built for x in a.exceptions], "orders": orders}
         for name, rows in tables.items():
             lake.write(self.lake_dir, name, rows)
             result.written[name] = result.written.get(name, 0) + len(rows)
         result.orders += len(built)
-        result.lines += len(tables["order_lines"])
-        self.raw, self.built, self.rejects = [], [], []
+        result.lines += len(lines)
+        self.raw, self.built, self.rejects = RawRows(self.profile, self.now, result.batch_id), [], []
+
+
+class RawRows:
+    """Each row of the file verbatim, as table `raw` (kind `file`), gathered as columns."""
+
+    def __init__(self, profile: Profile, now: datetime, batch_id: str) -> None:
+        self.profile, self.now, self.batch_id = profile, now, batch_id
+        self.refs: list[str | None] = []
+        self.payloads: list[str] = []
+
+    def add(self, ref: str | None, members: list[Row]) -> None:
+        self.refs += [ref] * len(members)
+        self.payloads += [json.dumps(record, ensure_ascii=False, default=str) for _, record in members]
+
+    def table(self) -> pa.Table:
+        n, payloads = len(self.payloads), self.payloads
+        return pa.table({
+            "channel": [self.profile.channel] * n, "shop_id": [self.profile.shop] * n,
+            "platform_order_id": pa.array(self.refs, pa.string()), "fetched_at": pa.array([self.now] * n, TS),
+            "sha256": [hashlib.sha256(p.encode("utf-8")).hexdigest() for p in payloads],
+            "batch_id": [self.batch_id] * n, "kind": ["file"] * n, "payload": payloads,
+        })

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ingest.files import cells
+from ingest.files.amounts import AmountRule
 
 FORMATS = ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
            "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y", "%Y-%m-%dT%H:%M:%S%z", "%d.%m.%Y %H:%M"]
@@ -64,3 +66,24 @@ def test_a_time_cell_is_the_instant_strptime_and_the_zone_say(zone):
         expected = (want if want.tzinfo else want.replace(tzinfo=zone)).astimezone(UTC)
         got = cells.timestamp(raw, zone, formats)
         assert got == expected and got.tzinfo is UTC, raw
+
+
+@pytest.mark.parametrize(("decimal", "thousands"), [(".", ","), (",", "."), (".", "")])
+@pytest.mark.parametrize("currency", ["USD", "JPY", "KWD"])
+def test_a_plain_amount_is_its_decimal_value_in_minor_units(decimal: str, thousands: str, currency: str):
+    rule, places = AmountRule(decimal=decimal, thousands=thousands), {"USD": 2, "JPY": 0, "KWD": 3}[currency]
+    rnd = random.Random(places)
+    for _ in range(3000):
+        whole = str(rnd.randrange(10 ** rnd.randrange(1, 17)))
+        frac = "".join(rnd.choice("0123456789") for _ in range(rnd.choice([0, 0, 1, 2, 3, 4])))
+        text = whole + (decimal + frac if frac or rnd.random() < 0.1 else "")
+        value = Decimal(whole + ("." + frac if frac else ""))
+        fits = len(frac) <= places and len(whole) <= 15 and not text.endswith(decimal)
+        if fits:
+            assert rule.minor(text, currency) == int(value * 10**places), text
+        else:
+            with pytest.raises(ValueError):
+                rule.minor(text, currency)
+    long = "1" + decimal + "0" * 70  # past the 64 characters any amount has: refused as no amount at all
+    with pytest.raises(ValueError, match="not an amount"):
+        rule.minor(long, currency)

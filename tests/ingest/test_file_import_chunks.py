@@ -100,12 +100,12 @@ def test_progress_says_how_long_is_left_until_the_end():
 def test_the_time_cap_is_for_reading_the_file_not_for_building_its_orders(tmp_path: Path, monkeypatch):
     profile = tmp_path / "slow.toml"
     profile.write_text(SHOPIFY[1].read_text("utf-8") + "\n[limits]\nmax_seconds = 1\n", encoding="utf-8")
-    real = importer.build_order
+    real = importer.OrderBuilder.order
 
     def slow(*args, **kwargs):  # a large file: building its orders takes far longer than reading it
         time.sleep(0.6)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "build_order", slow)
+    monkeypatch.setattr(importer.OrderBuilder, "order", slow)
     result = import_file(SHOPIFY[0], load_profile(profile), tmp_path / "lake", now=NOW, stream=io.StringIO())
     assert (result.orders, result.lines) == (3, 4)
