@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.files import cells
-from ingest.files.importer import ImportResult, Progress, RawRows, Row, RowError, _lines, _write_rejects, begin
+from ingest.files.importer import ImportResult, Progress, _write_rejects, begin
+from ingest.files.orders import RawRows, Row, RowError, _lines
 from ingest.files.profile import Profile, load_profile
 from ingest.normalize.rows import line_rows
 from models import atomic, ids, lake

@@ -10,6 +10,7 @@ lake (`attach.attach_file`), and rows held for orders not yet imported are relea
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,14 +41,17 @@ def _jobs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[tup
     return jobs
 
 
-def _one(kind: str, path: Path, profile_path: Path, lake_dir: Path) -> ImportResult:
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def _one(kind: str, path: Path, profile_path: Path, lake_dir: Path, workers: int) -> ImportResult:
     """Import one file with its profile, checking that the profile is for what the flag says."""
     profile = load_profile(profile_path)
     if kind and profile.kind != kind:
         raise ProfileError(f"{profile_path}: [source] kind is {profile.kind!r} but it was given for --{kind}")
     if profile.kind != "orders":
         return attach_file(path, profile, lake_dir)
-    result = import_file(path, profile, lake_dir)
+    result = import_file(path, profile, lake_dir, workers=workers)
     for released in release_held(lake_dir):
         print(f"released {released.lines} held row(s) of {released.path.name}", file=sys.stderr)
     return result
@@ -72,7 +76,12 @@ def main(argv: list[str]) -> int:
         parser.add_argument(f"--{kind}", type=Path, help=f"the {kind} export of a history migration")
         parser.add_argument(f"--{kind}-profile", type=Path, help=f"its profile (kind = \"{kind}\"; else --profile)")
     parser.add_argument("--data", type=Path, help="data directory (default: $ORDERHUB_DATA or ./data)")
+    parser.add_argument("--workers", type=int, default=WORKERS, metavar="N",
+                        help=f"processes building an orders file's orders (default {WORKERS}: this machine's cores, "
+                             "at most 2; 1 leaves a core to the console)")
     args = parser.parse_args(argv[1:])
+    if args.workers < 1:
+        parser.error("--workers must be 1 or more")
     code = 0
     for kind, path, profile in _jobs(parser, args):
         try:
@@ -85,7 +94,7 @@ def main(argv: list[str]) -> int:
             if is_stock_profile(profile):  # stock counts or movements (ingest/stock/upload.py)
                 code = max(code, stock_upload.run(path, profile, load_settings(args.data)))
                 continue
-            result = _one(kind, path, profile, load_settings(args.data).lake_dir)
+            result = _one(kind, path, profile, load_settings(args.data).lake_dir, args.workers)
         except (ImportFileError, ProfileError, ConfigError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -155,14 +155,21 @@ class Table:
         except OSError as exc:
             raise ImportFileError(f"{self.path}: cannot read file ({exc.strerror or exc})") from exc
 
-    def keyed(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Every non-empty data row keyed by header; ImportFileError if the file changed since it was opened."""
+    def again(self) -> Iterator[tuple[int, list[Any]]]:
+        """The rows read once more; ImportFileError if the file changed since it was opened."""
         if not self.unchanged():
             raise ImportFileError(f"{self.path}: the file changed while it was being imported; import it again")
-        header = list(enumerate(self.header))
-        for n, row in self.rows():
-            size = len(row)
-            yield n, {h: (row[i] if i < size else None) for i, h in header if h}
+        return self.rows()
+
+    def record(self, row: list[Any]) -> dict[str, Any]:
+        """A row's cells keyed by header (a short row's missing cells are None)."""
+        size = len(row)
+        return {h: (row[i] if i < size else None) for i, h in enumerate(self.header) if h}
+
+    def keyed(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Every non-empty data row keyed by header, read once more (see `again`)."""
+        for n, row in self.again():
+            yield n, self.record(row)
 
 
 def read_table(path: Path, profile: Profile) -> list[tuple[int, dict[str, Any]]]:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.files import importer
 from ingest.files.importer import Progress, import_file
 from ingest.files.profile import ProfileError, load_profile
-from models import db, ids
+from models import db, ids, lake
 from models.settings import load_settings
 from tests.ingest.conftest import FIXTURES, utc
 
@@ -127,18 +126,18 @@ def test_reimport_adds_nothing_visible(tmp_path: Path):
 
 
 def test_crash_between_tables_then_rerun_gives_one_copy(tmp_path: Path, monkeypatch):
-    real_write = importer.lake.write
+    real_write = lake.write
 
     def dies_on_orders(lake_dir, table, rows):
         if table == "orders":
             raise KeyboardInterrupt("killed")
         return real_write(lake_dir, table, rows)
 
-    monkeypatch.setattr(importer.lake, "write", dies_on_orders)
+    monkeypatch.setattr(lake, "write", dies_on_orders)
     with pytest.raises(KeyboardInterrupt):
         run_import(tmp_path, SHOPIFY)
     assert current(tmp_path, "select count(*) from orders") == [(0,)]
-    monkeypatch.setattr(importer.lake, "write", real_write)
+    monkeypatch.setattr(lake, "write", real_write)
     run_import(tmp_path, SHOPIFY)
     assert current(tmp_path, "select count(*), count(distinct order_id) from orders") == [(3, 3)]
     assert current(tmp_path, "select count(*) from order_lines") == [(4,)]

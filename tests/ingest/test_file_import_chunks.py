@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.files import importer
 from ingest.files.importer import Progress, import_file
+from ingest.files.orders import OrderBuilder
 from ingest.files.profile import load_profile
 from ingest.files.tables import ImportFileError, Table
 from models import ids, lake
@@ -32,9 +32,9 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def _import(tmp_path: Path, path: Path, chunk_orders: int):
+def _import(tmp_path: Path, path: Path, chunk_orders: int, workers: int = 1):
     return import_file(path, load_profile(SHOPIFY[1]), tmp_path / "lake", now=NOW, stream=io.StringIO(),
-                       chunk_orders=chunk_orders)
+                       chunk_orders=chunk_orders, workers=workers)
 
 
 def _lines(tmp_path: Path, ref: str) -> list[tuple]:
@@ -48,11 +48,11 @@ def _rejects(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-@pytest.mark.parametrize("chunk_orders", [1, 2, 50_000])
-def test_an_orders_rows_apart_in_the_file_make_one_whole_order(tmp_path: Path, chunk_orders: int):
+@pytest.mark.parametrize(("chunk_orders", "workers"), [(1, 1), (2, 1), (50_000, 1), (1, 2), (50_000, 3)])
+def test_an_orders_rows_apart_in_the_file_make_one_whole_order(tmp_path: Path, chunk_orders: int, workers: int):
     header, tea, cup, *rest = _rows()
     path = _write(tmp_path / "apart.csv", [header, tea, *rest[:2], cup, *rest[2:]])  # #1002, #1003 between
-    result = _import(tmp_path, path, chunk_orders)
+    result = _import(tmp_path, path, chunk_orders, workers)
     assert (result.orders, result.lines, result.rejected_rows) == (3, 4, 2)
     assert _lines(tmp_path, "5551001") == TEA_THEN_GIFT
     assert current(tmp_path, "select has_gift, total_cents from orders where platform_order_id = '5551001'") == [
@@ -69,12 +69,26 @@ def test_each_chunk_is_written_as_it_is_built(tmp_path: Path):
     assert _lines(tmp_path, "5551001") == TEA_THEN_GIFT
 
 
-def test_rejects_of_every_chunk_land_in_one_list_by_row(tmp_path: Path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rejects_of_every_chunk_land_in_one_list_by_row(tmp_path: Path, workers: int):
     rows = _rows()
     rows[4][0] = " "  # #1003 loses its order number: that row alone is rejected
-    result = _import(tmp_path, _write(tmp_path / "two.csv", rows), chunk_orders=1)
+    result = _import(tmp_path, _write(tmp_path / "two.csv", rows), chunk_orders=1, workers=workers)
     assert result.orders == 2 and result.rejected_rows == 3
     assert [r[0] for r in _rejects(result.reject_file)] == ["row", "5", "6", "7"]
+    assert sorted(p.name for p in result.reject_file.parent.iterdir()) == [result.reject_file.name]  # parts gone
+
+
+def test_two_workers_build_each_order_once_and_every_order(tmp_path: Path):
+    header, *body = _rows()
+    rows = [header]
+    for k in range(40):  # 40 copies of the file's orders under new numbers: 160 orders, 10 of them rejected
+        rows += [[f"{r[0]}-{k}", *r[1:25], f"{r[25]}{k:02d}" if r[25] else ""] for r in body]
+    result = _import(tmp_path, _write(tmp_path / "many.csv", rows), chunk_orders=7, workers=2)
+    assert (result.orders, result.lines, result.rejected_rows) == (120, 160, 80)
+    assert current(tmp_path, "select count(*), count(distinct order_id) from lake_orders") == [(120, 120)]
+    assert current(tmp_path, "select count(*) from lake_order_lines") == [(160,)]
+    assert _lines(tmp_path, "555100107") == TEA_THEN_GIFT
 
 
 def test_a_file_changed_between_its_two_readings_is_refused(tmp_path: Path):
@@ -100,12 +114,12 @@ def test_progress_says_how_long_is_left_until_the_end():
 def test_the_time_cap_is_for_reading_the_file_not_for_building_its_orders(tmp_path: Path, monkeypatch):
     profile = tmp_path / "slow.toml"
     profile.write_text(SHOPIFY[1].read_text("utf-8") + "\n[limits]\nmax_seconds = 1\n", encoding="utf-8")
-    real = importer.OrderBuilder.order
+    real = OrderBuilder.order
 
     def slow(*args, **kwargs):  # a large file: building its orders takes far longer than reading it
         time.sleep(0.6)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer.OrderBuilder, "order", slow)
+    monkeypatch.setattr(OrderBuilder, "order", slow)
     result = import_file(SHOPIFY[0], load_profile(profile), tmp_path / "lake", now=NOW, stream=io.StringIO())
     assert (result.orders, result.lines) == (3, 4)
