@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.files import cells
-from ingest.files.importer import ImportResult, Progress, _write_rejects, begin
+from ingest.files.importer import ImportResult, Progress, _write_rejects, batch_of
 from ingest.files.orders import RawRows, Row, RowError, _lines
 from ingest.files.profile import Profile, load_profile
+from ingest.files.shares import orders_of
+from ingest.files.tables import Table
 from ingest.normalize.rows import line_rows
 from models import atomic, ids, lake
 from models.versions import latest
@@ -73,53 +75,80 @@ def _hold(folder: Path, source: Path, profile: Profile, batch: str, members: lis
     return final
 
 
+ATTACH_ORDERS = 100_000  # orders looked up and written at a time: each look-up reads the lake's orders once
+
+
 def attach_file(
-    path: Path, profile: Profile, lake_dir: Path, *, now: datetime | None = None, stream: TextIO = sys.stderr
+    path: Path, profile: Profile, lake_dir: Path, *, now: datetime | None = None, stream: TextIO = sys.stderr,
+    chunk_orders: int = ATTACH_ORDERS,
 ) -> ImportResult:
-    """Attach an items or payments file's rows to their orders; rows of unknown orders rejected or held."""
-    now = now or datetime.now(UTC)
-    rows, result = begin(path, profile)
-    batch_id = result.batch_id
+    """Attach an items or payments file's rows to their orders; rows of unknown orders rejected or held.
+
+    Read like an orders file (checked whole, then order by order, `chunk_orders` at a time), so a year's
+    items file takes the memory of one chunk."""
     key_column = profile.group_by or profile.columns["platform_order_id"]
-    groups: dict[str, list[Row]] = {}
-    rejects: list[tuple[int, str, str, str]] = []
-    for n, record in rows:
-        ref = cells.order_ref(record.get(key_column))
-        if ref is None:
-            rejects.append((n, "", f"order ({key_column})", "missing"))
-        else:
-            groups.setdefault(ref, []).append((n, record))
-    oids = {ref: ids.order_id(profile.channel, profile.shop, ref) for ref in groups}
-    orders = latest(lake_dir, "orders", list(oids.values()))
-    build = _item_lines if profile.kind == "items" else _payment_events
-    out, held, progress = [], [], Progress(f"import {path.name}", len(rows), stream=stream)
-    for ref, members in groups.items():
-        order = orders.get(oids[ref])
-        try:
-            if order is None and profile.unknown_orders == "hold":
-                held.extend(members)
-            elif order is None:
-                raise RowError(members[0][0], f"platform_order_id ({key_column})", (
-                    f"order {ref[:80]} is not in the lake: import its orders file first, or set [source] "
-                    'unknown_orders = "hold" to keep such rows until it arrives'))
-            else:
-                out.extend(build(profile, oids[ref], order, members, now, batch_id))
-                result.orders += 1
-        except RowError as exc:
-            rejects.extend((n, ref[:80], exc.field, exc.reason) for n, _ in members)
-        progress.tick(len(members))
-    if rejects:
-        result.reject_file = _write_rejects(lake_dir.parent / "rejects", path, now, rejects)
-    result.held_file = _hold(lake_dir.parent / HELD, path, profile, batch_id, held) if held else None
-    table = "order_lines" if profile.kind == "items" else "order_events"
-    raw = RawRows(profile, now, batch_id)
-    for n, record in rows:
-        raw.add(cells.order_ref(record.get(key_column)), [(n, record)])
-    for name, table_rows in (("raw", raw.table()), (table, out)):
-        lake.write(lake_dir, name, table_rows)
-        result.written[name] = len(table_rows)
-    result.lines, result.rejected_rows, result.held_rows = len(out), len(rejects), len(held)
-    return result
+    table = Table(path, profile, group_by=key_column)
+    result = ImportResult(path=path, batch_id=batch_of(path), rows=table.count)
+    attaching = _Attaching(profile, lake_dir, now or datetime.now(UTC), result, key_column)
+    progress = Progress(f"import {path.name}", table.count, stream=stream)
+    chunk: list[tuple[str | None, list[Row]]] = []
+    for group in orders_of(table, key_column):
+        chunk.append(group)
+        if len(chunk) >= chunk_orders:
+            attaching.write(chunk)
+            chunk = []
+        progress.tick(len(group[1]))
+    attaching.write(chunk)
+    return attaching.finish()
+
+
+class _Attaching:
+    """An items or payments file's rows attached a chunk of orders at a time; rejects and held rows kept
+    for the end (they are the few)."""
+
+    def __init__(self, profile: Profile, lake_dir: Path, now: datetime, result: ImportResult, key_column: str):
+        self.profile, self.lake_dir, self.now, self.result, self.key_column = profile, lake_dir, now, result, key_column
+        self.table = "order_lines" if profile.kind == "items" else "order_events"
+        self.build = _item_lines if profile.kind == "items" else _payment_events
+        self.rejects: list[tuple[int, str, str, str]] = []
+        self.held: list[Row] = []
+
+    def write(self, chunk: list[tuple[str | None, list[Row]]]) -> None:
+        profile, result, batch_id = self.profile, self.result, self.result.batch_id
+        oids = {ref: ids.order_id(profile.channel, profile.shop, ref) for ref, _ in chunk if ref is not None}
+        orders = latest(self.lake_dir, "orders", list(oids.values()))
+        out, raw = [], RawRows(profile, self.now, batch_id)
+        for ref, members in chunk:
+            raw.add(ref, members)
+            if ref is None:
+                self.rejects += [(n, "", f"order ({self.key_column})", "missing") for n, _ in members]
+                continue
+            order = orders.get(oids[ref])
+            try:
+                if order is None and profile.unknown_orders == "hold":
+                    self.held.extend(members)
+                elif order is None:
+                    raise RowError(members[0][0], f"platform_order_id ({self.key_column})", (
+                        f"order {ref[:80]} is not in the lake: import its orders file first, or set [source] "
+                        'unknown_orders = "hold" to keep such rows until it arrives'))
+                else:
+                    out.extend(self.build(profile, oids[ref], order, members, self.now, batch_id))
+                    result.orders += 1
+            except RowError as exc:
+                self.rejects += [(n, ref[:80], exc.field, exc.reason) for n, _ in members]
+        for name, rows in (("raw", raw.table()), (self.table, out)):
+            lake.write(self.lake_dir, name, rows)
+            result.written[name] = result.written.get(name, 0) + len(rows)
+        result.lines += len(out)
+
+    def finish(self) -> ImportResult:
+        result = self.result
+        if self.rejects:
+            result.reject_file = _write_rejects(self.lake_dir.parent / "rejects", result.path, self.now, self.rejects)
+        result.held_file = (_hold(self.lake_dir.parent / HELD, result.path, self.profile, result.batch_id, self.held)
+                            if self.held else None)
+        result.rejected_rows, result.held_rows = len(self.rejects), len(self.held)
+        return result
 
 
 def release_held(lake_dir: Path, *, now: datetime | None = None, stream: TextIO = sys.stderr) -> list[ImportResult]:

@@ -22,10 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from ingest.files.orders import Row
 from ingest.files.profile import Profile
 from ingest.files.shares import Job, build_shares, reject_parts
-from ingest.files.tables import Table, read_table
+from ingest.files.tables import Table
 from models import atomic
 
 
@@ -101,13 +100,6 @@ REJECT_HEADER = ["row", "platform_order_id", "field", "reason"]
 
 def _rejects_path(folder: Path, source: Path, now: datetime) -> Path:
     return folder / f"{source.stem}-{now:%Y%m%dT%H%M%SZ}.csv"
-
-
-def begin(path: Path, profile: Profile) -> tuple[list[Row], ImportResult]:
-    """The file's rows and its result, named by a batch id from the file's bytes (a re-import is the same
-    batch, so the lake keeps one copy)."""
-    rows = read_table(path, profile)
-    return rows, ImportResult(path=path, batch_id=batch_of(path), rows=len(rows))
 
 
 def batch_of(path: Path) -> str:

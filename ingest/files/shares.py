@@ -126,7 +126,7 @@ def build_share(job: Job, share: int, of: int, tick: Callable[[int], None]) -> T
     """Share `share` of `of`: its orders built and written `job.chunk_orders` at a time."""
     totals = Totals()
     chunk = _Chunk(job, share, totals)
-    for key, members in _orders(job.table, job.key_column, share, of):
+    for key, members in orders_of(job.table, job.key_column, share, of):
         chunk.raw.add(key, members)
         if key is None:
             chunk.reject((n, "", f"order ({job.key_column})", "missing") for n, _ in members)
@@ -139,10 +139,11 @@ def build_share(job: Job, share: int, of: int, tick: Callable[[int], None]) -> T
     return totals
 
 
-def _orders(table: Table, key_column: str, share: int, of: int) -> Iterator[tuple[str | None, list[Row]]]:
-    """This share's orders, each order's rows as one group, in file order; orders whose rows lie apart come
-    last, gathered. A row without an order number comes alone, as (None, [row]), and does not break its
-    neighbours' run. Only this share's rows are made into records."""
+def orders_of(table: Table, key_column: str, share: int = 0, of: int = 1) -> Iterator[tuple[str | None, list[Row]]]:
+    """This share's orders (all of them by default), each order's rows as one group, in file order.
+
+    Orders whose rows lie apart come last, gathered. A row without an order number comes alone, as
+    (None, [row]), and does not break its neighbours' run. Only this share's rows are made into records."""
     column = table.header.index(key_column)
     apart: dict[str, list[Row]] = {}
     key, run, runs = None, [], -1

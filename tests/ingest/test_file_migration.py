@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from ingest.files.attach import attach_file
 from ingest.files.importer import Progress, import_file
@@ -52,10 +53,11 @@ def _oid(ref: str) -> str:
     return ids.order_id("tmall", "tmall-flagship", ref)
 
 
-def test_items_attach_to_known_orders_and_reject_unknown_ones(tmp_path):
+@pytest.mark.parametrize("chunk_orders", [1, 100_000])  # a chunk of one order: each looked up and written alone
+def test_items_attach_to_known_orders_and_reject_unknown_ones(tmp_path, chunk_orders):
     settings, before = _orders_then(tmp_path)
     result = attach_file(FILES / "taobao_items.csv", load_profile(PROFILES / "taobao-items.toml"),
-                         settings.lake_dir, now=LATER)
+                         settings.lake_dir, now=LATER, chunk_orders=chunk_orders)
     assert _rows(settings, "select order_id, status, raw_status, updated_at from orders order by 1") == before
     lines = _rows(settings, f"select sku, qty, unit_price_cents, is_gift from order_lines where order_id = "
                             f"'{_oid(KNOWN)}' qualify row_number() over (partition by line_no order by "
