@@ -175,7 +175,7 @@ def test_xlsx_export(tmp_path: Path):
     assert rows == [(utc("2026-03-01T15:15:30Z"),)]  # 10:15:30 EST
 
 
-def test_progress_every_five_percent():
+def test_progress_every_five_percent_with_the_time_left():
     out = io.StringIO()
     progress = Progress("import big.csv", 100, stream=out, min_rows=10)
     for _ in range(100):
@@ -183,6 +183,7 @@ def test_progress_every_five_percent():
     lines = out.getvalue().splitlines()
     assert len(lines) == 20 and lines[0].startswith("import big.csv:   5% (5/100 rows,")
     assert lines[-1].startswith("import big.csv: 100%") and lines[-1].endswith("rows/s)")
+    assert all(line.endswith(" s left)") for line in lines[:-1])  # the time left at the rate so far
 
 
 def cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:

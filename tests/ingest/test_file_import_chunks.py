@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.files.importer import Progress, import_file
+from ingest.files.importer import import_file
 from ingest.files.orders import OrderBuilder
 from ingest.files.profile import load_profile
 from ingest.files.tables import ImportFileError, Table
@@ -99,16 +99,6 @@ def test_a_file_changed_between_its_two_readings_is_refused(tmp_path: Path):
         fh.write("#1005,,,,,,,,,,,,,1,Late,1.00,L-1,,,,,,,,,\n")
     with pytest.raises(ImportFileError, match="changed while it was being imported"):
         list(table.keyed())
-
-
-def test_progress_says_how_long_is_left_until_the_end():
-    out = io.StringIO()
-    progress = Progress("import big.csv", 100, stream=out, min_rows=10)
-    for _ in range(100):
-        progress.tick()
-    lines = out.getvalue().splitlines()
-    assert all(" left)" in line for line in lines[:-1]) and lines[0].endswith(" s left)")
-    assert lines[-1].endswith("rows/s)")
 
 
 def test_the_time_cap_is_for_reading_the_file_not_for_building_its_orders(tmp_path: Path, monkeypatch):
