@@ -27,7 +27,7 @@ from ingest.files import cells
 from ingest.files.importer import _write_rejects
 from ingest.files.limits import Limits
 from ingest.files.profile import ProfileError, column_key, profile_kind, read_profile
-from ingest.files.tables import read_table
+from ingest.files.tables import Table
 from models.settings import Settings
 
 # Fields a scan-log column can fill: the event shape of docs/events.md (`event` is the status for a carrier).
@@ -122,13 +122,18 @@ def _event(profile: ScanProfile, row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def import_scans(path: Path, profile: ScanProfile, settings: Settings, *, now: datetime | None = None) -> ScanResult:
-    """Store a scan log's rows as events; the rows that cannot be events go to the reject file."""
+SCAN_ROWS = 100_000  # rows stored at a time: a year's scan log takes the memory of one chunk
+
+
+def import_scans(path: Path, profile: ScanProfile, settings: Settings, *, now: datetime | None = None,
+                 chunk_rows: int = SCAN_ROWS) -> ScanResult:
+    """Store a scan log's rows as events, `chunk_rows` at a time; the rows that cannot be events go to the
+    reject file. The file is checked whole first (`Table`), then read row by row."""
     now = now or datetime.now(UTC)
-    rows = read_table(path, profile)  # type: ignore[arg-type]  # the reader needs only the file settings
-    result, records, rejects = ScanResult(path, rows=len(rows)), [], []
+    table = Table(path, profile)  # type: ignore[arg-type]  # the reader needs only the file settings
+    result, records, rejects = ScanResult(path, rows=table.count), [], []
     codes = carrier_codes(settings) if profile.reports == "carrier" else {}
-    for n, row in rows:
+    for n, row in table.keyed():
         try:
             records.append(parse(_event(profile, row), source=profile.source, kind=profile.reports,
                                  received_at=now, codes=codes))
@@ -137,12 +142,22 @@ def import_scans(path: Path, profile: ScanProfile, settings: Settings, *, now: d
             column = profile.columns.get(where if where != "status" else "event", "")
             ref = next((cells.text(row.get(profile.columns[k])) for k in REFS if k in profile.columns), None) or ""
             rejects.append((n, ref, f"{where} ({column})" if column else where, why or str(exc)))
+        if len(records) >= chunk_rows:
+            _store(settings, records, result)
+            records = []
+    _store(settings, records, result)
     if rejects:
         result.reject_file = _write_rejects(settings.data_dir / "rejects", path, now, rejects)
-    stored = store(settings, records)
-    result.stored, result.unmatched, result.duplicates = len(stored.stored), len(stored.unmatched), stored.duplicates
     result.rejected_rows = len(rejects)
     return result
+
+
+def _store(settings: Settings, records: list[dict[str, Any]], result: ScanResult) -> None:
+    """One chunk's events stored; an event already stored by an earlier chunk counts as a duplicate."""
+    stored = store(settings, records)
+    result.stored += len(stored.stored)
+    result.unmatched += len(stored.unmatched)
+    result.duplicates += stored.duplicates
 
 
 def run(path: Path, profile_path: Path, settings: Settings) -> int:

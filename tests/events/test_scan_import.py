@@ -57,8 +57,9 @@ def _inbox(settings: Settings) -> list[tuple]:
         db.close()
 
 
-def test_rows_are_stored_once_matched_kept_or_rejected_with_the_reason(settings):
-    result = import_scans(LOG, load_scan_profile(PROFILE), settings, now=NOW)
+@pytest.mark.parametrize("chunk_rows", [1, 100_000])  # one row a chunk: each stored on its own, as in a huge log
+def test_rows_are_stored_once_matched_kept_or_rejected_with_the_reason(settings, chunk_rows):
+    result = import_scans(LOG, load_scan_profile(PROFILE), settings, now=NOW, chunk_rows=chunk_rows)
 
     assert (result.rows, result.stored, result.unmatched, result.duplicates, result.rejected_rows) == (11, 5, 1, 1, 4)
     assert _events(settings) == EXPECTED
