@@ -363,7 +363,7 @@ def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, part_sql: str, par
     Exceptions of untouched orders keep their row (their order's dimensions did not change); every exception
     of a touched order is in touched_exc and is joined again with the recomputed order."""
     in_part = f"{part_sql} = '{part}'"
-    con.execute(f"create or replace temp table fresh_part as select * from fresh where {in_part}")
+    con.execute(f"create or replace temp view fresh_part as select * from fresh where {in_part}")
     keep = f"where order_id not in (select order_id from touched){f' and {in_part}' if reshaped else ''}"
     facts = "select * from fresh_part"
     if old:
