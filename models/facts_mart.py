@@ -54,6 +54,7 @@ MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
+KEYS_MEMORY_LIMIT = "1536MB"  # the lookup key file's statement (_write_keys): the rest stays within MEMORY_LIMIT
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
 # 7: buyer_id in order_facts; 6: the newest month in parts by day, exception facts per part; 5: a lookup key
 # file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file per month placed
@@ -453,7 +454,17 @@ def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, part: str, facts: 
     query = lookup_keys.rows_sql(facts, "lake_orders")
     if kept:
         query = f"select {lookup_keys.ROW_COLUMNS} from {kept} union all {query}"
-    return _write_file(con, folder, lookup_keys.file_sql(query, part), "keys")
+    # A month of 1.2-1.3 M orders (3.7-3.8 M keys: a shop of 40,000 orders a day) ran out of the 1 GB cap here:
+    # the sort, the block window and the ordered write each hold a share. So this one statement may use
+    # KEYS_MEMORY_LIMIT, and does not ask DuckDB to keep insertion order besides the file's own ORDER BY
+    # (which keeps the rows in key order; tests/models/test_lookup_index.py checks the files).
+    con.execute(f"set memory_limit = '{KEYS_MEMORY_LIMIT}'")
+    con.execute("set preserve_insertion_order = false")
+    try:
+        return _write_file(con, folder, lookup_keys.file_sql(query, part), "keys")
+    finally:
+        con.execute("reset preserve_insertion_order")
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
 
 
 def _unrolled(folder: Path, manifest: Manifest) -> list[str]:

@@ -103,3 +103,19 @@ def test_an_order_added_after_the_mart_was_built_is_found_after_its_refresh(lake
                                       lookup.search(connect(lake_settings), "4242", USERS["ops"]))
     finally:
         db.close()
+
+
+def test_each_key_file_is_in_key_order_as_written_with_each_blocks_keys_on_its_first_row(lake_settings):
+    """Pruning by min/max needs the rows in (field, key) order in the file itself, not only in a query's answer:
+    the key files are written without keeping insertion order (for memory), relying on the query's ORDER BY."""
+    connect(lake_settings, materialize=True).close()
+    files = sorted(facts_mart.mart_dir(lake_settings).glob("keys-*.parquet"))
+    assert files
+    for path in files:
+        rows = pd.read_parquet(path)  # file order
+        assert list(zip(rows["field"], rows["key"], strict=True)) == sorted(zip(rows["field"], rows["key"],
+                                                                               strict=True)), path.name
+        assert rows["block"].is_monotonic_increasing, path.name
+        for _, block in rows.groupby("block"):
+            assert sorted(block["blob"].iloc[0].split("\n")) == sorted(block["key"])
+            assert block["blob"].iloc[1:].isna().all()
