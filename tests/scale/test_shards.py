@@ -32,8 +32,15 @@ pytestmark = pytest.mark.timeout(900)
 
 def serve(data_dir: Path, lake_dir: Path, shard: str) -> subprocess.Popen:
     env = {**os.environ, "ORDERHUB_DATA": str(data_dir), "ORDERHUB_LAKE": str(lake_dir), "PYTHONPATH": str(ROOT)}
+    log = open(data_dir / "serve.log", "wb")  # noqa: SIM115  # kept open for the process; read on failure
     return subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--shard", shard], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def logs(tmp_path: Path) -> str:
+    """The end of each serve process's log: why a pull failed, when one did."""
+    return "\n".join(f"--- {name}\n" + (tmp_path / name / "serve.log").read_text("utf-8", "replace")[-3000:]
+                     for name in ("a", "b") if (tmp_path / name / "serve.log").exists())
 
 
 def pulled(settings: Settings) -> dict[str, int]:
@@ -82,7 +89,7 @@ def test_overlapping_shards_write_each_order_once(tmp_path: Path, monkeypatch: p
         sb.stop()
     # each channel's orders were written as new once, by one pull: a second puller from its own empty
     # watermark would have found them not yet in the lake and written them again
-    assert news == dict.fromkeys(PLATFORMS, ORDERS)
+    assert news == dict.fromkeys(PLATFORMS, ORDERS), logs(tmp_path)
     assert orders_in_lake(settings) == len(PLATFORMS) * ORDERS
     owners = {p: lease.holder(lake_dir, f"pull:{p}")[1].get("owner") for p in PLATFORMS}
     assert all(owners.values())  # every channel was pulled under a lease, by one of the two processes
