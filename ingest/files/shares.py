@@ -1,6 +1,6 @@
 """A file's orders built by one or more worker processes, each taking its share and writing it itself.
 
-    totals = build_shares(table, job, workers=2, report=progress.set)
+    totals = build_shares(job, workers=2, report=progress.reached)   # Job: the opened Table, where to write…
 
 Each worker reads the whole file (reading a row costs a few µs; building its order about 80 µs, so the
 reading is repeated, not the work) and builds only its share: every `workers`-th run of rows, rows without
