@@ -56,10 +56,10 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 MEMORY_LIMIT = "1GB"
 KEYS_MEMORY_LIMIT = "1536MB"  # the lookup key file's statement (_write_keys): the rest stays within MEMORY_LIMIT
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 7: buyer_id in order_facts; 6: the newest month in parts by day, exception facts per part; 5: a lookup key
-# file beside each month's file; 4: lake files by path inside the lake; 3: one order_facts file per month placed
-# and one exception_facts file
-LAYOUT = 7
+# 8: shipments, tracking numbers and refund amounts in order_facts; 7: buyer_id in order_facts; 6: the newest
+# month in parts by day, exception facts per part; 5: a lookup key file beside each month's file; 4: lake files
+# by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
+LAYOUT = 8
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 

@@ -9,7 +9,8 @@ rather than kept twice: macros are expanded in place (a table macro becomes a su
 literals, and the few functions sqlglot does not map to an equivalent are rewritten on its syntax tree
 (`quantile_cont` → `percentile`, DuckDB's `timezone(tz, ts)` → `from_utc_timestamp`, `date_diff('second')`
 → a difference of epoch seconds, an ordered `list()`
-→ a sorted `collect_list`, `unpivot ... on columns(*)` → an explicit column list). Whatever this module
+→ a sorted `collect_list`, `unpivot ... on columns(*)` → an explicit column list, `json_valid` → a JSON path
+that is not null). Whatever this module
 emits is checked by running it: tests/scale/test_spark_kpis.py compares every figure with DuckDB's.
 """
 
@@ -183,6 +184,11 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
         if dialect == "spark":
             return exp.Anonymous(this="from_utc_timestamp", expressions=[ts, zone])
         return exp.AtTimeZone(this=ts, zone=zone)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "json_valid" and dialect == "spark":
+        # Spark has no json_valid; its get_json_object is null for text that is not JSON (DuckDB's raises)
+        return exp.Not(this=exp.Is(this=exp.Anonymous(this="get_json_object",
+                                                      expressions=[*node.expressions, exp.Literal.string("$")]),
+                                   expression=exp.Null()))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position":
         found = exp.Anonymous(this="array_position", expressions=node.expressions)
         return exp.Nullif(this=found, expression=exp.Literal.number(0))

@@ -5,58 +5,17 @@
 -- Money is integer minor units in the order's currency; fees are rounded half away from zero per order.
 
 -- Per order placed in [start_at, end_at) within the dimensions (null bounds: every order): paid − refunds −
--- the channel's fees = expected net, beside what was settled. The order facts are narrowed first and the
--- events and settlements read for those orders only, so a month costs a month, not the whole lake.
--- Events are read from all versions (lake_order_events), filtered to one step (an equality the Parquet scan
--- applies before decoding the other columns) and the scope's orders, then one row per event id: far cheaper
--- than the deduplicated `order_events` view, and the same rows (an event's versions share its order). Only
--- events stamped from `events_from(start_at)` on are read (macros.sql): the older months' files are skipped.
+-- the channel's fees = expected net, beside what was settled. What the order's events say (refund amounts,
+-- shipments, tracking numbers) is in the order_facts mart (models/sql/views.sql), so a month costs a scan of
+-- its facts and its settlements, not a pass over its events.
 create or replace macro recon_orders_in(start_at, end_at, channels, shops, warehouses) as table
 with scoped as materialized (
     select order_id, channel, shop_id, warehouse, currency, status, placed_at, paid_at, ship_by_at, shipped_at,
-        delivered_at, cancelled_at, returned_at, refunded_at, platform_order_id, total_cents
+        delivered_at, cancelled_at, returned_at, refunded_at, platform_order_id, total_cents,
+        refund_events_cents, warehouse_shipments, tracking_numbers
     from order_facts
     where (start_at is null or placed_at >= start_at) and (end_at is null or placed_at < end_at)
       and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
-), refunds as (
-    -- Refunds the platform reported: the amounts in the `refunded` events' detail when they carry one
-    -- (payments imports, connectors), else the whole order; never more than the order's total (below).
-    select order_id, min(occurred_at) as refunded_at,
-        sum(abs(case when json_valid(detail) then try_cast(json_extract_string(detail, '$.amount_cents') as bigint)
-                 end))::bigint as refund_amount_cents
-    from (select event_id, any_value(order_id) as order_id, min(occurred_at) as occurred_at,
-              any_value(detail) as detail
-          from lake_order_events
-          where event = 'refunded' and order_id in (select order_id from scoped)
-            and (start_at is null or occurred_at >= events_from(start_at))
-          group by event_id)
-    group by order_id
-), shipped as materialized (
-    select event_id, any_value(order_id) as order_id, any_value(source) as source,
-        any_value(source_event_id) as source_event_id, any_value(ref_kind) as ref_kind, any_value(ref) as ref
-    from lake_order_events
-    where event = 'shipped' and order_id in (select order_id from scoped)
-      and (start_at is null or occurred_at >= events_from(start_at))
-    group by event_id
-), by_source as (
-    -- Shipments: the most one warehouse source reported under distinct ids of its own (the same scan from a
-    -- webhook and a file is one id), and distinct tracking numbers on shipped events.
-    select order_id, source, count(distinct source_event_id) as shipments
-    from shipped
-    where source_event_id is not null and source not in ('platform', 'carrier')
-    group by order_id, source
-), tracking as (
-    select order_id, count(distinct ref) as tracking_numbers
-    from shipped
-    where ref_kind = 'tracking_no' and ref <> ''
-    group by order_id
-), shipments as (
-    select order_id, coalesce(max(b.shipments), 0) as warehouse_shipments,
-        coalesce(any_value(t.tracking_numbers), 0) as tracking_numbers
-    from (select order_id from by_source union select order_id from tracking) o
-    left join by_source b using (order_id)
-    left join tracking t using (order_id)
-    group by order_id
 ), settled as (
     -- What the settlement reports say per order, in the order's currency.
     select s.order_id, count(*) as settlement_lines,
@@ -68,17 +27,19 @@ with scoped as materialized (
     join scoped o on o.order_id = s.order_id and o.currency = s.currency
     group by s.order_id
 ), base as (
+    -- a refund the platform reported (a `refunded` event, or the status) is the amounts its events carry,
+    -- else the whole order; never more than the order's total
     select f.order_id, f.channel, f.shop_id, f.warehouse, f.currency, f.status, f.placed_at, f.paid_at, f.ship_by_at,
         f.shipped_at, f.delivered_at, f.cancelled_at, f.returned_at, f.platform_order_id,
+        f.warehouse_shipments, f.tracking_numbers,
         case when f.paid_at is not null then f.total_cents else 0 end as paid_cents,
-        case when r.order_id is not null or f.status = 'refunded'
-             then least(f.total_cents, coalesce(r.refund_amount_cents, f.total_cents)) else 0 end as refund_cents,
-        coalesce(r.refunded_at, f.refunded_at) as refunded_at,
+        case when f.refunded_at is not null or f.status = 'refunded'
+             then least(f.total_cents, coalesce(f.refund_events_cents, f.total_cents)) else 0 end as refund_cents,
+        f.refunded_at,
         coalesce(c.fee_percent, d.fee_percent) as fee_percent,
         coalesce(c.settlement_days, d.settlement_days) as settlement_days,
         coalesce(x.fixed_cents, dx.fixed_cents, 0) as fixed_cents
     from scoped f
-    left join refunds r using (order_id)
     left join recon_fees c on c.channel = f.channel
     cross join (select * from recon_fees where channel = '*') d
     left join recon_fixed_fees x on x.channel = f.channel and x.currency = f.currency
@@ -98,20 +59,17 @@ select fees.* exclude (fixed_cents),
     coalesce(s.sale_lines, 0) as sale_lines,
     coalesce(s.refund_lines_cents, 0) as refund_lines_cents,
     s.last_settled_at,
-    coalesce(t.tolerance_cents, 0) as tolerance_cents,
-    coalesce(sh.warehouse_shipments, 0) as warehouse_shipments,
-    coalesce(sh.tracking_numbers, 0) as tracking_numbers
+    coalesce(t.tolerance_cents, 0) as tolerance_cents
 from fees
 left join settled s using (order_id)
-left join recon_tolerance t using (currency)
-left join shipments sh using (order_id);
+left join recon_tolerance t using (currency);
 
 -- Every order (the findings raised as exceptions, scripts and tests).
 create or replace view recon_orders as
 select * from recon_orders_in(null, null, []::varchar[], []::varchar[], []::varchar[]);
 
--- The month's totals per channel, shop and currency, for orders placed in [start_at, end_at).
-create or replace macro recon_month_totals(start_at, end_at, channels, shops, warehouses) as table
+-- The totals per channel, shop and currency of `orders` (the name of a table or CTE of recon_orders_in rows).
+create or replace macro recon_totals_of(orders) as table
 select channel, shop_id, currency,
     count(*) as orders,
     sum(paid_cents)::bigint as paid_cents,
@@ -119,48 +77,56 @@ select channel, shop_id, currency,
     sum(fee_cents)::bigint as fee_cents,
     sum(expected_net_cents)::bigint as expected_net_cents,
     sum(settled_cents)::bigint as settled_cents
-from recon_orders_in(start_at, end_at, channels, shops, warehouses)
+from query_table(orders)
 group by all;
 
--- The findings as of an instant: one row per order and finding type, with the amount at stake in the
--- order's currency (signed for settlement differences: negative = the platform paid less than expected).
--- Each type is raised as an exception of type `recon_<finding>` (models/reconciliation/findings.py).
+-- The month's totals, for orders placed in [start_at, end_at).
+create or replace macro recon_month_totals(start_at, end_at, channels, shops, warehouses) as table
+with ro as (select * from recon_orders_in(start_at, end_at, channels, shops, warehouses))
+select * from recon_totals_of('ro');
+
+-- The findings as of an instant, per order of recon_orders_in: a list of {finding, amount_cents}, the amount at
+-- stake in the order's currency (signed for settlement differences: negative = the platform paid less than
+-- expected). Made in one pass over the order's row, so the month's totals and its findings can come from one
+-- reading (recon_measures). Each type is raised as an exception of type `recon_<finding>`
+-- (models/reconciliation/findings.py).
+create or replace macro recon_checked_in(as_of, start_at, end_at, channels, shops, warehouses) as table
+select *, list_filter([
+        -- 漏发: paid, past its ship-by time, never shipped, not cancelled or refunded
+        case when paid_at is not null and shipped_at is null and cancelled_at is null and refunded_at is null
+                  and ship_by_at < as_of
+             then {'finding': 'unshipped', 'amount_cents': paid_cents} end,
+        -- two tracking numbers, or two shipments from one warehouse source
+        case when tracking_numbers > 1 or warehouse_shipments > 1
+             then {'finding': 'double_shipped', 'amount_cents': paid_cents} end,
+        -- delivered, the channel's settlement delay passed, nothing settled
+        case when delivered_at is not null and settlement_lines = 0 and expected_net_cents <> 0
+                  and delivered_at + to_days(settlement_days) < as_of
+             then {'finding': 'unsettled', 'amount_cents': expected_net_cents} end,
+        -- the sale settled in two report lines: the surplus is what was paid twice
+        case when sale_lines > 1
+             then {'finding': 'settled_twice', 'amount_cents': settled_cents - expected_net_cents} end,
+        -- settled once, but not what the fee table says, beyond the currency's tolerance
+        case when settlement_lines > 0 and sale_lines <= 1 and abs(settled_cents - expected_net_cents) > tolerance_cents
+             then {'finding': 'settlement_mismatch', 'amount_cents': settled_cents - expected_net_cents} end,
+        -- refunded on the platform, the goods went out and never came back
+        case when refund_cents > 0 and shipped_at is not null and returned_at is null
+             then {'finding': 'refund_not_returned', 'amount_cents': refund_cents} end,
+        -- the goods came back, no refund recorded (neither an event nor a refund line in the settlements)
+        case when returned_at is not null and refund_cents = 0 and refund_lines_cents = 0 and paid_cents > 0
+             then {'finding': 'returned_not_refunded', 'amount_cents': paid_cents} end
+    ], lambda x: x is not null) as findings
+from recon_orders_in(start_at, end_at, channels, shops, warehouses);
+
+-- One row per order and finding type of `checked` (the name of a table or CTE of recon_checked_in rows).
+create or replace macro recon_findings_of(checked) as table
+select f.finding, order_id, f.amount_cents, channel, shop_id, warehouse, currency, placed_at,
+    platform_order_id, paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents
+from (select *, unnest(findings) as f from query_table(checked));
+
 create or replace macro recon_findings_in(as_of, start_at, end_at, channels, shops, warehouses) as table
-with ro as materialized (select * from recon_orders_in(start_at, end_at, channels, shops, warehouses)), found as (
-    -- 漏发: paid, past its ship-by time, never shipped, not cancelled or refunded
-    select order_id, 'unshipped' as finding, paid_cents as amount_cents from ro
-    where paid_at is not null and shipped_at is null and cancelled_at is null and refunded_at is null
-      and ship_by_at < as_of
-    union all
-    -- two tracking numbers, or two shipments from one warehouse source
-    select order_id, 'double_shipped', paid_cents from ro
-    where tracking_numbers > 1 or warehouse_shipments > 1
-    union all
-    -- delivered, the channel's settlement delay passed, nothing settled
-    select order_id, 'unsettled', expected_net_cents from ro
-    where delivered_at is not null and settlement_lines = 0 and expected_net_cents <> 0
-      and delivered_at + to_days(settlement_days) < as_of
-    union all
-    -- the sale settled in two report lines: the surplus is what was paid twice
-    select order_id, 'settled_twice', settled_cents - expected_net_cents from ro
-    where sale_lines > 1
-    union all
-    -- settled once, but not what the fee table says, beyond the currency's tolerance
-    select order_id, 'settlement_mismatch', settled_cents - expected_net_cents from ro
-    where settlement_lines > 0 and sale_lines <= 1 and abs(settled_cents - expected_net_cents) > tolerance_cents
-    union all
-    -- refunded on the platform, the goods went out and never came back
-    select order_id, 'refund_not_returned', refund_cents from ro
-    where refund_cents > 0 and shipped_at is not null and returned_at is null
-    union all
-    -- the goods came back, no refund recorded (neither an event nor a refund line in the settlements)
-    select order_id, 'returned_not_refunded', paid_cents from ro
-    where returned_at is not null and refund_cents = 0 and refund_lines_cents = 0 and paid_cents > 0
-)
-select f.finding, f.order_id, f.amount_cents, o.channel, o.shop_id, o.warehouse, o.currency, o.placed_at,
-    o.platform_order_id, o.paid_cents, o.refund_cents, o.fee_cents, o.expected_net_cents, o.settled_cents
-from found f
-join ro o using (order_id);
+with checked as (select * from recon_checked_in(as_of, start_at, end_at, channels, shops, warehouses))
+select * from recon_findings_of('checked');
 
 -- The findings of every order.
 create or replace macro recon_findings(as_of) as table

@@ -55,11 +55,53 @@ with rework as (
                   'delivered', 'completed', 'cancelled', 'refunded', 'returned'], event) as rank
           from reports group by order_id, event, k)
     group by order_id
+), shipped as (
+    -- each `shipped` event once, for the shipments reconciliation counts (models/sql/reconciliation.sql)
+    select event_id, any_value(order_id) as order_id, any_value(source) as source,
+        any_value(source_event_id) as source_event_id, any_value(ref_kind) as ref_kind, any_value(ref) as ref
+    from counted_order_events
+    where event = 'shipped'
+    group by event_id
+), by_source as (
+    -- the shipments one warehouse source reported under distinct ids of its own (the same scan from a webhook
+    -- and a file is one id; platforms and carriers repeat a shipment, they do not make one)
+    select order_id, count(distinct source_event_id) as shipments
+    from shipped
+    where source_event_id is not null and source not in ('platform', 'carrier')
+    group by order_id, source
+), tracking as (
+    select order_id, count(distinct ref) as tracking_numbers
+    from shipped
+    where ref_kind = 'tracking_no' and ref <> ''
+    group by order_id
+), shipments as (
+    select order_id, coalesce(max(b.shipments), 0) as warehouse_shipments,
+        coalesce(any_value(t.tracking_numbers), 0) as tracking_numbers
+    from (select order_id from by_source union select order_id from tracking) o
+    left join by_source b using (order_id)
+    left join tracking t using (order_id)
+    group by order_id
+), refunds as (
+    -- what the platform said it refunded: the amounts in the `refunded` events' detail when they carry one
+    -- (payments imports, connectors); null when none does (reconciliation then takes the whole order)
+    select order_id,
+        sum(abs(case when json_valid(detail) then try_cast(json_extract_string(detail, '$.amount_cents') as bigint)
+                 end))::bigint as refund_events_cents
+    from (select event_id, any_value(order_id) as order_id, any_value(detail) as detail
+          from counted_order_events
+          where event = 'refunded'
+          group by event_id)
+    group by order_id
 )
-select firsts.*, coalesce(rework.rework_count, 0) as rework_count, traces.trace
+select firsts.*, coalesce(rework.rework_count, 0) as rework_count, traces.trace,
+    coalesce(shipments.warehouse_shipments, 0) as warehouse_shipments,
+    coalesce(shipments.tracking_numbers, 0) as tracking_numbers,
+    refunds.refund_events_cents
 from firsts
 left join rework using (order_id)
-left join traces using (order_id);
+left join traces using (order_id)
+left join shipments using (order_id)
+left join refunds using (order_id);
 
 -- One row per order: the KPI layer's only input for order figures.
 create or replace view order_facts as
@@ -83,6 +125,11 @@ select
     s.cancelled_at, s.refunded_at, s.returned_at,
     o.ship_by_at, o.promised_delivery_at, o.updated_at, o.ingested_at,
     coalesce(s.rework_count, 0) as rework_count,
+    -- what reconciliation compares with the settlements (models/sql/reconciliation.sql): per order, from its
+    -- events, so a month's reconciliation reads no events
+    coalesce(s.warehouse_shipments, 0) as warehouse_shipments,
+    coalesce(s.tracking_numbers, 0) as tracking_numbers,
+    s.refund_events_cents,
     a.order_id is not null as has_action,
     i.order_id is not null as has_accuracy_exception,
     date_diff('second', coalesce(s.paid_evt_at, o.paid_at), s.shipped_at) / 3600.0 as lead_hours,

@@ -9,11 +9,14 @@ order by channel, shop_id, currency;
 
 -- name: recon_measures
 -- The month's figures one per row (what closing a month freezes): the totals and each finding type.
-with t as (select * from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)),
+-- The month's orders are read and checked once: the totals and the findings both come from that reading.
+with checked as materialized (
+    select * from recon_checked_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
+), t as (select * from recon_totals_of('checked')),
 f as (
     select channel, shop_id, currency, 'finding.' || finding as measure, count(*) as orders,
         sum(amount_cents)::bigint as amount_cents
-    from recon_findings_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
+    from recon_findings_of('checked')
     group by all
 )
 select channel, shop_id, currency, measure, orders, amount_cents
