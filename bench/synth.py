@@ -20,8 +20,9 @@ import pyarrow.compute as pc
 
 from models import lake
 
-# What the generated lakes hold; bench keeps a generated lake only while it matches (2: buyer ids).
-VERSION = 2
+# What the generated lakes hold; bench keeps a generated lake only while it matches (2: buyer ids; 3: the
+# platforms' settlement lines, so reconciliation joins real payouts).
+VERSION = 3
 END = datetime(2026, 11, 30, 16, tzinfo=UTC)  # midnight 2026-12-01 in Asia/Shanghai: "now" of every lake
 CHANNELS = np.array(["tmall", "jd", "douyin", "shopee", "lazada", "tiktok", "shopify"])
 CHANNEL_P = np.array([0.25, 0.2, 0.2, 0.15, 0.08, 0.07, 0.05])
@@ -108,11 +109,13 @@ def chunk_tables(rng: np.random.Generator, idx: np.ndarray, placed: np.ndarray, 
     oid = _ids("OH-", oid_numbers(idx))
     ch = rng.choice(len(CHANNELS), n, p=CHANNEL_P)
     updated = np.max(np.stack(list(times.values())), axis=0)
-    return {"orders": _order_rows(rng, idx, oid, ch, times, updated, batch),
-            "order_lines": _line_rows(rng, oid, placed, updated, CURRENCY[ch], batch),
-            "order_events": _event_rows(rng, oid, times, batch),
-            "exceptions": _exception_rows(rng, oid, times, batch),
-            "actions": _action_rows(rng, oid, times)}
+    tables = {"orders": _order_rows(rng, idx, oid, ch, times, updated, batch),
+              "order_lines": _line_rows(rng, oid, placed, updated, CURRENCY[ch], batch),
+              "order_events": _event_rows(rng, oid, times, batch),
+              "exceptions": _exception_rows(rng, oid, times, batch),
+              "actions": _action_rows(rng, oid, times)}
+    totals = tables["orders"].slice(tables["orders"].num_rows - n)["total_cents"].to_numpy()  # the current rows
+    return {**tables, "settlements": _settlement_rows(idx, oid, ch, totals, times, batch)}
 
 
 def _order_rows(rng, idx, oid, ch, times, updated, batch) -> pa.Table:
@@ -185,6 +188,37 @@ def _exception_rows(rng, oid, times, batch) -> pa.Table:
         "due_at": _ts(detected + 4 * HOUR_US), "resolved_at": _ts(resolved, done),
         "updated_at": _ts(np.where(done, resolved, detected)), "ingested_at": _ts(np.where(done, resolved, detected)),
         "batch_id": np.full(len(at), batch),
+    })
+
+
+def _settlement_rows(idx, oid, ch, totals, times, batch) -> pa.Table:
+    """The platforms' payout lines: each delivered order's sale settled 3–12 days after delivery (a returned
+    one also refunded), as far as `now`; 1 % never settled, 0.2 % settled twice, 0.5 % paid 1–100 minor
+    units short. Drawn from a generator of their own, so every other table is as in version 2."""
+    rng = np.random.default_rng(int(idx[0]) + 1_000_003)
+    n, now = len(oid), _us(END)
+    at = times["delivered"] + (rng.uniform(3, 12, n) * 24 * HOUR_US).astype(np.int64)
+    fate = rng.random(n)
+    settled = (times["delivered"] >= 0) & (at <= now) & (fate >= 0.01)
+    sale = totals - np.where(fate >= 0.995, rng.integers(1, 101, n), 0)
+    parts = [(np.flatnonzero(settled), "sale", sale, 0),
+             (np.flatnonzero(settled & (fate >= 0.01) & (fate < 0.012)), "sale", sale, 7 * 24 * HOUR_US),
+             (np.flatnonzero(settled & (times["returned"] >= 0)), "refund", -totals, 0)]
+    rows = np.concatenate([p[0] for p in parts])
+    kind = np.concatenate([np.full(len(p[0]), p[1]) for p in parts])
+    line = np.concatenate([np.full(len(p[0]), k) for k, p in enumerate(parts)])
+    when = np.concatenate([at[p[0]] + p[3] for p in parts])
+    when -= when % 1_000_000
+    ids = oid.take(pa.array(rows))
+    return pa.table({
+        "settlement_id": pc.binary_join_element_wise(ids, pc.cast(pa.array(line), pa.string()), "S"),
+        "channel": CHANNELS[ch][rows], "shop_id": np.char.add(CHANNELS[ch][rows], "-main"),
+        "platform_order_id": ids, "order_id": ids, "line_type": kind,
+        "amount_cents": np.concatenate([p[2][p[0]] for p in parts]).astype(np.int64),
+        "currency": CURRENCY[ch][rows], "settled_at": _ts(when),
+        "payout_id": _ids("P-", when // (24 * HOUR_US)), "report": np.full(len(rows), "bench"),
+        "source_line_id": pc.binary_join_element_wise(ids, pc.cast(pa.array(line), pa.string()), ":"),
+        "ingested_at": _ts(when), "batch_id": np.full(len(rows), batch),
     })
 
 

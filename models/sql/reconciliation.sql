@@ -7,7 +7,7 @@
 -- Per order placed in [start_at, end_at) within the dimensions (null bounds: every order): paid − refunds −
 -- the channel's fees = expected net, beside what was settled. What the order's events say (refund amounts,
 -- shipments, tracking numbers) is in the order_facts mart (models/sql/views.sql), so a month costs a scan of
--- its facts and its settlements, not a pass over its events.
+-- its facts and of its settlement lines, not a pass over its events or over every settlement of the lake.
 create or replace macro recon_orders_in(start_at, end_at, channels, shops, warehouses) as table
 with scoped as materialized (
     select order_id, channel, shop_id, warehouse, currency, status, placed_at, paid_at, ship_by_at, shipped_at,
@@ -16,6 +16,17 @@ with scoped as materialized (
     from order_facts
     where (start_at is null or placed_at >= start_at) and (end_at is null or placed_at < end_at)
       and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
+), lines as (
+    -- The scope's settlement lines, the current version of each: read from all versions (lake_settlements)
+    -- for the scope's orders and from `events_from(start_at)` on, then one row per line id. The same rows as
+    -- the deduplicated `settlements` view (a line's versions share its order: its id and its order are made
+    -- from the same report fields), which would rank every line of the lake on every reading.
+    select * exclude (_rank)
+    from (select *, row_number() over (partition by settlement_id order by ingested_at desc nulls last) as _rank
+          from lake_settlements
+          where order_id in (select order_id from scoped)
+            and (start_at is null or settled_at >= events_from(start_at)))
+    where _rank = 1
 ), settled as (
     -- What the settlement reports say per order, in the order's currency.
     select s.order_id, count(*) as settlement_lines,
@@ -23,7 +34,7 @@ with scoped as materialized (
         sum(s.amount_cents)::bigint as settled_cents,
         coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0)::bigint as refund_lines_cents,
         max(s.settled_at) as last_settled_at
-    from settlements s
+    from lines s
     join scoped o on o.order_id = s.order_id and o.currency = s.currency
     group by s.order_id
 ), base as (

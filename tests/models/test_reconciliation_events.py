@@ -1,8 +1,8 @@
 """What an order's events say to reconciliation — shipments, tracking numbers, refund amounts — worked out by
-hand per order, through the order_facts mart as the console reads it.
+hand per order, through the order_facts mart as the console reads it; and a settlement line imported twice.
 
 Each order below has one story: a shipment reported by several parties, a scan delivered twice, a scan undone
-and made again at the packing station, two partial refunds, a refund event ingested twice.
+and made again at the packing station, two partial refunds, a refund event ingested twice, a corrected line.
 """
 
 from __future__ import annotations
@@ -45,6 +45,13 @@ def _lake(data_dir) -> tuple[Settings, fx.Month]:
     m.event(oid, "refunded", fx.day(9), detail='{"amount_cents": -400, "currency": "USD"}')
     again = dict(m.events[-1], ingested_at=fx.day(11))
     m.events.append(again)
+    # AGAIN: US$20.00 settled exactly (fee 5 % + 0.30 = 130), then the sale line imported again, corrected to
+    # US$19.50 (the same line, a later version): the later version counts → settlement_mismatch −50
+    oid = m.order("AGAIN", "shopee", 2000, fx.day(2))
+    m.ship(oid, fx.day(3), fx.day(5))
+    m.settle(oid, "sale", 2000, fx.day(15))
+    m.settle(oid, "fee", -130, fx.day(15))
+    m.settlements.append(dict(m.settlements[-2], amount_cents=1950, ingested_at=fx.day(20)))
     # SCAN: waiting to ship; the packing station scans it shipped, undoes the scan, and scans it again (below)
     m.order("SCAN", "shopee", 1500, fx.day(8), status="to_ship", ship_by=fx.day(10, month=4))
     settings = Settings(data_dir=data_dir)
@@ -62,10 +69,10 @@ def test_shipments_and_refunds_are_counted_once_per_thing_that_happened(data_dir
     facts = connect(settings).con.execute(
         "select order_id, warehouse_shipments, tracking_numbers, refund_events_cents from order_facts "
         "order by order_id").fetchall()
-    assert facts == [("OH-ONE", 1, 0, None), ("OH-PART", 0, 1, 500), ("OH-SCAN", 0, 0, None),
+    assert facts == [("OH-AGAIN", 0, 1, None), ("OH-ONE", 1, 0, None), ("OH-PART", 0, 1, 500), ("OH-SCAN", 0, 0, None),
                      ("OH-TWICE", 0, 1, 400), ("OH-WMS2", 2, 0, None)]
     assert _findings(settings) == {("double_shipped", "OH-WMS2"): 2000, ("refund_not_returned", "OH-PART"): 500,
-                                   ("refund_not_returned", "OH-TWICE"): 400}
+                                   ("refund_not_returned", "OH-TWICE"): 400, ("settlement_mismatch", "OH-AGAIN"): -50}
 
 
 def test_a_packing_scan_undone_and_made_again_is_one_shipment(data_dir):
@@ -80,4 +87,4 @@ def test_a_packing_scan_undone_and_made_again_is_one_shipment(data_dir):
     assert db.con.execute("select warehouse_shipments from order_facts where order_id = 'OH-SCAN'").fetchone() == (1,)
     assert ("double_shipped", "OH-SCAN") not in _findings(settings)
     totals = kpis.run(db, "recon_totals", Scope(MARCH.start, MARCH.end), fx.AS_OF)
-    assert int(totals["orders"].sum()) == 5
+    assert int(totals["orders"].sum()) == 6
