@@ -16,27 +16,25 @@ with scoped as materialized (
     from order_facts
     where (start_at is null or placed_at >= start_at) and (end_at is null or placed_at < end_at)
       and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
-), lines as (
-    -- The scope's settlement lines, the current version of each: read from all versions (lake_settlements)
-    -- for the scope's orders and from `events_from(start_at)` on, then one row per line id. The same rows as
-    -- the deduplicated `settlements` view (a line's versions share its order: its id and its order are made
-    -- from the same report fields), which would rank every line of the lake on every reading.
-    select * exclude (_rank)
-    from (select *, row_number() over (partition by settlement_id order by ingested_at desc nulls last) as _rank
-          from lake_settlements
-          where order_id in (select order_id from scoped)
-            and (start_at is null or settled_at >= events_from(start_at)))
-    where _rank = 1
 ), settled as (
-    -- What the settlement reports say per order, in the order's currency.
-    select s.order_id, count(*) as settlement_lines,
-        count(distinct s.settlement_id) filter (where s.line_type = 'sale') as sale_lines,
-        sum(s.amount_cents)::bigint as settled_cents,
-        coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0)::bigint as refund_lines_cents,
-        max(s.settled_at) as last_settled_at
-    from lines s
-    join scoped o on o.order_id = s.order_id and o.currency = s.currency
-    group by s.order_id
+    -- What the settlement reports say per order, in the order's currency. The scope's lines are read from all
+    -- versions (lake_settlements), joined to the scope's orders once, from `events_from(start_at)` on; then
+    -- the current version of each line. The same rows as the deduplicated `settlements` view (a line's
+    -- versions share its order: its id and its order are made from the same report fields), which would rank
+    -- every line of the lake on every reading. Each line once, so a count of lines counts distinct ids.
+    select order_id, count(*) as settlement_lines,
+        count(settlement_id) filter (where line_type = 'sale') as sale_lines,
+        sum(amount_cents)::bigint as settled_cents,
+        coalesce(sum(amount_cents) filter (where line_type = 'refund'), 0)::bigint as refund_lines_cents,
+        max(settled_at) as last_settled_at
+    from (select s.order_id, s.settlement_id, s.line_type, s.amount_cents, s.settled_at,
+              s.currency = o.currency as in_currency,
+              row_number() over (partition by s.settlement_id order by s.ingested_at desc nulls last) as _rank
+          from lake_settlements s
+          join scoped o on o.order_id = s.order_id
+          where start_at is null or s.settled_at >= events_from(start_at))
+    where _rank = 1 and in_currency
+    group by order_id
 ), base as (
     -- a refund the platform reported (a `refunded` event, or the status) is the amounts its events carry,
     -- else the whole order; never more than the order's total
