@@ -55,14 +55,16 @@ def from_minor(cents: int, currency: str) -> Decimal:
 
 def format_money(cents: int | None, currency: str, lang: str = "en", compact: bool = False) -> str:
     """'¥1,234.50' — grouping and symbol per currency; zh shows large sums in 万 (10⁴), and `compact`
-    shows millions as '¥4.96M' where space is short (KPI cards)."""
+    shows millions as '¥4.96M' where space is short (KPI cards). A negative sum has its sign before the
+    symbol ('-US$0.20'), as both languages write it, not inside it ('US$-0.20')."""
     if cents is None:
         return "–"
     value = from_minor(cents, currency)
-    symbol = _SYMBOL.get(currency.upper(), currency.upper() + " ")
-    if lang == "zh" and abs(value) >= 100_000:
+    symbol = ("-" if value < 0 else "") + _SYMBOL.get(currency.upper(), currency.upper() + " ")
+    value = abs(value)
+    if lang == "zh" and value >= 100_000:
         return f"{symbol}{value / 10_000:,.1f}万"
-    if compact and abs(value) >= 1_000_000:
+    if compact and value >= 1_000_000:
         return f"{symbol}{value / 1_000_000:,.2f}M"
     digits = exponent(currency)
     return f"{symbol}{value:,.{digits}f}"

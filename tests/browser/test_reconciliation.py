@@ -43,7 +43,7 @@ def test_month_finding_orders_export_and_drill(page: Page, recon_console: str, s
     assert "JP¥" in totals and "US$" in totals and "Shopify" in totals
     shoot(page, "reconciliation-en")
     page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Settled amount differs").click()
-    expect(page.locator('[data-testid="stDataFrame"]').nth(2)).to_contain_text("US$-0.20", timeout=120_000)
+    expect(page.locator('[data-testid="stDataFrame"]').nth(2)).to_contain_text("-US$0.20", timeout=120_000)
     assert "US$18.69" in grid_text(page, 2)  # order M: expected 18.69, settled 0.20 short
     assert_no_error(page)
 

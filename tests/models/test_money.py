@@ -37,6 +37,11 @@ def test_format():
     assert format_money(25000, "VND") == "₫25,000"
     assert format_money(123456789, "CNY", "zh") == "¥123.5万"
     assert format_money(None, "CNY") == "–"
+    # a negative sum: the sign before the symbol, in every form
+    assert format_money(-20, "USD") == "-US$0.20"
+    assert format_money(-73613327, "CNY") == "-¥736,133.27"
+    assert format_money(-73613327, "CNY", "zh") == "-¥73.6万"
+    assert format_money(-496_000_000, "CNY", compact=True) == "-¥4.96M"
 
 
 def test_compact_for_cards():

@@ -39,7 +39,7 @@ def test_month_totals_findings_and_masked_buyers(month):
 def test_admin_closes_the_month(month):
     at = open_app(page=PAGE, role="admin", recon_month="2026-03", recon_finding="settlement_mismatch")
     orders = at.dataframe[2].value
-    assert list(orders["Amount"]) == ["US$-0.20"] and list(orders["Expected net"]) == ["US$18.69"]
+    assert list(orders["Amount"]) == ["-US$0.20"] and list(orders["Expected net"]) == ["US$18.69"]
     assert list(at.dataframe[3].value["Buyer"]) == ["b-serial"]
     at.text_input(key="recon_close_note").input("agreed with finance")
     next(b for b in at.button if b.label == "Close 2026-03").click().run()
