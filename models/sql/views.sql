@@ -69,17 +69,12 @@ with rework as (
     from shipped
     where source_event_id is not null and source not in ('platform', 'carrier')
     group by order_id, source
+), shipments as (
+    select order_id, max(shipments) as warehouse_shipments from by_source group by order_id
 ), tracking as (
     select order_id, count(distinct ref) as tracking_numbers
     from shipped
     where ref_kind = 'tracking_no' and ref <> ''
-    group by order_id
-), shipments as (
-    select order_id, coalesce(max(b.shipments), 0) as warehouse_shipments,
-        coalesce(any_value(t.tracking_numbers), 0) as tracking_numbers
-    from (select order_id from by_source union select order_id from tracking) o
-    left join by_source b using (order_id)
-    left join tracking t using (order_id)
     group by order_id
 ), refunds as (
     -- what the platform said it refunded: the amounts in the `refunded` events' detail when they carry one
@@ -95,12 +90,13 @@ with rework as (
 )
 select firsts.*, coalesce(rework.rework_count, 0) as rework_count, traces.trace,
     coalesce(shipments.warehouse_shipments, 0) as warehouse_shipments,
-    coalesce(shipments.tracking_numbers, 0) as tracking_numbers,
+    coalesce(tracking.tracking_numbers, 0) as tracking_numbers,
     refunds.refund_events_cents
 from firsts
 left join rework using (order_id)
 left join traces using (order_id)
 left join shipments using (order_id)
+left join tracking using (order_id)
 left join refunds using (order_id);
 
 -- One row per order: the KPI layer's only input for order figures.
