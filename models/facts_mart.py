@@ -13,7 +13,7 @@ lookup keys (models/lookup_keys.py) and its additive rollups (sql/rollups.sql: t
 completeness counts, so that a page grouping the whole lake sums them instead of reading every order).
 
 A refresh recomputes only the orders the added files touch, reading only the lake rows they can be in
-(from `events_from` the earliest one's placing: 7 days before it, models/sql/macros.sql), and rewrites only
+(from `events_from` the earliest one's placing: 7 days before it, models/sql/views.sql), and rewrites only
 the snapshot parts those orders are in: its cost follows the batch and the recent days, not the lake. A
 compaction re-points the mart at the merged files (they name the files they replace; no fact changes). A
 file removed or changed otherwise, a settings or code change, or a missing or unreadable mart means a full
@@ -49,17 +49,20 @@ from models import views as lakedb
 from models.schema import TABLES
 from models.settings import Settings
 
-DEPENDS_ON = ("orders", "order_events", "exceptions", "actions")
+DEPENDS_ON = ("orders", "order_events", "exceptions", "actions", "settlements")
 MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 MEMORY_LIMIT = "1GB"
 KEYS_MEMORY_LIMIT = "1536MB"  # the lookup key file's statement (_write_keys): the rest stays within MEMORY_LIMIT
+# Read from `events_from` the touched orders' placings on (_restrict): the lake tables that grow with the orders.
+BIG = ("orders", "order_events", "settlements")
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
-# 8: shipments, tracking numbers and refund amounts in order_facts; 7: buyer_id in order_facts; 6: the newest
+# 9: settlement lines per order in order_facts (the mart reads settlements); 8: shipments, tracking numbers
+# and refund amounts in order_facts; 7: buyer_id in order_facts; 6: the newest
 # month in parts by day, exception facts per part; 5: a lookup key file beside each month's file; 4: lake files
 # by path inside the lake; 3: one order_facts file per month placed and one exception_facts file
-LAYOUT = 8
+LAYOUT = 9
 # A snapshot file's month: placed_at's, in UTC (the refresh connection's zone).
 MONTH = "coalesce(strftime(placed_at, '%Y-%m'), 'none')"
 
@@ -403,6 +406,7 @@ def _touched(con: duckdb.DuckDBPyConnection, added: dict[str, list[str]], placin
         create temp table touched_act as {ids('actions', 'action_id')};
         create temp table touched as select distinct order_id from (
             {ids('orders', 'order_id')} union all {ids('order_events', 'order_id')}
+            union all {ids('settlements', 'order_id')}
             union all select order_id from lake_exceptions where exception_id in (select * from touched_exc)
             union all select order_id from lake_actions where action_id in (select * from touched_act))
         where order_id is not null;
@@ -418,25 +422,28 @@ def _restrict(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
     """Copy the touched orders' rows into temp tables and re-point the lake views at them; every view above
     them follows.
 
-    Orders and events are the big tables: only their rows from `events_from` the earliest touched order's
-    placing on are read (models/sql/macros.sql: 7 days before it; an order's rows and events are not older
-    than its placing, less clocks that disagree): the month partitions from then on, and in them the row
-    groups whose partitioning time reaches it (Parquet statistics). It was "the month before": at 10 M
-    orders that read two months' order and event files for a batch of the last hour's orders. Exceptions
-    and actions are small and read whole. The rows are read once: order_facts reads the events six times
-    over (at 10 M orders 1.5 s of a refresh's 3 s went to reading the event files again and again for
-    3,000 orders, and a full build's month took 36–45 s through the views against 26–34 s copied; DuckDB
-    spills a month's temp tables past the connection's memory cap, so peak memory stayed at 1.2 GB).
+    Orders, events and settlement lines are the big tables (BIG): only their rows from `events_from` the
+    earliest touched order's placing on are read (models/sql/views.sql: 7 days before it; an order's rows,
+    events and payouts are not older than its placing, less clocks that disagree; order_facts counts a
+    settlement line from there on, so a refresh and a full build agree): the month partitions from then on,
+    and in them the row groups whose partitioning time reaches it (Parquet statistics). It was "the month
+    before": at 10 M orders that read two months' order and event files for a batch of the last hour's
+    orders. Exceptions and actions are small and read whole. The rows are read once: order_facts reads the
+    events six times over (at 10 M orders 1.5 s of a refresh's 3 s went to reading the event files again
+    and again for 3,000 orders, and a full build's month took 36–45 s through the views against 26–34 s
+    copied; DuckDB spills a month's temp tables past the connection's memory cap, so peak memory stayed at
+    1.2 GB).
     """
     since_at = con.execute("select min(events_from(placed_at)) from touched_placings").fetchone()[0]
     since = _month(since_at) if since_at is not None else "9999-12"  # no order row anywhere: no facts
     keys = {"orders": ("order_id", "touched"), "order_events": ("order_id", "touched"),
+            "settlements": ("order_id", "touched"),
             "exceptions": ("exception_id", "touched_exc"), "actions": ("action_id", "touched_act")}
     for table, (column, ids) in keys.items():
         paths = files.get(table, [])
         if not paths:  # a table without files is an empty table already
             continue
-        big = table in ("orders", "order_events")
+        big = table in BIG
         kept = [p for p in paths if _partition(p) >= since] if big else paths
         source = lakedb.files_select(TABLES[table], kept or paths[:1])  # one file for the columns when none is kept
         stamped = TABLES[table].partition_by

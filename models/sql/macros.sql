@@ -8,12 +8,6 @@
 -- subtracted (the Flow process map, the status agreement). For instants after 1970 (`//` truncates toward 0).
 create or replace macro whole_seconds(a, b) as epoch_us(b) // 1000000 - epoch_us(a) // 1000000;
 
--- The earliest instant an order's rows and events may be stamped, given its placing: 7 days before it (clocks
--- that disagree, also across a month's edge). A mart refresh reads the lake from here on for the orders it
--- recomputes (models/facts_mart.py), and Reconciliation reads a scope's shipped and refunded events from here
--- on; what is stamped earlier is not read.
-create or replace macro events_from(placed_at) as placed_at::timestamptz - interval 7 days;
-
 -- Paid orders' value in the reporting currency (GMV): orders not paid (yet) count nothing.
 create or replace macro paid_gmv_cents(gmv_cents, paid_at) as
 cast(coalesce(sum(gmv_cents) filter (where paid_at is not null), 0) as bigint);

@@ -5,42 +5,26 @@
 -- Money is integer minor units in the order's currency; fees are rounded half away from zero per order.
 
 -- Per order placed in [start_at, end_at) within the dimensions (null bounds: every order): paid − refunds −
--- the channel's fees = expected net, beside what was settled. What the order's events say (refund amounts,
--- shipments, tracking numbers) is in the order_facts mart (models/sql/views.sql), so a month costs a scan of
--- its facts and of its settlement lines, not a pass over its events or over every settlement of the lake.
+-- the channel's fees = expected net, beside what was settled. What the order's events and its settlement lines
+-- say (refund amounts, shipments, tracking numbers, what was paid and in how many lines) is in the
+-- order_facts mart (models/sql/views.sql), so a month costs a scan of its facts: not a pass over its events
+-- or a join with its settlement lines.
 create or replace macro recon_orders_in(start_at, end_at, channels, shops, warehouses) as table
-with scoped as materialized (
+with scoped as (
     select order_id, channel, shop_id, warehouse, currency, status, placed_at, paid_at, ship_by_at, shipped_at,
         delivered_at, cancelled_at, returned_at, refunded_at, platform_order_id, total_cents,
-        refund_events_cents, warehouse_shipments, tracking_numbers
+        refund_events_cents, warehouse_shipments, tracking_numbers,
+        settled_cents, settlement_lines, sale_lines, refund_lines_cents, last_settled_at
     from order_facts
     where (start_at is null or placed_at >= start_at) and (end_at is null or placed_at < end_at)
       and in_dimensions(channel, shop_id, warehouse, channels, shops, warehouses)
-), settled as (
-    -- What the settlement reports say per order, in the order's currency. The scope's lines are read from all
-    -- versions (lake_settlements), joined to the scope's orders once, from `events_from(start_at)` on; then
-    -- the current version of each line. The same rows as the deduplicated `settlements` view (a line's
-    -- versions share its order: its id and its order are made from the same report fields), which would rank
-    -- every line of the lake on every reading. Each line once, so a count of lines counts distinct ids.
-    select order_id, count(*) as settlement_lines,
-        count(settlement_id) filter (where line_type = 'sale') as sale_lines,
-        sum(amount_cents)::bigint as settled_cents,
-        coalesce(sum(amount_cents) filter (where line_type = 'refund'), 0)::bigint as refund_lines_cents,
-        max(settled_at) as last_settled_at
-    from (select s.order_id, s.settlement_id, s.line_type, s.amount_cents, s.settled_at,
-              s.currency = o.currency as in_currency,
-              row_number() over (partition by s.settlement_id order by s.ingested_at desc nulls last) as _rank
-          from lake_settlements s
-          join scoped o on o.order_id = s.order_id
-          where start_at is null or s.settled_at >= events_from(start_at))
-    where _rank = 1 and in_currency
-    group by order_id
 ), base as (
     -- a refund the platform reported (a `refunded` event, or the status) is the amounts its events carry,
     -- else the whole order; never more than the order's total
     select f.order_id, f.channel, f.shop_id, f.warehouse, f.currency, f.status, f.placed_at, f.paid_at, f.ship_by_at,
         f.shipped_at, f.delivered_at, f.cancelled_at, f.returned_at, f.platform_order_id,
-        f.warehouse_shipments, f.tracking_numbers,
+        f.warehouse_shipments, f.tracking_numbers, f.settled_cents, f.settlement_lines, f.sale_lines,
+        f.refund_lines_cents, f.last_settled_at,
         case when f.paid_at is not null then f.total_cents else 0 end as paid_cents,
         case when f.refunded_at is not null or f.status = 'refunded'
              then least(f.total_cents, coalesce(f.refund_events_cents, f.total_cents)) else 0 end as refund_cents,
@@ -61,16 +45,11 @@ with scoped as materialized (
              else 0 end as fee_cents
     from base
 )
-select fees.* exclude (fixed_cents),
+select fees.* exclude (fixed_cents, settled_cents, settlement_lines, sale_lines, refund_lines_cents, last_settled_at),
     net_sales_cents - fee_cents as expected_net_cents,
-    coalesce(s.settled_cents, 0) as settled_cents,
-    coalesce(s.settlement_lines, 0) as settlement_lines,
-    coalesce(s.sale_lines, 0) as sale_lines,
-    coalesce(s.refund_lines_cents, 0) as refund_lines_cents,
-    s.last_settled_at,
+    settled_cents, settlement_lines, sale_lines, refund_lines_cents, last_settled_at,
     coalesce(t.tolerance_cents, 0) as tolerance_cents
 from fees
-left join settled s using (order_id)
 left join recon_tolerance t using (currency);
 
 -- Every order (the findings raised as exceptions, scripts and tests).

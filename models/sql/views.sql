@@ -2,6 +2,12 @@
 -- Layering: stage mart (one row per order, first time of each lifecycle event) → order_facts (one row
 -- per order with everything the KPIs need) → scoped_orders(...) (order_facts under the shared filters).
 
+-- The earliest instant an order's rows, events and settlement lines may be stamped, given its placing: 7 days
+-- before it (clocks that disagree, also across a month's edge). A mart refresh reads the lake from here on for
+-- the orders it recomputes (models/facts_mart.py), and order_facts counts an order's settlement lines from here
+-- on; what is stamped earlier is not read.
+create or replace macro events_from(placed_at) as placed_at::timestamptz - interval 7 days;
+
 -- The events that count as steps: a packing-station scan undone by ops (models/packing.py) is recorded,
 -- never erased, but neither it nor the undo moves an order, times a stage or counts as rework.
 create or replace view counted_order_events as
@@ -108,6 +114,21 @@ with acted as (
     from exceptions e
     join accuracy_exception_types t on t.type = e.type
     where e.status <> 'dismissed'
+), settled as (
+    -- what the platforms' settlement reports paid per order, for reconciliation (models/sql/reconciliation.sql):
+    -- each line's current version, in the order's currency, stamped from `events_from` the order's placing on.
+    -- Those are the rows a refresh reads (models/facts_mart.py), so a full build and a refresh agree; a line
+    -- stamped earlier is not counted. A line is counted once, so a count of lines counts distinct ids.
+    select s.order_id, count(*) as settlement_lines,
+        count(*) filter (where s.line_type = 'sale') as sale_lines,
+        sum(s.amount_cents)::bigint as settled_cents,
+        coalesce(sum(s.amount_cents) filter (where s.line_type = 'refund'), 0)::bigint as refund_lines_cents,
+        max(s.settled_at) as last_settled_at
+    from settlements s
+    join (select order_id, currency, placed_at from orders) p
+      on p.order_id = s.order_id and p.currency = s.currency
+    where p.placed_at is null or s.settled_at >= events_from(p.placed_at)
+    group by s.order_id
 )
 select
     o.order_id, o.channel, o.shop_id, o.warehouse, o.carrier, o.status, o.raw_status, o.currency,
@@ -121,11 +142,16 @@ select
     s.cancelled_at, s.refunded_at, s.returned_at,
     o.ship_by_at, o.promised_delivery_at, o.updated_at, o.ingested_at,
     coalesce(s.rework_count, 0) as rework_count,
-    -- what reconciliation compares with the settlements (models/sql/reconciliation.sql): per order, from its
-    -- events, so a month's reconciliation reads no events
+    -- what reconciliation compares (models/sql/reconciliation.sql): per order, from its events and its
+    -- settlement lines, so a month's reconciliation reads neither
     coalesce(s.warehouse_shipments, 0) as warehouse_shipments,
     coalesce(s.tracking_numbers, 0) as tracking_numbers,
     s.refund_events_cents,
+    coalesce(st.settlement_lines, 0) as settlement_lines,
+    coalesce(st.sale_lines, 0) as sale_lines,
+    coalesce(st.settled_cents, 0) as settled_cents,
+    coalesce(st.refund_lines_cents, 0) as refund_lines_cents,
+    st.last_settled_at,
     a.order_id is not null as has_action,
     i.order_id is not null as has_accuracy_exception,
     date_diff('second', coalesce(s.paid_evt_at, o.paid_at), s.shipped_at) / 3600.0 as lead_hours,
@@ -165,7 +191,8 @@ from orders o
 left join order_stages s using (order_id)
 left join fx_rates fx on fx.currency = o.currency
 left join acted a on a.order_id = o.order_id
-left join inaccurate i on i.order_id = o.order_id;
+left join inaccurate i on i.order_id = o.order_id
+left join settled st on st.order_id = o.order_id;
 
 -- The shared filters, defined once: orders placed in [start_at, end_at), in the given channels, shops and
 -- warehouses (an empty list means all).

@@ -311,6 +311,37 @@ def test_a_batch_of_rows_for_unknown_orders_changes_nothing(handmade_lake):
     assert (manifest(handmade_lake).mode, manifest(handmade_lake).rows) == ("incremental", 7)
 
 
+def settlement(line: str, order: str, line_type: str, cents: int, at: datetime, ingested: datetime,
+               currency: str = "CNY") -> dict:
+    return {"settlement_id": line, "channel": "shopee", "shop_id": "s1", "platform_order_id": f"P-{order}",
+            "order_id": order, "line_type": line_type, "amount_cents": cents, "currency": currency,
+            "settled_at": at, "ingested_at": ingested, "report": "income", "source_line_id": line}
+
+
+def test_a_settlement_import_recomputes_its_orders_and_counts_each_line_once(handmade_lake):
+    """Order A (CNY 100.00, placed 2 March): a sale line imported, then corrected (a later version of the same
+    line), a refund line, a line in another currency and one stamped 8 days before the placing (neither is
+    counted), and a line of an order the lake does not hold. Only A is recomputed."""
+    refresh(handmade_lake)
+    d = handmade_lake.lake_dir
+    lake.write(d, "settlements", [
+        settlement("L1", "OH-A", "sale", 9000, local(9, 10), local(9, 12)),
+        settlement("L2", "OH-A", "refund", -1500, local(12, 10), local(12, 11)),
+        settlement("L3", "OH-A", "sale", 700, local(10, 10), local(10, 11), currency="USD"),
+        settlement("L4", "OH-A", "adjustment", -300, local(2, 10) - timedelta(days=8), local(10, 11)),
+        settlement("L9", "OH-Z", "sale", 5000, local(9, 10), local(9, 12)),
+    ])
+    lake.write(d, "settlements", [settlement("L1", "OH-A", "sale", 9400, local(9, 10), local(13, 9))])
+    assert_mart_is_live(handmade_lake)
+    m = manifest(handmade_lake)
+    assert (m.mode, m.recomputed, m.rows) == ("incremental", 2, 7)  # A and the unknown Z, which has no row
+    row = mart(handmade_lake).set_index("order_id").loc["OH-A"]
+    assert (row.settlement_lines, row.sale_lines, row.settled_cents, row.refund_lines_cents) == (2, 1, 7900, -1500)
+    assert row.last_settled_at == pd.Timestamp(local(12, 10))
+    untouched = mart(handmade_lake).set_index("order_id").drop(index="OH-A")
+    assert (untouched.settlement_lines == 0).all() and untouched.last_settled_at.isna().all()
+
+
 def test_a_data_dir_copied_whole_keeps_its_mart(handmade_lake, tmp_path):
     first = manifest_after(handmade_lake)
     moved = replace(handmade_lake, data_dir=tmp_path / "moved")
