@@ -73,44 +73,47 @@ create or replace macro recon_month_totals(start_at, end_at, channels, shops, wa
 with ro as (select * from recon_orders_in(start_at, end_at, channels, shops, warehouses))
 select * from recon_totals_of('ro');
 
--- The findings as of an instant, per order of recon_orders_in: a list of {finding, amount_cents}, the amount at
--- stake in the order's currency (signed for settlement differences: negative = the platform paid less than
--- expected). Made in one pass over the order's row, so the month's totals and its findings can come from one
--- reading (recon_measures). Each type is raised as an exception of type `recon_<finding>`
--- (models/reconciliation/findings.py).
+-- The findings as of an instant, per order of recon_orders_in: a column `finding_<type>` per finding type, the
+-- amount at stake in the order's currency when the order has that finding, else null (signed for settlement
+-- differences: negative = the platform paid less than expected). Made in one pass over the order's row, as plain
+-- columns (a list of structs per order cost twice the reading at 10 M orders), so the month's totals and its
+-- findings can come from one reading (recon_measures). Each type is raised as an exception of type
+-- `recon_<type>` (models/reconciliation/findings.py, whose FINDINGS name them in this order).
 create or replace macro recon_checked_in(as_of, start_at, end_at, channels, shops, warehouses) as table
-select *, list_filter([
-        -- 漏发: paid, past its ship-by time, never shipped, not cancelled or refunded
-        case when paid_at is not null and shipped_at is null and cancelled_at is null and refunded_at is null
-                  and ship_by_at < as_of
-             then {'finding': 'unshipped', 'amount_cents': paid_cents} end,
-        -- two tracking numbers, or two shipments from one warehouse source
-        case when tracking_numbers > 1 or warehouse_shipments > 1
-             then {'finding': 'double_shipped', 'amount_cents': paid_cents} end,
-        -- delivered, the channel's settlement delay passed, nothing settled
-        case when delivered_at is not null and settlement_lines = 0 and expected_net_cents <> 0
-                  and delivered_at + to_days(settlement_days) < as_of
-             then {'finding': 'unsettled', 'amount_cents': expected_net_cents} end,
-        -- the sale settled in two report lines: the surplus is what was paid twice
-        case when sale_lines > 1
-             then {'finding': 'settled_twice', 'amount_cents': settled_cents - expected_net_cents} end,
-        -- settled once, but not what the fee table says, beyond the currency's tolerance
-        case when settlement_lines > 0 and sale_lines <= 1 and abs(settled_cents - expected_net_cents) > tolerance_cents
-             then {'finding': 'settlement_mismatch', 'amount_cents': settled_cents - expected_net_cents} end,
-        -- refunded on the platform, the goods went out and never came back
-        case when refund_cents > 0 and shipped_at is not null and returned_at is null
-             then {'finding': 'refund_not_returned', 'amount_cents': refund_cents} end,
-        -- the goods came back, no refund recorded (neither an event nor a refund line in the settlements)
-        case when returned_at is not null and refund_cents = 0 and refund_lines_cents = 0 and paid_cents > 0
-             then {'finding': 'returned_not_refunded', 'amount_cents': paid_cents} end
-    ], lambda x: x is not null) as findings
+select *,
+    -- 漏发: paid, past its ship-by time, never shipped, not cancelled or refunded
+    case when paid_at is not null and shipped_at is null and cancelled_at is null and refunded_at is null
+              and ship_by_at < as_of
+         then paid_cents end as finding_unshipped,
+    -- two tracking numbers, or two shipments from one warehouse source
+    case when tracking_numbers > 1 or warehouse_shipments > 1 then paid_cents end as finding_double_shipped,
+    -- delivered, the channel's settlement delay passed, nothing settled
+    case when delivered_at is not null and settlement_lines = 0 and expected_net_cents <> 0
+              and delivered_at + to_days(settlement_days) < as_of
+         then expected_net_cents end as finding_unsettled,
+    -- the sale settled in two report lines: the surplus is what was paid twice
+    case when sale_lines > 1 then settled_cents - expected_net_cents end as finding_settled_twice,
+    -- settled once, but not what the fee table says, beyond the currency's tolerance
+    case when settlement_lines > 0 and sale_lines <= 1 and abs(settled_cents - expected_net_cents) > tolerance_cents
+         then settled_cents - expected_net_cents end as finding_settlement_mismatch,
+    -- refunded on the platform, the goods went out and never came back
+    case when refund_cents > 0 and shipped_at is not null and returned_at is null
+         then refund_cents end as finding_refund_not_returned,
+    -- the goods came back, no refund recorded (neither an event nor a refund line in the settlements)
+    case when returned_at is not null and refund_cents = 0 and refund_lines_cents = 0 and paid_cents > 0
+         then paid_cents end as finding_returned_not_refunded
 from recon_orders_in(start_at, end_at, channels, shops, warehouses);
 
--- One row per order and finding type of `checked` (the name of a table or CTE of recon_checked_in rows).
+-- One row per order and finding type of `checked` (the name of a table or CTE of recon_checked_in rows): only the
+-- orders with a finding are unpivoted.
 create or replace macro recon_findings_of(checked) as table
-select f.finding, order_id, f.amount_cents, channel, shop_id, warehouse, currency, placed_at,
-    platform_order_id, paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents
-from (select *, unnest(findings) as f from query_table(checked));
+select replace(finding, 'finding_', '') as finding, order_id, amount_cents, channel, shop_id, warehouse, currency,
+    placed_at, platform_order_id, paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents
+from (unpivot (select * from (select order_id, channel, shop_id, warehouse, currency, placed_at, platform_order_id,
+                                  paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents,
+                                  columns('^finding_'), coalesce(*columns('^finding_')) as _any
+                              from query_table(checked)) where _any is not null)
+      on columns('^finding_') into name finding value amount_cents);
 
 create or replace macro recon_findings_in(as_of, start_at, end_at, channels, shops, warehouses) as table
 with checked as (select * from recon_checked_in(as_of, start_at, end_at, channels, shops, warehouses))

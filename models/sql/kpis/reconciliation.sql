@@ -49,15 +49,19 @@ limit $row_limit;
 
 -- name: recon_buyers
 -- Buyers of the scoped orders with at least [buyers] min_events returns + refunds + complaints in the
--- [buyers] days before the end of the scope (or now, if sooner); config/reconciliation.toml.
-with scoped as (
+-- [buyers] days before the end of the scope (or now, if sooner); config/reconciliation.toml. The few buyers
+-- with that history are found first, then their orders in the scope (not every buyer of the scope grouped).
+with watched as (
+    select buyer_id, returns, refunds, complaints, returns + refunds + complaints as total
+    from buyer_history_of('order_facts', least($end_at, $as_of), (select days from recon_buyer_watch))
+    where returns + refunds + complaints >= (select min_events from recon_buyer_watch)
+), scoped as (
     select buyer_id, count(*) as orders
     from scoped_orders($start_at, $end_at, $channels, $shops, $warehouses)
-    where buyer_id <> ''
+    where buyer_id in (select buyer_id from watched)
     group by buyer_id
 )
-select h.buyer_id, h.returns, h.refunds, h.complaints, h.returns + h.refunds + h.complaints as total, s.orders
-from buyer_history_of('order_facts', least($end_at, $as_of), (select days from recon_buyer_watch)) h
+select w.buyer_id, w.returns, w.refunds, w.complaints, w.total, s.orders
+from watched w
 join scoped s using (buyer_id)
-where h.returns + h.refunds + h.complaints >= (select min_events from recon_buyer_watch)
-order by total desc, h.buyer_id;
+order by w.total desc, w.buyer_id;
