@@ -8,15 +8,19 @@ from recon_month_totals($start_at, $end_at, $channels, $shops, $warehouses)
 order by channel, shop_id, currency;
 
 -- name: recon_measures
--- The month's figures one per row (what closing a month freezes): the totals and each finding type.
--- The month's orders are read and checked once: the totals and the findings both come from that reading.
+-- The month's figures one per row (what closing a month freezes): the totals and each finding type found.
+-- The month's orders are read and checked once: the totals and the findings both come from that reading,
+-- the findings counted and summed per column (`finding_<type>`, null when an order does not have it).
 with checked as materialized (
-    select * from recon_checked_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
+    select channel, shop_id, currency, paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents,
+        columns('^finding_')
+    from recon_checked_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
 ), t as (select * from recon_totals_of('checked')),
 f as (
-    select channel, shop_id, currency, 'finding.' || finding as measure, count(*) as orders,
-        sum(amount_cents)::bigint as amount_cents
-    from recon_findings_of('checked')
+    select channel, shop_id, currency,
+        {'orders': count(columns('^finding_(.*)')), 'amount_cents': sum(columns('^finding_(.*)'))::bigint}
+            as 'finding.\1'
+    from checked
     group by all
 )
 select channel, shop_id, currency, measure, orders, amount_cents
@@ -24,17 +28,24 @@ from t
 unpivot (amount_cents for measure in (paid_cents as 'paid', refund_cents as 'refunds', fee_cents as 'fees',
                                       expected_net_cents as 'expected', settled_cents as 'settled'))
 union all
-select * from f
+select channel, shop_id, currency, measure, f.orders, f.amount_cents
+from (unpivot f on columns(* exclude (channel, shop_id, currency)) into name measure value f)
+where f.orders > 0
 order by channel, shop_id, currency, measure;
 
 -- name: recon_findings_summary
--- Per finding type and currency: orders and the amount at stake (settlement differences signed and absolute).
-select finding, currency,
-    count(*) as orders,
-    sum(amount_cents)::bigint as amount_cents,
-    sum(abs(amount_cents))::bigint as at_stake_cents
-from recon_findings_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
-group by all
+-- Per finding type and currency: orders and the amount at stake (settlement differences signed and absolute),
+-- counted and summed per finding column, then one row per type found.
+with per_currency as (
+    select currency,
+        {'orders': count(columns('^finding_(.*)')), 'amount_cents': sum(columns('^finding_(.*)'))::bigint,
+         'at_stake_cents': sum(abs(columns('^finding_(.*)')))::bigint} as '\1'
+    from recon_checked_in($as_of, $start_at, $end_at, $channels, $shops, $warehouses)
+    group by currency
+)
+select finding, currency, f.orders, f.amount_cents, f.at_stake_cents
+from (unpivot per_currency on columns(* exclude (currency)) into name finding value f)
+where f.orders > 0
 order by finding, currency;
 
 -- name: recon_finding_orders
