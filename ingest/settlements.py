@@ -40,7 +40,9 @@ def settlement_line(line_key: str, channel: str, shop_id: str, platform_order_id
 def store_settlements(settings: Settings, rows: list[dict[str, Any]], *, now: datetime | None = None) -> SyncResult:
     """Write the lines and bring the findings (as exceptions) up to date with them."""
     lake.write(settings.lake_dir, "settlements", rows)
-    db = connect(settings)
+    # Findings cover every order: read from the mart (refreshed for the lines just written, whose orders they
+    # touch), not from the live views, which would work out every order's facts again (minutes at 10 M orders).
+    db = connect(settings, materialize=True)
     try:
         return sync_findings(db, settings.lake_dir, now or datetime.now(UTC))
     finally:

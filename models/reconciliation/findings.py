@@ -1,6 +1,6 @@
 """The reconciliation findings as exceptions: raised when a finding appears, auto-cleared when it no longer holds.
 
-    result = sync_findings(connect(settings), settings.lake_dir, as_of=datetime.now(UTC))
+    result = sync_findings(connect(settings, materialize=True), settings.lake_dir, as_of=datetime.now(UTC))
 
 The condition of each finding is SQL (`recon_findings(as_of)` in models/sql/reconciliation.sql); this only
 turns its rows into exception versions through the triage machinery, so findings are worked in the same
