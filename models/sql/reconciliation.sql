@@ -45,9 +45,8 @@ with scoped as (
              else 0 end as fee_cents
     from base
 )
-select fees.* exclude (fixed_cents, settled_cents, settlement_lines, sale_lines, refund_lines_cents, last_settled_at),
+select fees.* exclude (fixed_cents),
     net_sales_cents - fee_cents as expected_net_cents,
-    settled_cents, settlement_lines, sale_lines, refund_lines_cents, last_settled_at,
     coalesce(t.tolerance_cents, 0) as tolerance_cents
 from fees
 left join recon_tolerance t using (currency);
@@ -109,10 +108,8 @@ from recon_orders_in(start_at, end_at, channels, shops, warehouses);
 create or replace macro recon_findings_of(checked) as table
 select replace(finding, 'finding_', '') as finding, order_id, amount_cents, channel, shop_id, warehouse, currency,
     placed_at, platform_order_id, paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents
-from (unpivot (select * from (select order_id, channel, shop_id, warehouse, currency, placed_at, platform_order_id,
-                                  paid_cents, refund_cents, fee_cents, expected_net_cents, settled_cents,
-                                  columns('^finding_'), coalesce(*columns('^finding_')) as _any
-                              from query_table(checked)) where _any is not null)
+from (unpivot (select * from (select *, coalesce(*columns('^finding_')) as _any from query_table(checked))
+               where _any is not null)
       on columns('^finding_') into name finding value amount_cents);
 
 create or replace macro recon_findings_in(as_of, start_at, end_at, channels, shops, warehouses) as table
