@@ -55,11 +55,15 @@ with rework as (
                  any_value(source) as source, min(occurred_at) as occurred_at
           from counted_order_events group by event_id)
 ), traces as (
-    select order_id, list({'t': occurred_at, 'e': event, 'k': k} order by occurred_at, rank, k) as trace
+    -- in order of time, lifecycle order and k: the structs sorted as they compare, field by field (an order's
+    -- (event, k) is unique, so `e` never decides), not an ordered aggregate, which sorts per order; the rows come
+    -- sorted by order only so that each order's rows arrive together (a month of 850 k orders at 10 M: 14 → 8 s)
+    select order_id, list_transform(list_sort(list({'t': occurred_at, 'r': rank, 'k': k, 'e': event})),
+                                    lambda x: {'t': x.t, 'e': x.e, 'k': x.k}) as trace
     from (select order_id, event, k, min(occurred_at) as occurred_at,
               list_position(['placed', 'paid', 'reviewed', 'allocated', 'picked', 'packed', 'shipped', 'in_transit',
                   'delivered', 'completed', 'cancelled', 'refunded', 'returned'], event) as rank
-          from reports group by order_id, event, k)
+          from reports group by order_id, event, k order by order_id)
     group by order_id
 ), shipped as (
     -- each `shipped` event once, for the shipments reconciliation counts (models/sql/reconciliation.sql)

@@ -66,6 +66,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     facts_mart.refresh(settings)
     workdir.ingest_batch(settings, 6_000, new=200, updated=300)  # the mart's next refresh is incremental
     _allocate_a_third_time(settings)
+    _allocate_at_payment(settings)
     return settings
 
 
@@ -86,6 +87,37 @@ def _allocate_a_third_time(settings: Settings) -> None:
     finally:
         db.close()
     lake.write(settings.lake_dir, "order_events", again)
+
+
+def _allocate_at_payment(settings: Settings) -> None:
+    """One plain order also allocated, by the platform, at the very instant it was paid: its first allocation
+    is then at that time, two steps at one instant, which lifecycle order puts paid first (by name, allocated
+    would come first)."""
+    db = connect(settings)
+    try:
+        again = db.con.execute("""
+            select * replace (event_id || '-at-paid' as event_id, 'allocated' as event)
+            from lake_order_events
+            where event = 'paid' and order_id = (
+                select max(order_id) from order_facts
+                where placed_at >= timestamptz '2026-11-05' and placed_at < timestamptz '2026-11-20'
+                  and variant = 'placed,paid,allocated,picked,packed,shipped,delivered')
+            limit 1""").df()
+    finally:
+        db.close()
+    assert len(again) == 1
+    lake.write(settings.lake_dir, "order_events", again)
+
+
+def test_two_steps_at_one_instant_follow_the_lifecycle(synthetic):
+    db = connect(synthetic, materialize=True)
+    try:
+        trace = db.con.execute("""
+            select list_transform(trace, lambda x: x.e || x.k)[:4], trace[2].t = trace[3].t from order_facts
+            where order_id = (select order_id from lake_order_events where event_id like '%-at-paid')""").fetchone()
+    finally:
+        db.close()
+    assert trace == (["placed1", "paid1", "allocated1", "picked1"], True)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
