@@ -53,8 +53,11 @@ DEPENDS_ON = ("orders", "order_events", "exceptions", "actions", "settlements")
 MANIFEST = "manifest.json"
 GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader may be loading it
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
-MEMORY_LIMIT = "1GB"
-KEYS_MEMORY_LIMIT = "1536MB"  # the lookup key file's statement (_write_keys): the rest stays within MEMORY_LIMIT
+# It was 1 GB, with 1.5 GB for the lookup key files' statement alone (a month of 1.2-1.3 M orders ran out of
+# 1 GB there), so the build's peak was already 1.8 GB; a month's pivot under 1 GB spilled 2 GB to disk (at
+# 10 M orders, 65 GB over the build). One cap of 1.5 GB for every statement: a month 44.5 → 32.8 s, the same
+# peak (bench/results.md).
+MEMORY_LIMIT = "1536MB"
 # Read from `events_from` the touched orders' placings on (_restrict): the lake tables that grow with the orders.
 BIG = ("orders", "order_events", "settlements")
 NO_PLACINGS = "select null::varchar as order_id, null::timestamptz as placed_at where false"
@@ -461,17 +464,15 @@ def _write_keys(con: duckdb.DuckDBPyConnection, folder: Path, part: str, facts: 
     query = lookup_keys.rows_sql(facts, "lake_orders")
     if kept:
         query = f"select {lookup_keys.ROW_COLUMNS} from {kept} union all {query}"
-    # A month of 1.2-1.3 M orders (3.7-3.8 M keys: a shop of 40,000 orders a day) ran out of the 1 GB cap here:
-    # the sort, the block window and the ordered write each hold a share. So this one statement may use
-    # KEYS_MEMORY_LIMIT, and does not ask DuckDB to keep insertion order besides the file's own ORDER BY
-    # (which keeps the rows in key order; tests/models/test_lookup_index.py checks the files).
-    con.execute(f"set memory_limit = '{KEYS_MEMORY_LIMIT}'")
+    # A month of 1.2-1.3 M orders (3.7-3.8 M keys: a shop of 40,000 orders a day) ran out of a 1 GB cap here:
+    # the sort, the block window and the ordered write each hold a share. So this statement does not ask DuckDB
+    # to keep insertion order besides the file's own ORDER BY (which keeps the rows in key order;
+    # tests/models/test_lookup_index.py checks the files).
     con.execute("set preserve_insertion_order = false")
     try:
         return _write_file(con, folder, lookup_keys.file_sql(query, part), "keys")
     finally:
         con.execute("reset preserve_insertion_order")
-        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
 
 
 def _unrolled(folder: Path, manifest: Manifest) -> list[str]:
