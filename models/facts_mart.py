@@ -55,7 +55,7 @@ GRACE_S = 600  # an old snapshot stays this long after it is replaced: a reader 
 # A full build pivots every event: DuckDB spills to <mart>/.spill beyond this instead of growing with the lake.
 # It was 1 GB, with 1.5 GB for the lookup key files' statement alone (a month of 1.2-1.3 M orders ran out of
 # 1 GB there), so the build's peak was already 1.8 GB; a month's pivot under 1 GB spilled 2 GB to disk (at
-# 10 M orders, 65 GB over the build). One cap of 1.5 GB for every statement: a month 44.5 → 32.8 s, the same
+# 10 M orders, 67 GB over the build). One cap of 1.5 GB for every statement: a month 44.5 → 32.8 s, the same
 # peak (bench/results.md).
 MEMORY_LIMIT = "1536MB"
 # Read from `events_from` the touched orders' placings on (_restrict): the lake tables that grow with the orders.

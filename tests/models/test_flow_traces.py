@@ -73,40 +73,40 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def _allocate_a_third_time(settings: Settings) -> None:
     """One re-allocated order allocated once more, a second after its second allocation: it then makes the move
     allocated → allocated twice, one order but two transitions (the generator never repeats a move)."""
-    db = connect(settings)
-    try:
-        again = db.con.execute("""
-            select * replace (event_id || '-again' as event_id, occurred_at + interval 1 second as occurred_at)
-            from lake_order_events
-            where event = 'allocated' and order_id = (
-                select min(order_id) from order_facts
-                where placed_at >= timestamptz '2026-11-05' and placed_at < timestamptz '2026-11-20'
-                  and list_contains(list_transform(list_zip(trace[:-2], trace[2:]), lambda p: p[1].e || p[2].e),
-                                    'allocatedallocated'))
-            order by occurred_at desc limit 1""").df()
-    finally:
-        db.close()
-    lake.write(settings.lake_dir, "order_events", again)
+    _add_one_event(settings, """
+        select * replace (event_id || '-again' as event_id, occurred_at + interval 1 second as occurred_at)
+        from lake_order_events
+        where event = 'allocated' and order_id = (
+            select min(order_id) from order_facts
+            where placed_at >= timestamptz '2026-11-05' and placed_at < timestamptz '2026-11-20'
+              and list_contains(list_transform(list_zip(trace[:-2], trace[2:]), lambda p: p[1].e || p[2].e),
+                                'allocatedallocated'))
+        order by occurred_at desc limit 1""")
 
 
 def _allocate_at_payment(settings: Settings) -> None:
     """One plain order also allocated, by the platform, at the very instant it was paid: its first allocation
     is then at that time, two steps at one instant, which lifecycle order puts paid first (by name, allocated
     would come first)."""
+    _add_one_event(settings, """
+        select * replace (event_id || '-at-paid' as event_id, 'allocated' as event)
+        from lake_order_events
+        where event = 'paid' and order_id = (
+            select max(order_id) from order_facts
+            where placed_at >= timestamptz '2026-11-05' and placed_at < timestamptz '2026-11-20'
+              and variant = 'placed,paid,allocated,picked,packed,shipped,delivered')
+        limit 1""")
+
+
+def _add_one_event(settings: Settings, query: str) -> None:
+    """Write to the lake the one event row `query` makes from the lake's own events."""
     db = connect(settings)
     try:
-        again = db.con.execute("""
-            select * replace (event_id || '-at-paid' as event_id, 'allocated' as event)
-            from lake_order_events
-            where event = 'paid' and order_id = (
-                select max(order_id) from order_facts
-                where placed_at >= timestamptz '2026-11-05' and placed_at < timestamptz '2026-11-20'
-                  and variant = 'placed,paid,allocated,picked,packed,shipped,delivered')
-            limit 1""").df()
+        event = db.con.execute(query).df()
     finally:
         db.close()
-    assert len(again) == 1
-    lake.write(settings.lake_dir, "order_events", again)
+    assert len(event) == 1
+    lake.write(settings.lake_dir, "order_events", event)
 
 
 def test_two_steps_at_one_instant_follow_the_lifecycle(synthetic):
