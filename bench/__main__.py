@@ -1,5 +1,6 @@
 """`python -m bench` (`make bench`): generate lakes, measure every page's query set, ingest, compaction and
-the peers (pandas, PM4Py), check the figures agree, and write bench/results.md.
+the peers (pandas, PM4Py, plain DuckDB SQL over the raw files), check the figures agree, and write
+bench/results.md with issue #18's targets against the figures.
 
     python -m bench --scales 1000000 --runs 5 [--pm4py-max 200000] [--ingest 100000] [--compaction 1000000]
 
@@ -94,6 +95,9 @@ def bench_scale(orders: int, runs: int, pm4py_max: int, pandas_max: int, table_m
         out["pandas"] = {"flow_s": res["flow_s"], "summary_s": res["summary_s"], "process_s": wall, "peak_mib": rss}
         out["checks"] += compare("pandas", out["flow_results"], res["results"], out["overview_results"],
                                  res["summary"])
+    res, wall, rss = child(["bench.peers_duckdb", str(lake)])
+    out["duckdb_sql"] = {"flow_s": res["flow_s"], "process_s": wall, "peak_mib": rss}
+    out["checks"] += compare("duckdb_sql", out["flow_results"], res["results"])
     if orders <= pm4py_max and PEERS_PY.exists():
         res, wall, rss = child(["bench.peers_pm4py", str(lake)], python=str(PEERS_PY))
         out["pm4py"] = {"flow_s": res["flow_s"], "process_s": wall, "peak_mib": rss}
