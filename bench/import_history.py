@@ -8,6 +8,10 @@ voided), then imports it through the command a seller runs (`python -m ingest im
 --workers N`) into a fresh data directory, reading the progress lines it prints. The profile is
 docs/profiles/shopify-orders.toml with [limits] raised for a file of this size, as docs/file-import.md says.
 
+--mart then builds the console's mart for the imported year (`models.facts_mart.refresh` on the new data
+directory, in a fresh process, timed with its peak RSS): until it is built, every page reads the year from
+the lake's views. Import and mart together are what the 15-minute target of issue #18 covers.
+
 --probe LAKE times the Overview's 7-day query set on a bench lake (`bench.queries LAKE overview 7 1 mart`)
 before the import and every 30 s while it runs: what a console user on the same machine waits meanwhile.
 The demo data is generated and labelled: buyers are "Buyer <n>", addresses "<n> Main St".
@@ -93,11 +97,23 @@ def _overview(lake: str) -> float:
     return round(json.loads(done.stdout.strip().splitlines()[-1])["first_s"], 2)
 
 
+def _mart(data: Path) -> dict:
+    """The full mart build over the imported data directory, in its own process: seconds and peak RSS."""
+    code = ("from pathlib import Path; from models import facts_mart; from models.settings import Settings; "
+            f"facts_mart.refresh(Settings(data_dir=Path({str(data)!r})))")
+    t = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "peak_kib=%M", sys.executable, "-c", code], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    peak = int(re.search(r"peak_kib=(\d+)", done.stderr)[1]) // 1024  # type: ignore[index]
+    return {"mart_s": round(time.perf_counter() - t, 1), "mart_peak_mib": peak}
+
+
 def main(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.import_history")
     parser.add_argument("orders", type=int)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--probe", help="a bench lake whose Overview set is timed meanwhile")
+    parser.add_argument("--mart", action="store_true", help="then build the console's mart for the imported data")
     args = parser.parse_args(argv)
     path, profile = _export(args.orders)
     data = WORK / str(args.orders) / "data"
@@ -123,8 +139,9 @@ def main(argv: list[str]) -> dict:
         raise SystemExit(f"import failed ({proc.returncode}): {err[-2000:]}")
     progress = [line for line in err.splitlines() if line.startswith("import ")]
     imported = int(re.search(r"imported (\d+) order", out)[1])  # type: ignore[index]
+    mart = _mart(data) if args.mart else {}
     return {
-        "orders": args.orders, "imported": imported, "workers": args.workers,
+        **mart, "orders": args.orders, "imported": imported, "workers": args.workers,
         "file_mib": round(path.stat().st_size / 2**20), "wall_s": round(wall, 1),
         "orders_per_s": round(imported / wall),
         "peak_rss_mib_one_process": int(re.search(r"peak_kib=(\d+)", err)[1]) // 1024,  # type: ignore[index]

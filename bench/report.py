@@ -97,7 +97,9 @@ def _verdict(ok: bool | None) -> str:
 
 
 def _sets(s: dict | None, days: int) -> list[dict]:
-    return [m for m in (s or {}).get("sets", []) if m["facts"] == "mart" and m["days"] == days]
+    """A scale's sets over the mart of one scope (0: unscoped), the on-request figures apart (no time target)."""
+    return [m for m in (s or {}).get("sets", []) if m["facts"] == "mart" and m["days"] == days
+            and m["set"] != "on_request"]
 
 
 def _within(sets: list[dict], limit: float) -> tuple[str, bool | None]:
@@ -116,6 +118,7 @@ def target_rows(results: dict) -> list[tuple[str, str, bool | None]]:
     overview = [m for m in _sets(big, 7) if m["set"] == "overview"]
     views = [m for m in (big or {}).get("sets", []) if m["facts"] == "mart"]
     peak = max((m["peak_mib"] for m in views), default=None)
+    asked = ", ".join(f"{m['median_s']:.1f} s" for m in views if m["set"] == "on_request") or "–"
     flow = next((m for m in _sets(small, 0) if m["set"] == "flow_stats"), None)
     peers = ", ".join(f"{label.split(' (')[0]} {small[p]['flow_s']:.2f} s"
                       for p, label in PEERS.items() if small and p in small)
@@ -123,7 +126,9 @@ def target_rows(results: dict) -> list[tuple[str, str, bool | None]]:
     rows = [("every page's 7-day set ≤ 1 s at 10 M", *_within(week, 1.0)),
             ("the Overview's 7-day set ≤ 0.5 s at 10 M", *_within(overview, 0.5)),
             ("every page's 90-day set ≤ 2 s at 10 M", *_within(_sets(big, 90), 2.0)),
-            ("peak memory ≤ 2 GB for every view and on-request figure at 10 M", _fmt(peak, "MiB"),
+            ("peak memory ≤ 2 GB for every view and on-request figure at 10 M",
+             f"{_fmt(peak, 'MiB')} (the on-request duplicate count: "
+             f"{asked}; it has no time target)",
              peak <= 2048 if peak is not None else None),
             ("flow statistics at 1 M ≤ 0.3 s", f"{_fmt(flow and flow['median_s'])} ({peers})",
              flow["median_s"] <= 0.3 if flow else None),
