@@ -126,6 +126,20 @@ def bench_compaction(orders: int) -> dict:
     return {"orders": orders, **res, "peak_mib": rss}
 
 
+NORMALIZER_CHECKS = "tests/ingest/test_normalize_page.py"
+
+
+def normalizer_check() -> dict:
+    """The normalizers' differential check in this run: the page path equals the per-row path on the corpus
+    (fixtures, generated and corrupted payloads), and the per-row outputs equal the digests written before
+    the ingest speed-ups (tests/golden/normalize_digests.json)."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", NORMALIZER_CHECKS],
+                          cwd=HERE.parent, capture_output=True, text=True)
+    summary = (done.stdout.strip().splitlines() or ["no output"])[-1]
+    return {"peer": "normalizers", "what": "page path = per-row path = outputs before the speed-ups",
+            "ok": done.returncode == 0, "detail": summary}
+
+
 def bench_ingest(n: int) -> list[dict]:
     """Each platform: one process, then two workers, each on a fresh lake; with the decode-only ceiling."""
     out = []
@@ -174,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.write_text(json.dumps(results, indent=1))
     if args.ingest:
         results["ingest"] = bench_ingest(args.ingest)
+        results["ingest_checks"] = [normalizer_check()]
     if args.compaction:
         results["compaction"] = bench_compaction(args.compaction)
     if args.reservations:
@@ -183,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = md.read_text(encoding="utf-8") if md.exists() else ""
     md.write_text(report.with_hand_sections(report.render(results), previous), encoding="utf-8")
     failed = [c for s in results["scales"].values() for c in s.get("checks", []) if not c["ok"]]
+    failed += [c for c in results.get("ingest_checks", []) if not c["ok"]]
     for c in failed:
         print(f"MISMATCH {c['peer']} {c['what']}: {c['detail']}", file=sys.stderr)
     return 1 if failed else 0

@@ -150,6 +150,8 @@ def target_rows(results: dict) -> list[tuple[str, str, bool | None]]:
     equal = sum(c["ok"] for c in checks)
     rows.append(("differential checks (ours vs pandas, PM4Py, plain DuckDB SQL)", f"{equal} of {len(checks)} equal",
                  equal == len(checks) if checks else None))
+    for c in results.get("ingest_checks", []):
+        rows.append((f"differential check: {c['what']}", c["detail"], c["ok"]))
     return rows
 
 
