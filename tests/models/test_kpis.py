@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from models import kpis
+from bench.compare import same
+from models import facts_mart, kpis
 from models.kpis import Scope
 from tests.handmade import local
 
@@ -107,6 +108,24 @@ def test_cli_prints_every_kpi(handmade_lake):
     assert result["summary"]["gmv_cents"] == 57200
     assert {"stage_durations", "exceptions_by_type", "daily_orders", "daily_lead_time",
             "hourly_intake"} <= result.keys()
+
+
+def test_cli_reads_the_mart_and_agrees_with_the_live_views(handmade_lake):
+    """The CLI reads the order_facts mart (built on its first run) by default; --live computes every order from
+    its events instead, and writes nothing. Both give every figure alike."""
+    def kpis_json(*extra: str) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-m", "models.kpis", "--from", "2026-02-01", "--to", "2026-03-31", "--as-of",
+             "2026-04-01T00:00:00", *extra], capture_output=True, text=True, check=True,
+            env={"ORDERHUB_DATA": str(handmade_lake.data_dir), "PATH": "/usr/bin:/bin"})
+        return json.loads(out.stdout)
+
+    live = kpis_json("--live")
+    assert not facts_mart.mart_dir(handmade_lake).exists()
+    from_mart = kpis_json()
+    assert facts_mart.read_manifest(facts_mart.mart_dir(handmade_lake)).rows == 7  # the handmade lake's orders
+    assert from_mart["summary"]["orders"] == live["summary"]["orders"] == 7  # every order placed in the scope
+    same(from_mart, live)
 
 
 def test_cli_rejects_reversed_range(handmade_lake):
