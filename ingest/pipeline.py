@@ -36,6 +36,7 @@ from ingest.state import Watermarks, locked, state_dir
 from ingest.tokens import ReauthorizeNeeded, reauthorize_hint
 from models import channel_state, ids, lake
 from models.corrections import keep_corrections
+from models.db import retry_vanished
 from models.redact import redact
 from models.settings import Settings
 
@@ -207,20 +208,23 @@ def _epoch_us(value: datetime) -> int:
 
 
 def known_versions(settings: Settings, channel: str, shop_id: str) -> dict[str, int]:
-    """order_id → newest `updated_at` (epoch µs) of this shop's orders already in the lake."""
-    files = [p.as_posix() for p in lake.data_files(settings.lake_dir, "orders")]
-    if not files:
-        return {}
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            "select order_id, epoch_us(max(updated_at)) from read_parquet($files, hive_partitioning=false, "
-            "union_by_name=true) where channel = $channel and shop_id = $shop group by order_id",
-            {"files": files, "channel": channel, "shop": shop_id},
-        ).fetchall()
-    finally:
-        con.close()
-    return {oid: int(us) for oid, us in rows if us is not None}
+    """order_id → newest `updated_at` (epoch µs) of this shop's orders already in the lake; listed again when a
+    compaction (another process's) removed a file between the listing and the read."""
+    def read() -> dict[str, int]:
+        files = [p.as_posix() for p in lake.data_files(settings.lake_dir, "orders")]
+        if not files:
+            return {}
+        con = duckdb.connect()
+        try:
+            rows = con.execute(
+                "select order_id, epoch_us(max(updated_at)) from read_parquet($files, hive_partitioning=false, "
+                "union_by_name=true) where channel = $channel and shop_id = $shop group by order_id",
+                {"files": files, "channel": channel, "shop": shop_id},
+            ).fetchall()
+        finally:
+            con.close()
+        return {oid: int(us) for oid, us in rows if us is not None}
+    return retry_vanished(read)
 
 
 def route_written(settings: Settings, order_ids: list[str], at: datetime | None = None) -> None:

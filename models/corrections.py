@@ -18,25 +18,29 @@ from typing import Any
 import duckdb
 
 from models import lake
+from models.db import retry_vanished
 
 ACTION = "correct_address"
 
 
 def _latest_corrections(lake_dir: Path, order_ids: list[str]) -> dict[str, tuple[dict, dict]]:
-    """Order id → (before, after) of its latest address correction, for the given orders that have one."""
-    files = [p.as_posix() for p in lake.data_files(lake_dir, "actions")]
-    if not files or not order_ids:
-        return {}
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            "select order_id, \"before\", \"after\" from read_parquet($files, hive_partitioning=false, "
-            "union_by_name=true) where action = $action and order_id in (select unnest($ids::varchar[])) "
-            "qualify row_number() over (partition by order_id order by occurred_at desc, action_id desc) = 1",
-            {"files": files, "action": ACTION, "ids": order_ids},
-        ).fetchall()
-    finally:
-        con.close()
+    """Order id → (before, after) of its latest address correction, for the given orders that have one; listed
+    again when a compaction removed a file between the listing and the read."""
+    def read() -> list[tuple]:
+        files = [p.as_posix() for p in lake.data_files(lake_dir, "actions")]
+        if not files or not order_ids:
+            return []
+        con = duckdb.connect()
+        try:
+            return con.execute(
+                "select order_id, \"before\", \"after\" from read_parquet($files, hive_partitioning=false, "
+                "union_by_name=true) where action = $action and order_id in (select unnest($ids::varchar[])) "
+                "qualify row_number() over (partition by order_id order by occurred_at desc, action_id desc) = 1",
+                {"files": files, "action": ACTION, "ids": order_ids},
+            ).fetchall()
+        finally:
+            con.close()
+    rows = retry_vanished(read)
     return {oid: (json.loads(before or "{}"), json.loads(after or "{}")) for oid, before, after in rows}
 
 

@@ -37,10 +37,21 @@ def serve(data_dir: Path, lake_dir: Path, shard: str) -> subprocess.Popen:
                             stdout=log, stderr=subprocess.STDOUT)
 
 
+NOTABLE = (" WARNING ", " ERROR ", "ingest.pipeline", "Traceback")
+
+
 def logs(tmp_path: Path) -> str:
-    """The end of each serve process's log: why a pull failed, when one did."""
-    return "\n".join(f"--- {name}\n" + (tmp_path / name / "serve.log").read_text("utf-8", "replace")[-3000:]
-                     for name in ("a", "b") if (tmp_path / name / "serve.log").exists())
+    """Each serve process's pull results, warnings and errors, then the end of its log: why a pull failed or
+    never landed, when one did (the end alone is the last minutes' housekeeping)."""
+    out = []
+    for name in ("a", "b"):
+        path = tmp_path / name / "serve.log"
+        if path.exists():
+            text = path.read_text("utf-8", "replace")
+            notable = [line for line in text.splitlines() if any(mark in line for mark in NOTABLE)]
+            out.append(f"--- {name}: pulls, warnings, errors\n" + "\n".join(notable[-60:])
+                       + f"\n--- {name}: the end\n" + text[-3000:])
+    return "\n".join(out)
 
 
 def pulled(settings: Settings) -> dict[str, int]:
